@@ -1,0 +1,40 @@
+// swift-tools-version:6.2
+// urban-robot: a version deployment and rollback manager for bot fleets.
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "urban-robot",
+    platforms: [.macOS(.v15)],
+    products: [
+    ],
+    dependencies: [
+    ],
+    targets: [
+        // MARK: System libraries
+
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+
+        // MARK: Libraries
+
+        // MARK: Executables
+
+        // MARK: Tests
+
+        .testTarget(
+            name: "CGit2Tests",
+            dependencies: ["CGit2"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
