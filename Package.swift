@@ -15,6 +15,7 @@ let package = Package(
     products: [
     ],
     dependencies: [
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -27,6 +28,14 @@ let package = Package(
 
         // MARK: Libraries
 
+        .target(
+            name: "UrbanRobot",
+            dependencies: [
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
 
         // MARK: Tests
@@ -34,6 +43,11 @@ let package = Package(
         .testTarget(
             name: "CGit2Tests",
             dependencies: ["CGit2"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UrbanRobotTests",
+            dependencies: ["UrbanRobot"],
             swiftSettings: swiftSettings
         ),
     ]

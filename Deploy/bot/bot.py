@@ -1,0 +1,124 @@
+"""Example bot for urban-robot: a discord.py bot wired to the channel protocol.
+
+    python3 bot.py              # a real Discord bot (needs discord.py; the token
+                                # comes from urban-robot's hello, never from env)
+    python3 bot.py --simulate   # no Discord: a simulated gateway, for demos and tests
+
+In --simulate mode the behaviour is read from ``simulate.json`` beside this file
+(absent: healthy), so that revisions of a test repository can differ:
+
+    {"health": "ok" | "fail" | "silent",   # answer to health_check ("silent": none)
+     "percent": 100, "cogs": {"music": true},
+     "crash_after_start": 2.0,             # exit(3) this many seconds after start
+     "crash_after_promotion": 1.0,         # exit(3) this long after process_commands
+     "ready_delay": 0.2}                   # simulated time to Discord's READY
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+from urban_robot_client import UrbanRobotClient
+
+VERSION = "1.0.0"
+HERE = Path(__file__).resolve().parent
+
+
+def log(message: str) -> None:
+    print(f"[bot {os.environ.get('URBAN_ROBOT_INSTANCE', '?')}] {message}", flush=True)
+
+
+def simulation_settings() -> dict:
+    path = HERE / "simulate.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+async def run_simulated() -> None:
+    settings = simulation_settings()
+    loop = asyncio.get_running_loop()
+
+    def crash(reason: str) -> None:
+        log(f"crashing: {reason}")
+        os._exit(3)
+
+    async def health_check() -> dict:
+        if settings.get("health") == "silent":
+            await asyncio.Event().wait()
+        healthy = settings.get("health", "ok") == "ok"
+        return {"OK": healthy, "percent": settings.get("percent", 100 if healthy else 40),
+                "cogs": settings.get("cogs", {"core": healthy})}
+
+    async def on_token(_token: str) -> None:
+        log("got the token; connecting to the simulated gateway")
+        await asyncio.sleep(float(settings.get("ready_delay", 0.2)))
+        await client.ready()
+
+    async def on_processing_changed(active: bool, reason: str) -> None:
+        log(("processing commands" if active else "in coma") + (f" ({reason})" if reason else ""))
+        if active and "crash_after_promotion" in settings:
+            loop.call_later(float(settings["crash_after_promotion"]), crash, "after promotion")
+
+    async def on_shutdown(reason: str) -> None:
+        log(f"shutting down: {reason}")
+
+    client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,
+                              on_processing_changed=on_processing_changed,
+                              stats=lambda: {"guilds": 0, "simulated": True})
+    if "crash_after_start" in settings:
+        loop.call_later(float(settings["crash_after_start"]), crash, "after start")
+    await client.run()
+
+
+async def run_discord() -> None:
+    import discord  # only needed for a real bot
+
+    intents = discord.Intents.default()
+    intents.message_content = True
+    bot = None
+
+    async def health_check() -> dict:
+        connected = bot is not None and bot.is_ready() and not bot.is_closed()
+        return {"OK": connected, "percent": 100 if connected else 0,
+                "cogs": {"gateway": connected},
+                "details": {"latency": getattr(bot, "latency", None)}}
+
+    async def on_token(token: str) -> None:
+        nonlocal bot
+        bot = discord.Client(intents=intents, shard_id=client.shard, shard_count=client.shard_count)
+
+        @bot.event
+        async def on_ready() -> None:
+            await client.ready()
+
+        @bot.event
+        async def on_message(message) -> None:
+            if message.author.bot or not client.may_process():
+                return
+            if message.content == "!ping":
+                await message.channel.send(f"pong from revision {client.revision[:8]}")
+
+        asyncio.ensure_future(bot.start(token))
+
+    async def on_shutdown(_reason: str) -> None:
+        if bot is not None:
+            await bot.close()
+
+    client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,
+                              stats=lambda: {"guilds": len(bot.guilds) if bot else 0,
+                                             "latency": getattr(bot, "latency", None)})
+    await client.run()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--simulate", action="store_true", help="run without Discord")
+    arguments = parser.parse_args()
+    asyncio.run(run_simulated() if arguments.simulate else run_discord())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

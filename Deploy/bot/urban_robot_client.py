@@ -1,0 +1,152 @@
+"""Drop-in client for bots managed by urban-robot (python-socketio, asyncio).
+
+It speaks the channel protocol of urban-robot (see the README's "Channel
+protocol"): it authenticates with the launch credentials that urban-robot puts
+in the environment, identifies, receives the Discord token in ``hello``,
+reports readiness and health, and obeys the ``coma``, ``process_commands`` and
+``shutdown`` commands. It also keeps the epoch fence: a client that has seen a
+newer epoch than the one it was activated with never processes commands.
+
+Use::
+
+    client = UrbanRobotClient(
+        version="1.4.2",
+        health_check=my_health_report,      # async () -> dict
+        on_token=start_discord,             # async (token) -> None
+        on_shutdown=stop_discord,           # async (reason) -> None
+    )
+    await client.run()                      # returns when told to shut down
+
+and, in the bot: ``await client.ready()`` on Discord's READY, and
+``if client.may_process(): ...`` before answering a user command.
+"""
+
+import asyncio
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+import socketio
+
+HealthReport = Dict[str, Any]
+
+
+class UrbanRobotClient:
+    """One bot process's side of the urban-robot channel."""
+
+    def __init__(
+        self,
+        version: str,
+        health_check: Callable[[], Awaitable[HealthReport]],
+        on_token: Callable[[str], Awaitable[None]],
+        on_shutdown: Callable[[str], Awaitable[None]],
+        on_processing_changed: Optional[Callable[[bool, str], Awaitable[None]]] = None,
+        stats: Optional[Callable[[], Dict[str, Any]]] = None,
+        url: Optional[str] = None,
+        instance: Optional[str] = None,
+        key: Optional[str] = None,
+    ) -> None:
+        self.version = version
+        self.url = url or os.environ.get("URBAN_ROBOT_URL", "http://127.0.0.1:8080")
+        self.instance = instance or os.environ.get("URBAN_ROBOT_INSTANCE")
+        self.key = key or os.environ.get("URBAN_ROBOT_KEY")
+        self.shard = int(os.environ.get("URBAN_ROBOT_SHARD", "0"))
+        self.shard_count = int(os.environ.get("URBAN_ROBOT_SHARD_COUNT", "1"))
+        self.revision = os.environ.get("URBAN_ROBOT_REVISION", "")
+        self._health_check = health_check
+        self._on_token = on_token
+        self._on_shutdown = on_shutdown
+        self._on_processing_changed = on_processing_changed
+        self._stats = stats
+        self._token: Optional[str] = None
+        self._active = False
+        self._active_epoch = -1
+        self._newest_epoch = -1
+        self._heartbeat_interval = 0.0
+        self._heartbeat_task: Optional[asyncio.Task] = None
+        self._stopped = asyncio.Event()
+        self.sio = socketio.AsyncClient(reconnection=True)
+        self.sio.on("connect", self._connected)
+        self.sio.on("hello", self._hello)
+        self.sio.on("cmd", self._command)
+
+    # -- what the bot calls -------------------------------------------------
+
+    async def run(self) -> None:
+        """Connects (retrying while the daemon restarts) and returns after ``shutdown``."""
+        auth = {"instance": self.instance, "key": self.key} if self.instance else None
+        await self.sio.connect(self.url, auth=auth, retry=True, wait_timeout=30)
+        await self._stopped.wait()
+        if self._heartbeat_task:
+            self._heartbeat_task.cancel()
+        await self.sio.disconnect()
+
+    async def ready(self) -> None:
+        """Tells urban-robot that the Discord connection is live (Discord's READY)."""
+        await self.sio.emit("ready", {})
+
+    def may_process(self) -> bool:
+        """True only while this client is the active one and no newer epoch has been seen."""
+        return self._active and self._active_epoch >= self._newest_epoch
+
+    @property
+    def token(self) -> Optional[str]:
+        """The Discord token from ``hello``; None before it arrives."""
+        return self._token
+
+    # -- channel events ------------------------------------------------------
+
+    async def _connected(self) -> None:
+        payload = {"version": self.version}
+        if self.instance:
+            payload.update({"instance": self.instance, "key": self.key})
+        await self.sio.call("identify", payload, timeout=30)
+
+    async def _hello(self, data: Dict[str, Any]) -> None:
+        first_token = self._token is None
+        self._token = data.get("token")
+        self._heartbeat_interval = float(data.get("heartbeat_interval") or 0)
+        if data.get("process_commands"):
+            await self._set_active(True, self._newest_epoch, "re-admitted as the active client")
+        if self._heartbeat_interval > 0 and self._heartbeat_task is None:
+            self._heartbeat_task = asyncio.ensure_future(self._heartbeats())
+        if first_token and self._token:
+            await self._on_token(self._token)
+
+    async def _command(self, data: Dict[str, Any]) -> None:
+        kind = data.get("t")
+        body = data.get("d") or {}
+        epoch = body.get("epoch")
+        if isinstance(epoch, int):
+            self._newest_epoch = max(self._newest_epoch, epoch)
+        if kind == "health_check":
+            await self.sio.emit("health_check", await self._health_check())
+        elif kind == "process_commands":
+            if body.get("token"):
+                self._token = body["token"]
+            await self._set_active(True, epoch if isinstance(epoch, int) else self._newest_epoch,
+                                   body.get("reason", ""))
+            await self.ready()
+        elif kind == "coma":
+            await self._set_active(False, self._active_epoch, body.get("reason", ""))
+            await self.sio.emit("coma", {"reason": body.get("reason", "")})
+        elif kind == "shutdown":
+            reason = body.get("reason", "")
+            await self._set_active(False, self._active_epoch, reason)
+            await self.sio.emit("shutdown", {"reason": reason})
+            await self._on_shutdown(reason)
+            self._stopped.set()
+        # "ok" needs no answer: it confirms a ready sent while active.
+
+    async def _set_active(self, active: bool, epoch: int, reason: str) -> None:
+        changed = active != self._active
+        self._active = active
+        if active:
+            self._active_epoch = epoch
+        if changed and self._on_processing_changed:
+            await self._on_processing_changed(active, reason)
+
+    async def _heartbeats(self) -> None:
+        while not self._stopped.is_set():
+            await asyncio.sleep(self._heartbeat_interval)
+            if self.sio.connected:
+                await self.sio.emit("heartbeat", self._stats() if self._stats else {})

@@ -1,0 +1,84 @@
+import Foundation
+import TOMLKit
+
+/// Reads and validates the TOML configuration file of ARCHITECTURE.md's "Configuration".
+///
+/// ```swift
+/// let path = ConfigurationLoader.defaultPath(environment: ProcessInfo.processInfo.environment)
+/// let configuration = try ConfigurationLoader.load(path: path)
+/// ```
+///
+/// An unknown key, a value of the wrong type or out of range, and a syntax error
+/// are a ``ConfigurationError`` naming the key and its line.
+public enum ConfigurationLoader {
+    /// The tables a configuration file may have.
+    static let sectionNames = ["source", "bot", "health", "rollout", "channel", "admin", "webhook", "notify", "state"]
+
+    /// The file the CLI reads without `-c`: `$URBAN_ROBOT_CONFIG`, else `./urban-robot.toml`.
+    public static func defaultPath(environment: [String: String]) -> String {
+        if let path = environment["URBAN_ROBOT_CONFIG"], !path.isEmpty { return path }
+        return "urban-robot.toml"
+    }
+
+    /// Reads and validates the file at `path`.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(
+                code: .unreadable, file: path,
+                message: "cannot read the configuration file (\(error.localizedDescription)); "
+                    + "pass another with -c FILE or set URBAN_ROBOT_CONFIG, or write one with `urban-robot init`")
+        }
+        var configuration = try parse(text, file: path)
+        configuration.state.directory = absolutePath(configuration.state.directory, relativeTo: path)
+        return configuration
+    }
+
+    /// Parses and validates a configuration text; `file` only labels errors.
+    public static func parse(_ text: String, file: String? = nil) throws(ConfigurationError) -> Configuration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(code: .syntax, file: file, line: error.source.begin.line,
+                                     message: "not valid TOML: \(error.description)")
+        } catch {
+            throw ConfigurationError(code: .syntax, file: file, message: "not valid TOML: \(error)")
+        }
+        let locator = KeyLineLocator(text: text)
+        for key in root.keys.sorted() {
+            guard sectionNames.contains(key) else {
+                throw ConfigurationError(code: .unknownKey, file: file, key: key, line: locator.line(of: key),
+                                         message: "is not a table of the configuration; the tables are "
+                                            + sectionNames.map { "[\($0)]" }.joined(separator: ", "))
+            }
+            if root[key]?.table == nil {
+                throw ConfigurationError(code: .wrongType, file: file, key: key, line: locator.line(of: key),
+                                         message: "must be a table ([\(key)])")
+            }
+        }
+        func reader(_ name: String) -> TOMLSectionReader {
+            TOMLSectionReader(name: name, table: root[name]?.table, file: file, locator: locator)
+        }
+        var configuration = Configuration()
+        configuration.source = try readSource(reader("source"))
+        configuration.bot = try readBot(reader("bot"))
+        configuration.health = try readHealth(reader("health"))
+        configuration.rollout = try readRollout(reader("rollout"), instances: configuration.bot.instances)
+        configuration.channel = try readChannel(reader("channel"))
+        configuration.admin = try readAdmin(reader("admin"))
+        configuration.webhook = try readWebhook(reader("webhook"))
+        configuration.notify = try readNotify(reader("notify"))
+        configuration.state = try readState(reader("state"))
+        return configuration
+    }
+
+    /// `path` made absolute against the folder of the configuration file.
+    static func absolutePath(_ path: String, relativeTo configurationFile: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        let folder = URL(fileURLWithPath: configurationFile).deletingLastPathComponent()
+        return folder.appendingPathComponent(path).standardizedFileURL.path
+    }
+}
