@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+@testable import UrbanRobot
+
+/// A real HTTP server on a loopback port that answers the first `failures` POSTs with 500.
+private final class WebhookReceiver: Sendable {
+    let bodies = Mutex<[Data]>([])
+    let attempts = Mutex(0)
+    let failures: Int
+
+    init(failures: Int) { self.failures = failures }
+
+    func withServer(_ body: @Sendable (_ url: String) async throws -> Void) async throws {
+        let router = Router()
+        router.post("/hook/secret-part") { request, _ -> HTTPResponse.Status in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            let attempt = self.attempts.withLock { value in
+                value += 1
+                return value
+            }
+            if attempt <= self.failures { return .internalServerError }
+            self.bodies.withLock { $0.append(Data(buffer.readableBytesView)) }
+            return .noContent
+        }
+        let port = AsyncStream.makeStream(of: Int.self)
+        var quiet = Logger(label: "webhook-receiver")
+        quiet.logLevel = .critical
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.continuation.yield(channel.localAddress?.port ?? 0) },
+                              logger: quiet)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            var iterator = port.stream.makeAsyncIterator()
+            let bound = try #require(await iterator.next())
+            try await body("http://127.0.0.1:\(bound)/hook/secret-part")
+            group.cancelAll()
+        }
+    }
+}
+
+@Suite("Notifier", .serialized)
+struct NotifierTests {
+    private let notification = DeploymentNotification(
+        event: .rolledBack, bot: "mybot", deployment: 7, revision: "0123456789abcdef0123456789abcdef01234567",
+        trigger: "push", reason: "vital_cog_failure: music",
+        commits: [.init(id: "0123456789abcdef0123456789abcdef01234567", subject: "rewrite the music cog")],
+        time: Date(timeIntervalSince1970: 1_800_000_000))
+
+    @Test("a failing webhook is retried until it accepts, and gets the JSON body")
+    func retriesUntilAccepted() async throws {
+        let receiver = WebhookReceiver(failures: 2)
+        try await receiver.withServer { url in
+            let notifier = Notifier(targets: [.json(url)], retryDelays: [.milliseconds(10), .milliseconds(10)],
+                                    logger: Logger(label: "test"))
+            #expect(await notifier.deliver(notification, to: .json(url)))
+        }
+        #expect(receiver.attempts.withLock { $0 } == 3)
+        let body = try #require(receiver.bodies.withLock { $0.first })
+        let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        #expect(object["event"] as? String == "rolled_back")
+        #expect(object["bot"] as? String == "mybot")
+        #expect(object["deployment"] as? Int == 7)
+        #expect(object["reason"] as? String == "vital_cog_failure: music")
+        #expect((object["commits"] as? [[String: Any]])?.first?["subject"] as? String == "rewrite the music cog")
+        #expect(object["time"] as? String == "2027-01-15T08:00:00Z")
+    }
+
+    @Test("attempts are bounded: a webhook that always fails is given up")
+    func givesUp() async throws {
+        let receiver = WebhookReceiver(failures: .max)
+        try await receiver.withServer { url in
+            let notifier = Notifier(targets: [.json(url)], retryDelays: [.milliseconds(10)], logger: Logger(label: "test"))
+            #expect(await notifier.deliver(notification, to: .json(url)) == false)
+        }
+        #expect(receiver.attempts.withLock { $0 } == 2)
+    }
+
+    @Test("an unreachable webhook is given up without throwing")
+    func unreachable() async {
+        let notifier = Notifier(targets: [], retryDelays: [.milliseconds(10)], requestTimeout: .milliseconds(500),
+                                logger: Logger(label: "test"))
+        #expect(await notifier.deliver(notification, to: .json("http://127.0.0.1:1/hook")) == false)
+    }
+
+    @Test("Discord gets one readable message")
+    func discordBody() throws {
+        let body = try notification.discordWebhookBody()
+        let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: String])
+        #expect(object["username"] == "urban-robot")
+        let content = try #require(object["content"])
+        #expect(content.hasPrefix("↩️ **mybot**: `0123456789ab` was rolled back (deployment #7, push)"))
+        #expect(content.contains("reason: vital_cog_failure: music"))
+        #expect(content.contains("• `01234567` rewrite the music cog"))
+    }
+
+    @Test("a long message is cut to Discord's limit")
+    func discordLimit() {
+        var long = notification
+        long.reason = String(repeating: "x", count: 5000)
+        #expect(long.discordText().count == DeploymentNotification.discordContentLimit)
+    }
+
+    @Test("logs never carry a webhook's secret path")
+    func redaction() {
+        #expect(Notifier.redacted("https://discord.com/api/webhooks/123/SECRET") == "https://discord.com/…")
+        #expect(Notifier.redacted("http://127.0.0.1:9000/x/SECRET") == "http://127.0.0.1:9000/…")
+    }
+
+    @Test("the targets follow [notify]")
+    func targets() {
+        var settings = NotifySettings()
+        #expect(Notifier.targets(of: settings).isEmpty)
+        settings.discordWebhook = "https://discord.com/api/webhooks/1/a"
+        settings.webhook = "https://example.invalid/hook"
+        #expect(Notifier.targets(of: settings) == [.discord("https://discord.com/api/webhooks/1/a"),
+                                                   .json("https://example.invalid/hook")])
+    }
+}
