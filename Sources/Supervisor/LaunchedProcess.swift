@@ -13,7 +13,7 @@ public final class LaunchedProcess: Sendable {
     /// The launch record (persist it to recognise the process after a restart).
     public let record: LaunchRecord
     /// False for a process adopted from a record: it is not our child, so its
-    /// exit status is ``ExitStatus/unknown``.
+    /// exit status is ``TerminationStatus/unknown``.
     public let isChild: Bool
 
     private struct State {
@@ -113,7 +113,7 @@ public final class LaunchedProcess: Sendable {
         let (pidfd, alreadyExited) = state.withLock { ($0.pidfd, $0.exit) }
         if let alreadyExited { return alreadyExited }
         let reaped = csup_pidfd_reap(pidfd, &code, &status)
-        let exitStatus: ExitStatus
+        let exitStatus: TerminationStatus
         if reaped == 1 {
             switch code {
             case Int32(CLD_EXITED): exitStatus = .exited(code: status)

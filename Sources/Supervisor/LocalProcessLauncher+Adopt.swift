@@ -18,7 +18,7 @@ extension LocalProcessLauncher {
     ///
     /// The process is pinned with a pidfd and checked again, so a pid that
     /// is recycled meanwhile is never adopted. Its exit is reported on
-    /// ``exits`` with ``ExitStatus/unknown`` (it is no longer our child), and
+    /// ``exits`` with ``TerminationStatus/unknown`` (it is no longer our child), and
     /// ``stop(_:timing:politely:)`` works on it as on any other.
     /// - Parameters:
     ///   - record: the record persisted at launch.

@@ -117,7 +117,6 @@ public final class LocalProcessLauncher: ProcessLauncher {
         do {
             try monitor.watch(pidfd: pidfd) {
                 if let rotation { monitor.removePeriodic(rotation) }
-                log?.rotateIfNeeded()
                 let exit = process.observeExit()
                 if reportingExit { continuation.yield(exit) }
             }

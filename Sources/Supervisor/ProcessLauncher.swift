@@ -1,19 +1,19 @@
 /// How a stop went: which step ended the process, and its status.
 public enum StopOutcome: Hashable, Sendable, CustomStringConvertible {
     /// The process had already exited when the stop began.
-    case alreadyExited(ExitStatus)
+    case alreadyExited(TerminationStatus)
     /// It exited within `stop_grace` after the polite step (the channel's `shutdown`).
-    case exitedWhenAsked(ExitStatus)
+    case exitedWhenAsked(TerminationStatus)
     /// It exited within `kill_grace` after SIGTERM to its group.
-    case exitedAfterTerminate(ExitStatus)
+    case exitedAfterTerminate(TerminationStatus)
     /// SIGKILL to its group ended it.
-    case killed(ExitStatus)
+    case killed(TerminationStatus)
     /// It was still there after SIGKILL and another `kill_grace` (stuck in
     /// the kernel, e.g. uninterruptible I/O); its exit will still be reported.
     case survivedKill
 
     /// The exit status, when the process ended.
-    public var status: ExitStatus? {
+    public var status: TerminationStatus? {
         switch self {
         case .alreadyExited(let status), .exitedWhenAsked(let status),
             .exitedAfterTerminate(let status), .killed(let status):

@@ -39,7 +39,16 @@ enum Spawner {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        let rc = csup_spawn(path, argv, envp, workingDirectory, outputFD, &pid)
+        var rc = csup_spawn(path, argv, envp, workingDirectory, outputFD, &pid)
+        // ETXTBSY: another thread's fork briefly holds a descriptor open for
+        // writing on the executable (a script just written, a checkout in
+        // progress); it goes away at that child's exec. Retry for up to 0.5 s.
+        var attempts = 1
+        while rc == ETXTBSY && attempts < 25 {
+            usleep(20_000)
+            attempts += 1
+            rc = csup_spawn(path, argv, envp, workingDirectory, outputFD, &pid)
+        }
         guard rc == 0 else { throw SystemCallError("posix_spawn", errno: rc) }
         return pid
     }

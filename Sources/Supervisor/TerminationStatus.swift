@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// How a process ended.
-public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
+public enum TerminationStatus: Hashable, Sendable, CustomStringConvertible {
     /// It called `exit` with this code.
     case exited(code: Int32)
     /// A signal ended it.
@@ -21,7 +21,7 @@ public enum ExitStatus: Hashable, Sendable, CustomStringConvertible {
         case .exited(let code):
             return "exit code \(code)"
         case .signaled(let signal, let coreDumped):
-            let name = ExitStatus.signalNames[signal].map { " (\($0))" } ?? ""
+            let name = TerminationStatus.signalNames[signal].map { " (\($0))" } ?? ""
             return "signal \(signal)\(name)\(coreDumped ? ", core dumped" : "")"
         case .unknown:
             return "status unknown (not our child)"
@@ -41,10 +41,10 @@ public struct ProcessExit: Hashable, Sendable {
     /// The launch record of the process.
     public var record: LaunchRecord
     /// How it ended.
-    public var status: ExitStatus
+    public var status: TerminationStatus
 
     /// Creates an exit report.
-    public init(record: LaunchRecord, status: ExitStatus) {
+    public init(record: LaunchRecord, status: TerminationStatus) {
         self.record = record
         self.status = status
     }
