@@ -12,8 +12,8 @@ import Synchronization
 public final class LaunchedProcess: Sendable {
     /// The launch record (persist it to recognise the process after a restart).
     public let record: LaunchRecord
-    /// False for a process adopted from a record: it is not our child, so its
-    /// exit status is ``TerminationStatus/unknown``.
+    /// False for a process adopted from a record: it is usually no longer
+    /// anybody's child of ours, so its exit status is ``TerminationStatus/unknown``.
     public let isChild: Bool
 
     private struct State {
@@ -96,10 +96,14 @@ public final class LaunchedProcess: Sendable {
     }
 
     /// Sends `signal` to the process group (the process and whatever it
-    /// spawned that stayed in its group). Returns false when the group is empty.
+    /// spawned that stayed in its group). Returns false when the group is
+    /// empty, or when the recorded group is not a valid group of another
+    /// session (0, 1 or our own: a damaged record never signals us or everyone).
     @discardableResult
     public func signalGroup(_ signal: Int32) -> Bool {
-        kill(-record.processGroup, signal) == 0
+        let group = record.processGroup
+        guard group > 1, group != getpgrp() else { return false }
+        return kill(-group, signal) == 0
     }
 
     /// The pidfd, for registering with the monitor before any exit is observed.

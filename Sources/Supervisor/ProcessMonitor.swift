@@ -63,9 +63,12 @@ final class ProcessMonitor: Sendable {
 
     private func loop() {
         var events = [epoll_event](repeating: epoll_event(), count: 64)
-        var lastTick = ContinuousClock.now
+        let tick = Duration.milliseconds(Int(Self.tickMilliseconds))
+        var nextTick = ContinuousClock.now + tick
         while true {
-            let count = epoll_wait(epollFD, &events, Int32(events.count), Self.tickMilliseconds)
+            let untilTick = ContinuousClock.now.duration(to: nextTick)
+            let timeout = max(0, Int32(untilTick / .milliseconds(1)))
+            let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
             if count > 0 {
                 for event in events[0..<Int(count)] {
                     let fd = event.data.fd
@@ -74,9 +77,8 @@ final class ProcessMonitor: Sendable {
                     handler?()
                 }
             }
-            let now = ContinuousClock.now
-            if now - lastTick >= .milliseconds(Int(Self.tickMilliseconds)) {
-                lastTick = now
+            if ContinuousClock.now >= nextTick {
+                nextTick = ContinuousClock.now + tick
                 let jobs = state.withLock { Array($0.periodicJobs.values) }
                 for job in jobs { job() }
             }

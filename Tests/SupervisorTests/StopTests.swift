@@ -99,4 +99,13 @@ import Testing
         #expect(process.signal(SIGKILL))
         #expect(try await exitStatus(of: process) == .signaled(signal: SIGKILL, coreDumped: false))
     }
+
+    @Test func aDamagedRecordNeverSignalsUsOrEveryone() {
+        for group in [0, 1, getpgrp()] {
+            let record = LaunchRecord(
+                pid: 0, processGroup: group, startTicks: 0, bootID: "", clientID: "x", revision: "", logPath: "",
+                launchedAt: 0)
+            #expect(LaunchedProcess(record: record, pidfd: -1, isChild: false).signalGroup(0) == false)
+        }
+    }
 }
