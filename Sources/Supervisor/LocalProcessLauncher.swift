@@ -127,8 +127,7 @@ public final class LocalProcessLauncher: ProcessLauncher {
     }
 
     static func header(for request: LaunchRequest, at date: Date) -> String {
-        let argv = (try? JSONEncoder().encode(request.command)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return "# \(LogFile.timestamp(date)) launch \(request.clientID) revision \(request.revision) "
-            + "in \(request.workingDirectory) argv \(argv)"
+        "# \(LogFile.timestamp(date)) launch \(request.clientID) revision \(request.revision) "
+            + "in \(request.workingDirectory) argv \(LogFile.json(request.command))"
     }
 }

@@ -81,6 +81,11 @@ struct LogFile: Sendable {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
+    /// `strings` as a JSON array, for argv in headers and markers.
+    static func json(_ strings: [String]) -> String {
+        (try? JSONEncoder().encode(strings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
     private static func fileName(_ path: String) -> String {
         (path as NSString).lastPathComponent
     }

@@ -9,6 +9,7 @@ import Foundation
 /// ``markerName``, written after a successful build and holding the build
 /// argv: a release with a marker for the same argv is not built again; a
 /// changed `bot.build` builds again. A failed build leaves no marker.
+/// Whatever the build leaves running in its process group is killed.
 ///
 /// ```swift
 /// let builder = ReleaseBuilder()
@@ -65,7 +66,6 @@ public struct ReleaseBuilder: Sendable {
     }
 
     static func markerContent(_ command: [String]) -> String {
-        let argv = (try? JSONEncoder().encode(command)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return argv + "\n"
+        LogFile.json(command) + "\n"
     }
 }
