@@ -17,9 +17,10 @@ public actor LaunchGate<C: Clock> where C.Duration == Duration {
     }
 
     /// Waits for the turn of `instance`, then returns: the launch may start now.
-    /// - Throws: `CancellationError` when the calling task is cancelled first
-    ///   (the place in the queue is given up).
+    /// - Throws: `CancellationError` when the calling task is cancelled
+    ///   before its turn (the place in the queue is given up).
     public func acquire(instance: String) async throws {
+        try Task.checkCancellation()
         let ticket = pacer.enqueue(instance: instance)
         do {
             while true {

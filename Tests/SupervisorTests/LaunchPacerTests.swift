@@ -53,20 +53,4 @@ import Testing
         #expect(pacer.grantDue(at: at(1)) == [c])
         #expect(pacer.isIdle)
     }
-
-    @Test func theGateSpacesRealLaunchesAndHonoursCancellation() async throws {
-        let clock = ContinuousClock()
-        let gate = LaunchGate(maxConcurrency: 1, spacing: .milliseconds(400), clock: clock)
-        let start = clock.now
-        try await gate.acquire(instance: "0")
-        try await gate.acquire(instance: "1")
-        let second = clock.now
-        #expect(start.duration(to: second) >= .milliseconds(400))
-
-        let abandoned = Task { try await gate.acquire(instance: "2") }
-        abandoned.cancel()
-        await #expect(throws: CancellationError.self) { try await abandoned.value }
-        try await gate.acquire(instance: "3")
-        #expect(second.duration(to: clock.now) >= .milliseconds(400))
-    }
 }

@@ -44,7 +44,7 @@ import Testing
         defer { scratch.remove() }
         let error = try await #require(throws: SupervisorError.self) {
             try await ReleaseBuilder().build(
-                buildRequest(["sh", "-c", "echo compiling; exec sleep 1000"], in: scratch, timeout: .milliseconds(500)))
+                buildRequest(["sh", "-c", "echo compiling; exec sleep 1000"], in: scratch, timeout: .seconds(2)))
         }
         #expect(error.code == .buildTimedOut)
         #expect(error.message.contains("exited after SIGTERM"))
