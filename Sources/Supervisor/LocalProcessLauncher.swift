@@ -69,7 +69,7 @@ public final class LocalProcessLauncher: ProcessLauncher {
 
     func launch(_ request: LaunchRequest, reportingExit: Bool) throws(SupervisorError) -> LaunchedProcess {
         guard let name = request.command.first, !name.isEmpty else {
-            throw SupervisorError(.invalidCommand, "the command is empty; set bot.command (e.g. [\"python3\", \"bot.py\"])")
+            throw SupervisorError(.invalidCommand, "the command is empty; set bot.command (or bot.build) to an argv such as [\"python3\", \"bot.py\"]")
         }
         let path = try Spawner.resolve(
             name, searchPath: request.environment["PATH"] ?? LaunchEnvironment.defaultPath,

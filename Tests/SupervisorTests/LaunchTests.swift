@@ -61,6 +61,28 @@ import Testing
         #expect(log.contains("ids=\(process.pid) \(process.pid) \(process.pid)\n"))
     }
 
+    @Test func theChildStartsWithDefaultSignalsAnEmptyMaskAndOnlyStandardDescriptors() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // Daemons commonly ignore SIGPIPE; the child must not inherit that.
+        signal(SIGPIPE, SIG_IGN)
+        let launcher = LocalProcessLauncher()
+        let grep = try launcher.launch(request(["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"], in: scratch))
+        #expect(try await exitStatus(of: grep) == .exited(code: 0))
+        let log = scratch.read("logs/shard-0.1.log")
+        #expect(log.contains("SigBlk:\t0000000000000000\n"))
+        // Signals 1-31 at their defaults. (32 and 33 are glibc's internal
+        // threading signals, outside what posix_spawn or a bot may change.)
+        let ignored = try #require(log.split(separator: "\n").first { $0.hasPrefix("SigIgn:") })
+        let ignoredMask = try #require(UInt64(ignored.dropFirst("SigIgn:\t".count), radix: 16))
+        #expect(ignoredMask & 0x7fff_ffff == 0)
+
+        // ls sees 0, 1, 2 and the descriptor of the folder it lists itself.
+        let ls = try launcher.launch(request(["ls", "/proc/self/fd"], in: scratch, name: "ls"))
+        #expect(try await exitStatus(of: ls) == .exited(code: 0))
+        #expect(scratch.read("logs/ls.log").split(separator: "\n").dropFirst() == ["0", "1", "2", "3"])
+    }
+
     @Test func reportsExitCodesAndSignalsOnTheHandleAndTheStream() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
