@@ -13,7 +13,12 @@ import Foundation
 /// zombies). The process does not die with the daemon: it keeps its log file
 /// (no pipe to break) and gets no parent-death signal. A restarted daemon
 /// finds it again from its ``LaunchRecord`` (``isStillRunning(_:)``,
-/// ``adopt(_:log:)``).
+/// ``adopt(_:log:)``). A daemon that wants its bots gone when it stops
+/// stops them itself; there is deliberately no `PR_SET_PDEATHSIG`: it fires
+/// when the spawning *thread* ends, and Swift's pooled threads come and go.
+///
+/// Keep one launcher for the daemon's lifetime: when it is released, its
+/// ``exits`` stream finishes.
 ///
 /// ```swift
 /// let launcher = LocalProcessLauncher()
