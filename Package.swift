@@ -13,6 +13,7 @@ let package = Package(
     name: "urban-robot",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "Supervisor", targets: ["Supervisor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
@@ -35,6 +36,15 @@ let package = Package(
         // MARK: Libraries
 
         .target(
+            name: "CSupervisorShims",
+            path: "Sources/CSupervisorShims"
+        ),
+        .target(
+            name: "Supervisor",
+            dependencies: ["CSupervisorShims"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "UrbanRobot",
             dependencies: [
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -50,11 +60,29 @@ let package = Package(
 
         // MARK: Executables
 
+        .executableTarget(
+            name: "SupervisorBenchmark",
+            dependencies: ["Supervisor"],
+            path: "Benchmarks/SupervisorBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .testTarget(
             name: "CGit2Tests",
             dependencies: ["CGit2"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SupervisorTestDaemon",
+            dependencies: ["Supervisor"],
+            path: "Tests/SupervisorTestDaemon",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SupervisorTests",
+            dependencies: ["Supervisor", "SupervisorTestDaemon"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

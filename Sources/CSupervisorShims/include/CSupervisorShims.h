@@ -1,0 +1,31 @@
+// The few Linux calls the Supervisor needs that Swift cannot make directly:
+// posix_spawn with GNU file actions (chdir, closefrom) and a new session,
+// and the pidfd system calls, which glibc 2.36 does not wrap. It also
+// exports <sys/epoll.h>, which the Glibc module leaves out.
+#ifndef CSUPERVISORSHIMS_H
+#define CSUPERVISORSHIMS_H
+
+#include <sys/epoll.h>
+#include <sys/types.h>
+
+/// Spawns `path` with `argv` and `envp` in a new session (pid = pgid = sid),
+/// in `cwd`, with stdin from /dev/null, stdout and stderr on `output_fd`,
+/// every signal at its default disposition, an empty signal mask, and no
+/// other inherited descriptor. Returns 0 and stores the pid, or an errno.
+int csup_spawn(const char *path, char *const argv[], char *const envp[],
+               const char *cwd, int output_fd, pid_t *pid_out);
+
+/// pidfd_open(2) with PIDFD flags 0; the descriptor is close-on-exec.
+/// Returns the descriptor, or -1 with errno set.
+int csup_pidfd_open(pid_t pid);
+
+/// pidfd_send_signal(2). Returns 0, or -1 with errno set.
+int csup_pidfd_send_signal(int pidfd, int signal_number);
+
+/// waitid(P_PIDFD, pidfd, WEXITED | WNOHANG). Returns 1 and stores si_code
+/// (CLD_EXITED, CLD_KILLED, CLD_DUMPED) and si_status when the process has
+/// exited (and reaps it), 0 when it has not, -1 with errno set on failure
+/// (ECHILD: it is not our child).
+int csup_pidfd_reap(int pidfd, int *code_out, int *status_out);
+
+#endif

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension LocalProcessLauncher {
+    /// Stops a process and says how it ended.
+    ///
+    /// 1. `politely` (e.g. send the channel's `shutdown`), then wait up to
+    ///    `timing.stopGrace` for the exit; without a polite step this is skipped;
+    /// 2. SIGTERM to the process group, wait up to `timing.killGrace`;
+    /// 3. SIGKILL to the process group, wait up to `timing.killGrace` again.
+    ///
+    /// Once the process itself has exited, whatever is left in its group
+    /// (children the bot spawned and that ignored the signals) gets SIGKILL.
+    /// Works the same for an adopted process. Cancelling the calling task
+    /// cuts the waits short: the sequence then goes straight to SIGKILL.
+    /// - Parameters:
+    ///   - process: the process to stop.
+    ///   - timing: the two grace periods.
+    ///   - politely: the polite step; it is cancelled when `stopGrace` runs out.
+    public func stop(
+        _ process: LaunchedProcess, timing: StopTiming, politely: (@Sendable () async -> Void)? = nil
+    ) async -> StopOutcome {
+        if let exit = process.exit {
+            process.signalGroup(SIGKILL)
+            return .alreadyExited(exit.status)
+        }
+        if let politely, let exit = await Self.run(politely, untilExitOf: process, within: timing.stopGrace) {
+            process.signalGroup(SIGKILL)
+            return .exitedWhenAsked(exit.status)
+        }
+        process.signalGroup(SIGTERM)
+        if let exit = await process.waitForExit(within: timing.killGrace) {
+            process.signalGroup(SIGKILL)
+            return .exitedAfterTerminate(exit.status)
+        }
+        process.signalGroup(SIGKILL)
+        if let exit = await process.waitForExit(within: timing.killGrace) {
+            return .killed(exit.status)
+        }
+        return .survivedKill
+    }
+
+    /// Runs `step` and waits for the exit, both for at most `duration`.
+    private static func run(
+        _ step: @escaping @Sendable () async -> Void, untilExitOf process: LaunchedProcess, within duration: Duration
+    ) async -> ProcessExit? {
+        await withTaskGroup(of: ProcessExit?.self) { group in
+            group.addTask {
+                await step()
+                // The step is done; keep this child alive until the wait decides.
+                try? await Task.sleep(for: duration)
+                return nil
+            }
+            group.addTask { await process.waitForExit(within: duration) }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A process's log file: created with a header line, written directly by the
+/// process (stdout and stderr share one `O_APPEND` descriptor), and rotated
+/// by copy-and-truncate.
+///
+/// Why the process writes the file itself rather than a pipe that we drain:
+/// a bot must outlive the daemon, and a pipe whose reader died turns the
+/// bot's next write into SIGPIPE. A file never blocks a fast writer, and a
+/// bot that closes its stdout only closes its own descriptor.
+///
+/// Why copy-and-truncate: the process holds the file open, so renaming it
+/// would not stop its growth. The rotation copies the live file to `.1`
+/// (after shifting `.1` to `.2` ...), copies again whatever arrived during the
+/// copy, truncates the live file to zero (the process's `O_APPEND` writes then
+/// land at the new end) and appends a line saying so. Output written between
+/// the last copy and the truncation (microseconds) is lost. `tail -F` follows
+/// the truncation.
+struct LogFile: Sendable {
+    let policy: LogPolicy
+
+    /// Creates the folder, opens the live log for appending (close-on-exec)
+    /// and writes `header` as its first line. Returns the descriptor.
+    func open(header: String) throws(SupervisorError) -> Int32 {
+        let folder = (policy.path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw SupervisorError(.logFailed, "cannot create log folder \(folder); check its permissions")
+        }
+        let fd = Glibc.open(policy.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        guard fd >= 0 else {
+            throw SupervisorError(
+                .logFailed, "cannot open log file \(policy.path); check the state folder's permissions",
+                cause: SystemCallError("open", errno: errno))
+        }
+        Self.append(header + "\n", to: fd)
+        return fd
+    }
+
+    /// Rotates when the live file is larger than the cap. Returns true when it rotated.
+    @discardableResult
+    func rotateIfNeeded() -> Bool {
+        var info = stat()
+        guard stat(policy.path, &info) == 0, Int(info.st_size) > policy.maxBytes else { return false }
+        if policy.keptRotations > 0 {
+            for index in stride(from: policy.keptRotations - 1, through: 1, by: -1) {
+                rename("\(policy.path).\(index)", "\(policy.path).\(index + 1)")
+            }
+            guard copy(from: policy.path, to: "\(policy.path).1") else { return false }
+        }
+        guard truncate(policy.path, 0) == 0 else { return false }
+        let fd = Glibc.open(policy.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        let kept = policy.keptRotations > 0 ? "; earlier output in \(Self.fileName(policy.path)).1" : ""
+        Self.append("# \(Self.timestamp()) log rotated at \(policy.maxBytes) bytes\(kept)\n", to: fd)
+        return true
+    }
+
+    /// The last `maxBytes` of the live log, from the first full line.
+    func tail(maxBytes: Int = 4096) -> String {
+        guard let handle = FileHandle(forReadingAtPath: policy.path) else { return "" }
+        defer { try? handle.close() }
+        let end = (try? handle.seekToEnd()) ?? 0
+        let start = end > UInt64(maxBytes) ? end - UInt64(maxBytes) : 0
+        try? handle.seek(toOffset: start)
+        let data = (try? handle.readToEnd()) ?? Data()
+        var text = String(decoding: data, as: UTF8.self)
+        if start > 0, let newline = text.firstIndex(of: "\n") {
+            text = String(text[text.index(after: newline)...])
+        }
+        return text
+    }
+
+    /// An ISO 8601 UTC timestamp with milliseconds.
+    static func timestamp(_ date: Date = Date()) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    /// `strings` as a JSON array, for argv in headers and markers.
+    static func json(_ strings: [String]) -> String {
+        (try? JSONEncoder().encode(strings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    private static func fileName(_ path: String) -> String {
+        (path as NSString).lastPathComponent
+    }
+
+    private static func append(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// Copies `source` to `destination` up to the source's end at the time of
+    /// the last read, so bytes appended during the copy are included.
+    private func copy(from source: String, to destination: String) -> Bool {
+        let input = Glibc.open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { return false }
+        defer { close(input) }
+        let output = Glibc.open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
+        guard output >= 0 else { return false }
+        defer { close(output) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return false }
+            if count == 0 { return true }
+            var offset = 0
+            while offset < count {
+                let written = buffer.withUnsafeBytes { write(output, $0.baseAddress! + offset, count - offset) }
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return false }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+// A stand-in for the daemon in the survival test: it launches one bot with
+// LocalProcessLauncher, prints the bot's LaunchRecord as one JSON line, and
+// waits until it is killed.
+//
+// usage: SupervisorTestDaemon <log path> <working directory> <command> [arguments...]
+import Foundation
+import Supervisor
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4 else {
+    FileHandle.standardError.write(Data("usage: SupervisorTestDaemon <log> <dir> <command...>\n".utf8))
+    exit(64)
+}
+let launcher = LocalProcessLauncher()
+let environment = try LaunchEnvironment(inherited: ProcessInfo.processInfo.environment)
+    .make(configured: [:], identity: nil)
+let process = try launcher.launch(
+    LaunchRequest(
+        command: Array(arguments[3...]), workingDirectory: arguments[2], environment: environment,
+        clientID: "shard-0.1", revision: "survivor", log: LogPolicy(path: arguments[1])))
+let line = try JSONEncoder().encode(process.record)
+FileHandle.standardOutput.write(line + Data("\n".utf8))
+while true {
+    try await Task.sleep(for: .seconds(3600))
+}
