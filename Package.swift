@@ -13,8 +13,11 @@ let package = Package(
     name: "urban-robot",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "Deployer", targets: ["Deployer"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: System libraries
@@ -27,9 +30,24 @@ let package = Package(
 
         // MARK: Libraries
 
+        .target(
+            name: "Deployer",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
 
         // MARK: Tests
+
+        .testTarget(
+            name: "DeployerTests",
+            dependencies: ["Deployer"],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "CGit2Tests",
