@@ -45,10 +45,9 @@ extension DeploymentEngine {
         let unfinished = recoveredDeployments
         recoveredDeployments = []
         for record in unfinished where record.outcome == .queued { waiting = record }
-        if let interrupted = unfinished.last(where: { $0.outcome == .running }) {
-            resumeInterrupted(interrupted)
-        }
-        for record in unfinished where record.outcome == .running && record.id != rollout?.record.id {
+        let interrupted = unfinished.last { $0.outcome == .running }
+        if let interrupted { resumeInterrupted(interrupted) }
+        for record in unfinished where record.outcome == .running && record.id != interrupted?.id {
             var stale = record
             stale.outcome = .failed
             stale.reason = "interrupted by a daemon restart"

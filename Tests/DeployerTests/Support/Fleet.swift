@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import Testing
 
 /// A test bench: the engine, a manual clock, simulated bots that answer its actions (``autopilot``), and an
 /// ``InvariantMonitor`` over everything that passes.
@@ -22,6 +23,8 @@ struct Fleet {
     var alive: Set<ClientID> = []
     /// Deployments by id, as last recorded.
     var deployments: [Int: DeploymentRecord] = [:]
+    /// Where every step is stored, when set.
+    var store: DeployerStore?
 
     init(_ settings: DeployerSettings, recovered: RecoveredState = .init(), goodTags: [GoodTag] = []) {
         var recovered = recovered
@@ -41,10 +44,27 @@ struct Fleet {
             monitor.observe(next)
             let actions = engine.handle(next, at: now)
             absorb(actions)
+            try? store?.record(actions, snapshot: engine.snapshot, at: now)
             produced += actions
             if autopilot { for action in actions { queue += answers(action) } }
         }
         return produced
+    }
+
+    /// Restarts the daemon: a new engine from the store; the bots live on, reconnect and identify.
+    mutating func restartDaemon() throws {
+        let store = try #require(store)
+        let recovered = try store.recover(goodTags: engine.goodTags)
+        engine = DeploymentEngine(settings: engine.settings, keys: CountingKeySource(count: 1000), recovered: recovered)
+        monitor.daemonRestarted()
+        let actions = engine.start(at: now)
+        absorb(actions)
+        try store.record(actions, snapshot: engine.snapshot, at: now)
+        if autopilot { for action in actions { for event in answers(action) { send(event) } } }
+        for id in alive.sorted() {
+            send(.connect(id, key: keys[id] ?? ""))
+            send(.identified(id))
+        }
     }
 
     /// Moves the clock forward, ticking at every deadline on the way.

@@ -13,6 +13,11 @@ struct InvariantMonitor {
         Int(id.rawValue.dropFirst("shard-".count).split(separator: ".").first ?? "") ?? -1
     }
 
+    /// Every socket closed with the old daemon; the bots keep processing.
+    mutating func daemonRestarted() {
+        authenticated = []
+    }
+
     mutating func observe(_ event: DeployerEvent) {
         switch event {
         case .disconnected(let id):
