@@ -46,3 +46,23 @@ import Testing
         #expect(FailureReason.exited(.code(3)).description == "exited (status 3)")
     }
 }
+
+@Suite struct SecretsTests {
+    @Test func aLaunchOrderNeverPrintsItsKey() {
+        let order = LaunchOrder(client: ClientID(instance: 0, launch: 1), instance: 0, shardCount: 1, revision: .v1, key: "s3cr3t-key")
+        for text in ["\(order)", String(reflecting: order), "\(DeployerAction.launch(order))", String(reflecting: DeployerAction.launch(order))] {
+            #expect(!text.contains("s3cr3t-key"), "\(text)")
+        }
+    }
+
+    @Test func keyHashesMatchOnlyTheirKey() {
+        let hash = KeyHash(key: "abc")
+        #expect(hash.matches("abc"))
+        #expect(!hash.matches("abd"))
+        #expect(!hash.matches(""))
+        var source = SystemKeySource()
+        let keys = (0..<3).map { _ in source.nextKey() }
+        #expect(Set(keys).count == 3)
+        #expect(keys.allSatisfy { $0.count == 64 })
+    }
+}

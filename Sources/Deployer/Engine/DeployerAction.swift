@@ -59,7 +59,7 @@ public enum ClientCommand: Hashable, Sendable {
 }
 
 /// Everything the supervisor needs to start one client, and the environment the client gets.
-public struct LaunchOrder: Hashable, Sendable, CustomStringConvertible {
+public struct LaunchOrder: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// `URBAN_ROBOT_INSTANCE`.
     public var client: ClientID
     /// `URBAN_ROBOT_SHARD`.
@@ -71,10 +71,22 @@ public struct LaunchOrder: Hashable, Sendable, CustomStringConvertible {
     /// `URBAN_ROBOT_KEY`: the launch's secret. Never log it.
     public var key: String
 
+    /// Makes a launch order.
+    public init(client: ClientID, instance: Int, shardCount: Int, revision: Revision, key: String) {
+        self.client = client
+        self.instance = instance
+        self.shardCount = shardCount
+        self.revision = revision
+        self.key = key
+    }
+
     /// Describes the launch without its key.
     public var description: String {
         "launch \(client) of \(revision) (shard \(instance)/\(shardCount), key <redacted>)"
     }
+
+    /// The same as ``description``: the key stays out of debug output too.
+    public var debugDescription: String { description }
 }
 
 /// A message for people.

@@ -23,6 +23,8 @@ struct Fleet {
     var alive: Set<ClientID> = []
     /// Deployments by id, as last recorded.
     var deployments: [Int: DeploymentRecord] = [:]
+    /// The revisions of the active clients when each deployment started running.
+    var servingAtStart: [Int: Set<Revision>] = [:]
     /// Where every step is stored, when set.
     var store: DeployerStore?
 
@@ -125,6 +127,10 @@ struct Fleet {
                 revisions[order.client] = order.revision
             case .recordDeployment(let record):
                 deployments[record.id] = record
+                if record.outcome == .running, servingAtStart[record.id] == nil {
+                    let actives = engine.snapshot.clients.filter { $0.role == .active }
+                    servingAtStart[record.id] = Set(actives.map(\.revision))
+                }
             default:
                 break
             }

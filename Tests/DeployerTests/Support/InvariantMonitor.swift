@@ -34,8 +34,6 @@ struct InvariantMonitor {
         switch action {
         case .admit(let id):
             authenticated.insert(id)
-        case .refuse(let id, _):
-            authenticated.remove(id)
         case .hello(let id, let processCommands):
             if !authenticated.contains(id) { violations.append("hello to unauthenticated \(id)") }
             if processCommands { startProcessing(id, epoch: nil) }
