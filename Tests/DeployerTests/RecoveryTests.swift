@@ -115,7 +115,12 @@ import Testing
         #expect(recovered.lastDeploymentID == 2)
         let events = try store.events(deployment: 2).map(\.kind)
         #expect(events.contains("gate.failed"))
-        #expect(events.last == "deployment.finished")
-        #expect(!events.contains { $0.contains(key) })
+        #expect(events.contains("deployment.finished"))
+        #expect(events.contains("action.cmd.shutdown"))
+        for deployment in [nil, 1, 2] {
+            for entry in try store.events(deployment: deployment) {
+                #expect(!entry.detail.values.contains { $0.contains(key) }, "\(entry)")
+            }
+        }
     }
 }

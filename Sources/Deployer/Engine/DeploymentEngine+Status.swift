@@ -36,7 +36,7 @@ extension DeploymentEngine {
                 )
             },
             epochs: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.epoch) }),
-            haltReason: haltReason
+            haltReason: haltReason, deployment: rollout?.record.id
         )
     }
 

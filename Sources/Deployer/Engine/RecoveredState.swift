@@ -46,6 +46,8 @@ public struct EngineSnapshot: Hashable, Sendable {
     public var epochs: [Int: Int]
     /// Why the daemon is halted, if it is.
     public var haltReason: String?
+    /// The running deployment's id, if one runs (the store files the step's actions under it).
+    public var deployment: Int?
 }
 
 /// What the store hands the engine after a daemon restart.

@@ -50,6 +50,43 @@ extension DeployerStore {
         )
     }
 
+    /// The audit entry of an action that is not itself a record.
+    static func entry(for action: DeployerAction, deployment: Int?, at now: Date) -> AuditEntry {
+        switch action {
+        case .admit(let id): AuditEntry(deployment: deployment, time: now, kind: "action.admit", client: id)
+        case .refuse(let id, let reason):
+            AuditEntry(deployment: deployment, time: now, kind: "action.refuse", client: id, detail: ["reason": reason])
+        case .hello(let id, let processCommands):
+            AuditEntry(deployment: deployment, time: now, kind: "action.hello", client: id,
+                       detail: ["process_commands": "\(processCommands)"])
+        case .send(let id, let command):
+            AuditEntry(deployment: deployment, time: now, kind: "action.cmd.\(command.name)", client: id,
+                       detail: ["command": "\(command)"])
+        case .launch(let order):
+            AuditEntry(deployment: deployment, time: now, kind: "action.launch", instance: order.instance,
+                       client: order.client, detail: ["revision": order.revision.rawValue])
+        case .stop(let id): AuditEntry(deployment: deployment, time: now, kind: "action.stop", client: id)
+        case .prepareRelease(_, let ref):
+            AuditEntry(deployment: deployment, time: now, kind: "action.prepare_release", detail: ["ref": ref])
+        case .tagGood(let revision, let tag):
+            AuditEntry(deployment: deployment, time: now, kind: "action.tag_good",
+                       detail: ["revision": revision.rawValue, "tag": tag])
+        case .markBad(let revision, let reason):
+            AuditEntry(deployment: deployment, time: now, kind: "action.mark_bad",
+                       detail: ["revision": revision.rawValue, "reason": reason])
+        case .retainReleases(let keep):
+            AuditEntry(deployment: deployment, time: now, kind: "action.retain_releases",
+                       detail: ["keep": keep.map(\.rawValue).sorted().joined(separator: ",")])
+        case .notify(let notice):
+            AuditEntry(deployment: deployment, time: now, kind: "action.notify",
+                       detail: ["level": notice.level.rawValue, "message": notice.message])
+        case .recordDeployment(let record):
+            AuditEntry(deployment: record.id, time: now, kind: "action.record_deployment",
+                       detail: ["outcome": record.outcome.rawValue])
+        case .audit(let entry): entry
+        }
+    }
+
     static func deploymentRecord(_ row: Row) throws -> DeploymentRecord {
         guard let trigger = Trigger(rawValue: row["trigger"]), let outcome = DeploymentOutcome(rawValue: row["outcome"])
         else {

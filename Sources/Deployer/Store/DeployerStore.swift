@@ -42,19 +42,25 @@ public final class DeployerStore: Sendable {
     }
 
     /// Stores what one engine step produced, in one transaction: deployment rows, audit entries, bad
-    /// revisions from the actions, then clients, epochs and the halt from the snapshot.
+    /// revisions, an `action.<name>` event for every other action (the audit trail of every action; launch keys
+    /// print redacted), then clients, epochs and the halt from the snapshot.
     public func record(_ actions: [DeployerAction], snapshot: EngineSnapshot, at now: Date = Date()) throws {
         try write("record an engine step") { db in
+            var deployment = snapshot.deployment
             for action in actions {
                 switch action {
                 case .recordDeployment(let record): try Self.save(record, db)
-                case .audit(let entry): try Self.append(entry, db)
+                case .audit(let entry):
+                    deployment = entry.deployment
+                    try Self.append(entry, db)
                 case .markBad(let revision, let reason):
                     try db.execute(
                         sql: "INSERT OR REPLACE INTO bad_revisions (revision, reason, marked_at) VALUES (?, ?, ?)",
                         arguments: [revision.rawValue, reason, now]
                     )
-                default: break
+                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
+                default:
+                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
                 }
             }
             try db.execute(sql: "DELETE FROM clients")
