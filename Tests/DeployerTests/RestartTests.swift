@@ -61,3 +61,35 @@ import Testing
         #expect(fleet.activeRevisions == [.v1], "halted keeps restarting what serves")
     }
 }
+
+@Suite struct UnmanagedClientTests {
+    @Test func anUnmanagedClientIsGatedAndTakesOverTheSeedsWay() throws {
+        var fleet = Fleet.serving(.v1, .test(instances: 2))
+        let old = try #require(fleet.active(1))
+        let manual = ClientID(rawValue: "unmanaged-1")
+        #expect(fleet.send(.unmanagedConnected(manual, instance: 1)).contains(.admit(manual)))
+        fleet.autopilot = false
+        #expect(fleet.send(.identified(manual)).contains(.hello(manual, processCommands: false)))
+        fleet.send(.ready(manual))
+        fleet.autopilot = true
+        fleet.send(.healthReport(manual, .healthy))
+        #expect(fleet.active(1) == manual)
+        #expect(fleet.commands(to: old).suffix(2).map(\.name) == ["coma", "shutdown"])
+        #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
+        let launches = fleet.launched.count
+        fleet.send(.disconnected(manual))
+        fleet.send(.exited(manual, .code(0)))
+        fleet.advance(.seconds(120))
+        #expect(fleet.launched.count == launches, "an unmanaged client is not restarted")
+    }
+
+    @Test func anUnmanagedClientForABusyOrMissingInstanceIsRefused() {
+        var fleet = Fleet.serving(.v1, .test(instances: 1))
+        let manual = ClientID(rawValue: "unmanaged-1")
+        #expect(fleet.send(.unmanagedConnected(manual, instance: 3)).contains(.refuse(manual, reason: "unauthorized")))
+        fleet.autopilot = false
+        fleet.deploy(.v2)
+        fleet.send(.releasePrepared(deployment: 2, result: .prepared(.v2)))
+        #expect(fleet.send(.unmanagedConnected(manual, instance: 0)).contains(.refuse(manual, reason: "unauthorized")))
+    }
+}

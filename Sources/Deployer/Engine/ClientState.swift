@@ -20,6 +20,8 @@ enum LaunchPurpose: Hashable, Sendable {
     case rollback
     /// The same revision again, after the active exited.
     case restart
+    /// A client started by hand and admitted by the operator's `allow_unmanaged`: gated, never restarted.
+    case unmanaged
 }
 
 /// Everything the engine knows about one client.

@@ -164,6 +164,7 @@ extension DeploymentEngine {
         case .rollout: rolloutFailed(instance: client.instance, client: client.id, reason: reason)
         case .rollback: rollbackTargetFailed(client.revision, instance: client.instance, reason: reason)
         case .restart: restartFailed(instance: client.instance, revision: client.revision)
+        case .unmanaged: break
         }
     }
 

@@ -42,6 +42,25 @@ extension DeploymentEngine {
         ])
     }
 
+    /// Admits a client started by hand as the candidate of `index`, when the instance is free for one.
+    mutating func unmanagedConnected(_ id: ClientID, instance index: Int) {
+        guard clients[id] == nil, instances.indices.contains(index), instances[index].isSettled else {
+            emit(.refuse(id, reason: "unauthorized"))
+            audit("client.refused", client: id, ["why": "unmanaged client for a missing or busy instance \(index)"])
+            return
+        }
+        var client = ClientState(
+            id: id, instance: index, revision: Revision("unmanaged"), keyHash: KeyHash(key: keys.nextKey()),
+            role: .candidate, purpose: .unmanaged, since: now, epoch: instances[index].epoch,
+            gate: Gate(launchedAt: now, settings: settings)
+        )
+        client.authenticated = true
+        clients[id] = client
+        instances[index].candidate = id
+        emit(.admit(id))
+        audit("client.unmanaged", instance: index, client: id)
+    }
+
     /// An active exited outside a watched rollout: restart it with backoff; a crash loop asks for a rollback.
     mutating func activeExited(_ client: ClientState, exit: ProcessExit) {
         if isWatched(client) {
@@ -49,6 +68,7 @@ extension DeploymentEngine {
             return
         }
         if let plan = rollout?.rollback, plan.undoing == client.revision { return }
+        if client.purpose == .unmanaged { return }
         restartFailed(instance: client.instance, revision: client.revision)
     }
 

@@ -65,6 +65,7 @@ public struct DeploymentEngine: Sendable {
         case .launched(let id, let pid, let startTime): launched(id, pid: pid, startTime: startTime)
         case .launchFailed(let id, let message): candidateFailed(id, reason: .launchFailed(message: message))
         case .connect(let id, let key): connect(id, key: key)
+        case .unmanagedConnected(let id, let instance): unmanagedConnected(id, instance: instance)
         case .identified(let id): identified(id)
         case .ready(let id): ready(id)
         case .healthReport(let id, let report): healthReport(id, report)
