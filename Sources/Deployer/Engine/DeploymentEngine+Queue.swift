@@ -1,14 +1,10 @@
 /// The queue: one deployment runs, at most one waits, a newer request replaces the waiting one.
 extension DeploymentEngine {
     mutating func enqueue(_ request: DeploymentRequest) {
-        var record = DeploymentRecord(id: nextDeploymentID, request: request, at: now)
+        let record = DeploymentRecord(id: nextDeploymentID, request: request, at: now)
         nextDeploymentID += 1
         if let refusal = refusal(of: request) {
-            record.outcome = .failed
-            record.reason = refusal
-            record.finishedAt = now
-            emit(.recordDeployment(record))
-            emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "deployment.refused", detail: ["reason": refusal])))
+            refuse(record, refusal)
             return
         }
         guard rollout != nil else {
@@ -43,14 +39,20 @@ extension DeploymentEngine {
         guard rollout == nil, let next = waiting else { return }
         waiting = nil
         if let refusal = refusal(of: next.request) {
-            var record = next
-            record.outcome = .failed
-            record.reason = refusal
-            record.finishedAt = now
-            emit(.recordDeployment(record))
+            refuse(next, refusal)
             return
         }
         startDeployment(next)
+    }
+
+    /// Ends a request that never ran as `failed`, saying why.
+    private mutating func refuse(_ record: DeploymentRecord, _ reason: String) {
+        var record = record
+        record.outcome = .failed
+        record.reason = reason
+        record.finishedAt = now
+        emit(.recordDeployment(record))
+        emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "deployment.refused", detail: ["reason": reason])))
     }
 
     mutating func operatorCommand(_ command: OperatorCommand) {

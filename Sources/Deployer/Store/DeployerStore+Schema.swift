@@ -27,6 +27,14 @@ extension DeployerStore {
         return migrator
     }
 
+    static func badRevisions(_ db: Database) throws -> [Revision: String] {
+        var bad: [Revision: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT revision, reason FROM bad_revisions") {
+            bad[Revision(row["revision"] as String)] = row["reason"]
+        }
+        return bad
+    }
+
     static func save(_ record: DeploymentRecord, _ db: Database) throws {
         try db.execute(
             sql: """

@@ -112,13 +112,7 @@ public final class DeployerStore: Sendable {
 
     /// Bad revisions and why.
     public func badRevisions() throws -> [Revision: String] {
-        try read("read the bad revisions") { db in
-            var bad: [Revision: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT revision, reason FROM bad_revisions") {
-                bad[Revision(row["revision"] as String)] = row["reason"]
-            }
-            return bad
-        }
+        try read("read the bad revisions", Self.badRevisions)
     }
 
     /// Everything the engine needs to resume after a daemon restart; `goodTags` come from the release store.
@@ -134,13 +128,9 @@ public final class DeployerStore: Sendable {
             }
             let lastID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM deployments") ?? 0
             let halt = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'halt_reason'")
-            var bad: [Revision: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT revision, reason FROM bad_revisions") {
-                bad[Revision(row["revision"] as String)] = row["reason"]
-            }
             return RecoveredState(
                 clients: clients, epochs: epochs, lastDeploymentID: lastID, unfinishedDeployments: unfinished,
-                goodTags: goodTags, badRevisions: bad, haltReason: halt
+                goodTags: goodTags, badRevisions: try Self.badRevisions(db), haltReason: halt
             )
         }
     }
