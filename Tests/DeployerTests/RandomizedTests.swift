@@ -37,12 +37,13 @@ struct RandomRun {
     var stopped: Set<ClientID> = []
     var epochs: [Int: Int] = [:]
     var checkedOutcomes: Set<Int> = []
+    var unmanaged: [ClientID] = []
 
     mutating func randomStep(using random: inout SplitMix64) {
         let before = fleet.log.count
         let eventsBefore = fleet.events.count
         defer { collectOwed(from: before, events: eventsBefore) }
-        let clients = fleet.launched
+        let clients = fleet.launched + unmanaged
         let client = clients.randomElement(using: &random)
         switch Int.random(in: 0..<100, using: &random) {
         case 0..<4:
@@ -88,6 +89,10 @@ struct RandomRun {
         case 92..<94:
             let commands: [OperatorCommand] = [.abort, .promote, .resume]
             fleet.send(.command(commands.randomElement(using: &random)!))
+        case 94:
+            let manual = ClientID(rawValue: "unmanaged-\(fleet.events.count)")
+            fleet.send(.unmanagedConnected(manual, instance: Int.random(in: 0...fleet.engine.settings.instances, using: &random)))
+            if fleet.log[before...].contains(.admit(manual)) { unmanaged.append(manual) }
         default:
             guard let old = fleet.events.randomElement(using: &random) else { return }
             fleet.send(old)
@@ -150,7 +155,9 @@ struct RandomRun {
         {
             checkedOutcomes.insert(record.id)
             guard let serving = fleet.servingAtStart[record.id] else { continue }
-            let allowed = serving.union(good)
+            // A client started by hand and admitted before the deployment may finish its gate during it: the
+            // operator's choice, outside what the deployment changes.
+            let allowed = serving.union(good).union([Revision("unmanaged")])
             for client in snapshot.clients where client.role == .active {
                 #expect(allowed.contains(client.revision),
                         "\(label): #\(record.id) \(record.outcome) left \(client.client) on \(client.revision)")

@@ -19,6 +19,35 @@ import Testing
         #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
     }
 
+    @Test func aLaunchFailureFailsTheCanaryWithoutWaitingForAnExit() throws {
+        var fleet = Fleet.serving(.v1, .test())
+        fleet.bots[.v2] = Bot(launchFails: true)
+        fleet.deploy(.v2)
+        let canary = ClientID(instance: 0, launch: 2)
+        #expect(fleet.lastDeployment?.outcome == .rolledBack)
+        #expect(fleet.lastDeployment?.reason == "instance 0 (shard-0.2): launch_failed (no such file)")
+        #expect(!fleet.log.contains(.stop(canary)))
+        #expect(fleet.engine.snapshot.clients.map(\.client) == [try #require(fleet.active(0))])
+    }
+
+    @Test func aReconnectedStandbyThatNeverIdentifiesIsReplacedByAFreshClient() throws {
+        var fleet = Fleet.serving(.v1, .test())
+        fleet.deploy(.v2)
+        let standby = try #require(fleet.standby(0))
+        fleet.send(.disconnected(standby))
+        fleet.send(.connect(standby, key: fleet.keys[standby]!))
+        fleet.crash(try #require(fleet.active(0)))
+        #expect(fleet.active(0) == nil, "the standby has not identified: it cannot take over yet")
+        fleet.advance(.seconds(30))
+        #expect(fleet.log.contains(.stop(standby)))
+        fleet.advance(.seconds(1))
+        let fresh = try #require(fleet.active(0))
+        #expect(fresh != standby)
+        #expect(fleet.revisions[fresh] == .v1)
+        #expect(fleet.lastDeployment?.outcome == .rolledBack)
+        #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
+    }
+
     @Test func aCanaryCrashingDuringItsBakeGivesTheInstanceItsStandbyBackAtOnce() throws {
         var fleet = Fleet.serving(.v1, .test(instances: 2))
         let old = try #require(fleet.active(0))

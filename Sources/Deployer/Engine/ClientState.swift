@@ -44,6 +44,8 @@ struct ClientState: Hashable, Sendable {
     var gate: Gate?
     /// A disconnected non-candidate's grace end.
     var reconnectDeadline: Date?
+    /// A connected non-candidate must identify by then.
+    var identifyDeadline: Date?
     /// When the next periodic health check is due.
     var nextProbe: Date?
     /// When the running periodic health check times out.
@@ -74,6 +76,6 @@ struct ClientState: Hashable, Sendable {
 
     /// The earliest of its deadlines.
     var nextDeadline: Date? {
-        [gate?.nextDeadline, reconnectDeadline, nextProbe, probeDeadline].compactMap { $0 }.min()
+        [gate?.nextDeadline, reconnectDeadline, identifyDeadline, nextProbe, probeDeadline].compactMap { $0 }.min()
     }
 }

@@ -14,7 +14,7 @@ public enum DeployerEvent: Hashable, Sendable {
     /// A client without launch credentials, admitted by the daemon under `allow_unmanaged` (loopback peers only),
     /// wants to serve `instance`: it becomes that instance's candidate, already connected, and is gated like any
     /// other. Answered by ``DeployerAction/admit(_:)``, or ``DeployerAction/refuse(_:reason:)`` when the instance
-    /// does not exist or is busy with another candidate. The daemon answers a later ``DeployerAction/stop(_:)``
+    /// does not exist, is busy with another candidate, or a deployment runs. The daemon answers a later ``DeployerAction/stop(_:)``
     /// of such a client with `exited` once its socket has closed (there is no process to signal).
     case unmanagedConnected(ClientID, instance: Int)
     /// An admitted client sent `identify`.

@@ -23,6 +23,7 @@ extension DeploymentEngine {
         client.identified = false
         client.reconnectDeadline = nil
         client.gate?.connected(now: now)
+        if client.gate == nil { client.identifyDeadline = now.adding(settings.identifyTimeout) }
         clients[id] = client
         emit(.admit(id))
         audit("client.connected", instance: client.instance, client: id)
@@ -31,6 +32,7 @@ extension DeploymentEngine {
     mutating func identified(_ id: ClientID) {
         guard var client = clients[id], client.authenticated else { return }
         client.identified = true
+        client.identifyDeadline = nil
         clients[id] = client
         switch client.role {
         case .candidate:
@@ -66,6 +68,7 @@ extension DeploymentEngine {
         guard let client = clients[id], client.authenticated else { return }
         switch client.role {
         case .active:
+            guard !client.shutdownRequested, pendingComa(of: client.instance, old: id) == nil else { return }
             emit(.send(id, .ok))
         case .candidate:
             guard var gate = client.gate else { return }
@@ -112,6 +115,7 @@ extension DeploymentEngine {
         guard var client = clients[id], client.authenticated else { return }
         client.authenticated = false
         client.identified = false
+        client.identifyDeadline = nil
         if var gate = client.gate, !gate.isFinished {
             gate.disconnected(now: now)
             client.gate = gate
@@ -123,9 +127,20 @@ extension DeploymentEngine {
     }
 
     mutating func exited(_ id: ClientID, _ exit: ProcessExit) {
+        guard let client = clients[id] else { return }
+        audit("client.exited", instance: client.instance, client: id, ["exit": "\(exit)", "role": client.role.rawValue])
+        processGone(id, reason: .exited(exit))
+    }
+
+    mutating func launchFailed(_ id: ClientID, message: String) {
+        guard clients[id] != nil else { return }
+        processGone(id, reason: .launchFailed(message: message))
+    }
+
+    /// The client's process is gone (exited, or never started): it leaves every slot and its fate follows.
+    private mutating func processGone(_ id: ClientID, reason: FailureReason) {
         guard let client = clients.removeValue(forKey: id) else { return }
         let index = client.instance
-        audit("client.exited", instance: index, client: id, ["exit": "\(exit)", "role": client.role.rawValue])
         if instances[index].standby == id { instances[index].standby = nil }
         if instances[index].candidate == id { instances[index].candidate = nil }
         if let handover = instances[index].handover {
@@ -138,10 +153,10 @@ extension DeploymentEngine {
         }
         switch client.role {
         case .candidate:
-            candidateFailed(client, reason: .exited(exit))
+            candidateFailed(client, reason: reason)
         case .active where instances[index].active == id:
             instances[index].active = nil
-            activeExited(client, exit: exit)
+            activeExited(client, reason: reason)
         default:
             break
         }
@@ -186,6 +201,7 @@ extension DeploymentEngine {
         client.nextProbe = nil
         client.probeDeadline = nil
         client.reconnectDeadline = nil
+        client.identifyDeadline = nil
         clients[id] = client
         if instances[client.instance].standby == id { instances[client.instance].standby = nil }
         if instances[client.instance].candidate == id { instances[client.instance].candidate = nil }

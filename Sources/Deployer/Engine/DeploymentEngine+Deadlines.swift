@@ -9,6 +9,10 @@ extension DeploymentEngine {
                 for case .failed(let reason) in actions { candidateFailed(id, reason: reason) }
             }
             if let deadline = client.reconnectDeadline, deadline <= now { connectionLost(id) }
+            if let deadline = client.identifyDeadline, deadline <= now {
+                clients[id]?.identifyDeadline = nil
+                connectionLost(id)
+            }
             if let deadline = clients[id]?.probeDeadline, deadline <= now {
                 clients[id]?.probeDeadline = nil
                 activeFailed(id, reason: .healthCheckTimeout)

@@ -42,11 +42,11 @@ extension DeploymentEngine {
         ])
     }
 
-    /// Admits a client started by hand as the candidate of `index`, when the instance is free for one.
+    /// Admits a client started by hand as the candidate of `index`, when no deployment runs and the instance is free.
     mutating func unmanagedConnected(_ id: ClientID, instance index: Int) {
-        guard clients[id] == nil, instances.indices.contains(index), instances[index].isSettled else {
+        guard clients[id] == nil, rollout == nil, instances.indices.contains(index), instances[index].isSettled else {
             emit(.refuse(id, reason: "unauthorized"))
-            audit("client.refused", client: id, ["why": "unmanaged client for a missing or busy instance \(index)"])
+            audit("client.refused", client: id, ["why": "unmanaged client for instance \(index) while it is missing or busy"])
             return
         }
         var client = ClientState(
@@ -62,9 +62,9 @@ extension DeploymentEngine {
     }
 
     /// An active exited outside a watched rollout: restart it with backoff; a crash loop asks for a rollback.
-    mutating func activeExited(_ client: ClientState, exit: ProcessExit) {
+    mutating func activeExited(_ client: ClientState, reason: FailureReason) {
         if isWatched(client) {
-            rolloutFailed(instance: client.instance, client: client.id, reason: .exited(exit))
+            rolloutFailed(instance: client.instance, client: client.id, reason: reason)
             return
         }
         if let plan = rollout?.rollback, plan.undoing == client.revision { return }

@@ -63,7 +63,7 @@ public struct DeploymentEngine: Sendable {
         case .request(let request): enqueue(request)
         case .releasePrepared(let deployment, let result): releasePrepared(deployment: deployment, result: result)
         case .launched(let id, let pid, let startTime): launched(id, pid: pid, startTime: startTime)
-        case .launchFailed(let id, let message): candidateFailed(id, reason: .launchFailed(message: message))
+        case .launchFailed(let id, let message): launchFailed(id, message: message)
         case .connect(let id, let key): connect(id, key: key)
         case .unmanagedConnected(let id, let instance): unmanagedConnected(id, instance: instance)
         case .identified(let id): identified(id)
