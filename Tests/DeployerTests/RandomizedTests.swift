@@ -117,21 +117,19 @@ struct RandomRun {
         }
     }
 
+    /// Settles what the step's events answered, then notes what its actions ask for.
     private mutating func collectOwed(from index: Int, events eventIndex: Int) {
-        for action in fleet.log[index...] {
-            switch action {
-            case .prepareRelease(let id, let ref):
-                owedPrepares.append((id, ref))
-            case .stop(let client):
-                stopped.insert(client)
-            default:
-                break
-            }
-        }
         for event in fleet.events[eventIndex...] {
             switch event {
             case .exited(let client, _): stopped.remove(client)
             case .releasePrepared(let id, _): owedPrepares.removeAll { $0.0 == id }
+            default: break
+            }
+        }
+        for action in fleet.log[index...] {
+            switch action {
+            case .prepareRelease(let id, let ref): owedPrepares.append((id, ref))
+            case .stop(let client): stopped.insert(client)
             default: break
             }
         }
