@@ -55,13 +55,12 @@ public actor DeployerDriver {
     /// Ticks the engine at its deadlines until cancelled.
     public func run() async throws {
         while !Task.isCancelled {
+            if let deadline = engine.nextDeadline, deadline <= clock.now { try await submit(.tick) }
             let now = clock.now
             let wake = now.addingTimeInterval(resolution.timeInterval)
-            if let deadline = engine.nextDeadline, deadline <= now {
-                try await submit(.tick)
-                continue
-            }
-            try await clock.sleep(until: min(engine.nextDeadline ?? wake, wake))
+            let deadline = engine.nextDeadline ?? wake
+            // A deadline the tick left in the past would spin; such a one waits for the next wake instead.
+            try await clock.sleep(until: deadline <= now ? wake : min(deadline, wake))
         }
     }
 

@@ -85,7 +85,7 @@ public struct DeploymentEngine: Sendable {
     public var nextDeadline: Date? {
         var deadlines = clients.values.compactMap(\.nextDeadline)
         deadlines += instances.compactMap { $0.handover?.comaDeadline }
-        if let earliest = instances.compactMap({ $0.pending?.notBefore }).min() {
+        if let earliest = instances.filter({ $0.candidate == nil }).compactMap({ $0.pending?.notBefore }).min() {
             deadlines.append(max(earliest, pacer.nextSlot(after: max(now, earliest))))
         }
         switch rollout?.phase {
