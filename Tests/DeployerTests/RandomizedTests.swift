@@ -86,6 +86,8 @@ struct RandomRun {
             fleet.send(.exited(client, .signal(15)))
         case 80..<92:
             fleet.advance(.milliseconds(Int64.random(in: 0...40_000, using: &random)))
+            let deadline = fleet.engine.nextDeadline
+            #expect(deadline.map { $0 > fleet.now } ?? true, "a tick left a deadline in the past: \(String(describing: deadline))")
         case 92..<94:
             let commands: [OperatorCommand] = [.abort, .promote, .resume]
             fleet.send(.command(commands.randomElement(using: &random)!))
