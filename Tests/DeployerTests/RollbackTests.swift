@@ -153,7 +153,10 @@ import Testing
         #expect(fleet.status.state == .halted)
         let record = try #require(fleet.lastDeployment)
         #expect(record.outcome == .failed)
-        #expect(record.reason?.hasPrefix("halted: rollback of \(Revision.v2) found no good revision that passes") == true)
+        #expect(record.reason == "halted: rollback of \(Revision.v2) found no good revision that passes"
+            + " (tried: \(Revision.v1), \(Revision.v4)); instance(s) 0 keep what still serves;"
+            + " after: instance 0 (shard-0.2): exited (status 1)")
+        #expect(fleet.status.instances[0].active == nil, "nothing serves: the canary crashed and no good passed")
         #expect(fleet.log.contains { if case .notify(let notice) = $0 { notice.level == .critical } else { false } })
         fleet.deploy(.v3, trigger: .push)
         #expect(fleet.lastDeployment?.outcome == .failed, "automatic deploys are refused while halted")

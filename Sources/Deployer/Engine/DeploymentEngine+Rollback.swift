@@ -66,9 +66,11 @@ extension DeploymentEngine {
             return
         }
         guard finished else { return }
-        if plan.exhausted, needsTargetIgnoringExhaustion(current, plan) {
+        let unrestored = unrestoredInstances(current, plan)
+        if plan.exhausted, !unrestored.isEmpty {
             let tried = plan.targets.map(\.rawValue).joined(separator: ", ")
-            let why = "rollback of \(plan.undoing) found no good revision that passes (tried: \(tried.isEmpty ? "none" : tried))"
+            let why = "rollback of \(plan.undoing) found no good revision that passes (tried: \(tried.isEmpty ? "none" : tried));"
+                + " instance(s) \(unrestored.map(String.init).joined(separator: ", ")) keep what still serves"
             halt(why)
             finishDeployment(.failed, reason: "halted: \(why); after: \(plan.reason)")
         } else {
@@ -110,11 +112,16 @@ extension DeploymentEngine {
         }
     }
 
-    /// Whether some touched instance still runs the undone revision or nothing, with no way back left.
-    private func needsTargetIgnoringExhaustion(_ current: Rollout, _ plan: RollbackPlan) -> Bool {
-        current.touched.contains { index in
-            let revision = instances[index].active.flatMap { clients[$0]?.revision }
-            return revision == nil ? current.servingBefore[index] != nil : revision == plan.undoing
+    /// The touched instances left on the undone revision, or on nothing where something served before (a restart
+    /// of the old revision in flight counts as restored).
+    private func unrestoredInstances(_ current: Rollout, _ plan: RollbackPlan) -> [Int] {
+        current.touched.sorted().filter { index in
+            let instance = instances[index]
+            guard let active = instance.active, let revision = clients[active]?.revision else {
+                let restarting = instance.pending?.purpose == .restart || instance.candidate != nil
+                return current.servingBefore[index] != nil && !restarting
+            }
+            return revision == plan.undoing
         }
     }
 }
