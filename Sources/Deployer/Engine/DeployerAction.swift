@@ -16,6 +16,8 @@ public enum DeployerAction: Hashable, Sendable {
     /// Start a process (supervisor); answered by `launched`/`launchFailed`, and later `exited`.
     case launch(LaunchOrder)
     /// Stop a process: wait `stop_grace` for it to exit, then SIGTERM, `kill_grace`, SIGKILL; answered by `exited`.
+    /// After a daemon restart the process may be a survivor (recorded pid and start time) or gone; a client
+    /// without a process is answered with `exited` at once.
     case stop(ClientID)
     /// Fetch, resolve `ref`, check the release out and build it; answered by `releasePrepared`.
     case prepareRelease(deployment: Int, ref: String)
