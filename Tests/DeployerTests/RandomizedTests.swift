@@ -149,6 +149,10 @@ struct RandomRun {
             #expect(epoch >= epochs[instance, default: 0], "\(label): epoch of \(instance) went down")
             epochs[instance] = epoch
         }
+        let status = fleet.engine.status()
+        if status.deployment == nil {
+            #expect(status.instances.allSatisfy { $0.standby == nil }, "\(label): a standby outlived its deployment")
+        }
         let good = Set(fleet.engine.goodTags.map(\.revision))
         for record in fleet.deployments.values where !checkedOutcomes.contains(record.id)
             && (record.outcome == .rolledBack || record.outcome == .aborted)
