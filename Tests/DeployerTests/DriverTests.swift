@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import ServiceLifecycleTestKit
 import Testing
 
 /// Effects that hand every action to the test.
@@ -54,5 +55,31 @@ struct RecordingEffects: DeployerEffects {
         #expect(trail.contains("gate.failed"))
         #expect(trail.contains("action.launch"))
         #expect(await driver.status().state == .idle)
+    }
+
+    @Test func runEndsOnGracefulShutdown() async throws {
+        let (_, continuation) = AsyncStream.makeStream(of: DeployerAction.self)
+        let driver = DeployerDriver(
+            engine: DeploymentEngine(settings: DeployerSettings(instances: 1)), store: try DeployerStore.inMemory(),
+            effects: RecordingEffects(continuation: continuation)
+        )
+        try await driver.start()
+        let ended = try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await driver.run()
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(30))
+                    return false
+                }
+                trigger.triggerGracefulShutdown()
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+        }
+        #expect(ended, "run() returned within 30 s of the graceful shutdown")
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+public import ServiceLifecycle
 
 /// The single owner of the engine in a daemon: feeds it events, stores each step, performs its actions, and
-/// ticks it at its deadlines.
+/// ticks it at its deadlines. A `Service`: its ``run()`` ends on graceful shutdown, leaving the bots running.
 ///
 /// ```swift
 /// let store = try DeployerStore(path: stateDir + "/state.sqlite")
@@ -9,14 +10,14 @@ import Foundation
 /// let driver = DeployerDriver(engine: engine, store: store, effects: daemonEffects)
 /// try await driver.start()
 /// try await withThrowingDiscardingTaskGroup { group in
-///     group.addTask { try await driver.run() }          // deadlines
+///     group.addTask { try await driver.run() }          // deadlines (or hand `driver` to a ServiceGroup)
 ///     // channel handlers:   let actions = try await driver.submit(.connect(id, key: key))
 ///     //                     actions.contains(.admit(id)) ? accept : CONNECT_ERROR "unauthorized"
 ///     // supervisor:         try await driver.submit(.exited(id, .code(status)))
 ///     // admin API / hooks:  try await driver.submit(.request(DeploymentRequest(ref: rev, trigger: .push)))
 /// }
 /// ```
-public actor DeployerDriver {
+public actor DeployerDriver: Service {
     private var engine: DeploymentEngine
     private let store: DeployerStore
     private let effects: any DeployerEffects
@@ -52,8 +53,16 @@ public actor DeployerDriver {
         return actions
     }
 
-    /// Ticks the engine at its deadlines until cancelled.
+    /// Ticks the engine at its deadlines until cancelled or a graceful shutdown.
     public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await self.tickAtDeadlines() }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private func tickAtDeadlines() async throws {
         while !Task.isCancelled {
             if let deadline = engine.nextDeadline, deadline <= clock.now { try await submit(.tick) }
             let now = clock.now
