@@ -14,15 +14,17 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Supervisor", targets: ["Supervisor"]),
+        .library(name: "Deployer", targets: ["Deployer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MARK: System libraries
@@ -32,16 +34,25 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-
-        // MARK: Libraries
-
         .target(
             name: "CSupervisorShims",
             path: "Sources/CSupervisorShims"
         ),
+
+        // MARK: Libraries
+
         .target(
             name: "Supervisor",
             dependencies: ["CSupervisorShims"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Deployer",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -83,6 +94,14 @@ let package = Package(
         .testTarget(
             name: "SupervisorTests",
             dependencies: ["Supervisor", "SupervisorTestDaemon"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeployerTests",
+            dependencies: [
+                "Deployer",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

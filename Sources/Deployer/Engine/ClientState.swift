@@ -1,0 +1,81 @@
+import Foundation
+
+/// The role of a client within its instance (ARCHITECTURE.md, "Words").
+public enum ClientRole: String, Hashable, Sendable, Codable {
+    /// Being gated.
+    case candidate
+    /// Processing user commands; one per instance at most.
+    case active
+    /// The previous active, kept in `coma` for an instant rollback.
+    case standby
+    /// Told to shut down; waiting for its exit.
+    case retiring
+}
+
+/// Why a candidate was launched: decides what its gate's verdict leads to.
+enum LaunchPurpose: Hashable, Sendable {
+    /// The new revision of the running rollout.
+    case rollout
+    /// A good revision replacing a failed one during a rollback.
+    case rollback
+    /// The same revision again, after the active exited.
+    case restart
+    /// A client started by hand and admitted by the operator's `allow_unmanaged`: gated, never restarted.
+    case unmanaged
+}
+
+/// Everything the engine knows about one client.
+struct ClientState: Hashable, Sendable {
+    let id: ClientID
+    let instance: Int
+    let revision: Revision
+    let keyHash: KeyHash
+    var role: ClientRole
+    var purpose: LaunchPurpose
+    var since: Date
+    var pid: Int32?
+    var startTime: UInt64?
+    /// Connected with valid credentials, right now.
+    var authenticated = false
+    /// Sent `identify` on the current connection.
+    var identified = false
+    /// The newest epoch this client was told (`process_commands` or `coma`).
+    var epoch: Int
+    var gate: Gate?
+    /// A disconnected non-candidate's grace end.
+    var reconnectDeadline: Date?
+    /// A connected non-candidate must identify by then.
+    var identifyDeadline: Date?
+    /// When the next periodic health check is due.
+    var nextProbe: Date?
+    /// When the running periodic health check times out.
+    var probeDeadline: Date?
+    /// We asked it to shut down.
+    var shutdownRequested = false
+
+    /// Whether a message can reach it now.
+    var reachable: Bool { authenticated && reconnectDeadline == nil }
+
+    /// The status word of this client (`serving`, `standby`, `identifying`, ...).
+    var stateWord: String {
+        if !authenticated { return reconnectDeadline != nil ? "disconnected" : "connecting" }
+        switch role {
+        case .active: return "serving"
+        case .standby: return "standby"
+        case .retiring: return "stopping"
+        case .candidate:
+            switch gate?.phase {
+            case .awaitingIdentify, nil: return "identifying"
+            case .awaitingReady: return "awaiting-ready"
+            case .awaitingReport: return "health-check"
+            case .passed: return "handover"
+            case .failed: return "failed"
+            }
+        }
+    }
+
+    /// The earliest of its deadlines.
+    var nextDeadline: Date? {
+        [gate?.nextDeadline, reconnectDeadline, identifyDeadline, nextProbe, probeDeadline].compactMap { $0 }.min()
+    }
+}

@@ -1,0 +1,105 @@
+/// Something that happened, fed to ``DeploymentEngine/handle(_:at:)``.
+public enum DeployerEvent: Hashable, Sendable {
+    /// A deployment was asked for (CLI, push hook, webhook, poll, rollback command, or the engine itself).
+    case request(DeploymentRequest)
+    /// The release step of a ``DeployerAction/prepareRelease(deployment:ref:)`` ended.
+    case releasePrepared(deployment: Int, result: ReleaseResult)
+    /// The supervisor started the process of a ``DeployerAction/launch(_:)``.
+    case launched(ClientID, pid: Int32, startTime: UInt64)
+    /// The supervisor could not start the process.
+    case launchFailed(ClientID, message: String)
+    /// A socket presented credentials (CONNECT auth, or the fields of `identify`). Answered by
+    /// ``DeployerAction/admit(_:)`` or ``DeployerAction/refuse(_:reason:)`` in the same call.
+    case connect(ClientID, key: String)
+    /// A client without launch credentials, admitted by the daemon under `allow_unmanaged` (loopback peers only),
+    /// wants to serve `instance`: it becomes that instance's candidate, already connected, and is gated like any
+    /// other. Answered by ``DeployerAction/admit(_:)``, or ``DeployerAction/refuse(_:reason:)`` when the instance
+    /// does not exist, is busy with another candidate, or a deployment runs. The daemon answers a later ``DeployerAction/stop(_:)``
+    /// of such a client with `exited` once its socket has closed (there is no process to signal).
+    case unmanagedConnected(ClientID, instance: Int)
+    /// An admitted client sent `identify`.
+    case identified(ClientID)
+    /// An admitted client sent `ready`.
+    case ready(ClientID)
+    /// An admitted client sent its `health_check` report.
+    case healthReport(ClientID, HealthReport)
+    /// An admitted client confirmed `coma`.
+    case comaConfirmed(ClientID)
+    /// An admitted client announced `shutdown` (asked or not).
+    case shutdownAnnounced(ClientID, reason: String?)
+    /// A client's socket closed.
+    case disconnected(ClientID)
+    /// A client's process exited.
+    case exited(ClientID, ProcessExit)
+    /// Time passed: deadlines up to now are acted on.
+    case tick
+    /// An operator command.
+    case command(OperatorCommand)
+    /// The good tags of the repository changed (a person tagged one); newest first.
+    case goodTagsChanged([GoodTag])
+}
+
+/// The outcome of the release step.
+public enum ReleaseResult: Hashable, Sendable {
+    /// The ref resolved to this revision, checked out and built.
+    case prepared(Revision)
+    /// Fetch, resolve, checkout or build failed; the message says which and why.
+    case failed(String)
+}
+
+/// Commands an operator gives a running daemon.
+public enum OperatorCommand: Hashable, Sendable {
+    /// Stop the running deployment and undo what it changed.
+    case abort
+    /// Skip the remaining bake and watch of the running deployment.
+    case promote
+    /// Leave `halted`.
+    case resume
+}
+
+/// What started a deployment.
+public enum Trigger: String, Hashable, Sendable, Codable, CaseIterable {
+    /// The push hook.
+    case push
+    /// The GitHub webhook.
+    case webhook
+    /// The poll of the source.
+    case poll
+    /// `urban-robot deploy`.
+    case cli
+    /// `urban-robot rollback`.
+    case rollback
+    /// The engine, after a crash loop.
+    case autoRollback = "auto-rollback"
+
+    /// Whether no person asked for it: such deployments skip bad revisions and are refused while halted.
+    public var isAutomatic: Bool {
+        switch self {
+        case .push, .webhook, .poll, .autoRollback: true
+        case .cli, .rollback: false
+        }
+    }
+}
+
+/// A request for a deployment.
+public struct DeploymentRequest: Hashable, Sendable {
+    /// The ref to deploy (commit id, branch, tag); `nil` for a rollback to the last good revision.
+    public var ref: String?
+    /// What asked.
+    public var trigger: Trigger
+    /// Who asked (user, pusher, delivery id).
+    public var who: String
+    /// Deploy even a revision marked bad.
+    public var force: Bool
+    /// All instances in one wave, without bake or watch (`rollback --immediate`).
+    public var immediate: Bool
+
+    /// Makes a request.
+    public init(ref: String?, trigger: Trigger, who: String = "", force: Bool = false, immediate: Bool = false) {
+        self.ref = ref
+        self.trigger = trigger
+        self.who = who
+        self.force = force
+        self.immediate = immediate
+    }
+}

@@ -1,0 +1,155 @@
+/// The rollout of the fleet: release step → canary wave → bake → batches with `batch_bake` → watch → done.
+extension DeploymentEngine {
+    mutating func startDeployment(_ record: DeploymentRecord) {
+        var record = record
+        record.outcome = .running
+        record.startedAt = now
+        rollout = Rollout(record: record)
+        emit(.recordDeployment(record))
+        audit("deployment.started", ["ref": record.ref ?? "", "trigger": record.trigger.rawValue, "who": record.who])
+        if record.ref == nil {
+            guard let target = lastGood(excluding: fleetRevision) else {
+                finishDeployment(.failed, reason: "no good revision to roll back to")
+                return
+            }
+            rollout?.record.ref = target.revision.rawValue
+        }
+        emit(.prepareRelease(deployment: record.id, ref: rollout?.record.ref ?? ""))
+    }
+
+    mutating func releasePrepared(deployment: Int, result: ReleaseResult) {
+        guard var current = rollout, current.record.id == deployment else { return }
+        if current.phase == .rollingBack {
+            rollbackTargetPrepared(result)
+            return
+        }
+        guard current.phase == .preparing else { return }
+        switch result {
+        case .failed(let message):
+            audit("release.failed", ["message": message])
+            finishDeployment(.failed, reason: "release step failed: \(message)")
+        case .prepared(let revision):
+            current.record.revision = revision
+            audit("release.prepared", ["revision": revision.rawValue])
+            if current.record.trigger.isAutomatic, !current.record.force, let why = badRevisions[revision] {
+                rollout = current
+                finishDeployment(.failed, reason: "revision \(revision) is marked bad (\(why)); deploy --force overrides")
+                return
+            }
+            current.waves = current.record.immediate ? [Array(instances.indices)] : settings.waves()
+            for instance in instances {
+                if let active = instance.active, let client = clients[active] {
+                    current.servingBefore[instance.index] = client.revision
+                }
+            }
+            rollout = current
+            emit(.recordDeployment(current.record))
+            startWave(0)
+        }
+    }
+
+    private mutating func startWave(_ wave: Int) {
+        guard var current = rollout, let revision = current.revision, wave < current.waves.count else { return }
+        current.wave = wave
+        current.phase = .gating
+        current.touched.formUnion(current.waves[wave])
+        rollout = current
+        audit("rollout.wave", ["wave": "\(wave)", "instances": current.waves[wave].map(String.init).joined(separator: ",")])
+        for index in current.waves[wave] {
+            if let candidate = instances[index].candidate {
+                if instances[index].handover?.candidate == candidate { abandonHandover(of: index) }
+                retire(candidate, reason: "superseded by the rollout")
+            }
+            queueLaunch(of: index, revision: revision, purpose: .rollout)
+        }
+    }
+
+    /// Moves the rollout's phase forward when its condition holds.
+    mutating func stepRollout() {
+        guard let current = rollout, let revision = current.revision else { return }
+        let quick = current.record.immediate || current.promoted
+        switch current.phase {
+        case .preparing:
+            return
+        case .gating:
+            let done = current.waves[current.wave].allSatisfy { index in
+                instances[index].isSettled && instances[index].active.flatMap { clients[$0]?.revision } == revision
+            }
+            guard done else { return }
+            let bake = quick ? .zero : (current.wave == 0 ? settings.bake : settings.batchBake)
+            rollout?.phase = .baking(until: now.adding(bake))
+            audit("rollout.bake", ["wave": "\(current.wave)", "seconds": "\(bake.timeInterval)"])
+        case .baking(let until):
+            guard until <= now else { return }
+            if current.wave + 1 < current.waves.count {
+                startWave(current.wave + 1)
+            } else {
+                let watch = quick ? .zero : settings.watch
+                rollout?.phase = .watching(until: now.adding(watch))
+                audit("rollout.watch", ["seconds": "\(watch.timeInterval)"])
+            }
+        case .watching(let until):
+            guard until <= now else { return }
+            succeed(revision)
+        case .rollingBack:
+            stepRollback()
+        }
+    }
+
+    private mutating func succeed(_ revision: Revision) {
+        let tag = GoodTag(revision: revision, tag: GoodTag.name(prefix: settings.goodTagPrefix, at: now))
+        emit(.tagGood(revision, tag: tag.tag))
+        goodTags.removeAll { $0.revision == revision }
+        goodTags.insert(tag, at: 0)
+        finishDeployment(.succeeded, reason: nil)
+        emit(.retainReleases(keep: protectedRevisions))
+        emit(.notify(Notice(level: .info, message: "Deployed \(revision) to \(instances.count) instance(s); tagged \(tag.tag).")))
+    }
+
+    /// A rollout candidate failed its gate, or a watched active failed: mark the revision bad and roll back.
+    mutating func rolloutFailed(instance index: Int, client: ClientID, reason: FailureReason) {
+        guard let current = rollout, current.isAdvancing, let revision = current.revision else { return }
+        let message = "instance \(index) (\(client)): \(reason)"
+        badRevisions[revision] = message
+        emit(.markBad(revision, reason: message))
+        emit(.notify(Notice(level: .warning, message: "Deployment #\(current.record.id) of \(revision) failed: \(message); rolling back.")))
+        _ = admitAutomaticRollback()
+        beginRollback(outcome: .rolledBack, reason: message)
+    }
+
+    /// Ends the running deployment: records it, retires standbys and leftover candidates, frees the queue.
+    mutating func finishDeployment(_ outcome: DeploymentOutcome, reason: String?) {
+        guard var record = rollout?.record else { return }
+        record.outcome = outcome
+        record.reason = reason
+        record.finishedAt = now
+        rollout?.record = record
+        emit(.recordDeployment(record))
+        audit("deployment.finished", ["outcome": outcome.rawValue, "reason": reason ?? ""])
+        for index in instances.indices {
+            if let standby = instances[index].standby { retire(standby, reason: "deployment finished") }
+            if let candidate = instances[index].candidate, clients[candidate]?.purpose != .restart {
+                if instances[index].handover?.candidate == candidate { abandonHandover(of: index) }
+                retire(candidate, reason: "deployment finished")
+            }
+            if let pending = instances[index].pending, pending.purpose != .restart { instances[index].pending = nil }
+            for id in clients.keys where clients[id]?.instance == index {
+                clients[id]?.nextProbe = nil
+                clients[id]?.probeDeadline = nil
+            }
+        }
+        rollout = nil
+    }
+
+    /// The revision every instance is active on, or `nil` when the fleet is mixed or empty.
+    var fleetRevision: Revision? {
+        let revisions = Set(instances.map { $0.active.flatMap { clients[$0]?.revision } })
+        guard revisions.count == 1, let only = revisions.first else { return nil }
+        return only
+    }
+
+    /// Revisions whose releases must stay: every client's, and the last good.
+    var protectedRevisions: Set<Revision> {
+        Set(clients.values.map(\.revision)).union(goodTags.prefix(1).map(\.revision))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Read-only views: the `status --json` snapshot and the persistent snapshot.
+extension DeploymentEngine {
+    /// The `status --json` document of ARCHITECTURE.md.
+    public func status() -> StatusSnapshot {
+        let state: StatusSnapshot.State = haltReason != nil ? .halted : (rollout != nil ? .deploying : .idle)
+        return StatusSnapshot(
+            state: state, haltReason: haltReason, revision: fleetRevision,
+            lastGood: goodTags.first.map { StatusSnapshot.LastGood(revision: $0.revision, tag: $0.tag) },
+            deployment: rollout.map { current in
+                StatusSnapshot.Deployment(
+                    id: current.record.id, revision: current.revision, ref: current.record.ref,
+                    trigger: current.record.trigger, phase: phaseWord(current), wave: current.wave,
+                    waves: current.waves.count, phaseEndsAt: phaseEnd(current), startedAt: current.record.startedAt
+                )
+            },
+            instances: instances.map { instance in
+                StatusSnapshot.Instance(
+                    instance: instance.index, epoch: instance.epoch,
+                    active: instance.active.flatMap(clientStatus), standby: instance.standby.flatMap(clientStatus),
+                    candidate: instance.candidate.flatMap(clientStatus)
+                )
+            }
+        )
+    }
+
+    /// What the store keeps after every step (with the deployment rows and the audit entries from the actions).
+    public var snapshot: EngineSnapshot {
+        EngineSnapshot(
+            clients: clients.values.sorted { $0.id < $1.id }.map { client in
+                ClientRecord(
+                    instance: client.instance, client: client.id, revision: client.revision, role: client.role,
+                    pid: client.pid, startTime: client.startTime, epoch: client.epoch, keyHash: client.keyHash,
+                    since: client.since
+                )
+            },
+            epochs: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.epoch) }),
+            haltReason: haltReason, deployment: rollout?.record.id
+        )
+    }
+
+    private func clientStatus(_ id: ClientID) -> StatusSnapshot.Client? {
+        guard let client = clients[id] else { return nil }
+        return StatusSnapshot.Client(
+            client: id, revision: client.revision, pid: client.pid, state: client.stateWord, epoch: client.epoch,
+            since: client.since
+        )
+    }
+
+    private func phaseWord(_ rollout: Rollout) -> String {
+        switch rollout.phase {
+        case .preparing: "preparing"
+        case .gating: rollout.wave == 0 ? "canary" : "batch"
+        case .baking: "bake"
+        case .watching: "watch"
+        case .rollingBack: "rollback"
+        }
+    }
+
+    private func phaseEnd(_ rollout: Rollout) -> Date? {
+        switch rollout.phase {
+        case .baking(let until), .watching(let until): until
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,141 @@
+public import Foundation
+
+/// The deployment engine: the gate, the fenced handover, the rollout, rollback, restarts and the queue, as one
+/// value-type state machine.
+///
+/// Feed it events with the current time; perform the actions it returns, in order; call it with
+/// ``DeployerEvent/tick`` when ``nextDeadline`` has come. It does no I/O, reads no clock and draws no
+/// randomness of its own (keys come from the injected ``KeySource``), so every path runs in tests in
+/// milliseconds.
+///
+/// ```swift
+/// var engine = DeploymentEngine(settings: DeployerSettings(instances: 2))
+/// var actions = engine.start(at: clock.now)
+/// actions += engine.handle(.request(DeploymentRequest(ref: "main", trigger: .cli)), at: clock.now)
+/// // actions: [.recordDeployment(...), .audit(...), .prepareRelease(deployment: 1, ref: "main")]
+/// actions = engine.handle(.releasePrepared(deployment: 1, result: .prepared(revision)), at: clock.now)
+/// // actions: [..., .launch(LaunchOrder(client: shard-0.1, ...))]
+/// ```
+public struct DeploymentEngine: Sendable {
+    /// The configuration it decides with.
+    public let settings: DeployerSettings
+    var keys: any KeySource
+    var instances: [InstanceState]
+    var clients: [ClientID: ClientState] = [:]
+    var pacer: LaunchPacer
+    var rollout: Rollout?
+    var waiting: DeploymentRecord?
+    var nextDeploymentID: Int
+    var pendingSequence = 0
+    /// Why the daemon halted; `nil` when it is not halted.
+    public internal(set) var haltReason: String?
+    /// Good tags, newest first.
+    public internal(set) var goodTags: [GoodTag]
+    /// Bad revisions and why.
+    public internal(set) var badRevisions: [Revision: String]
+    var autoRollbacks: [Date] = []
+    var recoveredDeployments: [DeploymentRecord] = []
+    var now: Date = .distantPast
+    var outbox: [DeployerAction] = []
+
+    /// Makes an engine, empty or from what the store recovered after a daemon restart.
+    ///
+    /// Call ``start(at:)`` once before the first event.
+    public init(settings: DeployerSettings, keys: any KeySource = SystemKeySource(), recovered: RecoveredState = .init()) {
+        self.settings = settings
+        self.keys = keys
+        self.pacer = LaunchPacer(maxConcurrency: settings.maxConcurrency, spacing: settings.identifySpacing)
+        self.instances = (0..<max(0, settings.instances)).map {
+            InstanceState(index: $0, epoch: recovered.epochs[$0] ?? 0, launches: 0)
+        }
+        self.nextDeploymentID = recovered.lastDeploymentID + 1
+        self.goodTags = recovered.goodTags
+        self.badRevisions = recovered.badRevisions
+        self.haltReason = recovered.haltReason
+        self.recoveredDeployments = recovered.unfinishedDeployments
+        adopt(recovered.clients)
+    }
+
+    /// Handles one event at time `now` and returns the actions to perform, in order.
+    public mutating func handle(_ event: DeployerEvent, at now: Date) -> [DeployerAction] {
+        self.now = max(self.now, now)
+        switch event {
+        case .request(let request): enqueue(request)
+        case .releasePrepared(let deployment, let result): releasePrepared(deployment: deployment, result: result)
+        case .launched(let id, let pid, let startTime): launched(id, pid: pid, startTime: startTime)
+        case .launchFailed(let id, let message): launchFailed(id, message: message)
+        case .connect(let id, let key): connect(id, key: key)
+        case .unmanagedConnected(let id, let instance): unmanagedConnected(id, instance: instance)
+        case .identified(let id): identified(id)
+        case .ready(let id): ready(id)
+        case .healthReport(let id, let report): healthReport(id, report)
+        case .comaConfirmed(let id): comaConfirmed(id)
+        case .shutdownAnnounced(let id, let reason): shutdownAnnounced(id, reason: reason)
+        case .disconnected(let id): disconnected(id)
+        case .exited(let id, let exit): exited(id, exit)
+        case .tick: tickDeadlines()
+        case .command(let command): operatorCommand(command)
+        case .goodTagsChanged(let tags): goodTags = tags
+        }
+        progress()
+        return takeActions()
+    }
+
+    /// The earliest time at which a ``DeployerEvent/tick`` has something to do; `nil` when nothing waits.
+    public var nextDeadline: Date? {
+        var deadlines = clients.values.compactMap(\.nextDeadline)
+        deadlines += instances.compactMap { $0.handover?.comaDeadline }
+        if let earliest = instances.filter({ $0.candidate == nil }).compactMap({ $0.pending?.notBefore }).min() {
+            deadlines.append(max(earliest, pacer.nextSlot(after: max(now, earliest))))
+        }
+        switch rollout?.phase {
+        case .baking(let until), .watching(let until): deadlines.append(until)
+        default: break
+        }
+        return deadlines.min()
+    }
+
+    /// The last good revision: the newest good tag that is not `revision`.
+    public func lastGood(excluding revision: Revision? = nil) -> GoodTag? {
+        goodTags.first { $0.revision != revision }
+    }
+
+    /// Moves everything forward that can move without a new event: launches, the rollout's phases, the queue.
+    mutating func progress() {
+        var rounds = 0
+        while rounds < 16 {
+            rounds += 1
+            let before = fingerprint
+            launchPending()
+            stepRollout()
+            startWaitingIfIdle()
+            if fingerprint == before { return }
+        }
+    }
+
+    /// A cheap summary of the state, to tell whether ``progress()`` changed anything.
+    private var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(instances)
+        hasher.combine(rollout)
+        hasher.combine(waiting)
+        hasher.combine(outbox.count)
+        return hasher.finalize()
+    }
+
+    mutating func emit(_ action: DeployerAction) {
+        outbox.append(action)
+    }
+
+    /// Records an audit entry for the running deployment.
+    mutating func audit(_ kind: String, instance: Int? = nil, client: ClientID? = nil, _ detail: [String: String] = [:]) {
+        emit(.audit(AuditEntry(
+            deployment: rollout?.record.id, time: now, kind: kind, instance: instance, client: client, detail: detail
+        )))
+    }
+
+    private mutating func takeActions() -> [DeployerAction] {
+        defer { outbox = [] }
+        return outbox
+    }
+}

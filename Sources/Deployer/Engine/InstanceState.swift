@@ -1,0 +1,74 @@
+import Foundation
+
+/// One instance (shard) of the fleet: its clients by role, its epoch, its pending work.
+struct InstanceState: Hashable, Sendable {
+    let index: Int
+    /// Grows by one every time the active client changes (or is told to resume).
+    var epoch: Int
+    /// The number of the last launch, for client ids.
+    var launches: Int
+    var active: ClientID?
+    var standby: ClientID?
+    var candidate: ClientID?
+    var pending: PendingLaunch?
+    var handover: Handover?
+    /// Recent exits of its active (and failed restarts), for backoff and crash-loop detection.
+    var exits: [Date] = []
+
+    /// Whether nothing is in flight: no launch waiting, no candidate, no handover.
+    var isSettled: Bool { pending == nil && candidate == nil && handover == nil }
+}
+
+/// A launch waiting for its time (backoff) and for a pacing slot.
+struct PendingLaunch: Hashable, Sendable {
+    var revision: Revision
+    var purpose: LaunchPurpose
+    var notBefore: Date
+    /// Orders launches first come, first served.
+    var sequence: Int
+}
+
+/// A fenced handover within one instance: coma to the old active, then `process_commands` to the candidate.
+struct Handover: Hashable, Sendable {
+    /// The client that takes over (a gated candidate, or a standby coming back).
+    var candidate: ClientID
+    /// The active being replaced, if any.
+    var old: ClientID?
+    /// The epoch the candidate gets.
+    var epoch: Int
+    /// Why (`rollout`, `rollback`, `restart`).
+    var reason: String
+    /// Whether the old active stays as a standby.
+    var keepOldAsStandby: Bool
+    var startedAt: Date
+    /// When `coma` was sent to the old active; `nil` when it could not be (then it is stopped instead).
+    var comaSentAt: Date?
+    /// When the old active's `coma` is overdue.
+    var comaDeadline: Date?
+    /// When the old active stopped processing (confirmed, timed out, or exited).
+    var oldStoppedAt: Date?
+}
+
+/// Paces launches: at most `maxConcurrency` per `identifySpacing`.
+struct LaunchPacer: Hashable, Sendable {
+    let maxConcurrency: Int
+    let spacing: Duration
+    private(set) var recent: [Date] = []
+
+    init(maxConcurrency: Int, spacing: Duration) {
+        self.maxConcurrency = max(1, maxConcurrency)
+        self.spacing = spacing
+    }
+
+    /// The earliest time a launch may happen, at or after `now`.
+    func nextSlot(after now: Date) -> Date {
+        let window = recent.filter { $0.adding(spacing) > now }
+        guard window.count >= maxConcurrency else { return now }
+        return window[window.count - maxConcurrency].adding(spacing)
+    }
+
+    /// Notes a launch at `now`.
+    mutating func record(_ now: Date) {
+        recent = recent.filter { $0.adding(spacing) > now } + [now]
+    }
+}

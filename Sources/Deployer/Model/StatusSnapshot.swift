@@ -1,0 +1,160 @@
+public import Foundation
+
+/// The `status --json` document (ARCHITECTURE.md, "CLI"); encode with ``StatusSnapshot/encoder``.
+public struct StatusSnapshot: Hashable, Sendable, Codable {
+    /// `idle`, `deploying` or `halted`.
+    public enum State: String, Hashable, Sendable, Codable {
+        /// Nothing runs.
+        case idle
+        /// A deployment runs.
+        case deploying
+        /// Automatic deployments are refused until `resume`.
+        case halted
+    }
+
+    /// The newest good tag.
+    public struct LastGood: Hashable, Sendable, Codable {
+        /// Its revision.
+        public var revision: Revision
+        /// Its name.
+        public var tag: String
+    }
+
+    /// The running deployment.
+    public struct Deployment: Hashable, Sendable, Codable {
+        /// Its id.
+        public var id: Int
+        /// Its revision, once resolved.
+        public var revision: Revision?
+        /// The ref asked for.
+        public var ref: String?
+        /// What asked.
+        public var trigger: Trigger
+        /// `preparing`, `canary`, `batch`, `bake`, `watch` or `rollback`.
+        public var phase: String
+        /// The current wave, from 0.
+        public var wave: Int
+        /// How many waves.
+        public var waves: Int
+        /// When the bake or watch ends.
+        public var phaseEndsAt: Date?
+        /// When it started.
+        public var startedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case id, revision, ref, trigger, phase, wave, waves
+            case phaseEndsAt = "phase_ends_at", startedAt = "started_at"
+        }
+    }
+
+    /// One client of an instance.
+    public struct Client: Hashable, Sendable, Codable {
+        /// Its id.
+        public var client: ClientID
+        /// Its revision.
+        public var revision: Revision
+        /// Its process id.
+        public var pid: Int32?
+        /// `serving`, `standby`, `identifying`, `awaiting-ready`, `health-check`, `handover`, `disconnected`, ...
+        public var state: String
+        /// The newest epoch it was told.
+        public var epoch: Int
+        /// Since when it holds its role.
+        public var since: Date
+    }
+
+    /// One instance.
+    public struct Instance: Hashable, Sendable, Codable {
+        /// Its number.
+        public var instance: Int
+        /// Its epoch.
+        public var epoch: Int
+        /// The active client.
+        public var active: Client?
+        /// The standby client.
+        public var standby: Client?
+        /// The candidate client.
+        public var candidate: Client?
+    }
+
+    /// `idle`, `deploying` or `halted`.
+    public var state: State
+    /// Why it is halted.
+    public var haltReason: String?
+    /// The revision the whole fleet is active on; `nil` when mixed.
+    public var revision: Revision?
+    /// The newest good tag.
+    public var lastGood: LastGood?
+    /// The running deployment.
+    public var deployment: Deployment?
+    /// Every instance.
+    public var instances: [Instance]
+
+    enum CodingKeys: String, CodingKey {
+        case state, haltReason = "halt_reason", revision, lastGood = "last_good", deployment, instances
+    }
+
+    /// Encodes every key, `null` included, with ISO 8601 dates.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+        try container.encode(haltReason, forKey: .haltReason)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(lastGood, forKey: .lastGood)
+        try container.encode(deployment, forKey: .deployment)
+        try container.encode(instances, forKey: .instances)
+    }
+
+    /// A JSON encoder for the stable interface: ISO 8601 dates, sorted keys.
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+/// One row of `history --json`: `{"id", "revision", "trigger", "outcome", "reason", "started_at", "finished_at"}`.
+public struct HistoryEntry: Hashable, Sendable, Codable {
+    /// The deployment id.
+    public var id: Int
+    /// The full revision, or the ref asked for when it never resolved.
+    public var revision: String?
+    /// What asked.
+    public var trigger: Trigger
+    /// Where it stands or how it ended.
+    public var outcome: DeploymentOutcome
+    /// Why it ended that way.
+    public var reason: String?
+    /// When it started (when it was asked for, for one that never ran).
+    public var startedAt: Date
+    /// When it ended.
+    public var finishedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, revision, trigger, outcome, reason, startedAt = "started_at", finishedAt = "finished_at"
+    }
+
+    /// The row of a deployment.
+    public init(_ record: DeploymentRecord) {
+        id = record.id
+        revision = record.revision?.rawValue ?? record.ref
+        trigger = record.trigger
+        outcome = record.outcome
+        reason = record.reason
+        startedAt = record.startedAt ?? record.requestedAt
+        finishedAt = record.finishedAt
+    }
+
+    /// Encodes every key, `null` included.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(revision, forKey: .revision)
+        try container.encode(trigger, forKey: .trigger)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// The schema, its migrations, and the mapping of rows to the engine's types.
+extension DeployerStore {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE deployments (
+                    id INTEGER PRIMARY KEY, ref TEXT, revision TEXT, "trigger" TEXT NOT NULL, who TEXT NOT NULL,
+                    force BOOLEAN NOT NULL, immediate BOOLEAN NOT NULL, outcome TEXT NOT NULL, reason TEXT,
+                    requested_at DATETIME NOT NULL, started_at DATETIME, finished_at DATETIME);
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, deployment_id INTEGER REFERENCES deployments(id),
+                    time DATETIME NOT NULL, kind TEXT NOT NULL, instance INTEGER, client TEXT, detail TEXT NOT NULL);
+                CREATE INDEX events_by_deployment ON events (deployment_id, id);
+                CREATE TABLE clients (
+                    client TEXT PRIMARY KEY, instance INTEGER NOT NULL, revision TEXT NOT NULL, role TEXT NOT NULL,
+                    pid INTEGER, start_time INTEGER, epoch INTEGER NOT NULL, key_hash BLOB NOT NULL,
+                    since DATETIME NOT NULL);
+                CREATE TABLE instance_epochs (instance INTEGER PRIMARY KEY, epoch INTEGER NOT NULL);
+                CREATE TABLE bad_revisions (revision TEXT PRIMARY KEY, reason TEXT NOT NULL, marked_at DATETIME NOT NULL);
+                CREATE TABLE daemon_state (key TEXT PRIMARY KEY, value TEXT);
+                """)
+        }
+        return migrator
+    }
+
+    static func badRevisions(_ db: Database) throws -> [Revision: String] {
+        var bad: [Revision: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT revision, reason FROM bad_revisions") {
+            bad[Revision(row["revision"] as String)] = row["reason"]
+        }
+        return bad
+    }
+
+    static func save(_ record: DeploymentRecord, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO deployments
+                (id, ref, revision, "trigger", who, force, immediate, outcome, reason, requested_at, started_at, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.id, record.ref, record.revision?.rawValue, record.trigger.rawValue, record.who, record.force,
+                record.immediate, record.outcome.rawValue, record.reason, record.requestedAt, record.startedAt,
+                record.finishedAt,
+            ]
+        )
+    }
+
+    static func append(_ entry: AuditEntry, _ db: Database) throws {
+        let detail = String(decoding: try JSONEncoder().encode(entry.detail), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO events (deployment_id, time, kind, instance, client, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [entry.deployment, entry.time, entry.kind, entry.instance, entry.client?.rawValue, detail]
+        )
+    }
+
+    /// The audit entry of an action that is not itself a record.
+    static func entry(for action: DeployerAction, deployment: Int?, at now: Date) -> AuditEntry {
+        switch action {
+        case .admit(let id): AuditEntry(deployment: deployment, time: now, kind: "action.admit", client: id)
+        case .refuse(let id, let reason):
+            AuditEntry(deployment: deployment, time: now, kind: "action.refuse", client: id, detail: ["reason": reason])
+        case .hello(let id, let processCommands):
+            AuditEntry(deployment: deployment, time: now, kind: "action.hello", client: id,
+                       detail: ["process_commands": "\(processCommands)"])
+        case .send(let id, let command):
+            AuditEntry(deployment: deployment, time: now, kind: "action.cmd.\(command.name)", client: id,
+                       detail: ["command": "\(command)"])
+        case .launch(let order):
+            AuditEntry(deployment: deployment, time: now, kind: "action.launch", instance: order.instance,
+                       client: order.client, detail: ["revision": order.revision.rawValue])
+        case .stop(let id): AuditEntry(deployment: deployment, time: now, kind: "action.stop", client: id)
+        case .prepareRelease(_, let ref):
+            AuditEntry(deployment: deployment, time: now, kind: "action.prepare_release", detail: ["ref": ref])
+        case .tagGood(let revision, let tag):
+            AuditEntry(deployment: deployment, time: now, kind: "action.tag_good",
+                       detail: ["revision": revision.rawValue, "tag": tag])
+        case .markBad(let revision, let reason):
+            AuditEntry(deployment: deployment, time: now, kind: "action.mark_bad",
+                       detail: ["revision": revision.rawValue, "reason": reason])
+        case .retainReleases(let keep):
+            AuditEntry(deployment: deployment, time: now, kind: "action.retain_releases",
+                       detail: ["keep": keep.map(\.rawValue).sorted().joined(separator: ",")])
+        case .notify(let notice):
+            AuditEntry(deployment: deployment, time: now, kind: "action.notify",
+                       detail: ["level": notice.level.rawValue, "message": notice.message])
+        case .recordDeployment(let record):
+            AuditEntry(deployment: record.id, time: now, kind: "action.record_deployment",
+                       detail: ["outcome": record.outcome.rawValue])
+        case .audit(let entry): entry
+        }
+    }
+
+    static func deploymentRecord(_ row: Row) throws -> DeploymentRecord {
+        guard let trigger = Trigger(rawValue: row["trigger"]), let outcome = DeploymentOutcome(rawValue: row["outcome"])
+        else {
+            throw DeployerStoreError(
+                code: .corrupt, message: "deployment \(row["id"] as Int? ?? -1) has an unknown trigger or outcome"
+            )
+        }
+        var record = DeploymentRecord(
+            id: row["id"],
+            request: DeploymentRequest(
+                ref: row["ref"], trigger: trigger, who: row["who"], force: row["force"], immediate: row["immediate"]
+            ),
+            at: row["requested_at"]
+        )
+        record.revision = (row["revision"] as String?).map(Revision.init(rawValue:))
+        record.outcome = outcome
+        record.reason = row["reason"]
+        record.startedAt = row["started_at"]
+        record.finishedAt = row["finished_at"]
+        return record
+    }
+
+    static func auditEntry(_ row: Row) throws -> AuditEntry {
+        let detail = try JSONDecoder().decode([String: String].self, from: Data((row["detail"] as String).utf8))
+        return AuditEntry(
+            deployment: row["deployment_id"], time: row["time"], kind: row["kind"], instance: row["instance"],
+            client: (row["client"] as String?).map(ClientID.init(rawValue:)), detail: detail
+        )
+    }
+
+    static func clientRecord(_ row: Row) throws -> ClientRecord {
+        guard let role = ClientRole(rawValue: row["role"]) else {
+            throw DeployerStoreError(code: .corrupt, message: "client \(row["client"] as String? ?? "?") has an unknown role")
+        }
+        return ClientRecord(
+            instance: row["instance"], client: ClientID(rawValue: row["client"]), revision: Revision(row["revision"] as String),
+            role: role, pid: row["pid"], startTime: (row["start_time"] as Int64?).map { UInt64(bitPattern: $0) },
+            epoch: row["epoch"], keyHash: KeyHash(bytes: row["key_hash"]), since: row["since"]
+        )
+    }
+}

@@ -1,0 +1,163 @@
+public import Foundation
+import GRDB
+
+/// The engine's state in SQLite (GRDB, with migrations): deployments, events (the audit trail), clients
+/// (with the SHA-256 of their key, never the key), instance epochs, bad revisions, the halt.
+///
+/// ```swift
+/// let store = try DeployerStore(path: "/var/lib/urban-robot/state.sqlite")
+/// var engine = DeploymentEngine(settings: settings, recovered: try store.recover(goodTags: tags))
+/// let actions = engine.start(at: .now)
+/// try store.record(actions, snapshot: engine.snapshot)
+/// ```
+public final class DeployerStore: Sendable {
+    private let database: any DatabaseWriter
+
+    /// Opens (creating and migrating) the database file at `path` in WAL mode.
+    public convenience init(path: String) throws {
+        do {
+            try self.init(database: DatabasePool(path: path))
+        } catch let error as DeployerStoreError {
+            throw error
+        } catch {
+            throw DeployerStoreError(
+                code: .open, message: "cannot open the state database \(path); check the state folder's permissions",
+                cause: error
+            )
+        }
+    }
+
+    /// Opens a private in-memory database (tests, `demo`).
+    public static func inMemory() throws -> DeployerStore {
+        try DeployerStore(database: DatabaseQueue())
+    }
+
+    private init(database: any DatabaseWriter) throws {
+        self.database = database
+        do {
+            try Self.migrator.migrate(database)
+        } catch {
+            throw DeployerStoreError(code: .open, message: "cannot migrate the state database", cause: error)
+        }
+    }
+
+    /// Stores what one engine step produced, in one transaction: deployment rows, audit entries, bad
+    /// revisions, an `action.<name>` event for every other action (the audit trail of every action; launch keys
+    /// print redacted), then clients, epochs and the halt from the snapshot.
+    public func record(_ actions: [DeployerAction], snapshot: EngineSnapshot, at now: Date = Date()) throws {
+        try write("record an engine step") { db in
+            var deployment = snapshot.deployment
+            for action in actions {
+                switch action {
+                case .recordDeployment(let record): try Self.save(record, db)
+                case .audit(let entry):
+                    deployment = entry.deployment
+                    try Self.append(entry, db)
+                case .markBad(let revision, let reason):
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO bad_revisions (revision, reason, marked_at) VALUES (?, ?, ?)",
+                        arguments: [revision.rawValue, reason, now]
+                    )
+                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
+                default:
+                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
+                }
+            }
+            try db.execute(sql: "DELETE FROM clients")
+            for client in snapshot.clients {
+                try db.execute(
+                    sql: """
+                        INSERT INTO clients (client, instance, revision, role, pid, start_time, epoch, key_hash, since)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        client.client.rawValue, client.instance, client.revision.rawValue, client.role.rawValue,
+                        client.pid, client.startTime.map { Int64(bitPattern: $0) }, client.epoch,
+                        client.keyHash.bytes, client.since,
+                    ]
+                )
+            }
+            for (instance, epoch) in snapshot.epochs {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch) VALUES (?, ?)",
+                    arguments: [instance, epoch]
+                )
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO daemon_state (key, value) VALUES ('halt_reason', ?)",
+                arguments: [snapshot.haltReason]
+            )
+        }
+    }
+
+    /// The deployments, newest first (`history --json`).
+    public func history(limit: Int = 50) throws -> [HistoryEntry] {
+        try deployments(sql: "SELECT * FROM deployments ORDER BY id DESC LIMIT ?", arguments: [limit]).map(HistoryEntry.init)
+    }
+
+    /// One deployment's row.
+    public func deployment(id: Int) throws -> DeploymentRecord? {
+        try deployments(sql: "SELECT * FROM deployments WHERE id = ?", arguments: [id]).first
+    }
+
+    /// The audit trail of one deployment (or, with `nil`, the entries outside any deployment), oldest first.
+    public func events(deployment: Int?) throws -> [AuditEntry] {
+        try read("read the audit trail") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE deployment_id IS ? ORDER BY id", arguments: [deployment]
+            )
+            return try rows.map(Self.auditEntry)
+        }
+    }
+
+    /// Bad revisions and why.
+    public func badRevisions() throws -> [Revision: String] {
+        try read("read the bad revisions", Self.badRevisions)
+    }
+
+    /// Everything the engine needs to resume after a daemon restart; `goodTags` come from the release store.
+    public func recover(goodTags: [GoodTag]) throws -> RecoveredState {
+        let unfinished = try deployments(
+            sql: "SELECT * FROM deployments WHERE outcome IN ('running', 'queued') ORDER BY id", arguments: []
+        )
+        return try read("recover the engine state") { db in
+            let clients = try Row.fetchAll(db, sql: "SELECT * FROM clients ORDER BY client").map(Self.clientRecord)
+            var epochs: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT instance, epoch FROM instance_epochs") {
+                epochs[row["instance"]] = row["epoch"]
+            }
+            let lastID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM deployments") ?? 0
+            let halt = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'halt_reason'")
+            return RecoveredState(
+                clients: clients, epochs: epochs, lastDeploymentID: lastID, unfinishedDeployments: unfinished,
+                goodTags: goodTags, badRevisions: try Self.badRevisions(db), haltReason: halt
+            )
+        }
+    }
+
+    private func deployments(sql: String, arguments: StatementArguments) throws -> [DeploymentRecord] {
+        try read("read deployments") { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.deploymentRecord)
+        }
+    }
+
+    private func write(_ what: String, _ body: @Sendable (Database) throws -> Void) throws {
+        do {
+            try database.write(body)
+        } catch let error as DeployerStoreError {
+            throw error
+        } catch {
+            throw DeployerStoreError(code: .query, message: "cannot \(what) in the state database", cause: error)
+        }
+    }
+
+    private func read<T>(_ what: String, _ body: @Sendable (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch let error as DeployerStoreError {
+            throw error
+        } catch {
+            throw DeployerStoreError(code: .query, message: "cannot \(what) from the state database", cause: error)
+        }
+    }
+}

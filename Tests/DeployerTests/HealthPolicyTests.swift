@@ -1,0 +1,68 @@
+import Deployer
+import Foundation
+import Testing
+
+@Suite struct HealthPolicyTests {
+    let policy = HealthPolicy(vitalCogs: ["music", "db"], minPercent: 80)
+
+    @Test func anOKReportPassesWhateverItsCogs() {
+        #expect(policy.judge(HealthReport(ok: true, percent: 0, cogs: [:])) == nil)
+    }
+
+    @Test func aReportThatIsNotOKPassesWithItsVitalCogsAndEnoughPercent() {
+        #expect(policy.judge(HealthReport(ok: false, percent: 80, cogs: ["music": true, "db": true, "x": false])) == nil)
+    }
+
+    @Test func aMissingOrFalseVitalCogFailsNamingIt() {
+        let reason = policy.judge(HealthReport(ok: false, percent: 100, cogs: ["music": false]))
+        #expect(reason == .vitalCogFailure(cogs: ["music", "db"]))
+        #expect(reason?.code == "vital_cog_failure")
+    }
+
+    @Test func tooLowAPercentFails() {
+        let reason = policy.judge(HealthReport(ok: false, percent: 79.5, cogs: ["music": true, "db": true]))
+        #expect(reason == .healthCheckFailure(percent: 79.5))
+        #expect(reason?.code == "health_check_failure")
+    }
+
+    @Test func theDefaultPolicyWantsEverythingWhenNotOK() {
+        #expect(HealthPolicy().judge(HealthReport(ok: false, percent: 99)) == .healthCheckFailure(percent: 99))
+        #expect(HealthPolicy().judge(HealthReport(ok: false, percent: 100)) == nil)
+    }
+
+    @Test func theReportDecodesFromTheWirePayload() throws {
+        let json = #"{"OK": false, "percent": 90, "cogs": {"music": true}, "details": {"latency": 12}}"#
+        let report = try JSONDecoder().decode(HealthReport.self, from: Data(json.utf8))
+        #expect(report == HealthReport(ok: false, percent: 90, cogs: ["music": true]))
+    }
+
+    @Test func everyReasonHasItsProtocolName() {
+        let codes: [FailureReason: String] = [
+            .identifyTimeout: "identify_timeout", .readyTimeout: "ready_timeout",
+            .healthCheckTimeout: "health_check_timeout", .exited(.code(3)): "exited", .disconnected: "disconnected",
+            .unauthorized: "unauthorized",
+        ]
+        for (reason, code) in codes { #expect(reason.code == code) }
+        #expect(FailureReason.exited(.code(3)).description == "exited (status 3)")
+    }
+}
+
+@Suite struct SecretsTests {
+    @Test func aLaunchOrderNeverPrintsItsKey() {
+        let order = LaunchOrder(client: ClientID(instance: 0, launch: 1), instance: 0, shardCount: 1, revision: .v1, key: "s3cr3t-key")
+        for text in ["\(order)", String(reflecting: order), "\(DeployerAction.launch(order))", String(reflecting: DeployerAction.launch(order))] {
+            #expect(!text.contains("s3cr3t-key"), "\(text)")
+        }
+    }
+
+    @Test func keyHashesMatchOnlyTheirKey() {
+        let hash = KeyHash(key: "abc")
+        #expect(hash.matches("abc"))
+        #expect(!hash.matches("abd"))
+        #expect(!hash.matches(""))
+        var source = SystemKeySource()
+        let keys = (0..<3).map { _ in source.nextKey() }
+        #expect(Set(keys).count == 3)
+        #expect(keys.allSatisfy { $0.count == 64 })
+    }
+}

@@ -1,0 +1,132 @@
+import Deployer
+import Foundation
+import Testing
+
+@Suite struct QueueAndOperatorTests {
+    @Test func oneRunsOneWaitsAndANewerRequestReplacesTheWaitingOne() throws {
+        var fleet = Fleet.serving(.v1, .test())
+        fleet.deploy(.v2)
+        let running = try #require(fleet.lastDeployment)
+        fleet.deploy(.v3)
+        let waiting = try #require(fleet.lastDeployment)
+        #expect(waiting.outcome == .queued)
+        fleet.deploy(.v4, trigger: .webhook)
+        let newest = try #require(fleet.lastDeployment)
+        #expect(fleet.deployments[waiting.id]?.outcome == .aborted)
+        #expect(fleet.deployments[waiting.id]?.reason == "replaced by deployment #\(newest.id) while waiting")
+        #expect(newest.outcome == .queued)
+        fleet.advance(.seconds(3600))
+        #expect(fleet.deployments[running.id]?.outcome == .succeeded)
+        fleet.advance(.seconds(3600))
+        #expect(fleet.deployments[newest.id]?.outcome == .succeeded)
+        #expect(fleet.activeRevisions == [.v4])
+    }
+
+    @Test func aBadRevisionIsRefusedToAutomaticTriggersUnlessForced() throws {
+        var fleet = Fleet.serving(.v1, .test())
+        fleet.bots[.v2] = .unhealthy
+        fleet.deploy(.v2)
+        #expect(fleet.lastDeployment?.outcome == .rolledBack)
+        for trigger in [Trigger.push, .webhook, .poll] {
+            fleet.deploy(.v2, trigger: trigger)
+            let refused = try #require(fleet.lastDeployment)
+            #expect(refused.outcome == .failed)
+            #expect(refused.reason?.hasPrefix("revision \(Revision.v2) is marked bad") == true)
+        }
+        fleet.bots[.v2] = .healthy
+        fleet.deploy(.v2, trigger: .push, force: true)
+        #expect(fleet.lastDeployment?.outcome == .running)
+        fleet.send(.command(.abort))
+        fleet.deploy(.v2, trigger: .cli)
+        #expect(fleet.lastDeployment?.outcome == .running, "a person may deploy a bad revision")
+    }
+
+    @Test func abortUndoesTheRolloutWithoutMarkingTheRevisionBad() throws {
+        var fleet = Fleet.serving(.v1, .test(instances: 2))
+        let olds = [fleet.active(0), fleet.active(1)]
+        fleet.deploy(.v2)
+        fleet.advance(.seconds(61))
+        #expect(fleet.activeRevisions == [.v2, .v2])
+        fleet.send(.command(.abort))
+        #expect([fleet.active(0), fleet.active(1)] == olds)
+        let record = try #require(fleet.lastDeployment)
+        #expect(record.outcome == .aborted)
+        #expect(record.reason == "aborted by an operator")
+        #expect(fleet.engine.badRevisions[.v2] == nil)
+        #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
+    }
+
+    @Test func abortDuringTheReleaseStepTouchesNothing() throws {
+        var fleet = Fleet(.test())
+        fleet.autopilot = false
+        fleet.deploy(.v1)
+        fleet.send(.command(.abort))
+        #expect(fleet.lastDeployment?.outcome == .aborted)
+        fleet.send(.releasePrepared(deployment: 1, result: .prepared(.v1)))
+        #expect(fleet.launched.isEmpty, "a late release result is ignored")
+    }
+
+    @Test func promoteSkipsTheRemainingBakeAndWatch() throws {
+        var fleet = Fleet.serving(.v1, .test(instances: 3))
+        fleet.deploy(.v2)
+        #expect(fleet.status.deployment?.phase == "bake")
+        fleet.send(.command(.promote))
+        fleet.advance(.seconds(2))
+        #expect(fleet.lastDeployment?.outcome == .succeeded)
+        #expect(fleet.activeRevisions == [.v2, .v2, .v2])
+    }
+
+    @Test func resumeLeavesHaltedAndTheWaitingAutomaticRequestIsRefusedWhileHalted() throws {
+        var settings = DeployerSettings.test()
+        settings.maxAutoRollbacks = 1
+        var fleet = Fleet.serving(.v1, settings)
+        fleet.bots[.v2] = .unhealthy
+        fleet.deploy(.v2)
+        fleet.bots[.v3] = .unhealthy
+        fleet.deploy(.v3)
+        fleet.advance(.seconds(1))
+        #expect(fleet.status.state == .halted, "the second automatic rollback within an hour halts")
+        #expect(fleet.engine.haltReason == "more than 1 automatic rollbacks within an hour")
+        #expect(fleet.lastDeployment?.outcome == .rolledBack, "the failing rollout is still undone")
+        fleet.deploy(.v4, trigger: .poll)
+        #expect(fleet.lastDeployment?.outcome == .failed)
+        fleet.send(.command(.resume))
+        #expect(fleet.status.state == .idle)
+        fleet.deploy(.v4, trigger: .poll)
+        #expect(fleet.lastDeployment?.outcome == .running)
+    }
+
+    @Test func aManualRollbackDeploysTheLastGoodCanaryFirstOrAtOnce() throws {
+        var fleet = Fleet.serving(.v1, .test(instances: 3))
+        fleet.deploy(.v2)
+        fleet.advance(.seconds(3600))
+        #expect(fleet.engine.goodTags.map(\.revision) == [.v2, .v1])
+        fleet.send(.request(DeploymentRequest(ref: nil, trigger: .rollback, who: "ops", immediate: true)))
+        let record = try #require(fleet.lastDeployment)
+        #expect(record.revision == .v1)
+        fleet.advance(.seconds(3))
+        #expect(fleet.activeRevisions == [.v1, .v1, .v1])
+        #expect(fleet.deployments[record.id]?.outcome == .succeeded)
+        #expect(fleet.deployments[record.id]?.trigger == .rollback)
+    }
+
+    @Test func theHistoryAndStatusHaveTheDocumentedKeys() throws {
+        var fleet = Fleet.serving(.v1, .test())
+        let entry = HistoryEntry(try #require(fleet.lastDeployment))
+        let history = try JSONSerialization.jsonObject(with: StatusSnapshot.encoder.encode(entry)) as? [String: Any]
+        #expect(Set(history?.keys.map { $0 } ?? []) == [
+            "id", "revision", "trigger", "outcome", "reason", "started_at", "finished_at",
+        ])
+        #expect(history?["outcome"] as? String == "succeeded")
+        fleet.deploy(.v2)
+        let status = try JSONSerialization.jsonObject(with: StatusSnapshot.encoder.encode(fleet.status)) as? [String: Any]
+        let keys = Set(status?.keys.map { $0 } ?? [])
+        #expect(keys.isSuperset(of: ["state", "revision", "last_good", "deployment", "instances"]))
+        #expect(status?["state"] as? String == "deploying")
+        let instance = (status?["instances"] as? [[String: Any]])?.first
+        let active = instance?["active"] as? [String: Any]
+        #expect(Set(active?.keys.map { $0 } ?? []) == ["client", "revision", "pid", "state", "epoch", "since"])
+        #expect(active?["state"] as? String == "serving")
+        #expect((instance?["standby"] as? [String: Any])?["state"] as? String == "standby")
+    }
+}
