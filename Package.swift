@@ -58,6 +58,8 @@ let package = Package(
         .target(
             name: "UrbanRobot",
             dependencies: [
+                "Deployer",
+                "Supervisor",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,0 +1,98 @@
+public import Deployer
+public import Foundation
+
+/// What the admin API, the GitHub webhook and the poller ask of a running daemon.
+///
+/// The daemon implements it over its ``DeployerDriver``, store and state folder; the
+/// operator-facing parts depend only on this protocol.
+public protocol DaemonControl: Sendable {
+    /// The `status --json` snapshot.
+    func status() async -> StatusSnapshot
+
+    /// Deployments, newest first, at most `limit`.
+    func history(limit: Int) async throws -> [HistoryEntry]
+
+    /// One deployment, or nil when there is none with this id.
+    func deployment(id: Int) async throws -> HistoryEntry?
+
+    /// Queues a deployment and returns its id.
+    ///
+    /// - Throws: ``DaemonControlError`` with code `.refused` when the engine refuses it
+    ///   (a bad revision from an automatic trigger, halted), with the engine's reason.
+    func requestDeployment(_ request: DeploymentRequest) async throws -> Int
+
+    /// Performs an operator command (`abort`, `promote`, `resume`).
+    ///
+    /// - Throws: ``DaemonControlError`` with code `.refused` when it does not apply now.
+    func perform(_ command: OperatorCommand) async throws
+
+    /// The progress events of deployment `id` so far, then, when `follow` is true, each new one
+    /// as it happens until the deployment is terminal (the last event has kind `finished`).
+    func progress(deployment id: Int, follow: Bool) async throws -> AsyncThrowingStream<ProgressEvent, any Error>
+
+    /// The log file of instance `instance`: of `client` when given, else of its active client.
+    ///
+    /// - Throws: ``DaemonControlError`` with code `.notFound` when there is no such instance or client.
+    func logFile(instance: Int, client: String?) async throws -> String
+
+    /// Fetches the source and returns the full commit id of the configured branch's tip (for `source.poll`).
+    func fetchBranchTip() async throws -> String
+}
+
+/// A request the daemon cannot carry out.
+public struct DaemonControlError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why.
+    public struct Code: Hashable, Sendable {
+        private let name: String
+        /// The engine refused it now (HTTP 409).
+        public static let refused = Code(name: "refused")
+        /// No such deployment, instance or client (HTTP 404).
+        public static let notFound = Code(name: "not found")
+        /// The request is malformed (HTTP 400).
+        public static let invalid = Code(name: "invalid")
+    }
+
+    /// Why.
+    public var code: Code
+    /// What failed, with what input, and what to do.
+    public var message: String
+
+    /// An error from its parts.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}
+
+/// One line of a deployment's progress, as the admin API streams it.
+public struct ProgressEvent: Sendable, Equatable, Codable {
+    /// When it happened.
+    public var time: Date
+    /// The deployment it belongs to.
+    public var deployment: Int?
+    /// The engine's audit kind (`gate.phase`, `handover.committed`, ...) or `finished`.
+    public var kind: String
+    /// The instance concerned, if any.
+    public var instance: Int?
+    /// The client concerned, if any (`shard-0.3`).
+    public var client: String?
+    /// The engine's details.
+    public var detail: [String: String]
+    /// One sentence a person reads.
+    public var message: String
+
+    /// An event from its parts.
+    public init(time: Date, deployment: Int?, kind: String, instance: Int? = nil, client: String? = nil,
+                detail: [String: String] = [:], message: String) {
+        self.time = time
+        self.deployment = deployment
+        self.kind = kind
+        self.instance = instance
+        self.client = client
+        self.detail = detail
+        self.message = message
+    }
+}
