@@ -139,7 +139,7 @@ extension SocketIOServer {
             session.receiveMalformed()
             throw EngineIORequestError(.badRequest, reason: "\(error)")
         }
-        session.receive(packets, from: .polling)
+        await session.receive(packets, from: .polling)
         var response = Self.textResponse("ok")
         response.headers[.contentType] = "text/html"
         return response

@@ -102,12 +102,12 @@ extension SocketIOServer {
                         switch message {
                         case .text(let text):
                             do {
-                                session.receive([try EngineIOPacket(decoding: text[...])], from: transport)
+                                await session.receive([try EngineIOPacket(decoding: text[...])], from: transport)
                             } catch {
                                 session.receiveMalformed()
                             }
                         case .binary(let buffer):
-                            session.receive([.binary(Array(buffer.readableBytesView))], from: transport)
+                            await session.receive([.binary(Array(buffer.readableBytesView))], from: transport)
                         }
                     }
                 } catch {}

@@ -26,11 +26,6 @@ import Testing
         ("b!!!", .invalidBase64), ("4a\u{1E}", .invalidEngineIOPacket), ("4a\u{1E}x", .invalidEngineIOPacket),
     ])
     func malformedPayloadThrows(body: String, code: ProtocolError.Code) {
-        do {
-            _ = try EngineIOPacket.decodePayload(body)
-            Issue.record("\(body.debugDescription) decoded")
-        } catch {
-            #expect(error.code == code)
-        }
+        expectProtocolError(code, body.debugDescription) { _ = try EngineIOPacket.decodePayload(body) }
     }
 }

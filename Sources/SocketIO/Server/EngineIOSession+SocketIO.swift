@@ -31,6 +31,8 @@ extension EngineIOSession.Core {
         socketIO.connectDeadline = nil
         for (_, waiter) in writers { work.writers.append((waiter, .finish([]))) }
         writers.removeAll()
+        work.backlogWaiter = backlogWaiter
+        backlogWaiter = nil
         enqueueDispatch(.closed(reason), bounded: false, session: nil, now: nil, work: &work)
         dispatchClosed = true
         work.ended = reason
@@ -128,8 +130,9 @@ extension EngineIOSession.Core {
             return
         }
         dispatch.append(item)
-        if bounded, dispatch.count > session?.configuration.maxQueuedPackets ?? Int.max, let session, let now {
-            // The handlers cannot keep up with this client: close rather than buffer without bound.
+        if bounded, dispatch.count > 8 * (session?.configuration.maxQueuedPackets ?? Int.max / 8), let session, let now {
+            // Readers pause above maxQueuedPackets; one huge payload of tiny packets can still
+            // overrun that: close rather than buffer without bound.
             let effects = engine.close(reason: .transportError, kind: .silent, now: now)
             apply(effects, session: session, now: now, work: &work)
         }

@@ -14,6 +14,8 @@ final class EngineIOSession: Sendable {
         var writers: [EngineIOTransportID: CheckedContinuation<EngineIOOutbound?, Never>] = [:]
         var dispatch: Deque<DispatchItem> = []
         var dispatchWaiter: CheckedContinuation<DispatchItem?, Never>?
+        /// A transport reader paused until the dispatcher catches up.
+        var backlogWaiter: CheckedContinuation<Void, Never>?
         var dispatchClosed = false
         var dispatchFinished = false
         var nextWebSocketID = 0
@@ -25,10 +27,12 @@ final class EngineIOSession: Sendable {
         var dispatcher: (CheckedContinuation<DispatchItem?, Never>, DispatchItem)?
         var acks: [(CheckedContinuation<[JSONValue], any Error>, Result<[JSONValue], SocketIOError>)] = []
         var ended: DisconnectReason?
+        var backlogWaiter: CheckedContinuation<Void, Never>?
 
         func run() {
             for (continuation, outbound) in writers { continuation.resume(returning: outbound) }
             if let (continuation, item) = dispatcher { continuation.resume(returning: item) }
+            backlogWaiter?.resume()
             for (continuation, result) in acks { continuation.resume(with: result.mapError { $0 as any Error }) }
         }
     }
@@ -126,14 +130,28 @@ final class EngineIOSession: Sendable {
         }
     }
 
-    /// Handles packets from the client that arrived on `source`.
-    func receive(_ packets: [EngineIOPacket], from source: EngineIOTransportID) {
+    /// Handles packets from the client that arrived on `source`, then waits while the
+    /// dispatcher has more than `maxQueuedPackets` events to work through (backpressure on the
+    /// client's connection rather than an ever-growing queue).
+    func receive(_ packets: [EngineIOPacket], from source: EngineIOTransportID) async {
         let now = Instant.now
-        withCore { core, work in
+        let backlogged = withCore { core, work in
             for packet in packets {
                 let effects = core.engine.receive(packet, from: source, now: now)
                 core.apply(effects, session: self, now: now, work: &work)
             }
+            return core.dispatch.count > configuration.maxQueuedPackets && !core.dispatchClosed
+        }
+        guard backlogged else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = core.withLock { core in
+                guard core.dispatch.count > configuration.maxQueuedPackets / 2, !core.dispatchClosed,
+                    core.backlogWaiter == nil
+                else { return false }
+                core.backlogWaiter = continuation
+                return true
+            }
+            if !wait { continuation.resume() }
         }
     }
 
