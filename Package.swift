@@ -13,8 +13,10 @@ let package = Package(
     name: "urban-robot",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "GitStore", targets: ["GitStore"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: System libraries
@@ -27,9 +29,31 @@ let package = Package(
 
         // MARK: Libraries
 
+        .target(
+            name: "GitStore",
+            dependencies: [
+                "CGit2",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
 
+        .executableTarget(
+            name: "gitstore-benchmark",
+            dependencies: ["GitStore"],
+            path: "Benchmarks/GitStoreCheckout",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
+
+        .testTarget(
+            name: "GitStoreTests",
+            dependencies: ["GitStore"],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "CGit2Tests",
