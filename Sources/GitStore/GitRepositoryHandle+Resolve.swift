@@ -31,17 +31,28 @@ extension GitRepositoryHandle {
         var commit: OpaquePointer?
         let peelStatus = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
         if peelStatus < 0 {
-            let type = String(cString: git_object_type2string(git_object_type(object)))
+            let failure = LibGit2.failure(peelStatus)
             throw GitStoreError(
                 .notACommit, operation: operation, input: spec,
-                detail: "it names a \(type), not a commit; deploy a branch, a commit or a tag on a commit",
-                libgit2: LibGit2.failure(peelStatus))
+                detail: "it names \(Self.describeTarget(object)), not a commit; deploy a branch, a commit or a tag "
+                    + "on a commit",
+                libgit2: failure)
         }
         defer { git_object_free(commit) }
         guard let commit else {
             throw GitStoreError(.notACommit, operation: operation, input: spec, detail: "libgit2 returned no commit")
         }
         return try body(commit)
+    }
+
+    /// `a tree`, `a blob`, or `a tag on a blob` for an object that does not peel to a commit.
+    private static func describeTarget(_ object: OpaquePointer?) -> String {
+        func name(_ type: git_object_t) -> String { String(cString: git_object_type2string(type)) }
+        guard git_object_type(object) == GIT_OBJECT_TAG else { return "a \(name(git_object_type(object)))" }
+        var target: OpaquePointer?
+        guard git_tag_peel(&target, object) == 0 else { return "a tag" }
+        defer { git_object_free(target) }
+        return "a tag on a \(name(git_object_type(target)))"
     }
 
     /// The summary of a `git_commit *`.
