@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Deployer", targets: ["Deployer"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .executable(name: "socketio-echo", targets: ["socketio-echo"]),
+        .library(name: "GitStore", targets: ["GitStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
@@ -88,6 +89,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "GitStore",
+            dependencies: [
+                "CGit2",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Executables
 
@@ -110,6 +119,12 @@ let package = Package(
             path: "Examples/socketio-echo",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "gitstore-benchmark",
+            dependencies: ["GitStore"],
+            path: "Benchmarks/GitStoreCheckout",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
 
@@ -124,6 +139,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GitStoreTests",
+            dependencies: ["GitStore"],
             swiftSettings: swiftSettings
         ),
 
