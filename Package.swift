@@ -66,6 +66,11 @@ let package = Package(
             dependencies: [
                 "Deployer",
                 "Supervisor",
+                "SocketIO",
+                "GitStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -175,6 +180,7 @@ let package = Package(
             name: "UrbanRobotTests",
             dependencies: [
                 "UrbanRobot",
+                "Deployer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,187 @@
+import Deployer
+import Logging
+import ServiceLifecycle
+import SocketIO
+import Synchronization
+
+/// The channel of PROTOCOL.md on the Socket.IO namespace `/`: authenticates launched clients (CONNECT auth, or
+/// the fields of `identify`), admits unmanaged loopback clients under `allow_unmanaged`, turns their events into
+/// ``DeployerEvent``s, and sends the engine's `hello` and `cmd`s (adding the Discord token where the protocol
+/// puts it, and nowhere else).
+final class BotChannel: Sendable {
+    private struct State {
+        /// Clients admitted at CONNECT, by Engine.IO session id, until their socket is handed over.
+        var admittedAtConnect: [String: ClientID] = [:]
+        /// The current socket of each authenticated client.
+        var sessions: [ClientID: ChannelSession] = [:]
+        /// The latest `heartbeat` stats of each client, as JSON text.
+        var heartbeats: [ClientID: String] = [:]
+        /// Unmanaged clients asked to stop: their closing socket counts as their exit.
+        var stoppingUnmanaged: Set<ClientID> = []
+        /// Numbers the unmanaged clients' ids.
+        var unmanagedLaunches = 0
+    }
+
+    let driver: DriverReference
+    let token: String
+    let allowUnmanaged: Bool
+    let heartbeatInterval: Int
+    let logger: Logger
+    /// How long a socket may stay connected without credentials (its `identify` brings them).
+    let identifyTimeout: Duration
+    /// Runs the timers that close sockets that never authenticate.
+    let work: DaemonWork
+    private let state = Mutex(State())
+
+    /// A channel reporting to `driver`, handing `token` to authenticated clients only.
+    init(
+        driver: DriverReference, token: String, allowUnmanaged: Bool, heartbeatInterval: Int,
+        identifyTimeout: Duration, work: DaemonWork, logger: Logger
+    ) {
+        self.driver = driver
+        self.token = token
+        self.allowUnmanaged = allowUnmanaged
+        self.heartbeatInterval = heartbeatInterval
+        self.identifyTimeout = identifyTimeout
+        self.work = work
+        self.logger = logger
+    }
+
+    /// Installs the authentication hook and the event handlers on the server's namespace `/`.
+    func install(on server: SocketIOServer) {
+        let namespace = server.namespace("/")
+        namespace.authenticate { [self] handshake in await authenticate(handshake) }
+        namespace.onConnect { [self] socket in attach(socket) }
+    }
+
+    /// How many clients hold an authenticated socket.
+    var sessionCount: Int { state.withLock { $0.sessions.count } }
+
+    /// The latest `heartbeat` stats of `client` (JSON text), if it sent any.
+    func heartbeat(of client: ClientID) -> String? { state.withLock { $0.heartbeats[client] } }
+
+    /// Sends `hello`.
+    func hello(_ client: ClientID, processCommands: Bool) {
+        emit("hello", ChannelPayload.hello(
+            token: token, processCommands: processCommands, client: client, heartbeatInterval: heartbeatInterval),
+            to: client)
+    }
+
+    /// Sends `cmd`.
+    func send(_ command: ClientCommand, to client: ClientID) {
+        emit("cmd", ChannelPayload.command(command, token: token), to: client)
+    }
+
+    /// Whether `client` is an unmanaged one (no process of ours).
+    func isUnmanaged(_ client: ClientID) -> Bool {
+        state.withLock { $0.sessions[client]?.isUnmanaged ?? false }
+    }
+
+    /// Stops an unmanaged client: disconnects its socket; its closing is reported as its exit.
+    /// - Returns: false when it has no socket left (the caller reports the exit itself).
+    func stopUnmanaged(_ client: ClientID) -> Bool {
+        let session = state.withLock { state -> ChannelSession? in
+            guard let session = state.sessions[client] else { return nil }
+            state.stoppingUnmanaged.insert(client)
+            return session
+        }
+        guard let session else { return false }
+        session.socket.disconnect()
+        return true
+    }
+
+    private func emit(_ event: String, _ payload: JSONValue, to client: ClientID) {
+        guard let session = state.withLock({ $0.sessions[client] }) else {
+            logger.debug("no socket to send to", metadata: ["client": "\(client)", "event": "\(event)"])
+            return
+        }
+        do {
+            try session.socket.emit(event, [payload])
+        } catch {
+            logger.debug("send failed", metadata: ["client": "\(client)", "event": "\(event)", "error": "\(error)"])
+        }
+    }
+
+    private func authenticate(_ handshake: SocketIOHandshake) async -> SocketIOAuthDecision {
+        guard let credentials = ChannelPayload.credentials(in: handshake.auth) else {
+            // Credentials may come with `identify`, or the client is unmanaged: decided there.
+            return .accept
+        }
+        guard await admits(credentials) else { return .refuse(message: "unauthorized") }
+        state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials.client }
+        return .accept
+    }
+
+    /// Submits the credentials; true when the engine admitted them.
+    func admits(_ credentials: ChannelPayload.Credentials) async -> Bool {
+        do {
+            let actions = try await driver.submit(.connect(credentials.client, key: credentials.key))
+            return actions.contains(.admit(credentials.client))
+        } catch {
+            logger.error("could not record a connect", metadata: ["client": "\(credentials.client)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Submits an unmanaged client for `instance`; its id when the engine admitted it.
+    func admitsUnmanaged(instance: Int) async -> ClientID? {
+        let launch = state.withLock { state -> Int in
+            state.unmanagedLaunches += 1
+            return state.unmanagedLaunches
+        }
+        let client = ClientID(rawValue: "unmanaged-\(instance).\(launch)")
+        do {
+            let actions = try await driver.submit(.unmanagedConnected(client, instance: instance))
+            return actions.contains(.admit(client)) ? client : nil
+        } catch {
+            logger.error("could not record an unmanaged client", metadata: ["client": "\(client)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Makes `session` the socket of `client`, closing an older socket of the same client.
+    func bind(_ session: ChannelSession, to client: ClientID, unmanaged: Bool) {
+        session.bind(client, unmanaged: unmanaged)
+        let older = state.withLock { state -> ChannelSession? in
+            defer { state.sessions[client] = session }
+            return state.sessions[client]
+        }
+        if let older, older !== session { older.socket.disconnect() }
+    }
+
+    private func attach(_ socket: SocketIOSocket) {
+        let client = state.withLock { $0.admittedAtConnect.removeValue(forKey: socket.sessionID) }
+        let session = ChannelSession(socket: socket, client: nil)
+        if let client { bind(session, to: client, unmanaged: false) }
+        registerHandlers(on: session)
+        if client == nil { closeUnlessAuthenticated(session) }
+    }
+
+    /// Closes `session` when it has not authenticated (by `identify`) within the identify timeout.
+    private func closeUnlessAuthenticated(_ session: ChannelSession) {
+        let timeout = identifyTimeout
+        let logger = self.logger
+        work.start {
+            let waited: Void? = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: timeout) }
+            guard waited != nil, session.client == nil, session.socket.isConnected else { return }
+            logger.info("closing a socket that did not authenticate in time")
+            session.socket.disconnect()
+        }
+    }
+
+    /// Forgets `session` when it is still its client's socket; returns what to report.
+    func detach(_ session: ChannelSession) -> (client: ClientID, stoppedUnmanaged: Bool)? {
+        guard let client = session.client else { return nil }
+        return state.withLock { state in
+            guard state.sessions[client] === session else { return nil }
+            state.sessions[client] = nil
+            state.heartbeats[client] = nil
+            return (client, state.stoppingUnmanaged.remove(client) != nil)
+        }
+    }
+
+    /// Keeps the latest stats of `client`.
+    func recordHeartbeat(_ stats: String, of client: ClientID) {
+        state.withLock { $0.heartbeats[client] = stats }
+    }
+}

@@ -1,0 +1,35 @@
+import Deployer
+import SocketIO
+import Synchronization
+
+/// One socket on the channel and the client it speaks for, once its credentials were accepted.
+final class ChannelSession: Sendable {
+    private struct State {
+        var client: ClientID?
+        var isUnmanaged = false
+    }
+
+    /// The socket.
+    let socket: SocketIOSocket
+    private let state = Mutex(State())
+
+    /// A session for `socket`, bound to `client` when the CONNECT auth was accepted.
+    init(socket: SocketIOSocket, client: ClientID?) {
+        self.socket = socket
+        state.withLock { $0.client = client }
+    }
+
+    /// The client it speaks for; nil until it authenticated.
+    var client: ClientID? { state.withLock { $0.client } }
+
+    /// Whether the client is unmanaged (admitted under `allow_unmanaged`).
+    var isUnmanaged: Bool { state.withLock { $0.isUnmanaged } }
+
+    /// Binds the session to its client.
+    func bind(_ client: ClientID, unmanaged: Bool) {
+        state.withLock {
+            $0.client = client
+            $0.isUnmanaged = unmanaged
+        }
+    }
+}

@@ -1,0 +1,107 @@
+public import Deployer
+import Foundation
+import GitStore
+import Synchronization
+
+extension Daemon {
+    /// The `status --json` snapshot; waits until the daemon runs.
+    public func status() async -> StatusSnapshot {
+        await running.value.status()
+    }
+
+    /// Deployments, newest first, at most `limit`.
+    public func history(limit: Int) async throws -> [HistoryEntry] {
+        try store.history(limit: limit)
+    }
+
+    /// One deployment, or nil.
+    public func deployment(id: Int) async throws -> HistoryEntry? {
+        try store.deployment(id: id).map(HistoryEntry.init)
+    }
+
+    /// Queues a deployment; its id is the one of the record the engine made for it.
+    public func requestDeployment(_ request: DeploymentRequest) async throws -> Int {
+        guard accepting.withLock({ $0 }) else {
+            throw DaemonControlError(code: .refused, message: "the daemon is shutting down; request the deployment "
+                + "again when it is back")
+        }
+        let actions = try await running.value.submit(.request(request))
+        let records = actions.compactMap { action -> DeploymentRecord? in
+            if case .recordDeployment(let record) = action { return record }
+            return nil
+        }
+        guard let record = records.max(by: { $0.id < $1.id }) else {
+            throw DaemonControlError(code: .refused, message: "the engine did not take the request for "
+                + "\(request.ref ?? "the last good revision")")
+        }
+        if record.outcome == .failed, record.startedAt == nil {
+            throw DaemonControlError(code: .refused, message: record.reason ?? "refused")
+        }
+        return record.id
+    }
+
+    /// Performs `abort`, `promote` or `resume`; refused when it does not apply now.
+    public func perform(_ command: OperatorCommand) async throws {
+        let driver = await running.value
+        if command == .resume, await driver.status().state != .halted {
+            throw DaemonControlError(code: .refused, message: "the daemon is not halted; nothing to resume")
+        }
+        let actions = try await driver.submit(.command(command))
+        for action in actions {
+            if case .audit(let entry) = action, entry.kind.hasSuffix("_ignored") {
+                throw DaemonControlError(code: .refused, message: entry.detail["why"] ?? "ignored by the engine")
+            }
+        }
+        if actions.isEmpty {
+            throw DaemonControlError(code: .refused, message: "no deployment runs; nothing to \(command)")
+        }
+    }
+
+    /// The stored progress of deployment `id`, then (with `follow`) the live events until `finished`.
+    public func progress(deployment id: Int, follow: Bool) async throws -> AsyncThrowingStream<ProgressEvent, any Error> {
+        guard try store.deployment(id: id) != nil else {
+            throw DaemonControlError(code: .notFound, message: "there is no deployment #\(id); see `urban-robot history`")
+        }
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressEvent.self)
+        let subscription = follow ? progressHub.subscribe(continuation, deployment: id) : nil
+        let stored = try store.events(deployment: id).map(ProgressHub.event)
+        let record = try store.deployment(id: id)
+        let terminal = record.flatMap { $0.outcome.isTerminal ? ProgressHub.finished($0) : nil }
+        if let subscription {
+            progressHub.prime(subscription, stored: stored, terminal: terminal)
+        } else {
+            for event in stored { continuation.yield(event) }
+            if let terminal { continuation.yield(terminal) }
+            continuation.finish()
+        }
+        return stream
+    }
+
+    /// The log file of `client` of `instance`, or of the instance's active client.
+    public func logFile(instance: Int, client: String?) async throws -> String {
+        guard (0..<configuration.bot.instances).contains(instance) else {
+            throw DaemonControlError(code: .notFound, message: "there is no instance \(instance); the fleet has "
+                + "\(configuration.bot.instances)")
+        }
+        let name: String
+        if let client {
+            name = client
+        } else if let active = await status().instances.first(where: { $0.instance == instance })?.active {
+            name = active.client.rawValue
+        } else {
+            throw DaemonControlError(code: .notFound, message: "instance \(instance) has no active client")
+        }
+        let path = processes.logPath(of: ClientID(rawValue: name)) ?? "\(stateDirectory)/logs/\(instance)/\(name).log"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DaemonControlError(code: .notFound, message: "no log of client \(name) of instance \(instance)")
+        }
+        return path
+    }
+
+    /// Fetches the source and returns the full id of the configured branch's tip.
+    public func fetchBranchTip() async throws -> String {
+        let releaseStore = await releases.value
+        _ = try await releaseStore.fetch()
+        return try await releaseStore.resolve(configuration.source.branch).id
+    }
+}

@@ -1,0 +1,67 @@
+import Deployer
+import Foundation
+import GitStore
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SocketIO
+import Synchronization
+import UnixSignals
+
+extension Daemon {
+    /// Creates the state folder (0700) and `logs/` when missing.
+    static func makeStateFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: "\(path)/logs", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+        } catch {
+            throw DaemonError(.stateFolder, "the state folder \(path) could not be created; check state.dir and "
+                + "the permissions of its parent", cause: error)
+        }
+    }
+
+    /// Opens the release store (`repo.git`, `releases/`) of `[source]` and `[state]`.
+    func openReleaseStore() async throws -> ReleaseStore {
+        let source = configuration.source
+        let credentials: GitCredentials = source.sshKeyFile.isEmpty ? .none : .sshKey(privateKey: source.sshKeyFile)
+        let tagDate = self.tagDate
+        return try await ReleaseStore(configuration: .init(
+            stateDirectory: stateDirectory, sourceURL: source.url, branch: source.branch, credentials: credentials,
+            goodTagPrefix: configuration.state.goodTagPrefix, keepReleases: configuration.state.keepReleases,
+            pushTags: configuration.state.pushTags, now: { tagDate.now }))
+    }
+
+    /// The group: notifier, channel app (with the Socket.IO server), driver, exit watcher, job runner, the
+    /// caller's services, and the flag that stops taking deployments; shut down in reverse order on SIGTERM/SIGINT.
+    func serviceGroup(driver: DeployerDriver, work: DaemonWork, extra: [any Service]) -> ServiceGroup {
+        let listen = configuration.channel.listen
+        let port = self.port
+        let channelURL = self.channelURL
+        let configuration = self.configuration
+        let app = socketServer.application(
+            configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port)),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? listen.port
+                port.set(bound)
+                channelURL.set(configuration.channelURL(port: bound))
+            },
+            logger: logger)
+        let watcher = ExitWatcher(launcher: launcher, processes: processes, driver: self.driver, logger: logger)
+        let services: [any Service] = [notifier, app, driver, watcher, work] + extra + [DeploymentGate(daemon: self)]
+        return ServiceGroup(configuration: .init(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+}
+
+/// Refuses deployment requests from the moment the graceful shutdown begins (it is the first service shut down).
+struct DeploymentGate: Service {
+    let daemon: Daemon
+
+    func run() async {
+        try? await gracefulShutdown()
+        daemon.accepting.withLock { $0 = false }
+    }
+}

@@ -1,0 +1,132 @@
+public import Deployer
+import Foundation
+import GitStore
+import Hummingbird
+public import Logging
+public import ServiceLifecycle
+import SocketIO
+import Supervisor
+import Synchronization
+import UnixSignals
+
+/// One daemon: the channel (Socket.IO on `[channel] listen`), the supervisor, the release store and the
+/// deployment engine, run as one `ServiceGroup`.
+///
+/// ```swift
+/// let daemon = try Daemon(configuration: try ConfigurationLoader.load(path), logger: logger)
+/// daemon.observeActions { action in metrics.count(action) }
+/// try await daemon.run(additionalServices: [adminAPI])   // returns after SIGTERM/SIGINT
+/// ```
+///
+/// SIGTERM or SIGINT shuts it down gracefully: deployment requests are refused, the step in flight settles, and
+/// the bots keep running; the next daemon on the same state folder adopts their processes (from the launch
+/// records in `state.sqlite`) and re-admits them when they reconnect.
+///
+/// The Discord token is read at start (`bot.token_env` or `bot.token_file`); it goes only into `hello` and
+/// `process_commands` to authenticated clients. Everything the daemon logs passes through a handler that
+/// redacts it; children never get it in their environment.
+public final class Daemon: DaemonControl {
+    let configuration: Configuration
+    let logger: Logger
+    let stateDirectory: String
+    let store: DeployerStore
+    let processes: RunningProcesses
+    let launcher = LocalProcessLauncher()
+    let socketServer: SocketIOServer
+    let channel: BotChannel
+    let driver: DriverReference
+    let running = Readiness<DeployerDriver>()
+    let releases = Readiness<ReleaseStore>()
+    let port = Readiness<Int>()
+    let channelURL = Readiness<String>()
+    let tagDate = TagDate()
+    let work: DaemonWork
+    let progressHub = ProgressHub()
+    let observers = ActionObservers()
+    let notifier: Notifier
+    let environment: LaunchEnvironment
+    let accepting = Mutex(true)
+
+    /// How often clients send `heartbeat` (seconds), told in `hello`.
+    static let heartbeatInterval = 30
+
+    /// Prepares a daemon: creates the state folder when missing (0700, with `logs/`, `state.sqlite` and
+    /// `admin.token`; `repo.git` and `releases/` are made when it runs), reads the Discord token, opens the store.
+    /// - Throws: ``DaemonError`` (`.stateFolder`, `.token`), or the store's error.
+    public init(configuration: Configuration, logger: Logger) throws {
+        self.configuration = configuration
+        stateDirectory = configuration.state.directory
+        try Self.makeStateFolder(stateDirectory)
+        let adminToken = try AdminToken.loadOrCreate(stateDirectory: stateDirectory)
+        let token = try DiscordToken.read(configuration.bot.token, environment: ProcessInfo.processInfo.environment)
+        let logger = logger.redacting([token])
+        self.logger = logger
+        store = try DeployerStore(path: "\(stateDirectory)/state.sqlite")
+        processes = RunningProcesses(records: try LaunchRecordStore(path: "\(stateDirectory)/state.sqlite"))
+        var forbidden: Set<String> = []
+        if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }
+        environment = LaunchEnvironment(
+            inherited: ProcessInfo.processInfo.environment, forbiddenNames: forbidden,
+            secrets: [token, adminToken.value])
+        let driver = DriverReference()
+        let work = DaemonWork()
+        self.work = work
+        self.driver = driver
+        let channelSettings = configuration.channel
+        let socketServer = SocketIOServer(
+            configuration: .init(
+                pingInterval: channelSettings.pingInterval, pingTimeout: channelSettings.pingTimeout,
+                maxPayload: channelSettings.maxPayload, connectTimeout: .seconds(10)),
+            logger: logger)
+        let channel = BotChannel(
+            driver: driver, token: token, allowUnmanaged: channelSettings.allowUnmanaged,
+            heartbeatInterval: Self.heartbeatInterval, identifyTimeout: configuration.health.identifyTimeout,
+            work: work, logger: logger)
+        channel.install(on: socketServer)
+        self.socketServer = socketServer
+        self.channel = channel
+        notifier = Notifier(targets: Notifier.targets(of: configuration.notify), logger: logger)
+    }
+
+    /// Every action the engine emits, in order (for metrics). Add observers before ``run(additionalServices:)``.
+    public func observeActions(_ observer: @escaping @Sendable (DeployerAction) -> Void) {
+        observers.add(observer)
+    }
+
+    /// How many bot clients hold an authenticated channel session.
+    public var channelSessionCount: Int { channel.sessionCount }
+
+    /// The latest `heartbeat` stats of a client (the JSON text it sent), for `status`; nil before its first one.
+    public func heartbeatStats(client: String) -> String? {
+        channel.heartbeat(of: ClientID(rawValue: client))
+    }
+
+    /// The port the channel listens on, once it is bound (`listen = "127.0.0.1:0"` picks a free one).
+    public var channelPort: Int {
+        get async { await port.value }
+    }
+
+    /// Runs the daemon until SIGTERM/SIGINT (or a graceful shutdown of the caller's service group), then returns.
+    /// - Parameter additionalServices: more services to run in the same group (the admin API, the poller); they
+    ///   are shut down first.
+    public func run(additionalServices: [any Service]) async throws {
+        let releaseStore = try await openReleaseStore()
+        let effects = DaemonEffects(parts: .init(
+            configuration: configuration, channel: channel, driver: driver, work: work,
+            launcher: launcher, processes: processes, releases: releaseStore, tagDate: tagDate,
+            progress: progressHub, notifier: notifier, channelURL: channelURL, environment: environment,
+            observers: observers, logger: logger))
+        let recovered = try store.recover(goodTags: try await effects.goodTags())
+        let engine = DeploymentEngine(settings: configuration.deployerSettings, recovered: recovered)
+        let deployerDriver = DeployerDriver(engine: engine, store: store, effects: effects)
+        driver.set(deployerDriver)
+        let (adopted, gone) = try processes.adoptSurvivors(with: launcher)
+        logger.info("starting", metadata: ["adopted": "\(adopted)", "gone": "\(gone)"])
+        try await deployerDriver.start()
+        for client in gone { await effects.submit(.exited(client, .code(-1))) }
+        releases.set(releaseStore)
+        running.set(deployerDriver)
+        try await serviceGroup(driver: deployerDriver, work: effects.parts.work, extra: additionalServices).run()
+        logger.info("stopped; the bots keep running")
+    }
+}

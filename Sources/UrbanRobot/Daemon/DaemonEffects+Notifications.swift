@@ -1,0 +1,49 @@
+import Deployer
+import Foundation
+import Logging
+import Synchronization
+
+extension DaemonEffects {
+    /// Logs a notice; a halt is also posted.
+    func notify(_ notice: Notice) {
+        switch notice.level {
+        case .info: logger.info("\(notice.message)")
+        case .warning: logger.warning("\(notice.message)")
+        case .critical:
+            logger.critical("\(notice.message)")
+            parts.notifier.post(DeploymentNotification(
+                event: .halted, bot: botName, revision: "", reason: notice.message, time: Date()))
+        }
+    }
+
+    /// Follows a deployment's record: posts started and each outcome, and ends its progress streams.
+    func recordDeployment(_ record: DeploymentRecord) {
+        let previous = deployments.withLock { deployments -> DeploymentRecord? in
+            defer {
+                if record.outcome.isTerminal { deployments[record.id] = nil } else { deployments[record.id] = record }
+            }
+            return deployments[record.id]
+        }
+        parts.progress.publish(record)
+        guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
+        parts.notifier.post(DeploymentNotification(
+            event: event, bot: botName, deployment: record.id,
+            revision: record.revision?.rawValue ?? record.ref ?? "", trigger: record.trigger.rawValue,
+            reason: record.reason, time: record.finishedAt ?? record.startedAt ?? record.requestedAt))
+    }
+
+    private var botName: String {
+        URL(fileURLWithPath: parts.configuration.source.url).deletingPathExtension().lastPathComponent
+    }
+
+    private static func notificationEvent(of outcome: DeploymentOutcome) -> DeploymentNotification.Event? {
+        switch outcome {
+        case .queued: nil
+        case .running: .started
+        case .succeeded: .succeeded
+        case .rolledBack: .rolledBack
+        case .aborted: .aborted
+        case .failed: .failed
+        }
+    }
+}

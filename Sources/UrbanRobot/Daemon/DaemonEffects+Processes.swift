@@ -1,0 +1,71 @@
+import Deployer
+import Foundation
+import GitStore
+import Logging
+import Supervisor
+
+extension DaemonEffects {
+    /// Paces, launches and records one client; reports `launched` or `launchFailed`.
+    func launch(_ order: LaunchOrder) async {
+        do {
+            try await launchGate.acquire(instance: "\(order.instance)")
+        } catch {
+            await submit(.launchFailed(order.client, message: "the launch of \(order.client) was cancelled"))
+            return
+        }
+        let configuration = parts.configuration
+        let state = configuration.state.directory
+        let logDirectory = "\(state)/logs/\(order.instance)"
+        do {
+            try FileManager.default.createDirectory(
+                atPath: logDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let identity = ClientIdentity(
+                url: await parts.channelURL.value, clientID: order.client.rawValue, key: order.key,
+                shard: order.instance, shardCount: order.shardCount, revision: order.revision.rawValue)
+            let environment = try parts.environment.make(configured: configuration.bot.environment, identity: identity)
+            let directory = parts.releases.existingRelease(order.revision.rawValue)?.directory
+                ?? "\(state)/releases/\(order.revision.rawValue)"
+            let process = try parts.launcher.launch(LaunchRequest(
+                command: configuration.bot.command, workingDirectory: directory, environment: environment,
+                clientID: order.client.rawValue, revision: order.revision.rawValue,
+                log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log")))
+            try parts.processes.add(process, as: order.client)
+            logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.pid)"])
+            await submit(.launched(order.client, pid: process.pid, startTime: process.record.startTicks))
+        } catch {
+            logger.error("launch failed", metadata: ["client": "\(order.client)", "error": "\(error)"])
+            await submit(.launchFailed(order.client, message: "\(error)"))
+        }
+    }
+
+    /// Stops one client: `cmd shutdown` over the channel, then the supervisor's SIGTERM/SIGKILL sequence.
+    /// An unmanaged client is disconnected, and its closing socket is its exit. A client without a process is
+    /// answered with `exited` at once. The exit of a process is reported by the exit watcher.
+    func stop(_ client: ClientID) async {
+        if parts.channel.isUnmanaged(client) {
+            if !parts.channel.stopUnmanaged(client) { await submit(.exited(client, .code(0))) }
+            return
+        }
+        guard let process = parts.processes.process(of: client) else {
+            await submit(.exited(client, .code(0)))
+            return
+        }
+        let timing = StopTiming(
+            stopGrace: parts.configuration.rollout.stopGrace, killGrace: parts.configuration.rollout.killGrace)
+        let channel = parts.channel
+        let outcome = await parts.launcher.stop(process, timing: timing) {
+            channel.send(.shutdown(reason: "stop"), to: client)
+        }
+        logger.info("stopped", metadata: ["client": "\(client)", "outcome": "\(outcome)"])
+    }
+
+    /// The exit of a process, as the engine counts it. An adopted process's status is unknown: counted as
+    /// status -1 (not a clean exit).
+    static func engineExit(_ status: TerminationStatus) -> Deployer.ProcessExit {
+        switch status {
+        case .exited(let code): .code(code)
+        case .signaled(let signal, _): .signal(signal)
+        case .unknown: .code(-1)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Deployer
+import Foundation
+import GitStore
+import Logging
+import Supervisor
+import Synchronization
+
+/// Performs the engine's actions with the real channel, supervisor and release store.
+///
+/// ``perform(_:)`` returns at once: launches, stops, release steps and tags run as jobs of ``DaemonWork`` and
+/// report back through the driver (`launched`, `exited`, `releasePrepared`, `goodTagsChanged`).
+final class DaemonEffects: DeployerEffects {
+    /// What the effects work with.
+    struct Parts: Sendable {
+        var configuration: Configuration
+        var channel: BotChannel
+        var driver: DriverReference
+        var work: DaemonWork
+        var launcher: LocalProcessLauncher
+        var processes: RunningProcesses
+        var releases: ReleaseStore
+        var tagDate: TagDate
+        var progress: ProgressHub
+        var notifier: Notifier
+        var channelURL: Readiness<String>
+        var environment: LaunchEnvironment
+        var observers: ActionObservers
+        var logger: Logger
+    }
+
+    let parts: Parts
+    let launchGate: LaunchGate<ContinuousClock>
+    /// The running deployment's record, for the good tag's message and the notifications.
+    let deployments = Mutex<[Int: DeploymentRecord]>([:])
+
+    init(parts: Parts) {
+        self.parts = parts
+        launchGate = LaunchGate(
+            maxConcurrency: parts.configuration.rollout.maxConcurrency,
+            spacing: parts.configuration.rollout.identifySpacing, clock: ContinuousClock())
+    }
+
+    var logger: Logger { parts.logger }
+
+    func perform(_ action: DeployerAction) async {
+        parts.observers.notify(action)
+        switch action {
+        case .admit, .refuse:
+            return
+        case .hello(let client, let processCommands):
+            parts.channel.hello(client, processCommands: processCommands)
+        case .send(let client, let command):
+            parts.channel.send(command, to: client)
+        case .launch(let order):
+            parts.work.start { [self] in await launch(order) }
+        case .stop(let client):
+            parts.work.start { [self] in await stop(client) }
+        case .prepareRelease(let deployment, let ref):
+            parts.work.start { [self] in await prepareRelease(deployment: deployment, ref: ref) }
+        case .tagGood(let revision, let tag):
+            let deployment = deployments.withLock { $0.values.first { $0.outcome == .running }?.id }
+            parts.work.start { [self] in await tagGood(revision, tag: tag, deployment: deployment) }
+        case .markBad(let revision, let reason):
+            parts.work.start { [self] in await markBad(revision, reason: reason) }
+        case .retainReleases(let keep):
+            parts.work.start { [self] in await retainReleases(keep: keep) }
+        case .notify(let notice):
+            notify(notice)
+        case .recordDeployment(let record):
+            recordDeployment(record)
+        case .audit(let entry):
+            parts.progress.publish(entry)
+            logger.debug("\(ProgressSentence.make(for: entry))", metadata: ["kind": "\(entry.kind)"])
+        }
+    }
+
+    /// Reports an event to the driver, logging a failure to record it.
+    func submit(_ event: DeployerEvent) async {
+        do {
+            _ = try await parts.driver.submit(event)
+        } catch {
+            logger.error("could not record an event", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Deployer
+import Synchronization
+
+/// The daemon's ``DeployerDriver``, set once the engine is recovered, for the parts made before it (the channel,
+/// the effects, the exit watcher) that report events to it.
+final class DriverReference: Sendable {
+    private let driver = Mutex<DeployerDriver?>(nil)
+
+    /// Installs the driver.
+    func set(_ driver: DeployerDriver) {
+        self.driver.withLock { $0 = driver }
+    }
+
+    /// The driver, or nil before the daemon runs.
+    var current: DeployerDriver? { driver.withLock { $0 } }
+
+    /// Feeds one event to the driver and returns its actions; none before the daemon runs or when the store fails
+    /// (the failure is the driver's to report; the caller logs it).
+    func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
+        guard let driver = current else { return [] }
+        return try await driver.submit(event)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Supervisor
+
+/// The Supervisor's ``LaunchRecord``s of the running bot processes, in the table `launch_records` of
+/// `state.sqlite` (beside the Deployer's tables; created here with `CREATE TABLE IF NOT EXISTS`, outside the
+/// Deployer's migrations, so that the two modules never depend on each other's schema). A restarted daemon
+/// reads them to adopt the processes that still run.
+final class LaunchRecordStore: Sendable {
+    private let database: DatabaseQueue
+
+    /// Opens (and if needed creates) the table in the database at `path`.
+    init(path: String) throws {
+        var configuration = GRDB.Configuration()
+        configuration.busyMode = .timeout(10)
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS launch_records (
+                    client_id TEXT PRIMARY KEY NOT NULL,
+                    record TEXT NOT NULL
+                )
+                """)
+        }
+    }
+
+    /// Stores (or replaces) the record of a launched process.
+    func save(_ record: LaunchRecord) throws {
+        let text = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO launch_records (client_id, record) VALUES (?, ?)",
+                arguments: [record.clientID, text])
+        }
+    }
+
+    /// Forgets the record of a process that exited.
+    func remove(clientID: String) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM launch_records WHERE client_id = ?", arguments: [clientID])
+        }
+    }
+
+    /// Every stored record; rows that do not decode are skipped.
+    func all() throws -> [LaunchRecord] {
+        let texts = try database.read { db in try String.fetchAll(db, sql: "SELECT record FROM launch_records") }
+        return texts.compactMap { try? JSONDecoder().decode(LaunchRecord.self, from: Data($0.utf8)) }
+    }
+}

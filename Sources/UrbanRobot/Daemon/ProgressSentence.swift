@@ -1,0 +1,56 @@
+import Deployer
+
+/// One sentence a person reads for each audit kind of the engine.
+enum ProgressSentence {
+    /// The sentence for `entry`; unknown kinds get a generic one naming the kind.
+    static func make(for entry: AuditEntry) -> String {
+        let who = entry.client.map { "\($0)" } ?? entry.instance.map { "instance \($0)" } ?? "the fleet"
+        let detail = entry.detail
+        func value(_ key: String) -> String { detail[key] ?? "?" }
+        switch entry.kind {
+        case "deployment.started": return "Deployment of \(value("ref")) started (trigger \(value("trigger")))."
+        case "deployment.interrupted": return "The deployment was interrupted by a daemon restart."
+        case "deployment.finished": return "Deployment finished: \(value("outcome"))."
+        case "release.prepared": return "Release \(value("revision")) is checked out and built."
+        case "release.failed": return "The release step failed: \(value("message"))."
+        case "rollout.wave": return "Rolling out wave \(value("wave"))."
+        case "rollout.bake": return "Baking wave \(value("wave"))."
+        case "rollout.watch": return "Watching the whole fleet for \(value("seconds")) s."
+        case "launch.queued": return "Launch of \(who) queued."
+        case "client.launch": return "Launching \(who)."
+        case "client.launched": return "\(who) started (pid \(value("pid")))."
+        case "client.connected": return "\(who) connected."
+        case "client.refused": return "A connection as \(who) was refused (\(value("why")))."
+        case "client.unmanaged": return "Unmanaged client \(who) admitted."
+        case "client.readmitted": return "\(who) re-admitted as the active client."
+        case "client.disconnected": return "\(who) disconnected."
+        case "client.lost": return "\(who) was lost."
+        case "client.exited": return "\(who) exited (\(value("exit")))."
+        case "client.retired": return "\(who) retired (\(value("reason")))."
+        case "client.unasked_shutdown": return "\(who) shut down unasked (\(value("reason")))."
+        case "gate.passed": return "\(who) passed its gate."
+        case "gate.failed": return "\(who) failed its gate."
+        case "health.report": return "\(who) sent a health report."
+        case "health.probe_passed": return "\(who) passed a periodic health check."
+        case "handover.started": return "Handover of \(who) started."
+        case "handover.coma_confirmed": return "The old active of \(who) confirmed coma."
+        case "handover.coma_timeout": return "The old active of \(who) did not confirm coma in time."
+        case "handover.committed": return "Handover of \(who) committed."
+        case "handover.abandoned": return "Handover of \(who) abandoned."
+        case "active.failed": return "Active client \(who) failed (\(value("reason")))."
+        case "instance.crash_loop": return "\(who) is crash-looping."
+        case "rollback.started": return "Rolling back."
+        case "rollback.standby": return "\(who) is handed back to its standby."
+        case "rollback.prepare": return "Preparing rollback release \(value("revision"))."
+        case "rollback.target_ready": return "Rollback release \(value("revision")) is ready."
+        case "rollback.target_failed": return "Rollback release \(value("revision")) failed: \(value("message"))."
+        case "rollback.target_rejected": return "Rollback target \(value("revision")) rejected: \(value("reason"))."
+        case "daemon.halted": return "The daemon halted: \(value("reason"))."
+        case "operator.abort": return "An operator aborted the deployment."
+        case "operator.abort_ignored": return "Abort ignored: \(value("why"))."
+        case "operator.promote": return "An operator promoted the deployment."
+        case "operator.resume": return "An operator resumed deployments."
+        default: return "\(entry.kind) (\(who))."
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Deployer
+import Supervisor
+import Synchronization
+
+/// The bot processes the daemon launched or adopted, by client id, with their launch records persisted.
+final class RunningProcesses: Sendable {
+    private let processes = Mutex<[ClientID: LaunchedProcess]>([:])
+    private let records: LaunchRecordStore
+
+    init(records: LaunchRecordStore) {
+        self.records = records
+    }
+
+    /// Keeps a process and persists its record.
+    func add(_ process: LaunchedProcess, as client: ClientID) throws {
+        processes.withLock { $0[client] = process }
+        try records.save(process.record)
+    }
+
+    /// The process of `client`, if it runs.
+    func process(of client: ClientID) -> LaunchedProcess? {
+        processes.withLock { $0[client] }
+    }
+
+    /// Forgets the process of `client` after its exit.
+    func remove(_ client: ClientID) throws {
+        _ = processes.withLock { $0.removeValue(forKey: client) }
+        try records.remove(clientID: client.rawValue)
+    }
+
+    /// The log file of `client`'s process, if it is known.
+    func logPath(of client: ClientID) -> String? {
+        processes.withLock { $0[client]?.record.logPath }
+    }
+
+    /// Adopts the processes of an earlier daemon that still run (same pid, start time and boot: a recycled pid
+    /// is never adopted); forgets the others.
+    /// - Returns: the clients adopted, and the clients whose process is gone.
+    func adoptSurvivors(with launcher: LocalProcessLauncher) throws -> (adopted: [ClientID], gone: [ClientID]) {
+        var adopted: [ClientID] = []
+        var gone: [ClientID] = []
+        for record in try records.all() {
+            let client = ClientID(rawValue: record.clientID)
+            if LocalProcessLauncher.isStillRunning(record),
+                let process = try launcher.adopt(record, log: LogPolicy(path: record.logPath))
+            {
+                processes.withLock { $0[client] = process }
+                adopted.append(client)
+            } else {
+                try records.remove(clientID: record.clientID)
+                gone.append(client)
+            }
+        }
+        return (adopted, gone)
+    }
+}

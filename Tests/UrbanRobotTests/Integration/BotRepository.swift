@@ -1,0 +1,75 @@
+import Foundation
+
+/// A bare git repository made by a test, holding the example bot (`Deploy/bot`) at several revisions that
+/// differ by their `simulate.json`.
+struct BotRepository {
+    /// The bare repository (the daemon's `source.url`).
+    let url: String
+    private let work: String
+
+    /// The package's root folder.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    /// Makes the bare repository and a working copy in `folder`.
+    init(in folder: String) throws {
+        url = "\(folder)/source.git"
+        work = "\(folder)/work"
+        try Self.git(["init", "--quiet", "--bare", "--initial-branch=main", url], in: folder)
+        try Self.git(["init", "--quiet", "--initial-branch=main", work], in: folder)
+        for file in ["bot.py", "urban_robot_client.py"] {
+            try FileManager.default.copyItem(atPath: "\(Self.packageRoot)/Deploy/bot/\(file)", toPath: "\(work)/\(file)")
+        }
+    }
+
+    /// Commits the bot with this `simulate.json` (nil: none, healthy) and a `VERSION` file, pushes it to the bare
+    /// repository's `main`, and returns the full commit id.
+    func commit(_ name: String, simulate: String?) throws -> String {
+        let simulatePath = "\(work)/simulate.json"
+        if let simulate {
+            try simulate.write(toFile: simulatePath, atomically: true, encoding: .utf8)
+        } else if FileManager.default.fileExists(atPath: simulatePath) {
+            try FileManager.default.removeItem(atPath: simulatePath)
+        }
+        try name.write(toFile: "\(work)/VERSION", atomically: true, encoding: .utf8)
+        try Self.git(["add", "--all"], in: work)
+        try Self.git(["-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", name], in: work)
+        try Self.git(["push", "--quiet", url, "HEAD:refs/heads/main"], in: work)
+        return try Self.git(["rev-parse", "HEAD"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A fresh temporary folder holding a repository whose first revision, `v1`, is healthy.
+    static func withHealthyFirstRevision() throws -> (folder: String, repository: BotRepository, v1: String) {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("urban-robot-it-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let repository = try BotRepository(in: folder)
+        return (folder, repository, try repository.commit("v1", simulate: nil))
+    }
+
+    /// Runs git and returns its output; throws when it fails.
+    @discardableResult
+    static func git(_ arguments: [String], in directory: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw IntegrationError("git \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A failed step of an integration test.
+struct IntegrationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

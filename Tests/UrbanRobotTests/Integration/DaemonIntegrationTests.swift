@@ -1,0 +1,139 @@
+import Deployer
+import Foundation
+import Testing
+@testable import UrbanRobot
+
+/// The daemon with the real parts: a bare repository made here, real bot processes (`bot.py --simulate`), the real
+/// channel on 127.0.0.1, the real release store and state.
+@Suite("Integration: daemon", .serialized)
+struct DaemonIntegrationTests {
+    @Test("a good deploy reaches every instance and is tagged good; a revision failing its health check is rolled back while every instance keeps an active client")
+    func goodDeployThenHealthFailureRollback() async throws {
+        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 3)
+        var pids: [Int32] = []
+        defer {
+            DaemonHarness.killBots(pids)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+
+        let first = try await harness.deploy("main")
+        pids += await harness.pids()
+        #expect(first.outcome == .succeeded, "\(first.reason ?? "")")
+        let afterFirst = await harness.daemon.status()
+        #expect(afterFirst.revision?.rawValue == v1)
+        #expect(afterFirst.instances.allSatisfy { $0.active?.revision.rawValue == v1 && $0.standby == nil })
+        let tags = try BotRepository.git(
+            ["tag", "--list", "good/*", "--points-at", v1], in: "\(harness.configuration.state.directory)/repo.git")
+        #expect(!tags.isEmpty, "no good tag on v1")
+
+        let v2 = try repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
+        let id = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v2, trigger: .cli, who: "test"))
+        var samples = 0
+        var gaps: [String] = []
+        while try await harness.daemon.deployment(id: id)?.outcome.isTerminal != true {
+            for instance in await harness.daemon.status().instances where instance.active == nil {
+                gaps.append("instance \(instance.instance) had no active client")
+            }
+            samples += 1
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        pids += await harness.pids()
+        let second = try #require(try await harness.daemon.deployment(id: id))
+        #expect(second.outcome == .rolledBack, "\(second.reason ?? "")")
+        #expect(samples > 10)
+        #expect(gaps.isEmpty, "\(gaps.prefix(5))")
+        let afterSecond = await harness.daemon.status()
+        #expect(afterSecond.revision?.rawValue == v1)
+        for instance in afterSecond.instances {
+            let active = try #require(instance.active)
+            #expect(active.client == afterFirst.instances[instance.instance].active?.client)
+            let log = try harness.log(instance: instance.instance, client: active.client.rawValue)
+            let states = log.split(separator: "\n").filter { $0.contains("processing commands") || $0.contains("in coma") }
+            #expect(states.last?.contains("processing commands") == true, "instance \(instance.instance): \(states)")
+        }
+        try await harness.shutdown()
+    }
+
+    @Test("a revision that crashes 1 s after promotion is caught in the bake and rolled back")
+    func crashAfterPromotionRollsBack() async throws {
+        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 2)
+        var pids: [Int32] = []
+        defer {
+            DaemonHarness.killBots(pids)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+
+        #expect(try await harness.deploy(v1).outcome == .succeeded)
+        pids += await harness.pids()
+        let v3 = try repository.commit("v3 crashes", simulate: #"{"crash_after_promotion": 1.0}"#)
+        let crashed = try await harness.deploy(v3)
+        pids += await harness.pids()
+        #expect(crashed.outcome == .rolledBack, "\(crashed.reason ?? "")")
+        let status = await harness.daemon.status()
+        #expect(status.revision?.rawValue == v1)
+        #expect(status.instances.allSatisfy { $0.active?.revision.rawValue == v1 && $0.standby == nil && $0.candidate == nil })
+        let refused = await #expect(throws: DaemonControlError.self) {
+            _ = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v3, trigger: .push))
+        }
+        #expect(refused?.code == .refused)
+        try await harness.shutdown()
+    }
+
+    @Test("a graceful shutdown leaves the bots running; a new daemon re-admits them and can still deploy; the token stays out of the state folder and the children's environments")
+    func restartReadmitsRunningBots() async throws {
+        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        var pids: [Int32] = []
+        defer {
+            DaemonHarness.killBots(pids)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+
+        let first = try await DaemonHarness(folder: folder, source: repository.url, instances: 2)
+        #expect(try await first.deploy(v1).outcome == .succeeded)
+        let before = await first.daemon.status()
+        pids += await first.pids()
+        let port = await first.daemon.channelPort
+        try await first.shutdown()
+        for pid in pids { #expect(kill(pid, 0) == 0, "bot \(pid) did not survive the daemon") }
+
+        let second = try await DaemonHarness(folder: folder, source: repository.url, instances: 2, port: port)
+        let readmitted = try await second.poll("the bots to reconnect", timeout: .seconds(60)) {
+            second.daemon.channelSessionCount == 2 ? await second.daemon.status() : nil
+        }
+        for instance in readmitted.instances {
+            #expect(instance.active?.client == before.instances[instance.instance].active?.client)
+            #expect(instance.active?.pid == before.instances[instance.instance].active?.pid)
+        }
+        let v2 = try repository.commit("v2", simulate: nil)
+        let deployed = try await second.deploy(v2)
+        pids += await second.pids()
+        #expect(deployed.outcome == .succeeded, "\(deployed.reason ?? "")")
+        #expect(await second.daemon.status().revision?.rawValue == v2)
+
+        try expectNoToken(inFolder: second.configuration.state.directory)
+        for pid in await second.pids() {
+            let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+            #expect(!String(decoding: environment, as: UTF8.self).contains(DaemonHarness.token))
+            #expect(String(decoding: environment, as: UTF8.self).contains("URBAN_ROBOT_KEY="))
+        }
+        try await second.shutdown()
+    }
+
+    private func expectNoToken(inFolder folder: String) throws {
+        let token = Data(DaemonHarness.token.utf8)
+        let enumerator = try #require(FileManager.default.enumerator(atPath: folder))
+        var checked = 0
+        while let name = enumerator.nextObject() as? String {
+            let path = "\(folder)/\(name)"
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                let data = FileManager.default.contents(atPath: path)
+            else { continue }
+            checked += 1
+            #expect(data.range(of: token) == nil, "the token is in \(path)")
+        }
+        #expect(checked > 5)
+    }
+}
