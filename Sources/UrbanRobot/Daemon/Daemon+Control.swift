@@ -62,19 +62,7 @@ extension Daemon {
         guard try store.deployment(id: id) != nil else {
             throw DaemonControlError(code: .notFound, message: "there is no deployment #\(id); see `urban-robot history`")
         }
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressEvent.self)
-        let subscription = follow ? progressHub.subscribe(continuation, deployment: id) : nil
-        let stored = try store.events(deployment: id).map(ProgressHub.event)
-        let record = try store.deployment(id: id)
-        let terminal = record.flatMap { $0.outcome.isTerminal ? ProgressHub.finished($0) : nil }
-        if let subscription {
-            progressHub.prime(subscription, stored: stored, terminal: terminal)
-        } else {
-            for event in stored { continuation.yield(event) }
-            if let terminal { continuation.yield(terminal) }
-            continuation.finish()
-        }
-        return stream
+        return progressHub.stream(deployment: id, follow: follow)
     }
 
     /// The log file of `client` of `instance`, or of the instance's active client.

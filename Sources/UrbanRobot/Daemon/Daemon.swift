@@ -41,7 +41,7 @@ public final class Daemon: DaemonControl {
     let channelURL = Readiness<String>()
     let tagDate = TagDate()
     let work: DaemonWork
-    let progressHub = ProgressHub()
+    let progressHub: ProgressHub
     let observers = ActionObservers()
     let notifier: Notifier
     let environment: LaunchEnvironment
@@ -61,7 +61,9 @@ public final class Daemon: DaemonControl {
         let token = try DiscordToken.read(configuration.bot.token, environment: ProcessInfo.processInfo.environment)
         let logger = logger.redacting([token])
         self.logger = logger
-        store = try DeployerStore(path: "\(stateDirectory)/state.sqlite")
+        let store = try DeployerStore(path: "\(stateDirectory)/state.sqlite")
+        self.store = store
+        progressHub = ProgressHub(store: store)
         processes = RunningProcesses(records: try LaunchRecordStore(path: "\(stateDirectory)/state.sqlite"))
         var forbidden: Set<String> = []
         if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }

@@ -16,7 +16,7 @@ extension DaemonEffects {
         }
     }
 
-    /// Follows a deployment's record: posts started and each outcome, and ends its progress streams.
+    /// Follows a deployment's record: posts started and each outcome.
     func recordDeployment(_ record: DeploymentRecord) {
         let previous = deployments.withLock { deployments -> DeploymentRecord? in
             defer {
@@ -24,7 +24,6 @@ extension DaemonEffects {
             }
             return deployments[record.id]
         }
-        parts.progress.publish(record)
         guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
         parts.notifier.post(DeploymentNotification(
             event: event, bot: botName, deployment: record.id,

@@ -44,6 +44,7 @@ final class DaemonEffects: DeployerEffects {
 
     func perform(_ action: DeployerAction) async {
         parts.observers.notify(action)
+        parts.progress.refreshFollowed()
         switch action {
         case .admit, .refuse:
             return
@@ -69,7 +70,6 @@ final class DaemonEffects: DeployerEffects {
         case .recordDeployment(let record):
             recordDeployment(record)
         case .audit(let entry):
-            parts.progress.publish(entry)
             logger.debug("\(ProgressSentence.make(for: entry))", metadata: ["kind": "\(entry.kind)"])
         }
     }

@@ -2,20 +2,19 @@ import Deployer
 import Foundation
 import Synchronization
 
-/// Fans the engine's audit entries and deployment records out to the progress streams of
-/// ``DaemonControl/progress(deployment:follow:)``.
+/// The progress streams of ``DaemonControl/progress(deployment:follow:)``: the stored events of a deployment, then
+/// the new ones as the engine makes them, ending with `finished`.
 ///
-/// A stream subscribes before the stored events are read and buffers the live ones meanwhile; ``prime(_:stored:terminal:)``
-/// then sends the stored events, the buffered ones that are not among them, and goes live. Nothing is lost
-/// between the store and the live feed, and nothing is sent twice.
+/// The store is the single source: the driver stores every step before it performs it, so on each action of a
+/// followed deployment the hub reads that deployment's events again and sends the ones a stream has not had yet.
+/// The live feed is thus exactly the stored trail, in its order, with nothing lost or sent twice.
 final class ProgressHub: Sendable {
     typealias Continuation = AsyncThrowingStream<ProgressEvent, any Error>.Continuation
 
     private struct Subscriber {
         var deployment: Int
         var continuation: Continuation
-        /// Live events that arrived before the stored ones were sent; nil once live.
-        var buffer: [ProgressEvent]? = []
+        var delivered = 0
     }
 
     private struct State {
@@ -23,10 +22,28 @@ final class ProgressHub: Sendable {
         var nextID = 0
     }
 
+    private let store: DeployerStore
     private let state = Mutex(State())
 
-    /// Subscribes `continuation` to the events of `deployment`, buffering them until ``prime(_:stored:terminal:)``.
-    func subscribe(_ continuation: Continuation, deployment: Int) -> Int {
+    /// A hub reading `store`.
+    init(store: DeployerStore) {
+        self.store = store
+    }
+
+    /// A stream of the events of `deployment`: the stored ones, then (with `follow`) the new ones until the
+    /// deployment is terminal; the last event is `finished` once it is.
+    func stream(deployment: Int, follow: Bool) -> AsyncThrowingStream<ProgressEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressEvent.self)
+        guard follow else {
+            do {
+                for event in try storedEvents(of: deployment) { continuation.yield(event) }
+                if let finished = try finishedEvent(of: deployment) { continuation.yield(finished) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+            return stream
+        }
         let id = state.withLock { state -> Int in
             state.nextID += 1
             state.subscribers[state.nextID] = Subscriber(deployment: deployment, continuation: continuation)
@@ -35,64 +52,54 @@ final class ProgressHub: Sendable {
         continuation.onTermination = { [weak self] _ in
             self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
         }
-        return id
+        refresh(deployment: deployment)
+        return stream
     }
 
-    /// Sends the stored events, then the buffered live ones not among them; ends the stream after a `finished`
-    /// event, or with `terminal` when the deployment had ended already; otherwise goes live.
-    func prime(_ id: Int, stored: [ProgressEvent], terminal: ProgressEvent?) {
+    /// Refreshes every followed deployment (after each action the driver performs).
+    func refreshFollowed() {
+        let deployments = state.withLock { Set($0.subscribers.values.map(\.deployment)) }
+        for deployment in deployments { refresh(deployment: deployment) }
+    }
+
+    /// Sends each stream of `deployment` the events it has not had yet, and ends the streams of a terminal one.
+    func refresh(deployment: Int) {
         // Finishing calls `onTermination`, which takes the lock: finish outside it.
-        let finished = state.withLock { state -> Continuation? in
-            guard let subscriber = state.subscribers[id] else { return nil }
-            let continuation = subscriber.continuation
-            for event in stored { continuation.yield(event) }
-            for event in subscriber.buffer ?? [] where !stored.contains(event) {
-                continuation.yield(event)
-                if event.kind == "finished" {
+        let ended = state.withLock { state -> [(Continuation, (any Error)?)] in
+            let ids = state.subscribers.filter { $0.value.deployment == deployment }.map(\.key)
+            guard !ids.isEmpty else { return [] }
+            let events: [ProgressEvent]
+            let finished: ProgressEvent?
+            do {
+                events = try storedEvents(of: deployment)
+                finished = try finishedEvent(of: deployment)
+            } catch {
+                return ids.compactMap { state.subscribers.removeValue(forKey: $0).map { ($0.continuation, error) } }
+            }
+            var ended: [(Continuation, (any Error)?)] = []
+            for id in ids {
+                guard var subscriber = state.subscribers[id] else { continue }
+                for event in events.dropFirst(subscriber.delivered) { subscriber.continuation.yield(event) }
+                subscriber.delivered = events.count
+                state.subscribers[id] = subscriber
+                if let finished {
+                    subscriber.continuation.yield(finished)
                     state.subscribers[id] = nil
-                    return continuation
+                    ended.append((subscriber.continuation, nil))
                 }
             }
-            if let terminal {
-                state.subscribers[id] = nil
-                continuation.yield(terminal)
-                return continuation
-            }
-            state.subscribers[id]?.buffer = nil
-            return nil
+            return ended
         }
-        finished?.finish()
+        for (continuation, error) in ended { continuation.finish(throwing: error) }
     }
 
-    /// Publishes an audit entry of the engine.
-    func publish(_ entry: AuditEntry) {
-        guard let deployment = entry.deployment else { return }
-        deliver(Self.event(entry), to: deployment)
+    private func storedEvents(of deployment: Int) throws -> [ProgressEvent] {
+        try store.events(deployment: deployment).map(Self.event)
     }
 
-    /// Publishes a deployment record; a terminal one ends the streams of that deployment with `finished`.
-    func publish(_ record: DeploymentRecord) {
-        guard record.outcome.isTerminal else { return }
-        deliver(Self.finished(record), to: record.id)
-    }
-
-    private func deliver(_ event: ProgressEvent, to deployment: Int) {
-        let finished = state.withLock { state -> [Continuation] in
-            var finished: [Continuation] = []
-            for (id, subscriber) in state.subscribers where subscriber.deployment == deployment {
-                if subscriber.buffer != nil {
-                    state.subscribers[id]?.buffer?.append(event)
-                    continue
-                }
-                subscriber.continuation.yield(event)
-                if event.kind == "finished" {
-                    state.subscribers[id] = nil
-                    finished.append(subscriber.continuation)
-                }
-            }
-            return finished
-        }
-        for continuation in finished { continuation.finish() }
+    private func finishedEvent(of deployment: Int) throws -> ProgressEvent? {
+        guard let record = try store.deployment(id: deployment), record.outcome.isTerminal else { return nil }
+        return Self.finished(record)
     }
 
     /// The progress event of an audit entry, with its sentence.

@@ -50,6 +50,19 @@ enum ProgressSentence {
         case "operator.abort_ignored": return "Abort ignored: \(value("why"))."
         case "operator.promote": return "An operator promoted the deployment."
         case "operator.resume": return "An operator resumed deployments."
+        case "action.admit": return "\(who) admitted on the channel."
+        case "action.refuse": return "\(who) refused on the channel (\(value("reason")))."
+        case "action.hello": return "Sent hello to \(who) (process_commands \(value("process_commands")))."
+        case "action.launch": return "Starting \(who) of \(value("revision"))."
+        case "action.stop": return "Stopping \(who)."
+        case "action.prepare_release": return "Fetching and checking out \(value("ref"))."
+        case "action.tag_good": return "Tagging \(value("revision")) good as \(value("tag"))."
+        case "action.mark_bad": return "Marking \(value("revision")) bad: \(value("reason"))."
+        case "action.retain_releases": return "Removing old releases."
+        case "action.notify": return value("message")
+        case "action.record_deployment": return "Deployment is \(value("outcome"))."
+        case let kind where kind.hasPrefix("action.cmd."):
+            return "Sent \(kind.dropFirst("action.cmd.".count)) to \(who)."
         default: return "\(entry.kind) (\(who))."
         }
     }

@@ -32,8 +32,11 @@ struct RedactingLogHandler: LogHandler {
         var event = event
         event.message = "\(redact(event.message.description))"
         event.metadata = event.metadata?.mapValues(redact)
-        if let error = event.error { event.metadata?["error"] = .string(redact("\(error)")) }
-        event.error = nil
+        if let error = event.error {
+            // An error's text may hold anything: it goes on as redacted metadata instead.
+            event.metadata = (event.metadata ?? [:]).merging(["error": .string(redact("\(error)"))]) { current, _ in current }
+            event.error = nil
+        }
         base.log(event: event)
     }
 

@@ -29,6 +29,7 @@ struct DaemonIntegrationTests {
 
         let v2 = try repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
         let id = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v2, trigger: .cli, who: "test"))
+        async let followed = Self.collect(try await harness.daemon.progress(deployment: id, follow: true))
         var samples = 0
         var gaps: [String] = []
         while try await harness.daemon.deployment(id: id)?.outcome.isTerminal != true {
@@ -42,6 +43,12 @@ struct DaemonIntegrationTests {
         let second = try #require(try await harness.daemon.deployment(id: id))
         #expect(second.outcome == .rolledBack, "\(second.reason ?? "")")
         #expect(samples > 10)
+        let live = try await followed
+        #expect(live.last?.kind == "finished" && live.last?.detail["outcome"] == "rolled-back", "\(live.suffix(3))")
+        #expect(live.contains { $0.kind == "deployment.started" } && live.contains { $0.kind == "gate.failed" })
+        #expect(live.filter { $0.kind == "finished" }.count == 1)
+        let stored = try await Self.collect(try await harness.daemon.progress(deployment: id, follow: false))
+        #expect(stored.map(\.kind) == live.map(\.kind))
         #expect(gaps.isEmpty, "\(gaps.prefix(5))")
         let afterSecond = await harness.daemon.status()
         #expect(afterSecond.revision?.rawValue == v1)
@@ -51,6 +58,7 @@ struct DaemonIntegrationTests {
             let log = try harness.log(instance: instance.instance, client: active.client.rawValue)
             let states = log.split(separator: "\n").filter { $0.contains("processing commands") || $0.contains("in coma") }
             #expect(states.last?.contains("processing commands") == true, "instance \(instance.instance): \(states)")
+            #expect(log.contains("got the token") && !log.contains(DaemonHarness.token))
         }
         try await harness.shutdown()
     }
@@ -78,6 +86,8 @@ struct DaemonIntegrationTests {
             _ = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v3, trigger: .push))
         }
         #expect(refused?.code == .refused)
+        let idle = await #expect(throws: DaemonControlError.self) { try await harness.daemon.perform(.promote) }
+        #expect(idle?.code == .refused)
         try await harness.shutdown()
     }
 
@@ -119,6 +129,12 @@ struct DaemonIntegrationTests {
             #expect(String(decoding: environment, as: UTF8.self).contains("URBAN_ROBOT_KEY="))
         }
         try await second.shutdown()
+    }
+
+    private static func collect(_ stream: AsyncThrowingStream<ProgressEvent, any Error>) async throws -> [ProgressEvent] {
+        var events: [ProgressEvent] = []
+        for try await event in stream { events.append(event) }
+        return events
     }
 
     private func expectNoToken(inFolder folder: String) throws {

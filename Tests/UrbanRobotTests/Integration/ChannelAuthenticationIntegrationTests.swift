@@ -1,0 +1,70 @@
+import Deployer
+import Foundation
+import Testing
+@testable import UrbanRobot
+
+/// The channel's authentication with real python-socketio clients against a real daemon.
+@Suite("Integration: channel authentication", .serialized)
+struct ChannelAuthenticationIntegrationTests {
+    /// A client that tries wrong credentials at CONNECT, wrong ones in `identify`, and none at all.
+    static let probe = #"""
+        import asyncio, json, sys
+        import socketio
+
+        async def identify_then_wait(url, payload):
+            client = socketio.AsyncClient(reconnection=False)
+            gone = asyncio.Event()
+            client.on("disconnect", lambda *args: gone.set())
+            hello = []
+            client.on("hello", lambda data: hello.append(data))
+            await client.connect(url, wait_timeout=10)
+            ack = await client.call("identify", payload, timeout=10)
+            await asyncio.wait_for(gone.wait(), 10)
+            print("identify", json.dumps(ack), "hello" if hello else "no-hello", "disconnected", flush=True)
+
+        async def main(url):
+            client = socketio.AsyncClient(reconnection=False)
+            try:
+                await client.connect(url, auth={"instance": "shard-0.1", "key": "wrong"}, wait_timeout=10)
+                print("connect accepted", flush=True)
+            except socketio.exceptions.ConnectionError as error:
+                print("connect refused", error, flush=True)
+            await identify_then_wait(url, {"version": "t", "instance": "shard-0.1", "key": "wrong"})
+            await identify_then_wait(url, {"version": "t"})
+
+        asyncio.run(main(sys.argv[1]))
+        """#
+
+    @Test("wrong credentials get CONNECT_ERROR unauthorized, or an error ACK and a disconnect at identify; no hello")
+    func wrongCredentialsAreRefused() async throws {
+        let (folder, repository, _) = try BotRepository.withHealthyFirstRevision()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 1)
+        let port = await harness.daemon.channelPort
+        let script = "\(folder)/probe.py"
+        try Self.probe.write(toFile: script, atomically: true, encoding: .utf8)
+
+        let output = try Self.run(["python3", script, "http://127.0.0.1:\(port)"])
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(output)")
+        #expect(lines.first?.hasPrefix("connect refused") == true && lines.first?.contains("unauthorized") == true, "\(output)")
+        for line in lines.dropFirst() {
+            #expect(line.contains(#""error": "unauthorized""#) && line.hasSuffix("no-hello disconnected"), "\(line)")
+        }
+        #expect(harness.daemon.channelSessionCount == 0)
+        try await harness.shutdown()
+    }
+
+    /// Runs a command to its end and returns its standard output.
+    static func run(_ command: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
