@@ -24,11 +24,13 @@ struct ChannelAuthenticationIntegrationTests {
 
         async def main(url):
             client = socketio.AsyncClient(reconnection=False)
+            errors = []
+            client.on("connect_error", lambda data: errors.append(data))
             try:
                 await client.connect(url, auth={"instance": "shard-0.1", "key": "wrong"}, wait_timeout=10)
                 print("connect accepted", flush=True)
-            except socketio.exceptions.ConnectionError as error:
-                print("connect refused", error, flush=True)
+            except socketio.exceptions.ConnectionError:
+                print("connect refused", json.dumps(errors), flush=True)
             await identify_then_wait(url, {"version": "t", "instance": "shard-0.1", "key": "wrong"})
             await identify_then_wait(url, {"version": "t"})
 
