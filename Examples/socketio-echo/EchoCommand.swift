@@ -60,7 +60,7 @@ struct EchoCommand: AsyncParsableCommand {
         EchoBehaviour.install(on: server.namespace("/"))
         EchoBehaviour.install(on: server.namespace("/custom"))
         let host = host
-        let path = server.configuration.normalizedPathForDisplay
+        let path = server.configuration.normalizedPath
         let application = server.application(
             configuration: .init(address: .hostname(host, port: port), serverName: "socketio-echo"),
             onServerRunning: { channel in
