@@ -12,6 +12,8 @@ final class EngineIOSession: Sendable {
         var engine: EngineIOSessionStateMachine<Instant>
         var socketIO: SocketIOClientState
         var writers: [EngineIOTransportID: CheckedContinuation<EngineIOOutbound?, Never>] = [:]
+        /// WebSockets, written to directly (no writer task)
+        var webSockets: [EngineIOTransportID: WebSocketWriter] = [:]
         var dispatch: Deque<DispatchItem> = []
         var dispatchWaiter: CheckedContinuation<DispatchItem?, Never>?
         /// A transport reader paused until the dispatcher catches up.
@@ -221,10 +223,20 @@ final class EngineIOSession: Sendable {
         }
     }
 
+    /// Attaches a WebSocket's writer and hands it what is queued for it.
+    func attach(_ writer: WebSocketWriter, as transport: EngineIOTransportID) {
+        let now = Instant.now
+        withCore { core, work in
+            core.webSockets[transport] = writer
+            core.rearm(transport, session: self, now: now, work: &work)
+        }
+    }
+
     /// A WebSocket ended (peer closed it or it failed).
     func transportEnded(_ source: EngineIOTransportID) {
         let now = Instant.now
         withCore { core, work in
+            core.webSockets[source] = nil
             let effects = core.engine.transportEnded(source, now: now)
             core.apply(effects, session: self, now: now, work: &work)
             if let waiter = core.writers.removeValue(forKey: source) {
