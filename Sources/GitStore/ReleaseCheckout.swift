@@ -3,8 +3,9 @@ import Foundation
 
 /// The synchronous work of materializing one commit as a release folder.
 ///
-/// Opens its own repository handle and only reads the object database, so checkouts of different
+/// Opens its own repository handles and only reads the object database, so checkouts of different
 /// revisions run in parallel on the thread pool; the actor coalesces requests for the same revision.
+/// The files are written by ``ReleaseWriter``, in parallel, filtered when attributes ask for it.
 enum ReleaseCheckout {
     /// Checks commit `id` out into the new folder `temporary`, writes `REVISION`, and renames it into place.
     static func perform(id: String, into temporary: String, layout: ReleaseLayout) throws -> Release {
@@ -17,8 +18,11 @@ enum ReleaseCheckout {
                     var tree: OpaquePointer?
                     try LibGit2.check(git_commit_tree(&tree, commit), .checkout, operation, input: id)
                     defer { git_tree_free(tree) }
-                    try rejectSubmodules(in: tree, id: id, operation: operation)
-                    try checkoutTree(tree, into: temporary, repository: repository, id: id, operation: operation)
+                    let listing = try TreeListing(tree: tree, id: id, operation: operation)
+                    try rejectSubmodules(listing, id: id, operation: operation)
+                    try ReleaseWriter.write(
+                        listing, into: temporary, repositoryPath: layout.repositoryPath, id: id,
+                        filtered: listing.hasAttributes || hasAttributeFiles(layout), operation: operation)
                 }
             }
             try writeRevisionFile(id: id, in: temporary, operation: operation)
@@ -29,40 +33,19 @@ enum ReleaseCheckout {
         }
     }
 
-    /// Writes `tree`'s files into `directory` without touching HEAD or the index.
-    private static func checkoutTree(
-        _ tree: OpaquePointer?, into directory: String, repository: GitRepositoryHandle, id: String, operation: String
-    ) throws {
-        var options = git_checkout_options()
-        git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
-        options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_DONT_UPDATE_INDEX.rawValue
-        let target = strdup(directory)
-        defer { free(target) }
-        options.target_directory = UnsafePointer(target)
-        try LibGit2.check(
-            git_checkout_tree(repository.pointer, tree, &options), .checkout, operation, input: id,
-            detail: "the files could not be written to \(directory); check free space and permissions")
-    }
-
     /// Throws ``GitStoreError/Code/submodules`` naming the submodule paths when the tree has any.
-    private static func rejectSubmodules(in tree: OpaquePointer?, id: String, operation: String) throws {
-        let collector = SubmoduleCollector()
-        let status = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-            guard let entry, let payload else { return 0 }
-            if git_tree_entry_type(entry) == GIT_OBJECT_COMMIT {
-                let collector = Unmanaged<SubmoduleCollector>.fromOpaque(payload).takeUnretainedValue()
-                let name = String(cString: git_tree_entry_name(entry))
-                collector.paths.append((root.map { String(cString: $0) } ?? "") + name)
-            }
-            return 0
-        }, Unmanaged.passUnretained(collector).toOpaque())
-        try LibGit2.check(status, .checkout, operation, input: id, detail: "the tree could not be read")
-        guard collector.paths.isEmpty else {
+    private static func rejectSubmodules(_ listing: TreeListing, id: String, operation: String) throws {
+        guard listing.submodules.isEmpty else {
             throw GitStoreError(
                 .submodules, operation: operation, input: id,
-                detail: "the commit has submodules (\(collector.paths.joined(separator: ", "))), which releases "
+                detail: "the commit has submodules (\(listing.submodules.joined(separator: ", "))), which releases "
                     + "do not support; vendor them into the repository")
         }
+    }
+
+    /// Whether the mirror itself declares attributes (`info/attributes`), which may turn on filters.
+    private static func hasAttributeFiles(_ layout: ReleaseLayout) -> Bool {
+        FileManager.default.fileExists(atPath: layout.repositoryPath + "/info/attributes")
     }
 
     /// Writes `<directory>/REVISION` holding `id` and a newline.
@@ -111,9 +94,4 @@ enum ReleaseCheckout {
                 cause: error)
         }
     }
-}
-
-/// Collects submodule paths during a tree walk (reached through the walk's payload pointer).
-private final class SubmoduleCollector {
-    var paths: [String] = []
 }
