@@ -3,9 +3,9 @@ import Foundation
 
 /// The synchronous work of materializing one commit as a release folder.
 ///
-/// Opens its own repository handles and only reads the object database, so checkouts of different
+/// Opens its own repository handle and only reads the object database, so checkouts of different
 /// revisions run in parallel on the thread pool; the actor coalesces requests for the same revision.
-/// The files are written by ``ReleaseWriter``, in parallel, filtered when attributes ask for it.
+/// The files are written by ``ReleaseWriter``, filtered when attributes ask for it.
 enum ReleaseCheckout {
     /// Checks commit `id` out into the new folder `temporary`, writes `REVISION`, and renames it into place.
     static func perform(id: String, into temporary: String, layout: ReleaseLayout) throws -> Release {
@@ -21,7 +21,7 @@ enum ReleaseCheckout {
                     let listing = try TreeListing(tree: tree, id: id, operation: operation)
                     try rejectSubmodules(listing, id: id, operation: operation)
                     try ReleaseWriter.write(
-                        listing, into: temporary, repositoryPath: layout.repositoryPath, id: id,
+                        listing, into: temporary, repository: repository, id: id,
                         filtered: listing.hasAttributes || hasAttributeFiles(layout), operation: operation)
                 }
             }

@@ -1,54 +1,43 @@
 internal import CGit2
 import Foundation
-import Synchronization
 
-/// Writes a listed tree's files on several threads, each with its own repository handle.
+/// Writes a listed tree's folders and files in tree order, the way `tar -x` does.
 ///
 /// Without attributes (no `.gitattributes` in the tree, no `info/attributes` in the mirror) a file is
 /// its blob byte for byte, read straight from the object database. With attributes each blob goes
 /// through `git_blob_filter` with the attributes of the commit itself (eol, ident, ...), which gives
 /// what `git archive` and `git checkout` write. libgit2's `git_checkout_tree` with a target directory
-/// does not read attributes in a bare repository, and spends most of its time comparing a work tree
-/// that is known to be empty, so this writer replaces it.
+/// does not read attributes in a bare repository, and compares a work tree known to be empty, so this
+/// writer replaces it. One thread: creating each folder just before its files measured up to 4x
+/// faster on ext4 than creating all folders first and writing files from several threads.
 enum ReleaseWriter {
     /// Creates `listing`'s folders and files under `directory` (which exists and is empty).
     /// - Parameter filtered: apply attribute filters (smudge) from commit `id`.
     static func write(
-        _ listing: TreeListing, into directory: String, repositoryPath: String, id: String, filtered: Bool,
+        _ listing: TreeListing, into directory: String, repository: GitRepositoryHandle, id: String, filtered: Bool,
         operation: String
     ) throws {
-        for folder in listing.folders where mkdir("\(directory)/\(folder)", 0o755) != 0 {
-            throw fileError(operation, "\(directory)/\(folder)", "the folder could not be created")
-        }
-        let files = listing.files
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, files.count))
-        let firstError = Mutex<(any Error)?>(nil)
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            do {
-                try GitRepositoryHandle.withRepository(at: repositoryPath, operation: operation) { repository in
-                    var database: OpaquePointer?
-                    try LibGit2.check(git_repository_odb(&database, repository.pointer), .checkout, operation, input: id)
-                    defer { git_odb_free(database) }
-                    while firstError.withLock({ $0 == nil }) {
-                        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                        guard index < files.count else { return }
-                        let file = files[index]
-                        let path = "\(directory)/\(file.path)"
-                        if filtered && file.mode != GIT_FILEMODE_LINK {
-                            try writeFiltered(file, at: path, repository: repository, id: id, operation: operation)
-                        } else {
-                            try writeRaw(file, at: path, database: database, id: id, operation: operation)
-                        }
-                    }
-                }
-            } catch {
-                firstError.withLock { if $0 == nil { $0 = error } }
+        var database: OpaquePointer?
+        try LibGit2.check(git_repository_odb(&database, repository.pointer), .checkout, operation, input: id)
+        defer { git_odb_free(database) }
+        var nextFolder = 0
+        func createFolders(upTo fileIndex: Int) throws {
+            while nextFolder < listing.folders.count && listing.folderStarts[nextFolder] <= fileIndex {
+                let path = "\(directory)/\(listing.folders[nextFolder])"
+                guard mkdir(path, 0o755) == 0 else { throw fileError(operation, path, "the folder could not be created") }
+                nextFolder += 1
             }
         }
-        if let error = firstError.withLock({ $0 }) {
-            throw error
+        for (index, file) in listing.files.enumerated() {
+            try createFolders(upTo: index)
+            let path = "\(directory)/\(file.path)"
+            if filtered && file.mode != GIT_FILEMODE_LINK {
+                try writeFiltered(file, at: path, repository: repository, id: id, operation: operation)
+            } else {
+                try writeRaw(file, at: path, database: database, id: id, operation: operation)
+            }
         }
+        try createFolders(upTo: Int.max)
     }
 
     /// Writes one blob as it is stored: a regular file (mode 0644 or 0755) or a symlink.

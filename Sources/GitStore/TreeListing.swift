@@ -11,6 +11,8 @@ final class TreeListing {
 
     /// Folders, parents before children.
     private(set) var folders: [String] = []
+    /// For each folder (by index in ``folders``), how many files the walk had listed before it.
+    private(set) var folderStarts: [Int] = []
     /// Regular files, executables and symlinks.
     private(set) var files: [File] = []
     /// Paths of submodules (gitlink entries).
@@ -34,6 +36,7 @@ final class TreeListing {
         switch git_tree_entry_type(entry) {
         case GIT_OBJECT_TREE:
             folders.append(path)
+            folderStarts.append(files.count)
         case GIT_OBJECT_COMMIT:
             submodules.append(path)
         case GIT_OBJECT_BLOB:
