@@ -22,7 +22,8 @@ enum ReleaseCheckout {
                     try rejectSubmodules(listing, id: id, operation: operation)
                     try ReleaseWriter.write(
                         listing, into: temporary, repository: repository, id: id,
-                        filtered: listing.hasAttributes || hasAttributeFiles(layout), operation: operation)
+                        filtered: try needsFilters(listing, repository: repository, layout: layout, id: id),
+                        operation: operation)
                 }
             }
             try writeRevisionFile(id: id, in: temporary, operation: operation)
@@ -43,9 +44,37 @@ enum ReleaseCheckout {
         }
     }
 
-    /// Whether the mirror itself declares attributes (`info/attributes`), which may turn on filters.
-    private static func hasAttributeFiles(_ layout: ReleaseLayout) -> Bool {
-        FileManager.default.fileExists(atPath: layout.repositoryPath + "/info/attributes")
+    /// Whether any attribute file (the tree's `.gitattributes`, the mirror's `info/attributes`) may
+    /// turn on a content filter: it mentions `text`, `eol`, `crlf`, `ident`, `filter`,
+    /// `working-tree-encoding`, or defines a macro. Others (`linguist-*`, `diff`, `export-ignore`, ...)
+    /// leave the files as their blobs, which are then written without the per-file attribute lookups.
+    private static func needsFilters(
+        _ listing: TreeListing, repository: GitRepositoryHandle, layout: ReleaseLayout, id: String
+    ) throws -> Bool {
+        var texts: [String] = []
+        if let local = FileManager.default.contents(atPath: layout.repositoryPath + "/info/attributes") {
+            texts.append(String(decoding: local, as: UTF8.self))
+        }
+        for var blobID in listing.attributeFiles {
+            var blob: OpaquePointer?
+            try LibGit2.check(
+                git_blob_lookup(&blob, repository.pointer, &blobID), .checkout, "reading .gitattributes", input: id)
+            defer { git_blob_free(blob) }
+            let bytes = UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob)))
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        let filtering: Set<Substring> = ["text", "eol", "crlf", "ident", "filter", "working-tree-encoding"]
+        return texts.contains { text in
+            text.split(whereSeparator: \.isNewline).contains { line in
+                let trimmed = line.drop { $0 == " " || $0 == "\t" }
+                guard !trimmed.hasPrefix("#") else { return false }
+                if trimmed.hasPrefix("[attr]") { return true }
+                return trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().contains { token in
+                    let name = token.drop { $0 == "-" || $0 == "!" }.prefix { $0 != "=" }
+                    return filtering.contains(name)
+                }
+            }
+        }
     }
 
     /// Writes `<directory>/REVISION` holding `id` and a newline.

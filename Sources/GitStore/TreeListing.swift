@@ -17,8 +17,8 @@ final class TreeListing {
     private(set) var files: [File] = []
     /// Paths of submodules (gitlink entries).
     private(set) var submodules: [String] = []
-    /// Whether the tree has a `.gitattributes` file anywhere (then filters may apply).
-    private(set) var hasAttributes = false
+    /// The blobs of the tree's `.gitattributes` files.
+    private(set) var attributeFiles: [git_oid] = []
 
     /// Walks `tree` (pre-order, so folders come before their contents).
     init(tree: OpaquePointer?, id: String, operation: String) throws {
@@ -42,7 +42,7 @@ final class TreeListing {
         case GIT_OBJECT_BLOB:
             files.append(File(path: path, blob: git_tree_entry_id(entry).pointee, mode: git_tree_entry_filemode(entry)))
             if path == ".gitattributes" || path.hasSuffix("/.gitattributes") {
-                hasAttributes = true
+                attributeFiles.append(git_tree_entry_id(entry).pointee)
             }
         default:
             break
