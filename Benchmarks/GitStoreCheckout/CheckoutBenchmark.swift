@@ -34,8 +34,9 @@ struct CheckoutBenchmark {
     }
 
     func run() async throws -> Result {
-        let state = "\(work)/state-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: state) }
+        let run = "\(work)/run-\(UUID().uuidString)"
+        let state = "\(run)/state"
+        defer { try? FileManager.default.removeItem(atPath: run) }
         let store = try await ReleaseStore(configuration: .init(stateDirectory: state, sourceURL: source))
         let clock = ContinuousClock()
         let fetchTime = try await clock.measure { try await store.fetch() }
@@ -43,27 +44,15 @@ struct CheckoutBenchmark {
         print("fetched \(source) in \(fetchTime); checking out \(id) \(repetitions) times each ...")
         let gitDir = Shell.quote(store.repositoryPath)
 
-        var storeTimes: [Duration] = []
-        var archiveTimes: [Duration] = []
-        var worktreeTimes: [Duration] = []
+        var times: [Method: [Duration]] = [:]
         for repetition in 0..<repetitions {
-            if let release = store.existingRelease(id) {
-                try FileManager.default.removeItem(atPath: release.directory)
+            // Rotate the order so that no method always runs right after the same removal.
+            for offset in 0..<Method.allCases.count {
+                let method = Method.allCases[(repetition + offset) % Method.allCases.count]
+                let target = "\(run)/\(method)-\(repetition)"
+                let duration = try await measure(method, store: store, id: id, gitDir: gitDir, target: target)
+                times[method, default: []].append(duration)
             }
-            storeTimes.append(try await clock.measure { _ = try await store.checkout(id) })
-
-            let archiveTarget = "\(work)/archive-\(repetition)"
-            try FileManager.default.createDirectory(atPath: archiveTarget, withIntermediateDirectories: true)
-            archiveTimes.append(clock.measure {
-                Shell.run("git --git-dir=\(gitDir) archive \(id) | tar -x -C \(Shell.quote(archiveTarget))")
-            })
-            try FileManager.default.removeItem(atPath: archiveTarget)
-
-            let worktreeTarget = "\(work)/worktree-\(repetition)"
-            worktreeTimes.append(clock.measure {
-                Shell.run("git --git-dir=\(gitDir) worktree add -q --detach \(Shell.quote(worktreeTarget)) \(id)")
-            })
-            Shell.run("git --git-dir=\(gitDir) worktree remove --force \(Shell.quote(worktreeTarget))")
         }
         let release = try await store.checkout(id)
         var reuseTimes: [Duration] = []
@@ -75,8 +64,38 @@ struct CheckoutBenchmark {
         return Result(
             source: source, files: Int(counts.first ?? "0") ?? 0,
             megabytes: Double(counts.dropFirst().first ?? "0").map { $0 / 1_000_000 } ?? 0,
-            store: median(storeTimes), archive: median(archiveTimes), worktree: median(worktreeTimes),
+            store: median(times[.store] ?? []), archive: median(times[.archive] ?? []),
+            worktree: median(times[.worktree] ?? []),
             reuse: median(reuseTimes))
+    }
+
+    /// The three ways of materializing a commit that are compared.
+    enum Method: CaseIterable {
+        case store, archive, worktree
+    }
+
+    /// Times one checkout of `id` by `method` into a new folder; nothing is removed until the end
+    /// (this machine's ext4 makes creating files right after removing thousands of them several
+    /// times slower, which would punish whichever method runs after a removal).
+    private func measure(
+        _ method: Method, store: ReleaseStore, id: String, gitDir: String, target: String
+    ) async throws -> Duration {
+        let clock = ContinuousClock()
+        switch method {
+        case .store:
+            let duration = try await clock.measure { _ = try await store.checkout(id) }
+            try FileManager.default.moveItem(atPath: store.releasesPath + "/" + id, toPath: target)
+            return duration
+        case .archive:
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            return clock.measure {
+                Shell.run("git --git-dir=\(gitDir) archive \(id) | tar -x -C \(Shell.quote(target))")
+            }
+        case .worktree:
+            return clock.measure {
+                Shell.run("git --git-dir=\(gitDir) worktree add -q --detach \(Shell.quote(target)) \(id)")
+            }
+        }
     }
 
     private func median(_ durations: [Duration]) -> Duration {

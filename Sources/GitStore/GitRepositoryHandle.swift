@@ -73,6 +73,9 @@ final class GitRepositoryHandle {
         }
         try LibGit2.check(status, .unknownRevision, operation, input: id, detail: "the commit could not be read")
         defer { git_commit_free(commit) }
-        return try body(commit!)
+        guard let commit else {
+            throw GitStoreError(.unknownRevision, operation: operation, input: id, detail: "libgit2 returned no commit")
+        }
+        return try body(commit)
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 ///
 /// Opens its own repository handle and only reads the object database, so checkouts of different
 /// revisions run in parallel on the thread pool; the actor coalesces requests for the same revision.
+/// The files are written by ``ReleaseWriter``, filtered when attributes ask for it.
 enum ReleaseCheckout {
     /// Checks commit `id` out into the new folder `temporary`, writes `REVISION`, and renames it into place.
     static func perform(id: String, into temporary: String, layout: ReleaseLayout) throws -> Release {
@@ -17,8 +18,12 @@ enum ReleaseCheckout {
                     var tree: OpaquePointer?
                     try LibGit2.check(git_commit_tree(&tree, commit), .checkout, operation, input: id)
                     defer { git_tree_free(tree) }
-                    try rejectSubmodules(in: tree, id: id, operation: operation)
-                    try checkoutTree(tree, into: temporary, repository: repository, id: id, operation: operation)
+                    let listing = try TreeListing(tree: tree, id: id, operation: operation)
+                    try rejectSubmodules(listing, id: id, operation: operation)
+                    try ReleaseWriter.write(
+                        listing, into: temporary, repository: repository, id: id,
+                        filtered: try needsFilters(listing, repository: repository, layout: layout, id: id),
+                        operation: operation)
                 }
             }
             try writeRevisionFile(id: id, in: temporary, operation: operation)
@@ -29,39 +34,46 @@ enum ReleaseCheckout {
         }
     }
 
-    /// Writes `tree`'s files into `directory` without touching HEAD or the index.
-    private static func checkoutTree(
-        _ tree: OpaquePointer?, into directory: String, repository: GitRepositoryHandle, id: String, operation: String
-    ) throws {
-        var options = git_checkout_options()
-        git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
-        options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_DONT_UPDATE_INDEX.rawValue
-        let target = strdup(directory)
-        defer { free(target) }
-        options.target_directory = UnsafePointer(target)
-        try LibGit2.check(
-            git_checkout_tree(repository.pointer, tree, &options), .checkout, operation, input: id,
-            detail: "the files could not be written to \(directory); check free space and permissions")
-    }
-
     /// Throws ``GitStoreError/Code/submodules`` naming the submodule paths when the tree has any.
-    private static func rejectSubmodules(in tree: OpaquePointer?, id: String, operation: String) throws {
-        let collector = SubmoduleCollector()
-        let status = git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-            guard let entry, let payload else { return 0 }
-            if git_tree_entry_type(entry) == GIT_OBJECT_COMMIT {
-                let collector = Unmanaged<SubmoduleCollector>.fromOpaque(payload).takeUnretainedValue()
-                let name = String(cString: git_tree_entry_name(entry))
-                collector.paths.append((root.map { String(cString: $0) } ?? "") + name)
-            }
-            return 0
-        }, Unmanaged.passUnretained(collector).toOpaque())
-        try LibGit2.check(status, .checkout, operation, input: id, detail: "the tree could not be read")
-        guard collector.paths.isEmpty else {
+    private static func rejectSubmodules(_ listing: TreeListing, id: String, operation: String) throws {
+        guard listing.submodules.isEmpty else {
             throw GitStoreError(
                 .submodules, operation: operation, input: id,
-                detail: "the commit has submodules (\(collector.paths.joined(separator: ", "))), which releases "
+                detail: "the commit has submodules (\(listing.submodules.joined(separator: ", "))), which releases "
                     + "do not support; vendor them into the repository")
+        }
+    }
+
+    /// Whether any attribute file (the tree's `.gitattributes`, the mirror's `info/attributes`) may
+    /// turn on a content filter: it mentions `text`, `eol`, `crlf`, `ident`, `filter`,
+    /// `working-tree-encoding`, or defines a macro. Others (`linguist-*`, `diff`, `export-ignore`, ...)
+    /// leave the files as their blobs, which are then written without the per-file attribute lookups.
+    private static func needsFilters(
+        _ listing: TreeListing, repository: GitRepositoryHandle, layout: ReleaseLayout, id: String
+    ) throws -> Bool {
+        var texts: [String] = []
+        if let local = FileManager.default.contents(atPath: layout.repositoryPath + "/info/attributes") {
+            texts.append(String(decoding: local, as: UTF8.self))
+        }
+        for var blobID in listing.attributeFiles {
+            var blob: OpaquePointer?
+            try LibGit2.check(
+                git_blob_lookup(&blob, repository.pointer, &blobID), .checkout, "reading .gitattributes", input: id)
+            defer { git_blob_free(blob) }
+            let bytes = UnsafeRawBufferPointer(start: git_blob_rawcontent(blob), count: Int(git_blob_rawsize(blob)))
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        let filtering: Set<Substring> = ["text", "eol", "crlf", "ident", "filter", "working-tree-encoding"]
+        return texts.contains { text in
+            text.split(whereSeparator: \.isNewline).contains { line in
+                let trimmed = line.drop { $0 == " " || $0 == "\t" }
+                guard !trimmed.hasPrefix("#") else { return false }
+                if trimmed.hasPrefix("[attr]") { return true }
+                return trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().contains { token in
+                    let name = token.drop { $0 == "-" || $0 == "!" }.prefix { $0 != "=" }
+                    return filtering.contains(name)
+                }
+            }
         }
     }
 
@@ -111,9 +123,4 @@ enum ReleaseCheckout {
                 cause: error)
         }
     }
-}
-
-/// Collects submodule paths during a tree walk (reached through the walk's payload pointer).
-private final class SubmoduleCollector {
-    var paths: [String] = []
 }

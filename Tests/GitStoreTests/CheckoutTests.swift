@@ -42,6 +42,45 @@ struct CheckoutTests {
         #expect(store.releases().map(\.id) == [id])
     }
 
+    @Test("a tree with .gitattributes gets its filters applied, like git archive")
+    func attributesApplyFilters() async throws {
+        let (fixture, _) = try makeFixture()
+        try fixture.write(".gitattributes", "*.txt text eol=crlf\n")
+        try fixture.write("notes/readme.txt", "line one\nline two\n")
+        let id = try fixture.commit("with attributes")
+        let store = try await fixture.fetchedStore()
+
+        let release = try await store.checkout(id)
+
+        let expected = fixture.root.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)
+        try GitFixture.run(
+            ["sh", "-c", "git --git-dir='\(store.repositoryPath)' archive \(id) | tar -x -C '\(expected.path)'"],
+            in: fixture.root)
+        let snapshot = try GitFixture.snapshot(of: URL(fileURLWithPath: release.directory), excluding: ["REVISION"])
+        #expect(snapshot["notes/readme.txt"] == "- line one\r\nline two\r\n")
+        #expect(snapshot == (try GitFixture.snapshot(of: expected)))
+        #expect(snapshot["current.py"] == "-> bot.py")
+        #expect(snapshot["run.sh"]?.hasPrefix("x ") == true)
+    }
+
+    @Test("attributes that filter nothing leave the files as their blobs, like git archive")
+    func attributesWithoutFilters() async throws {
+        let (fixture, _) = try makeFixture()
+        try fixture.write(".gitattributes", "# vendored code\n*.c linguist-vendored\nsecret.txt export-ignore\n")
+        try fixture.write("vendor/x.c", "int x;\r\n")
+        let id = try fixture.commit("with inert attributes")
+        let store = try await fixture.fetchedStore()
+
+        let release = try await store.checkout(id)
+
+        let snapshot = try GitFixture.snapshot(of: URL(fileURLWithPath: release.directory), excluding: ["REVISION"])
+        #expect(snapshot["vendor/x.c"] == "- int x;\r\n")
+        #expect(snapshot[".gitattributes"]?.contains("linguist-vendored") == true)
+        #expect(snapshot["run.sh"]?.hasPrefix("x ") == true)
+        #expect(snapshot["current.py"] == "-> bot.py")
+    }
+
     @Test("a complete release is reused without a second checkout")
     func reuse() async throws {
         let (fixture, id) = try makeFixture()
