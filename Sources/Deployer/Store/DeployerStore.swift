@@ -16,7 +16,11 @@ public final class DeployerStore: Sendable {
     /// Opens (creating and migrating) the database file at `path` in WAL mode.
     public convenience init(path: String) throws {
         do {
-            try self.init(database: DatabasePool(path: path))
+            // Other connections to the same file (the daemon's launch records, an operator's sqlite3) hold the
+            // write lock for moments: wait for it instead of failing the engine step with SQLITE_BUSY.
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            try self.init(database: DatabasePool(path: path, configuration: configuration))
         } catch let error as DeployerStoreError {
             throw error
         } catch {
