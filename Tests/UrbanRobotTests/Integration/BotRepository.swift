@@ -5,6 +5,8 @@ import Foundation
 struct BotRepository {
     /// The bare repository (the daemon's `source.url`).
     let url: String
+    /// The working copy, at the newest commit.
+    var workingCopy: String { work }
     private let work: String
 
     /// The package's root folder.

@@ -17,7 +17,7 @@ final class DaemonHarness: Sendable {
     private let running: Task<Void, any Error>
 
     /// Starts a daemon on `stateDirectory` for `source` with `instances` instances.
-    init(folder: String, source: String, instances: Int, port: Int = 0) async throws {
+    init(folder: String, source: String, instances: Int, port: Int = 0, allowUnmanaged: Bool = false) async throws {
         let tokenFile = "\(folder)/discord.token"
         if !FileManager.default.fileExists(atPath: tokenFile) {
             try Self.token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -40,6 +40,7 @@ final class DaemonHarness: Sendable {
         configuration.rollout.identifySpacing = .milliseconds(100)
         configuration.rollout.maxConcurrency = 2
         configuration.channel.listen = ListenAddress(host: "127.0.0.1", port: port)
+        configuration.channel.allowUnmanaged = allowUnmanaged
         configuration.state.directory = "\(folder)/state"
         self.configuration = configuration
         var logger = Logger(label: "integration")

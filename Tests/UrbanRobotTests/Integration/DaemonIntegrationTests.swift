@@ -28,6 +28,7 @@ struct DaemonIntegrationTests {
         #expect(!tags.isEmpty, "no good tag on v1")
 
         let v2 = try repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
+        #expect(try await harness.daemon.fetchBranchTip() == v2)
         let id = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v2, trigger: .cli, who: "test"))
         async let followed = Self.collect(try await harness.daemon.progress(deployment: id, follow: true))
         var samples = 0
@@ -60,6 +61,9 @@ struct DaemonIntegrationTests {
             #expect(states.last?.contains("processing commands") == true, "instance \(instance.instance): \(states)")
             #expect(log.contains("got the token") && !log.contains(DaemonHarness.token))
         }
+        let activeLog = try await harness.daemon.logFile(instance: 0, client: nil)
+        #expect(try String(contentsOfFile: activeLog, encoding: .utf8).contains("processing commands"))
+        await #expect(throws: DaemonControlError.self) { _ = try await harness.daemon.logFile(instance: 3, client: nil) }
         try await harness.shutdown()
     }
 

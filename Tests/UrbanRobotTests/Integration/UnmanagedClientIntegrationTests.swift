@@ -1,0 +1,46 @@
+import Deployer
+import Foundation
+import Testing
+@testable import UrbanRobot
+
+/// A bot started by hand (no launch credentials) under `allow_unmanaged`, from loopback.
+@Suite("Integration: unmanaged client", .serialized)
+struct UnmanagedClientIntegrationTests {
+    @Test("an unmanaged loopback client is gated and takes over instance 0; the previous active is shut down")
+    func unmanagedClientTakesOverInstanceZero() async throws {
+        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let harness = try await DaemonHarness(
+            folder: folder, source: repository.url, instances: 1, allowUnmanaged: true)
+        var pids: [Int32] = []
+        let manual = Process()
+        defer {
+            if manual.processIdentifier > 0 { kill(manual.processIdentifier, SIGKILL) }
+            DaemonHarness.killBots(pids)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        #expect(try await harness.deploy(v1).outcome == .succeeded)
+        let managed = try #require(await harness.daemon.status().instances.first?.active)
+        pids += await harness.pids()
+
+        let port = await harness.daemon.channelPort
+        manual.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        manual.arguments = ["python3", "bot.py", "--simulate"]
+        manual.currentDirectoryURL = URL(fileURLWithPath: repository.workingCopy)
+        manual.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("URBAN_ROBOT_") }
+            .merging(["URBAN_ROBOT_URL": "http://127.0.0.1:\(port)"]) { $1 }
+        manual.standardOutput = FileHandle.nullDevice
+        manual.standardError = FileHandle.nullDevice
+        try manual.run()
+
+        let takenOver = try await harness.poll("the unmanaged client to take over instance 0", timeout: .seconds(60)) {
+            let active = await harness.daemon.status().instances.first?.active
+            return active?.client.rawValue.hasPrefix("unmanaged-0.") == true ? active : nil
+        }
+        #expect(takenOver.pid == nil)
+        _ = try await harness.poll("the managed client to exit", timeout: .seconds(30)) {
+            kill(managed.pid ?? 0, 0) != 0 ? true : nil
+        }
+        #expect(harness.daemon.channelSessionCount == 1)
+        try await harness.shutdown()
+    }
+}
