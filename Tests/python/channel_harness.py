@@ -5,6 +5,7 @@ and always stops it; plus small raw Engine.IO helpers over aiohttp.
 """
 
 import asyncio
+import collections
 import json
 import os
 import queue
@@ -198,6 +199,7 @@ class PollingSession:
         self.http = http
         self.sid = None
         self.open_packet = None
+        self.buffered = collections.deque()
 
     async def open(self):
         async with self.http.get(self.server.engine_url()) as response:
@@ -226,26 +228,38 @@ class PollingSession:
                                   timeout=aiohttp.ClientTimeout(total=EVENT_DEADLINE_S)) as response:
             return response.status, await response.text()
 
+    async def next_packet(self, deadline_s=EVENT_DEADLINE_S):
+        """The next packet from the server, GETting when none is buffered."""
+        while not self.buffered:
+            self.buffered.extend(await self.get_packets(timeout=deadline_s))
+        return self.buffered.popleft()
+
     async def expect_packet(self, wanted, deadline_s=EVENT_DEADLINE_S):
-        """GETs until a packet satisfying `wanted` arrives, answering pings;
-        returns that packet and the ones seen before it."""
+        """Reads packets until one satisfies `wanted`, answering pings;
+        returns that packet and the ones read before it."""
         seen = []
         deadline = time.monotonic() + deadline_s
-        while time.monotonic() < deadline:
-            for packet in await self.get_packets(timeout=deadline_s):
-                if wanted(packet):
-                    return packet, seen
-                if packet == "2":
-                    await self.post("3")
-                seen.append(packet)
+        while (remaining := deadline - time.monotonic()) > 0:
+            packet = await self.next_packet(remaining)
+            if wanted(packet):
+                return packet, seen
+            if packet == "2":
+                await self.post("3")
+            seen.append(packet)
         raise AssertionError(f"no wanted packet within {deadline_s} s; saw {seen}")
 
-    async def is_closed(self):
-        """True once the server answers this sid with 400 (session gone)."""
-        status, body = await self.get(timeout=EVENT_DEADLINE_S)
-        if status == 400:
-            return True
-        return "1" in decode_payload(body)
+    async def is_closed(self, deadline_s=EVENT_DEADLINE_S):
+        """True once the server refuses this sid (400) or sends a close
+        packet within the deadline; False if the session keeps polling."""
+        deadline = time.monotonic() + deadline_s
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                status, body = await self.get(timeout=remaining)
+            except asyncio.TimeoutError:
+                return False
+            if status == 400 or "1" in decode_payload(body):
+                return True
+        return False
 
 
 async def receive_text(ws, timeout=EVENT_DEADLINE_S):
