@@ -1,0 +1,225 @@
+import DequeModule
+import Synchronization
+
+/// One Engine.IO session with its Socket.IO client state, shared by the transports that serve
+/// it (polling requests, WebSockets), the server's ticker and the session's dispatcher task.
+///
+/// All state sits behind one `Mutex`; continuations are resumed after the lock is released.
+final class EngineIOSession: Sendable {
+    typealias Instant = ContinuousClock.Instant
+
+    struct Core: Sendable {
+        var engine: EngineIOSessionStateMachine<Instant>
+        var socketIO: SocketIOClientState
+        var writers: [EngineIOTransportID: CheckedContinuation<EngineIOOutbound?, Never>] = [:]
+        var dispatch: Deque<DispatchItem> = []
+        var dispatchWaiter: CheckedContinuation<DispatchItem?, Never>?
+        var dispatchClosed = false
+        var dispatchFinished = false
+        var nextWebSocketID = 0
+    }
+
+    /// Continuations to resume once the lock is released.
+    struct Work: Sendable {
+        var writers: [(CheckedContinuation<EngineIOOutbound?, Never>, EngineIOOutbound)] = []
+        var dispatcher: (CheckedContinuation<DispatchItem?, Never>, DispatchItem)?
+        var acks: [(CheckedContinuation<[JSONValue], any Error>, Result<[JSONValue], SocketIOError>)] = []
+        var ended: DisconnectReason?
+
+        func run() {
+            for (continuation, outbound) in writers { continuation.resume(returning: outbound) }
+            if let (continuation, item) = dispatcher { continuation.resume(returning: item) }
+            for (continuation, result) in acks { continuation.resume(with: result.mapError { $0 as any Error }) }
+        }
+    }
+
+    /// The session id (`sid` of the open packet)
+    let id: String
+    /// Connection facts for the auth hook
+    let connectionInfo: SocketIOHandshake.Connection
+    let configuration: SocketIOServer.Configuration
+    let namespaceExists: @Sendable (String) -> Bool
+    let onEnded: @Sendable (EngineIOSession, DisconnectReason) -> Void
+    let core: Mutex<Core>
+
+    init(
+        id: String,
+        transport: EngineIOTransportID,
+        connectionInfo: SocketIOHandshake.Connection,
+        configuration: SocketIOServer.Configuration,
+        now: Instant,
+        namespaceExists: @escaping @Sendable (String) -> Bool,
+        onEnded: @escaping @Sendable (EngineIOSession, DisconnectReason) -> Void
+    ) {
+        self.id = id
+        self.connectionInfo = connectionInfo
+        self.configuration = configuration
+        self.namespaceExists = namespaceExists
+        self.onEnded = onEnded
+        let engine = EngineIOSessionStateMachine<Instant>(
+            transport: transport,
+            configuration: .init(
+                pingInterval: configuration.pingInterval,
+                pingTimeout: configuration.pingTimeout,
+                upgradeTimeout: configuration.upgradeTimeout,
+                maxQueuedPackets: configuration.maxQueuedPackets,
+                maxQueuedBytes: configuration.maxQueuedBytes
+            ),
+            now: now
+        )
+        let socketIO = SocketIOClientState(
+            maxAttachments: configuration.maxAttachments,
+            connectDeadline: now.advanced(by: configuration.connectTimeout)
+        )
+        self.core = Mutex(Core(engine: engine, socketIO: socketIO))
+    }
+
+    /// The open packet's JSON for this session.
+    func openPacket(upgrades: [String]) -> EngineIOPacket {
+        let upgradeList = upgrades.map { "\"\($0)\"" }.joined(separator: ",")
+        return .open(
+            "{\"sid\":\"\(id)\",\"upgrades\":[\(upgradeList)],\"pingInterval\":\(configuration.pingInterval.milliseconds),"
+                + "\"pingTimeout\":\(configuration.pingTimeout.milliseconds),\"maxPayload\":\(configuration.maxPayload)}"
+        )
+    }
+
+    /// Runs `body` under the lock, then resumes what it collected and reports the end of the session.
+    func withCore<Result>(_ body: (inout Core, inout Work) -> Result) -> Result {
+        var work = Work()
+        let result = core.withLock { core in body(&core, &work) }
+        work.run()
+        if let reason = work.ended { onEnded(self, reason) }
+        return result
+    }
+
+    // MARK: Engine.IO
+
+    /// Waits for output for `requester` (a polling GET or a WebSocket writer loop).
+    /// - Returns: The output, or `nil` when the request must be refused (HTTP 400).
+    func nextOutbound(for requester: EngineIOTransportID) async -> EngineIOOutbound? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<EngineIOOutbound?, Never>) in
+                let now = Instant.now
+                let immediate: EngineIOOutbound?? = withCore { core, work in
+                    let (result, effects) = core.engine.takeOutbound(for: requester, now: now)
+                    core.apply(effects, session: self, now: now, work: &work)
+                    switch result {
+                    case .now(let outbound): return .some(outbound)
+                    case .reject: return .some(nil)
+                    case .wait:
+                        if Task.isCancelled {
+                            _ = core.engine.cancelWait(for: requester)
+                            return .some(.packets([.noop]))
+                        }
+                        core.writers[requester] = continuation
+                        return nil
+                    }
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let waiter = core.withLock { core -> CheckedContinuation<EngineIOOutbound?, Never>? in
+                guard core.engine.cancelWait(for: requester) else { return nil }
+                return core.writers.removeValue(forKey: requester)
+            }
+            waiter?.resume(returning: .packets([.noop]))
+        }
+    }
+
+    /// Handles packets from the client that arrived on `source`.
+    func receive(_ packets: [EngineIOPacket], from source: EngineIOTransportID) {
+        let now = Instant.now
+        withCore { core, work in
+            for packet in packets {
+                let effects = core.engine.receive(packet, from: source, now: now)
+                core.apply(effects, session: self, now: now, work: &work)
+            }
+        }
+    }
+
+    /// Handles bytes that did not decode: closes the session.
+    func receiveMalformed() {
+        close(reason: .parseError, kind: .silent)
+    }
+
+    /// Closes the session from the server side.
+    func close(reason: DisconnectReason, kind: EngineIOSessionStateMachine<Instant>.CloseKind) {
+        let now = Instant.now
+        withCore { core, work in
+            let effects = core.engine.close(reason: reason, kind: kind, now: now)
+            core.apply(effects, session: self, now: now, work: &work)
+        }
+    }
+
+    /// Applies deadlines: heartbeat, upgrade, connect timeout, ack timeouts.
+    func tick(now: Instant) {
+        withCore { core, work in
+            let effects = core.engine.tick(now: now)
+            core.apply(effects, session: self, now: now, work: &work)
+            if let deadline = core.socketIO.connectDeadline, now >= deadline, !core.engine.isClosed {
+                core.socketIO.connectDeadline = nil
+                let effects = core.engine.close(reason: .forcedClose, kind: .withClosePacket, now: now)
+                core.apply(effects, session: self, now: now, work: &work)
+            }
+            for (ackID, pending) in core.socketIO.pendingAcks where now >= pending.deadline {
+                core.socketIO.pendingAcks[ackID] = nil
+                work.acks.append((pending.continuation, .failure(SocketIOError(.ackTimeout, "no ack for packet \(ackID) in namespace \(pending.namespace) before the timeout"))))
+            }
+        }
+    }
+
+    /// Marks the start of a POST.
+    func beginPost() -> Bool {
+        let now = Instant.now
+        return withCore { core, work in
+            let (accepted, effects) = core.engine.beginPost(now: now)
+            core.apply(effects, session: self, now: now, work: &work)
+            return accepted
+        }
+    }
+
+    /// Marks the end of a POST.
+    func endPost() {
+        core.withLock { $0.engine.endPost() }
+    }
+
+    /// Starts probing a new WebSocket for an upgrade.
+    /// - Returns: The WebSocket's transport id, or `nil` when no upgrade is possible now.
+    func beginProbe() -> EngineIOTransportID? {
+        let now = Instant.now
+        return core.withLock { core in
+            let id = core.nextWebSocketID
+            core.nextWebSocketID += 1
+            return core.engine.beginProbe(id: id, now: now) ? .webSocket(id) : nil
+        }
+    }
+
+    /// Allocates the id of the WebSocket that opened this session.
+    func takeWebSocketID() -> EngineIOTransportID {
+        core.withLock { core in
+            let id = core.nextWebSocketID
+            core.nextWebSocketID += 1
+            return .webSocket(id)
+        }
+    }
+
+    /// A WebSocket ended (peer closed it or it failed).
+    func transportEnded(_ source: EngineIOTransportID) {
+        let now = Instant.now
+        withCore { core, work in
+            let effects = core.engine.transportEnded(source, now: now)
+            core.apply(effects, session: self, now: now, work: &work)
+            if let waiter = core.writers.removeValue(forKey: source) {
+                work.writers.append((waiter, .finish([])))
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds.
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

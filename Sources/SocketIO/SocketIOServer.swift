@@ -1,0 +1,209 @@
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// A Socket.IO v5 server over Engine.IO v4 (HTTP long-polling and WebSocket), on Hummingbird 2.
+///
+/// Add the server to your application's services (it runs the heartbeat ticker and one
+/// dispatcher task per session), route HTTP requests through ``middleware()`` and WebSocket
+/// upgrades through ``webSocketUpgrade(request:channel:logger:)``, or let
+/// ``application(configuration:services:onServerRunning:logger:)`` do all of that:
+///
+/// ```swift
+/// let server = SocketIOServer(configuration: .init(
+///     pingInterval: .seconds(25), pingTimeout: .seconds(20), maxPayload: 1_000_000, connectTimeout: .seconds(45)))
+/// server.namespace("/").authenticate { handshake in
+///     handshake.isLoopback ? .accept : .refuse(message: "unauthorized")
+/// }
+/// server.namespace("/").onConnect { socket in
+///     socket.on("identify") { arguments, ack in
+///         ack?([["ok": true]])
+///     }
+///     socket.onDisconnect { reason in print("\(socket.id) left: \(reason)") }
+///     try? socket.emit("hello", ["token": "..."])
+///     let answer = try? await socket.emitWithAck("ping", [], timeout: .seconds(5))
+/// }
+/// let app = server.application(configuration: .init(address: .hostname("127.0.0.1", port: 3000)))
+/// try await app.runService()
+/// ```
+///
+/// Event handlers of one client run one after another in the session's dispatcher task, so a
+/// handler may await ``SocketIOSocket/emitWithAck(_:_:timeout:)`` on the same client.
+public final class SocketIOServer: Service, Sendable {
+    /// The namespaces and sessions.
+    private struct State: Sendable {
+        var namespaces: [String: SocketIONamespace] = [:]
+        var sessions: [String: EngineIOSession] = [:]
+        var isShuttingDown = false
+    }
+
+    /// The server's settings
+    public let configuration: Configuration
+    /// The logger for session events
+    public let logger: Logger
+    private let state = Mutex(State())
+    private let newSessions: AsyncStream<EngineIOSession>
+    private let newSessionsContinuation: AsyncStream<EngineIOSession>.Continuation
+
+    /// Creates a server with the namespace `/`.
+    /// - Parameters:
+    ///   - configuration: The server's settings
+    ///   - logger: The logger for session events
+    public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "SocketIO")) {
+        self.configuration = configuration
+        self.logger = logger
+        (newSessions, newSessionsContinuation) = AsyncStream.makeStream()
+        state.withLock { $0.namespaces["/"] = SocketIONamespace(name: "/") }
+    }
+
+    /// The namespace with this name, created on first use. Clients can connect only to
+    /// namespaces that exist; others get CONNECT_ERROR `{"message":"Invalid namespace"}`.
+    /// - Parameter name: The name, starting with `/`
+    public func namespace(_ name: String) -> SocketIONamespace {
+        state.withLock { state in
+            if let namespace = state.namespaces[name] { return namespace }
+            let namespace = SocketIONamespace(name: name)
+            state.namespaces[name] = namespace
+            return namespace
+        }
+    }
+
+    /// The number of open Engine.IO sessions.
+    public var sessionCount: Int {
+        state.withLock { $0.sessions.count }
+    }
+
+    /// Runs the heartbeat ticker and the session dispatchers until graceful shutdown, then
+    /// closes every session.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { outer in
+                outer.addTask { await self.runTicker() }
+                await withDiscardingTaskGroup { dispatchers in
+                    for await session in newSessions {
+                        dispatchers.addTask { await self.runDispatcher(for: session) }
+                    }
+                }
+                outer.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.shutdown()
+        }
+    }
+
+    /// Stops accepting sessions and closes every open one.
+    public func shutdown() {
+        let sessions = state.withLock { state in
+            state.isShuttingDown = true
+            return Array(state.sessions.values)
+        }
+        newSessionsContinuation.finish()
+        for session in sessions {
+            session.close(reason: .serverShuttingDown, kind: .silent)
+        }
+    }
+
+    private func runTicker() async {
+        let interval = configuration.tickInterval
+        while true {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            let now = ContinuousClock.now
+            let sessions = state.withLock { Array($0.sessions.values) }
+            for session in sessions { session.tick(now: now) }
+        }
+    }
+
+    // MARK: Sessions
+
+    /// Opens a session, or returns `nil` when the session limit is reached or the server stops.
+    func openSession(transport: EngineIOTransportID, connection: SocketIOHandshake.Connection) -> EngineIOSession? {
+        let session = EngineIOSession(
+            id: Self.makeID(),
+            transport: transport,
+            connectionInfo: connection,
+            configuration: configuration,
+            now: .now,
+            namespaceExists: { [weak self] name in self?.hasNamespace(name) ?? false },
+            onEnded: { [weak self] session, reason in self?.sessionEnded(session, reason: reason) }
+        )
+        let accepted = state.withLock { state in
+            guard !state.isShuttingDown, state.sessions.count < configuration.maxSessions else { return false }
+            state.sessions[session.id] = session
+            return true
+        }
+        guard accepted else { return nil }
+        newSessionsContinuation.yield(session)
+        logger.debug("Engine.IO session opened", metadata: ["sid": "\(session.id)"])
+        return session
+    }
+
+    func session(id: String) -> EngineIOSession? {
+        state.withLock { $0.sessions[id] }
+    }
+
+    private func hasNamespace(_ name: String) -> Bool {
+        state.withLock { $0.namespaces[name] != nil }
+    }
+
+    private func sessionEnded(_ session: EngineIOSession, reason: DisconnectReason) {
+        _ = state.withLock { $0.sessions.removeValue(forKey: session.id) }
+        logger.debug("Engine.IO session closed", metadata: ["sid": "\(session.id)", "reason": "\(reason)"])
+    }
+
+    /// A random id: 15 bytes as 20 characters of URL-safe base64.
+    static func makeID() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        for _ in 0..<20 { bytes.append(alphabet[Int(generator.next(upperBound: UInt8(64)))]) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: Dispatch
+
+    private func runDispatcher(for session: EngineIOSession) async {
+        var sockets: [String: SocketIOSocket] = [:]
+        while let item = await session.nextDispatchItem() {
+            switch item {
+            case .connect(let name, let auth):
+                guard let namespace = state.withLock({ $0.namespaces[name] }) else {
+                    session.refuseConnect(namespace: name, message: "Invalid namespace")
+                    continue
+                }
+                let handshake = SocketIOHandshake(
+                    namespace: name,
+                    auth: auth ?? .object([]),
+                    sessionID: session.id,
+                    connection: session.connectionInfo
+                )
+                if case .refuse(let message) = await namespace.authenticate(handshake) {
+                    session.refuseConnect(namespace: name, message: message)
+                    continue
+                }
+                let socket = SocketIOSocket(id: Self.makeID(), namespace: name, handshake: handshake, session: session)
+                guard session.acceptConnect(namespace: name, socketID: socket.id) else { continue }
+                sockets[name] = socket
+                await namespace.connected(socket)
+            case .event(let name, let event, let arguments, let ackID):
+                await sockets[name]?.handle(event: event, arguments: arguments, ackID: ackID)
+            case .disconnect(let name, let reason):
+                if let socket = sockets.removeValue(forKey: name) {
+                    await disconnected(socket, reason: reason)
+                }
+            case .closed(let reason):
+                for socket in sockets.values { await disconnected(socket, reason: reason) }
+                sockets.removeAll()
+            }
+        }
+    }
+
+    private func disconnected(_ socket: SocketIOSocket, reason: DisconnectReason) async {
+        state.withLock { $0.namespaces[socket.namespace] }?.removed(socket)
+        await socket.didDisconnect(reason: reason)
+    }
+}
