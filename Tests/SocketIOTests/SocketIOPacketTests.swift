@@ -1,0 +1,92 @@
+import Testing
+
+@testable import SocketIO
+
+@Suite struct SocketIOPacketTests {
+    @Test(arguments: [
+        "0", #"0{"token":"123"}"#, "0/custom,", #"0/custom,{"a":1}"#, "1", "1/custom,",
+        #"2["message",1,"2",{"3":[true]}]"#, #"2/custom,["x"]"#, #"2456["message-with-ack",1]"#,
+        #"2/admin,7["e"]"#, #"3456[1,"2"]"#, #"4{"message":"Invalid namespace"}"#, #"4/random,{"message":"Invalid namespace"}"#,
+    ])
+    func textPacketsRoundTrip(text: String) throws {
+        var decoder = SocketIOPacketDecoder()
+        let packet = try #require(try decoder.receive(text: text))
+        #expect(packet.encoded().text == text)
+        #expect(packet.encoded().attachments.isEmpty)
+    }
+
+    @Test func parsesFields() throws {
+        let (packet, count) = try SocketIOPacket.decode(text: #"52-/admin,17["upload",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]"#)
+        #expect(packet.kind == .binaryEvent)
+        #expect(packet.namespace == "/admin")
+        #expect(packet.ackID == 17)
+        #expect(count == 2)
+    }
+
+    @Test func binaryEventRoundTripThroughDecoder() throws {
+        let original = SocketIOPacket(kind: .event, namespace: "/", ackID: 789, data: ["message", .binary([1, 2, 3]), ["nested": .binary([4])]])
+        let (text, attachments) = original.encoded()
+        #expect(text == #"52-789["message",{"_placeholder":true,"num":0},{"nested":{"_placeholder":true,"num":1}}]"#)
+        var decoder = SocketIOPacketDecoder()
+        #expect(try decoder.receive(text: text) == nil)
+        #expect(decoder.isAwaitingAttachments)
+        #expect(try decoder.receive(binary: attachments[0]) == nil)
+        let decoded = try #require(try decoder.receive(binary: attachments[1]))
+        #expect(decoded == original)
+    }
+
+    @Test func binaryAckEncodesAsKindSix() {
+        let packet = SocketIOPacket(kind: .ack, namespace: "/custom", ackID: 3, data: [.binary([9])])
+        #expect(packet.encoded().text == #"61-/custom,3[{"_placeholder":true,"num":0}]"#)
+    }
+
+    @Test(arguments: [
+        ("", ProtocolError.Code.invalidSocketIOPacket), ("7", .invalidSocketIOPacket), ("abc", .invalidSocketIOPacket),
+        ("2{\"abc\":\"def\"}", .invalidPayload), ("2[]", .invalidPayload), ("2[1]", .invalidPayload),
+        ("2\"str\"", .invalidPayload), (#"2["connect"]"#, .invalidPayload), ("2abc[\"x\"]", .invalidJSON),
+        ("2[\"x\"", .invalidJSON), ("3{}", .invalidPayload), ("0[1]", .invalidPayload), ("1{}", .invalidPayload),
+        ("5x-[\"a\"]", .invalidSocketIOPacket), ("5-[\"a\"]", .invalidSocketIOPacket), ("511-[\"a\"]", .tooLarge),
+        ("4[1]", .invalidPayload), ("21234567890123456[\"x\"]", .invalidSocketIOPacket),
+    ])
+    func malformedPacketsThrow(text: String, code: ProtocolError.Code) {
+        var decoder = SocketIOPacketDecoder()
+        do {
+            _ = try decoder.receive(text: text)
+            Issue.record("\(text.debugDescription) decoded")
+        } catch {
+            #expect(error.code == code, "\(text.debugDescription): \(error)")
+        }
+    }
+
+    @Test func binaryWithoutAnnouncementThrows() {
+        var decoder = SocketIOPacketDecoder()
+        do {
+            _ = try decoder.receive(binary: [1])
+            Issue.record("binary accepted without an announcing packet")
+        } catch {
+            #expect(error.code == .unexpectedAttachment)
+        }
+    }
+
+    @Test func textWhileAwaitingAttachmentsThrows() throws {
+        var decoder = SocketIOPacketDecoder()
+        _ = try decoder.receive(text: #"51-["a",{"_placeholder":true,"num":0}]"#)
+        do {
+            _ = try decoder.receive(text: #"2["b"]"#)
+            Issue.record("text accepted while awaiting an attachment")
+        } catch {
+            #expect(error.code == .unexpectedAttachment)
+        }
+    }
+
+    @Test func placeholderNamingNoAttachmentThrows() throws {
+        var decoder = SocketIOPacketDecoder()
+        _ = try decoder.receive(text: #"51-["a",{"_placeholder":true,"num":5}]"#)
+        do {
+            _ = try decoder.receive(binary: [1])
+            Issue.record("bad placeholder accepted")
+        } catch {
+            #expect(error.code == .invalidPayload)
+        }
+    }
+}
