@@ -292,7 +292,8 @@ async def await_ws_closed(ws, deadline_s=EVENT_DEADLINE_S, answer_pings=False):
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise AssertionError(f"WebSocket still open after {deadline_s} s; read {frames}")
+            shown = [frame[:80] for frame in frames]
+            raise AssertionError(f"WebSocket still open after {deadline_s} s; read {shown}")
         try:
             message = await ws.receive(timeout=remaining)
         except asyncio.TimeoutError:

@@ -109,15 +109,17 @@ def test_disconnect_me_sends_disconnect_for_that_namespace(echo_server):
     run_async(scenario())
 
 
-# Each of these closes the connection (after a successful CONNECT to `/`).
+# Each of these closes the connection (after a successful CONNECT to `/`);
+# the reference JavaScript server's parser rejects each of them too.
 MALFORMED_SOCKETIO_PACKETS = {
     "bad-type": '49["message"]',
     "bad-json": '42["message",',
     "non-array-event-payload": '42{"message":1}',
-    "event-name-not-a-string": '42[1,"x"]',
-    "ack-without-id": '43["x"]',
+    "empty-event-array": '42[]',
+    "event-name-an-object": '42[{"name":"message"},"x"]',
     "bad-ack-id": '42x1["message"]',
-    "connect-error-from-client": '44{"message":"no"}',
+    "ack-id-with-letters": '4212ab["message-with-ack"]',
+    "ack-payload-not-an-array": '431{"x":1}',
 }
 
 
