@@ -104,6 +104,10 @@ def test_disconnect_me_sends_disconnect_for_that_namespace(echo_server):
             ws = await connect_socketio_ws(echo_server, http, "/custom")
             await ws.send_str('42/custom,["disconnect-me"]')
             assert await read_skipping_pings(ws) == "41/custom,"
+            # The Engine.IO connection stays; the namespace can be joined again.
+            await ws.send_str("40/custom,")
+            assert (await read_skipping_pings(ws)).startswith("40/custom,{")
+            assert await read_skipping_pings(ws) == '42/custom,["auth",{}]'
             await ws.close()
 
     run_async(scenario())
@@ -152,6 +156,19 @@ def test_event_before_connect_closes_the_connection(echo_server):
                 await ws.send_str('42["message","too early"]')
                 frames = await await_ws_closed(ws, answer_pings=True)
                 assert frames in ([], ["1"]), frames
+
+    run_async(scenario())
+
+
+@strict_only
+def test_event_after_client_disconnect_of_the_namespace_closes_the_connection(echo_server):
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            ws = await connect_socketio_ws(echo_server, http, "/custom")
+            await ws.send_str("41/custom,")
+            await ws.send_str('42/custom,["message","after leaving"]')
+            frames = await await_ws_closed(ws, answer_pings=True)
+            assert not any(f.startswith("42/custom,") for f in frames), frames
 
     run_async(scenario())
 
