@@ -262,6 +262,15 @@ class PollingSession:
         return False
 
 
+async def start_pending_get(session):
+    """Starts a GET that the server holds (nothing is queued for it) and gives
+    it a head start to reach the server. Tests using it accept both orders:
+    the head start only makes the pending case the likely one."""
+    pending = asyncio.create_task(session.get())
+    await asyncio.sleep(0.3)
+    return pending
+
+
 async def receive_text(ws, timeout=EVENT_DEADLINE_S):
     """The next text frame of a raw WebSocket; fails on anything else."""
     message = await ws.receive(timeout=timeout)

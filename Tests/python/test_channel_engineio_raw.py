@@ -13,8 +13,8 @@ import pytest
 
 from channel_harness import (EVENT_DEADLINE_S, USING_REFERENCE, PollingSession,  # noqa: F401
                              decode_payload, echo_server, encode_payload, error_body,
-                             receive_text, run_async, start_server, strict_only,
-                             await_ws_closed)
+                             receive_text, run_async, start_pending_get, start_server,
+                             strict_only, await_ws_closed, connect_socketio_ws)
 
 
 async def assert_engine_error(response, code, message):
@@ -290,14 +290,10 @@ def test_oversize_websocket_message_closes_the_connection(start_server):
 
     async def scenario():
         async with aiohttp.ClientSession() as http:
-            async with http.ws_connect(server.engine_url("websocket")) as ws:
-                await receive_text(ws)
-                await ws.send_str("40")
-                assert (await receive_text(ws)).startswith("40")
-                assert await receive_text(ws) == '42["auth",{}]'
-                await ws.send_str('42["message","' + "x" * 2000 + '"]')
-                frames = await await_ws_closed(ws)
-                assert not any(f.startswith('42["message-back"') for f in frames), frames
+            ws = await connect_socketio_ws(server, http)
+            await ws.send_str('42["message","' + "x" * 2000 + '"]')
+            frames = await await_ws_closed(ws)
+            assert not any(f.startswith('42["message-back"') for f in frames), frames
             await assert_fresh_session_still_echoes(server, http)
 
     run_async(scenario())
@@ -308,10 +304,7 @@ def test_second_concurrent_get_closes_the_session(echo_server):
     async def scenario():
         async with aiohttp.ClientSession() as http:
             session = await PollingSession(echo_server, http).open()
-            first_get = asyncio.create_task(session.get())
-            # Let the first GET reach the server; the outcome below does not
-            # depend on it, only which request sees the overlap.
-            await asyncio.sleep(0.3)
+            first_get = await start_pending_get(session)
             second_status, second_body = await session.get()
             first_status, first_body = await asyncio.wait_for(first_get, EVENT_DEADLINE_S)
             statuses = sorted([first_status, second_status])
@@ -328,10 +321,7 @@ def test_close_packet_releases_a_pending_get_at_once(echo_server):
     async def scenario():
         async with aiohttp.ClientSession() as http:
             session = await PollingSession(echo_server, http).open()
-            pending_get = asyncio.create_task(session.get())
-            # Let the GET reach the server; if it has not, it is refused at
-            # once instead, which the assertions below also accept.
-            await asyncio.sleep(0.3)
+            pending_get = await start_pending_get(session)
             started = time.monotonic()
             await session.post("1")
             status, body = await asyncio.wait_for(pending_get, EVENT_DEADLINE_S)
