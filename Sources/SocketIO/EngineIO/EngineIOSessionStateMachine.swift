@@ -52,7 +52,7 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
     private enum Phase: Sendable {
         case open
         /// Server-side close on polling: the close packet waits for the next GET until the deadline.
-        case closing(deadline: Instant)
+        case closing(deadline: Instant, reason: DisconnectReason)
         case closed
     }
 
@@ -103,7 +103,7 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
     var nextDeadline: Instant? {
         switch phase {
         case .closed: return nil
-        case .closing(let deadline): return deadline
+        case .closing(let deadline, _): return deadline
         case .open: break
         }
         var deadline = pongDeadline ?? nextPing
@@ -123,10 +123,10 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
         switch phase {
         case .closed:
             return effects
-        case .closing(let deadline):
+        case .closing(let deadline, let reason):
             if now >= deadline {
                 phase = .closed
-                effects.append(.closed(.forcedClose))
+                effects.append(.closed(reason))
             }
             return effects
         case .open:
@@ -164,10 +164,10 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
         switch phase {
         case .closed:
             return (requester == .polling ? .reject : .now(.finish([])), effects)
-        case .closing:
+        case .closing(_, let reason):
             guard requester == transport else { return (.reject, effects) }
             phase = .closed
-            effects.append(.closed(.forcedClose))
+            effects.append(.closed(reason))
             return (.now(.finish(drainOutbound() + [.close])), effects)
         case .open:
             break
@@ -344,7 +344,7 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
     mutating func close(reason: DisconnectReason, kind: CloseKind, now: Instant) -> [Effect] {
         switch phase {
         case .closed: return []
-        case .closing: if kind != .drop { return [] }
+        case .closing: if kind == .withClosePacket || kind == .noopForPendingPoll { return [] }
         case .open: break
         }
         var effects: [Effect] = []
@@ -358,7 +358,7 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
         switch kind {
         case .withClosePacket:
             if transport == .polling && !pollWaiting {
-                phase = .closing(deadline: now.advanced(by: configuration.pingTimeout))
+                phase = .closing(deadline: now.advanced(by: configuration.pingTimeout), reason: reason)
                 return effects
             }
             let final = drainOutbound()
