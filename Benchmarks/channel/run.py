@@ -129,6 +129,13 @@ class LoadFleet:
                 worker.wait()
 
 
+def machine_cpu_ticks():
+    """(busy, total) jiffies of all cores, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
 def percentile(sorted_values, fraction):
     if not sorted_values:
         return float("nan")
@@ -139,9 +146,11 @@ def measure_echo(server, clients, processes, arguments):
     fleet = LoadFleet(server.ws_url, clients, processes, arguments.warmup, arguments.duration)
     try:
         cpu_before = server.cpu_seconds()
+        machine_before = machine_cpu_ticks()
         wall_before = time.monotonic()
         reports = fleet.echo()
         server_cpu_share = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
+        machine_after = machine_cpu_ticks()
     finally:
         fleet.stop()
     latencies = sorted(latency for report in reports for latency in report["latencies_ns"])
@@ -152,6 +161,8 @@ def measure_echo(server, clients, processes, arguments):
         "errors": sum(r["errors"] for r in reports),
         "load_cpu_shares": [r["cpu_s"] / r["wall_s"] for r in reports],
         "server_cpu_share": server_cpu_share,
+        "machine_busy_share": (machine_after[0] - machine_before[0]) /
+                              max(1, machine_after[1] - machine_before[1]),
     }
 
 
@@ -185,7 +196,8 @@ def benchmark(name, command, arguments):
             print(f"   {clients:>5} clients: {result['round_trips_per_s']:>9.0f} rt/s  "
                   f"p50 {result['p50_ms']:7.2f} ms  p99 {result['p99_ms']:7.2f} ms  "
                   f"errors {result['errors']}  server CPU {result['server_cpu_share']:.0%}  "
-                  f"load CPU {loads}{flag}", flush=True)
+                  f"load CPU {loads}{flag}  machine busy {result['machine_busy_share']:.0%} "
+                  f"of {os.cpu_count()} cores", flush=True)
     finally:
         server.stop()
     return results
