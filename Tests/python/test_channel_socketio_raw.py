@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 
 from channel_harness import (EVENT_DEADLINE_S, USING_REFERENCE, PollingSession, await_ws_closed,  # noqa: F401
-                             connect_socketio_ws, echo_server, receive_text, run_async,
-                             start_server, strict_only)
+                             connect_socketio_ws, echo_server, receive_text,
+                             run_async, start_server, strict_only)
 
 # Intervals short enough to observe, long enough for a loaded machine.
 PING_INTERVAL_MS = 300
@@ -81,6 +81,48 @@ def test_binary_event_over_websocket_with_binary_frames(echo_server):
     run_async(scenario())
 
 
+def test_connect_accepts_a_namespace_without_trailing_comma(echo_server):
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            async with http.ws_connect(echo_server.engine_url("websocket")) as ws:
+                await receive_text(ws)
+                await ws.send_str("40/custom")
+                assert (await read_skipping_pings(ws)).startswith("40/custom,{")
+                assert await read_skipping_pings(ws) == '42/custom,["auth",{}]'
+
+    run_async(scenario())
+
+
+def test_large_websocket_message_below_max_payload_is_echoed(echo_server):
+    text = "é" * 200_000  # 400 kB of UTF-8, below the default maxPayload of 1 MB
+
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            ws = await connect_socketio_ws(echo_server, http)
+            await ws.send_str("42" + json.dumps(["message", text], ensure_ascii=False))
+            frame = await read_skipping_pings(ws)
+            assert json.loads(frame[2:]) == ["message-back", text]
+            await ws.close()
+
+    run_async(scenario())
+
+
+@strict_only  # python-engineio stalls reading a POST body this large
+def test_large_polling_post_below_max_payload_is_echoed(echo_server):
+    text = "é" * 200_000
+
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            session = await PollingSession(echo_server, http).open()
+            await session.post("40")
+            await session.expect_packet(lambda p: p.startswith('42["auth"'))
+            await session.post("42" + json.dumps(["message", text], ensure_ascii=False))
+            packet, _ = await session.expect_packet(lambda p: p.startswith('42["message-back"'))
+            assert json.loads(packet[2:]) == ["message-back", text]
+
+    run_async(scenario())
+
+
 def test_refused_namespace_gets_connect_error_with_a_message_object(echo_server):
     async def scenario():
         async with aiohttp.ClientSession() as http:
@@ -116,28 +158,31 @@ def test_disconnect_me_sends_disconnect_for_that_namespace(echo_server):
 # Each of these closes the connection (after a successful CONNECT to `/`);
 # the reference JavaScript server's parser rejects each of them too.
 MALFORMED_SOCKETIO_PACKETS = {
-    "bad-type": '49["message"]',
-    "bad-json": '42["message",',
-    "non-array-event-payload": '42{"message":1}',
-    "empty-event-array": '42[]',
-    "event-name-an-object": '42[{"name":"message"},"x"]',
-    "bad-ack-id": '42x1["message"]',
-    "ack-id-with-letters": '4212ab["message-with-ack"]',
-    "ack-payload-not-an-array": '431{"x":1}',
+    "bad-type": ['49["message"]'],
+    "bad-json": ['42["message",'],
+    "non-array-event-payload": ['42{"message":1}'],
+    "empty-event-array": ['42[]'],
+    "event-name-an-object": ['42[{"name":"message"},"x"]'],
+    "bad-ack-id": ['42x1["message"]'],
+    "ack-id-with-letters": ['4212ab["message-with-ack"]'],
+    "ack-payload-not-an-array": ['431{"x":1}'],
+    "binary-frame-without-binary-packet": [b"\x01\x02"],
+    "placeholder-beyond-attachments": ['451-["message",{"_placeholder":true,"num":5}]', b"\x01"],
 }
 
 
 @strict_only
-@pytest.mark.parametrize("frame", MALFORMED_SOCKETIO_PACKETS.values(),
+@pytest.mark.parametrize("frames", MALFORMED_SOCKETIO_PACKETS.values(),
                          ids=MALFORMED_SOCKETIO_PACKETS.keys())
-def test_malformed_socketio_packet_closes_the_connection(echo_server, frame):
+def test_malformed_socketio_packet_closes_the_connection(echo_server, frames):
     async def scenario():
         async with aiohttp.ClientSession() as http:
             bystander = await connect_socketio_ws(echo_server, http)
             ws = await connect_socketio_ws(echo_server, http)
-            await ws.send_str(frame)
-            frames = await await_ws_closed(ws, answer_pings=True)
-            assert not any(f.startswith('42["message-back"') for f in frames), frames
+            for frame in frames:
+                await (ws.send_bytes if isinstance(frame, bytes) else ws.send_str)(frame)
+            read = await await_ws_closed(ws, answer_pings=True)
+            assert not any(f.startswith('42["message-back"') for f in read), read
             await bystander.send_str('42["message","still served"]')
             assert await read_skipping_pings(bystander) == '42["message-back","still served"]'
             fresh = await connect_socketio_ws(echo_server, http)
