@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -60,14 +60,14 @@ struct EchoCommand: AsyncParsableCommand {
         EchoBehaviour.install(on: server.namespace("/"))
         EchoBehaviour.install(on: server.namespace("/custom"))
         let host = host
-        let path = server.configuration.normalizedPathForDisplay
+        let path = server.configuration.normalizedPath
         let application = server.application(
             configuration: .init(address: .hostname(host, port: port), serverName: "socketio-echo"),
             onServerRunning: { channel in
                 let boundPort = channel.localAddress?.port ?? 0
                 // Written unbuffered, so a parent reading the pipe sees the line at once.
-                let line = "socketio-echo listening on http://\(host):\(boundPort)\(path)\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+                let line = Array("socketio-echo listening on http://\(host):\(boundPort)\(path)\n".utf8)
+                _ = line.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
             },
             logger: logger
         )

@@ -64,11 +64,8 @@ extension SocketIOServer {
             return max(.milliseconds(5), min(.milliseconds(250), shortest / 10))
         }
 
-        /// The path with exactly one trailing slash, as clients should use it.
-        public var normalizedPathForDisplay: String { normalizedPath }
-
-        /// The path with exactly one trailing slash.
-        var normalizedPath: String {
+        /// The path with exactly one trailing slash, as clients use it.
+        public var normalizedPath: String {
             var path = path
             while path.hasSuffix("/") { path.removeLast() }
             return path + "/"

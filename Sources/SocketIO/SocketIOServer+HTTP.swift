@@ -5,6 +5,9 @@ import Synchronization
 
 /// Routes requests on the server's path to the Engine.IO polling transport; passes every other
 /// request on. Add it to a `Router` (it answers any method, including `OPTIONS` preflights).
+///
+/// The peer's address reaches ``SocketIOHandshake/remoteAddress`` when the router's context
+/// conforms to `RemoteAddressRequestContext`, as ``SocketIORequestContext`` does.
 public struct SocketIOMiddleware<Context: RequestContext>: RouterMiddleware {
     let server: SocketIOServer
 
@@ -139,7 +142,7 @@ extension SocketIOServer {
             session.receiveMalformed()
             throw EngineIORequestError(.badRequest, reason: "\(error)")
         }
-        session.receive(packets, from: .polling)
+        await session.receive(packets, from: .polling)
         var response = Self.textResponse("ok")
         response.headers[.contentType] = "text/html"
         return response

@@ -53,68 +53,39 @@ extension SocketIOServer {
             isNew = true
         }
         let maxPayload = configuration.maxPayload
-        return .upgrade([:]) { inbound, outbound, _ in
+        let maxPendingBytes = configuration.maxQueuedBytes
+        return .upgrade([:]) { inbound, _, _ in
+            let writer = WebSocketWriter(channel: channel, maxPendingBytes: maxPendingBytes)
             if isNew {
-                try await outbound.write(.text(session.openPacket(upgrades: []).encodedText))
+                _ = writer.write(.packets([session.openPacket(upgrades: [])]))
             }
-            await Self.serve(session: session, transport: transport, inbound: inbound, outbound: outbound, channel: channel, maxPayload: maxPayload)
+            session.attach(writer, as: transport)
+            await Self.read(inbound, into: session, from: transport, maxPayload: maxPayload)
         }
     }
 
-    /// Runs a WebSocket's reader and writer until either ends.
-    private static func serve(
-        session: EngineIOSession,
-        transport: EngineIOTransportID,
-        inbound: WebSocketInboundStream,
-        outbound: WebSocketOutboundWriter,
-        channel: any Channel,
+    /// Feeds a WebSocket's messages to the session until the socket ends.
+    private static func read(
+        _ inbound: WebSocketInboundStream,
+        into session: EngineIOSession,
+        from transport: EngineIOTransportID,
         maxPayload: Int
     ) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while let next = await session.nextOutbound(for: transport) {
-                    let packets: [EngineIOPacket]
-                    let isLast: Bool
-                    switch next {
-                    case .packets(let list): (packets, isLast) = (list, false)
-                    case .finish(let list): (packets, isLast) = (list, true)
-                    case .drop:
-                        try? await channel.close()
-                        return
-                    }
+        do {
+            for try await message in inbound.messages(maxSize: maxPayload) {
+                switch message {
+                case .text(let text):
                     do {
-                        for packet in packets {
-                            switch packet {
-                            case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-                            default: try await outbound.write(.text(packet.encodedText))
-                            }
-                        }
+                        let packet = try EngineIOPacket(decoding: text[...])
+                        await session.receive([packet], from: transport)
                     } catch {
-                        session.transportEnded(transport)
-                        return
+                        session.receiveMalformed()
                     }
-                    if isLast { return }
+                case .binary(let buffer):
+                    await session.receive([.binary(Array(buffer.readableBytesView))], from: transport)
                 }
             }
-            group.addTask {
-                do {
-                    for try await message in inbound.messages(maxSize: maxPayload) {
-                        switch message {
-                        case .text(let text):
-                            do {
-                                session.receive([try EngineIOPacket(decoding: text[...])], from: transport)
-                            } catch {
-                                session.receiveMalformed()
-                            }
-                        case .binary(let buffer):
-                            session.receive([.binary(Array(buffer.readableBytesView))], from: transport)
-                        }
-                    }
-                } catch {}
-                session.transportEnded(transport)
-            }
-            await group.next()
-            group.cancelAll()
-        }
+        } catch {}
+        session.transportEnded(transport)
     }
 }

@@ -20,7 +20,7 @@ import Synchronization
 ///         ack?([["ok": true]])
 ///     }
 ///     socket.onDisconnect { reason in print("\(socket.id) left: \(reason)") }
-///     try? socket.emit("hello", ["token": "..."])
+///     try? socket.emit("hello", [["token": "..."]])
 ///     let answer = try? await socket.emitWithAck("ping", [], timeout: .seconds(5))
 /// }
 /// let app = server.application(configuration: .init(address: .hostname("127.0.0.1", port: 3000)))

@@ -27,7 +27,7 @@ public struct SocketIOAck: Sendable {
 ///         ack?([["ok": true]])
 ///     }
 ///     socket.onDisconnect { reason in print("gone: \(reason)") }
-///     try? socket.emit("hello", ["token": "..."])
+///     try? socket.emit("hello", [["token": "..."]])
 /// }
 /// ```
 public final class SocketIOSocket: Sendable {

@@ -26,11 +26,19 @@ import Testing
         ("b!!!", .invalidBase64), ("4a\u{1E}", .invalidEngineIOPacket), ("4a\u{1E}x", .invalidEngineIOPacket),
     ])
     func malformedPayloadThrows(body: String, code: ProtocolError.Code) {
-        do {
-            _ = try EngineIOPacket.decodePayload(body)
-            Issue.record("\(body.debugDescription) decoded")
-        } catch {
-            #expect(error.code == code)
-        }
+        expectProtocolError(code, body.debugDescription) { _ = try EngineIOPacket.decodePayload(body) }
+    }
+}
+
+@Suite struct Base64Tests {
+    @Test(arguments: [([], ""), ([0x66], "Zg=="), ([0x66, 0x6F], "Zm8="), ([0x66, 0x6F, 0x6F], "Zm9v"), ([0xFF, 0xFE, 0xFD, 0x00], "//79AA==")] as [([UInt8], String)])
+    func roundTrip(bytes: [UInt8], text: String) {
+        #expect(Base64.encode(bytes) == text)
+        #expect(Base64.decode(text) == bytes)
+    }
+
+    @Test(arguments: ["Zg=", "Z===", "Zm9v!A==", "Zg==Zg=="])
+    func rejectsMalformed(text: String) {
+        #expect(Base64.decode(text) == nil)
     }
 }

@@ -53,16 +53,11 @@ import Testing
         "\"tab\there\"", #""\x""#, #""\u12""#, "[1] 2", "nul",
     ])
     func malformedTextThrowsInvalidJSON(text: String) {
-        #expect(throws: ProtocolError.self) { try JSONValue(parsing: text) }
-        do {
-            _ = try JSONValue(parsing: text)
-        } catch {
-            #expect(error.code == .invalidJSON)
-        }
+        expectProtocolError(.invalidJSON, text.debugDescription) { _ = try JSONValue(parsing: text) }
     }
 
     @Test func rejectsExcessiveNesting() {
         let text = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
-        #expect(throws: ProtocolError.self) { try JSONValue(parsing: text) }
+        expectProtocolError(.invalidJSON, "600 nested arrays") { _ = try JSONValue(parsing: text) }
     }
 }

@@ -50,43 +50,23 @@ import Testing
     ])
     func malformedPacketsThrow(text: String, code: ProtocolError.Code) {
         var decoder = SocketIOPacketDecoder()
-        do {
-            _ = try decoder.receive(text: text)
-            Issue.record("\(text.debugDescription) decoded")
-        } catch {
-            #expect(error.code == code, "\(text.debugDescription): \(error)")
-        }
+        expectProtocolError(code, text.debugDescription) { _ = try decoder.receive(text: text) }
     }
 
     @Test func binaryWithoutAnnouncementThrows() {
         var decoder = SocketIOPacketDecoder()
-        do {
-            _ = try decoder.receive(binary: [1])
-            Issue.record("binary accepted without an announcing packet")
-        } catch {
-            #expect(error.code == .unexpectedAttachment)
-        }
+        expectProtocolError(.unexpectedAttachment, "binary without an announcing packet") { _ = try decoder.receive(binary: [1]) }
     }
 
     @Test func textWhileAwaitingAttachmentsThrows() throws {
         var decoder = SocketIOPacketDecoder()
         _ = try decoder.receive(text: #"51-["a",{"_placeholder":true,"num":0}]"#)
-        do {
-            _ = try decoder.receive(text: #"2["b"]"#)
-            Issue.record("text accepted while awaiting an attachment")
-        } catch {
-            #expect(error.code == .unexpectedAttachment)
-        }
+        expectProtocolError(.unexpectedAttachment, "text while awaiting an attachment") { _ = try decoder.receive(text: #"2["b"]"#) }
     }
 
     @Test func placeholderNamingNoAttachmentThrows() throws {
         var decoder = SocketIOPacketDecoder()
         _ = try decoder.receive(text: #"51-["a",{"_placeholder":true,"num":5}]"#)
-        do {
-            _ = try decoder.receive(binary: [1])
-            Issue.record("bad placeholder accepted")
-        } catch {
-            #expect(error.code == .invalidPayload)
-        }
+        expectProtocolError(.invalidPayload, "a placeholder naming no attachment") { _ = try decoder.receive(binary: [1]) }
     }
 }

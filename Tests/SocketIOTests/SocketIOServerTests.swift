@@ -234,4 +234,29 @@ import Testing
             }
         }
     }
+
+    @Test func slowHandlersPauseTheReaderInsteadOfDroppingTheClient() async throws {
+        let handled = Mutex(0)
+        try await LiveServer.run(.init(maxQueuedPackets: 8), setup: { server in
+            server.namespace("/").onConnect { socket in
+                socket.on("work") { arguments, ack in
+                    try? await Task.sleep(for: .milliseconds(1))
+                    handled.withLock { $0 += 1 }
+                    ack?(arguments)
+                }
+            }
+        }) { live in
+            try await live.webSocket("EIO=4&transport=websocket") { socket in
+                _ = try await socket.nextText()
+                try await socket.send("40")
+                _ = try await socket.nextText()
+                for index in 0..<200 {
+                    try await socket.send(#"42["work",\#(index)]"#)
+                }
+                try await socket.send(#"42999["work","last"]"#)
+                #expect(try await socket.nextText() == #"43999["last"]"#)
+            }
+        }
+        #expect(handled.withLock { $0 } == 201)
+    }
 }

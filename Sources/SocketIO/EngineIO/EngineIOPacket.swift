@@ -1,5 +1,3 @@
-import Foundation
-
 /// One Engine.IO v4 packet.
 ///
 /// Text packets are a type digit followed by their data (`4hello`); a binary message is a
@@ -43,10 +41,10 @@ public enum EngineIOPacket: Sendable, Hashable {
         case UInt8(ascii: "5"): self = .upgrade
         case UInt8(ascii: "6"): self = .noop
         case UInt8(ascii: "b"):
-            guard let bytes = Data(base64Encoded: String(data)) else {
+            guard let bytes = Base64.decode(data) else {
                 throw ProtocolError(.invalidBase64, "bad base64 in binary packet \(ProtocolError.excerpt(text))")
             }
-            self = .binary(Array(bytes))
+            self = .binary(bytes)
         default:
             throw ProtocolError(.invalidEngineIOPacket, "unknown Engine.IO packet type in \(ProtocolError.excerpt(text))")
         }
@@ -61,7 +59,7 @@ public enum EngineIOPacket: Sendable, Hashable {
         case .ping(let data): "2" + data
         case .pong(let data): "3" + data
         case .message(let data): "4" + data
-        case .binary(let bytes): "b" + Data(bytes).base64EncodedString()
+        case .binary(let bytes): "b" + Base64.encode(bytes)
         case .upgrade: "5"
         case .noop: "6"
         }

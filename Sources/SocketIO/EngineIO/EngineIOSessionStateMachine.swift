@@ -99,21 +99,6 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
         return true
     }
 
-    /// The next instant at which ``tick(now:)`` has work to do.
-    var nextDeadline: Instant? {
-        switch phase {
-        case .closed: return nil
-        case .closing(let deadline, _): return deadline
-        case .open: break
-        }
-        var deadline = pongDeadline ?? nextPing
-        switch probe {
-        case .none: break
-        case .probing(_, let limit), .upgrading(_, let limit): if limit < deadline { deadline = limit }
-        }
-        return deadline
-    }
-
     // MARK: Time
 
     /// Applies every deadline that has passed: sends pings, closes on a missed pong, ends a

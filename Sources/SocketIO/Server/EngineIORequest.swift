@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 
 /// The Engine.IO parameters of a request, checked the way the reference server checks them.
@@ -21,8 +20,8 @@ struct EngineIORequest: Sendable {
         var query: [String: String] = [:]
         for pair in queryString.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            let key = Self.percentDecoded(parts[0])
+            let value = parts.count > 1 ? Self.percentDecoded(parts[1]) : ""
             if query[key] == nil { query[key] = value }
         }
         self.query = query
@@ -41,6 +40,36 @@ struct EngineIORequest: Sendable {
             guard query["EIO"] == "4" else {
                 throw EngineIORequestError(.unsupportedProtocolVersion, reason: "EIO \(query["EIO"] ?? "missing")")
             }
+        }
+    }
+
+    /// Decodes `%XX` escapes and `+` (a space in a query); malformed escapes stay as they are.
+    static func percentDecoded(_ text: Substring) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(text) }
+        let input = Array(text.utf8)
+        var output: [UInt8] = []
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "%"), index + 2 < input.count,
+                let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2])
+            {
+                output.append(high << 4 | low)
+                index += 3
+            } else {
+                output.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 

@@ -5,12 +5,20 @@ extension EngineIOSession {
     /// The dispatcher's next work item; `nil` once the session ended and everything was handed out.
     func nextDispatchItem() async -> DispatchItem? {
         await withCheckedContinuation { (continuation: CheckedContinuation<DispatchItem?, Never>) in
+            var resumeReader: CheckedContinuation<Void, Never>?
             let immediate: DispatchItem?? = core.withLock { core in
-                if let item = core.dispatch.popFirst() { return .some(item) }
+                if let item = core.dispatch.popFirst() {
+                    if core.dispatch.count <= configuration.maxQueuedPackets / 2 {
+                        resumeReader = core.backlogWaiter
+                        core.backlogWaiter = nil
+                    }
+                    return .some(item)
+                }
                 if core.dispatchClosed { return .some(nil) }
                 core.dispatchWaiter = continuation
                 return nil
             }
+            resumeReader?.resume()
             if let immediate { continuation.resume(returning: immediate) }
         }
     }

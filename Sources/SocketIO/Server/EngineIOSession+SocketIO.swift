@@ -1,3 +1,5 @@
+import NIOCore
+
 extension EngineIOSession.Core {
     typealias Instant = ContinuousClock.Instant
 
@@ -11,7 +13,9 @@ extension EngineIOSession.Core {
         for effect in effects {
             switch effect {
             case .resume(let transport, let outbound):
-                if let waiter = writers.removeValue(forKey: transport) {
+                if let webSocket = webSockets[transport] {
+                    write(outbound, to: webSocket, transport: transport, session: session, now: now, work: &work)
+                } else if let waiter = writers.removeValue(forKey: transport) {
                     work.writers.append((waiter, outbound))
                 }
             case .deliver(let packet):
@@ -19,6 +23,40 @@ extension EngineIOSession.Core {
             case .closed(let reason):
                 finish(reason: reason, work: &work)
             }
+        }
+    }
+
+    /// Writes to a WebSocket under the lock (frames keep their order), then asks for more.
+    private mutating func write(
+        _ outbound: EngineIOOutbound,
+        to webSocket: WebSocketWriter,
+        transport: EngineIOTransportID,
+        session: EngineIOSession,
+        now: Instant,
+        work: inout EngineIOSession.Work
+    ) {
+        guard webSocket.write(outbound) else {
+            // The client leaves its socket unread: close rather than buffer without bound.
+            webSockets[transport] = nil
+            webSocket.channel.close(promise: nil)
+            let effects = engine.close(reason: .transportError, kind: .silent, now: now)
+            apply(effects, session: session, now: now, work: &work)
+            return
+        }
+        guard case .packets = outbound else {
+            webSockets[transport] = nil
+            return
+        }
+        rearm(transport, session: session, now: now, work: &work)
+    }
+
+    /// Registers a WebSocket as waiting for output, or writes what is already queued.
+    mutating func rearm(_ transport: EngineIOTransportID, session: EngineIOSession, now: Instant, work: inout EngineIOSession.Work) {
+        guard let webSocket = webSockets[transport] else { return }
+        let (result, effects) = engine.takeOutbound(for: transport, now: now)
+        apply(effects, session: session, now: now, work: &work)
+        if case .now(let outbound) = result {
+            write(outbound, to: webSocket, transport: transport, session: session, now: now, work: &work)
         }
     }
 
@@ -31,6 +69,10 @@ extension EngineIOSession.Core {
         socketIO.connectDeadline = nil
         for (_, waiter) in writers { work.writers.append((waiter, .finish([]))) }
         writers.removeAll()
+        for (_, webSocket) in webSockets { _ = webSocket.write(.finish([])) }
+        webSockets.removeAll()
+        work.backlogWaiter = backlogWaiter
+        backlogWaiter = nil
         enqueueDispatch(.closed(reason), bounded: false, session: nil, now: nil, work: &work)
         dispatchClosed = true
         work.ended = reason
@@ -128,8 +170,9 @@ extension EngineIOSession.Core {
             return
         }
         dispatch.append(item)
-        if bounded, dispatch.count > session?.configuration.maxQueuedPackets ?? Int.max, let session, let now {
-            // The handlers cannot keep up with this client: close rather than buffer without bound.
+        if bounded, dispatch.count > 8 * (session?.configuration.maxQueuedPackets ?? Int.max / 8), let session, let now {
+            // Readers pause above maxQueuedPackets; one huge payload of tiny packets can still
+            // overrun that: close rather than buffer without bound.
             let effects = engine.close(reason: .transportError, kind: .silent, now: now)
             apply(effects, session: session, now: now, work: &work)
         }

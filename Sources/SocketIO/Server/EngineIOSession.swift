@@ -12,8 +12,12 @@ final class EngineIOSession: Sendable {
         var engine: EngineIOSessionStateMachine<Instant>
         var socketIO: SocketIOClientState
         var writers: [EngineIOTransportID: CheckedContinuation<EngineIOOutbound?, Never>] = [:]
+        /// WebSockets, written to directly (no writer task)
+        var webSockets: [EngineIOTransportID: WebSocketWriter] = [:]
         var dispatch: Deque<DispatchItem> = []
         var dispatchWaiter: CheckedContinuation<DispatchItem?, Never>?
+        /// A transport reader paused until the dispatcher catches up.
+        var backlogWaiter: CheckedContinuation<Void, Never>?
         var dispatchClosed = false
         var dispatchFinished = false
         var nextWebSocketID = 0
@@ -25,10 +29,12 @@ final class EngineIOSession: Sendable {
         var dispatcher: (CheckedContinuation<DispatchItem?, Never>, DispatchItem)?
         var acks: [(CheckedContinuation<[JSONValue], any Error>, Result<[JSONValue], SocketIOError>)] = []
         var ended: DisconnectReason?
+        var backlogWaiter: CheckedContinuation<Void, Never>?
 
         func run() {
             for (continuation, outbound) in writers { continuation.resume(returning: outbound) }
             if let (continuation, item) = dispatcher { continuation.resume(returning: item) }
+            backlogWaiter?.resume()
             for (continuation, result) in acks { continuation.resume(with: result.mapError { $0 as any Error }) }
         }
     }
@@ -126,14 +132,28 @@ final class EngineIOSession: Sendable {
         }
     }
 
-    /// Handles packets from the client that arrived on `source`.
-    func receive(_ packets: [EngineIOPacket], from source: EngineIOTransportID) {
+    /// Handles packets from the client that arrived on `source`, then waits while the
+    /// dispatcher has more than `maxQueuedPackets` events to work through (backpressure on the
+    /// client's connection rather than an ever-growing queue).
+    func receive(_ packets: [EngineIOPacket], from source: EngineIOTransportID) async {
         let now = Instant.now
-        withCore { core, work in
+        let backlogged = withCore { core, work in
             for packet in packets {
                 let effects = core.engine.receive(packet, from: source, now: now)
                 core.apply(effects, session: self, now: now, work: &work)
             }
+            return core.dispatch.count > configuration.maxQueuedPackets && !core.dispatchClosed
+        }
+        guard backlogged else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = core.withLock { core in
+                guard core.dispatch.count > configuration.maxQueuedPackets / 2, !core.dispatchClosed,
+                    core.backlogWaiter == nil
+                else { return false }
+                core.backlogWaiter = continuation
+                return true
+            }
+            if !wait { continuation.resume() }
         }
     }
 
@@ -203,10 +223,20 @@ final class EngineIOSession: Sendable {
         }
     }
 
+    /// Attaches a WebSocket's writer and hands it what is queued for it.
+    func attach(_ writer: WebSocketWriter, as transport: EngineIOTransportID) {
+        let now = Instant.now
+        withCore { core, work in
+            core.webSockets[transport] = writer
+            core.rearm(transport, session: self, now: now, work: &work)
+        }
+    }
+
     /// A WebSocket ended (peer closed it or it failed).
     func transportEnded(_ source: EngineIOTransportID) {
         let now = Instant.now
         withCore { core, work in
+            core.webSockets[source] = nil
             let effects = core.engine.transportEnded(source, now: now)
             core.apply(effects, session: self, now: now, work: &work)
             if let waiter = core.writers.removeValue(forKey: source) {
