@@ -8,7 +8,8 @@ Driven by run.py over stdin/stdout, one JSON object per line:
   it prints {"ready": N} once its clients are connected,
   then waits for a line on stdin: "echo" or "stop";
   on "echo": warm up, measure, print {"round_trips": ..., "latencies_ns": [...],
-  "window_s": ..., "cpu_s": ..., "errors": ...}, then wait for "stop";
+  "all_round_trips": (warm-up included), "window_s": ..., "cpu_s": ...,
+  "errors": ...}, then wait for "stop";
   on "stop": close every client and exit.
 Idle clients (no "echo") still answer the server's pings.
 """
@@ -70,6 +71,7 @@ class Client:
             await send(MESSAGE)
             frame = await self.read_until(lambda frame: frame.startswith('42["message-back"'))
             ended = time.perf_counter_ns()
+            stats["all_round_trips"] += 1
             if frame != ECHO:
                 stats["errors"] += 1
             elif clock.measuring(ended):
@@ -119,7 +121,7 @@ async def run(arguments):
             for idler in idlers:
                 idler.cancel()
             await asyncio.gather(*idlers, return_exceptions=True)
-            stats = {"latencies_ns": [], "errors": 0}
+            stats = {"latencies_ns": [], "errors": 0, "all_round_trips": 0}
             clock = WindowClock(arguments.warmup, arguments.duration)
             cpu_before = None
             wait_window = asyncio.create_task(asyncio.sleep(arguments.warmup))
@@ -129,6 +131,7 @@ async def run(arguments):
             wall_before = time.perf_counter()
             await loops
             emit({"round_trips": len(stats["latencies_ns"]), "errors": stats["errors"],
+                  "all_round_trips": stats["all_round_trips"],
                   "latencies_ns": stats["latencies_ns"], "window_s": arguments.duration,
                   "cpu_s": time.process_time() - cpu_before,
                   "wall_s": time.perf_counter() - wall_before})

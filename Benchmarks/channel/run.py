@@ -12,7 +12,9 @@ and 1000 concurrently connected clients (closed loop: each client sends one
 
 The load comes from load_generator.py processes (raw aiohttp WebSockets in
 asyncio); each reports its CPU use over the window, and a process above 90 %
-of a core is flagged as a possible bottleneck.
+of a core is flagged as a possible bottleneck. Each level also prints how
+busy the whole machine was and the server's CPU time per round trip, which a
+machine shared with other work distorts less than round trips per second.
 """
 
 import argparse
@@ -149,7 +151,8 @@ def measure_echo(server, clients, processes, arguments):
         machine_before = machine_cpu_ticks()
         wall_before = time.monotonic()
         reports = fleet.echo()
-        server_cpu_share = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
+        server_cpu_s = server.cpu_seconds() - cpu_before
+        server_cpu_share = server_cpu_s / (time.monotonic() - wall_before)
         machine_after = machine_cpu_ticks()
     finally:
         fleet.stop()
@@ -161,6 +164,10 @@ def measure_echo(server, clients, processes, arguments):
         "errors": sum(r["errors"] for r in reports),
         "load_cpu_shares": [r["cpu_s"] / r["wall_s"] for r in reports],
         "server_cpu_share": server_cpu_share,
+        # Server CPU per round trip (warm-up included on both sides of the
+        # division): a measure of cost that a busy machine distorts less.
+        "server_us_per_round_trip": server_cpu_s * 1e6 /
+                                    max(1, sum(r["all_round_trips"] for r in reports)),
         "machine_busy_share": (machine_after[0] - machine_before[0]) /
                               max(1, machine_after[1] - machine_before[1]),
     }
@@ -195,7 +202,8 @@ def benchmark(name, command, arguments):
                 SATURATED_CPU_SHARE else ""
             print(f"   {clients:>5} clients: {result['round_trips_per_s']:>9.0f} rt/s  "
                   f"p50 {result['p50_ms']:7.2f} ms  p99 {result['p99_ms']:7.2f} ms  "
-                  f"errors {result['errors']}  server CPU {result['server_cpu_share']:.0%}  "
+                  f"errors {result['errors']}  server CPU {result['server_cpu_share']:.0%} "
+                  f"({result['server_us_per_round_trip']:.0f} us/rt)  "
                   f"load CPU {loads}{flag}  machine busy {result['machine_busy_share']:.0%} "
                   f"of {os.cpu_count()} cores", flush=True)
     finally:
@@ -206,13 +214,17 @@ def benchmark(name, command, arguments):
 def print_comparison(ours, reference, arguments):
     print("\n== socketio-echo / python-socketio")
     print(f"{'clients':>7} | {'ours rt/s':>10} {'ref rt/s':>10} {'ratio':>6} | "
-          f"{'ours p50':>9} {'ref p50':>9} | {'ours p99':>9} {'ref p99':>9}")
+          f"{'ours p50':>9} {'ref p50':>9} | {'ours p99':>9} {'ref p99':>9} | "
+          f"{'server CPU us/rt ours':>21} {'ref':>5} {'ratio':>6}")
     for clients in arguments.clients:
         o, r = ours["echo"][clients], reference["echo"][clients]
         ratio = o["round_trips_per_s"] / r["round_trips_per_s"] if r["round_trips_per_s"] else 0
+        cost_ratio = r["server_us_per_round_trip"] / max(o["server_us_per_round_trip"], 1e-9)
         print(f"{clients:>7} | {o['round_trips_per_s']:>10.0f} {r['round_trips_per_s']:>10.0f} "
               f"{ratio:>5.1f}x | {o['p50_ms']:>7.2f}ms {r['p50_ms']:>7.2f}ms | "
-              f"{o['p99_ms']:>7.2f}ms {r['p99_ms']:>7.2f}ms")
+              f"{o['p99_ms']:>7.2f}ms {r['p99_ms']:>7.2f}ms | "
+              f"{o['server_us_per_round_trip']:>21.0f} {r['server_us_per_round_trip']:>5.0f} "
+              f"{cost_ratio:>5.1f}x")
     ours_rss, reference_rss = ours["rss_kib"][1] / 1024, reference["rss_kib"][1] / 1024
     print(f"RSS with {arguments.idle_clients} idle clients: ours {ours_rss:.1f} MiB, "
           f"reference {reference_rss:.1f} MiB, ratio {ours_rss / reference_rss:.2f}")
