@@ -351,3 +351,31 @@ def test_close_packet_closes_a_websocket_at_once(echo_server):
             assert time.monotonic() - started < 5
 
     run_async(scenario())
+
+
+def test_sigterm_exits_zero_promptly_with_a_pending_get_and_an_open_websocket(echo_server):
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            ws = await connect_socketio_ws(echo_server, http)
+            session = await PollingSession(echo_server, http).open()
+            pending_get = await start_pending_get(session)
+            started = time.monotonic()
+            exit_status = await asyncio.to_thread(echo_server.stop)
+            stopped_after = time.monotonic() - started
+            assert exit_status == 0, echo_server.stderr()
+            # pingInterval is 25 s: a shutdown waiting for the long poll would take that long.
+            assert stopped_after < 8, stopped_after
+            await asyncio.gather(pending_get, return_exceptions=True)
+            await ws.close()
+
+    run_async(scenario())
+
+
+def test_websocket_upgrade_for_an_unknown_sid_is_refused(echo_server):
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(echo_server.engine_url("websocket", sid="no-such-session"))
+            assert refused.value.status == 400
+
+    run_async(scenario())
