@@ -379,3 +379,35 @@ def test_websocket_upgrade_for_an_unknown_sid_is_refused(echo_server):
             assert refused.value.status == 400
 
     run_async(scenario())
+
+
+@strict_only  # python-engineio queues without limit
+def test_a_polling_client_that_never_reads_does_not_get_an_unbounded_queue(start_server):
+    server = start_server(max_payload=100_000, ping_interval_ms=5000, ping_timeout_ms=20000)
+    sent_limit = 100  # 100 echoes of 90 kB: 90 times maxPayload
+
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            session = await PollingSession(server, http).open()
+            await session.post("40")
+            message = '42["message","' + "z" * 90_000 + '"]'
+            sent = 0
+            while sent < sent_limit:
+                status, _ = await session.post(message)
+                if status != 200:
+                    break
+                sent += 1
+            if sent < sent_limit:
+                return  # refused: the server stopped taking more from it
+            # Everything was accepted: the server may not hold all the echoes.
+            delivered = 0
+            while True:
+                status, body = await session.get()
+                packets = decode_payload(body) if status == 200 else []
+                delivered += sum(p.startswith('42["message-back"') for p in packets)
+                if status != 200 or "1" in packets or not any(
+                        p.startswith("42") for p in packets):
+                    break
+            assert delivered < sent_limit, "the server buffered every unread echo"
+
+    run_async(scenario(), timeout=120)
