@@ -8,7 +8,7 @@ import pytest
 import socketio
 
 from channel_harness import (EVENT_DEADLINE_S, echo_server, run_async,  # noqa: F401
-                             start_server, strict_only)
+                             start_server)
 
 TRANSPORTS = {
     "polling-then-upgrade": ["polling", "websocket"],
