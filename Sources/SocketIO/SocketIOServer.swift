@@ -83,6 +83,9 @@ public final class SocketIOServer: Service, Sendable {
                     for await session in newSessions {
                         dispatchers.addTask { await self.runDispatcher(for: session) }
                     }
+                    // The stream ends on shutdown or cancellation; either way, end every session
+                    // so that the dispatchers return.
+                    self.shutdown()
                 }
                 outer.cancelAll()
             }

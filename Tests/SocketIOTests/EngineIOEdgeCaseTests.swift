@@ -111,3 +111,26 @@ import Testing
         }
     }
 }
+
+@Suite struct SocketIOServerLifecycleTests {
+    @Test func cancellingRunClosesEverySession() async throws {
+        let server = SocketIOServer()
+        let (ended, endedContinuation) = AsyncStream<DisconnectReason>.makeStream()
+        server.namespace("/").onConnect { socket in socket.onDisconnect { endedContinuation.yield($0) } }
+        let running = Task { try await server.run() }
+        let connection = SocketIOHandshake.Connection(remoteAddress: nil, headers: [:], query: [:])
+        let session = try #require(server.openSession(transport: .polling, connection: connection))
+        await session.receive([.message("0")], from: .polling)
+        let start = ContinuousClock.now
+        while server.namespace("/").sockets.isEmpty, ContinuousClock.now - start < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(server.namespace("/").sockets.count == 1)
+        running.cancel()
+        try await withDeadline(seconds: 20) { try await running.value }
+        var reasons = ended.makeAsyncIterator()
+        let reason = await reasons.next()
+        #expect(reason == .serverShuttingDown)
+        #expect(server.sessionCount == 0)
+    }
+}
