@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Supervisor", targets: ["Supervisor"]),
         .library(name: "Deployer", targets: ["Deployer"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
+        .library(name: "GitStore", targets: ["GitStore"]),
         .executable(name: "socketio-echo", targets: ["socketio-echo"]),
     ],
     dependencies: [
@@ -66,6 +67,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "GitStore",
+            dependencies: [
+                "CGit2",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Deployer",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -106,6 +115,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "gitstore-benchmark",
+            dependencies: ["GitStore"],
+            path: "Benchmarks/GitStoreCheckout",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "SupervisorBenchmark",
             dependencies: ["Supervisor"],
             path: "Benchmarks/SupervisorBenchmark",
@@ -141,6 +156,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GitStoreTests",
+            dependencies: ["GitStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,97 @@
+import Foundation
+import GitStore
+import Synchronization
+import Testing
+
+@Suite("GitStore fetch", .serialized)
+struct FetchTests {
+    @Test("a fetch from a local path mirrors branches and tags and reports progress")
+    func fetchFromPath() async throws {
+        let fixture = try GitFixture()
+        try fixture.write("bot.py", "print('hi')\n")
+        let first = try fixture.commit("first")
+        try fixture.git(["tag", "-a", "v1", "-m", "version 1"])
+        try fixture.git(["branch", "feature"])
+
+        let store = try await ReleaseStore(configuration: fixture.configuration())
+        let reports = Mutex<[FetchProgress]>([])
+        let result = try await store.fetch { progress in reports.withLock { $0.append(progress) } }
+
+        #expect(result.branches == ["feature", "main"])
+        #expect(result.prunedBranches.isEmpty)
+        #expect(result.receivedObjects > 0)
+        let last = try #require(reports.withLock { $0.last })
+        #expect(last.totalObjects == result.receivedObjects)
+        #expect(last.fractionReceived == 1)
+        #expect(try await store.resolve("v1").id == first)
+        #expect(try await store.resolve("feature").id == first)
+        #expect(try await store.resolve("HEAD").id == first)
+        #expect(try fixture.git(["--git-dir", store.repositoryPath, "rev-parse", "refs/tags/v1^{}"]) == first)
+    }
+
+    @Test("a file:// URL is fetched like a path")
+    func fetchFromFileURL() async throws {
+        let fixture = try GitFixture()
+        let id = try fixture.commit("first")
+        let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: "file://\(fixture.source.path)"))
+        try await store.fetch()
+        #expect(try await store.resolve("main").id == id)
+    }
+
+    @Test("a missing source is a fetch error naming it")
+    func missingSource() async throws {
+        let fixture = try GitFixture()
+        let missing = fixture.root.appendingPathComponent("no-such-repo").path
+        let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: missing))
+        let error = await expectGitStoreError(.fetch) { try await store.fetch() }
+        #expect(error?.input == missing)
+        #expect(error?.libgit2 != nil)
+        #expect(error?.message.contains(missing) == true)
+    }
+
+    @Test("credentials in a source URL never reach the error")
+    func credentialsRedacted() async throws {
+        let fixture = try GitFixture()
+        let url = "https://robot:s3cret-token@127.0.0.1:1/bot.git"
+        var configuration = fixture.configuration(sourceURL: url)
+        configuration.credentials = .token("another-s3cret")
+        let store = try await ReleaseStore(configuration: configuration)
+        let error = await expectGitStoreError(.fetch) { try await store.fetch() }
+        let text = String(describing: error)
+        #expect(!text.contains("s3cret"))
+        #expect(text.contains("https://***@127.0.0.1:1/bot.git"))
+    }
+
+    @Test("a fetch after the source moved sees the new commits")
+    func fetchAfterSourceMoved() async throws {
+        let fixture = try GitFixture()
+        try fixture.commit("first")
+        let store = try await fixture.fetchedStore()
+        try fixture.write("new.txt", "new\n")
+        let second = try fixture.commit("second")
+        try fixture.git(["tag", "v2"])
+
+        try await store.fetch()
+        #expect(try await store.resolve("main").id == second)
+        #expect(try await store.resolve("v2").id == second)
+    }
+
+    @Test("a force-pushed branch follows the source, and a deleted branch is pruned")
+    func forcePushedBranch() async throws {
+        let fixture = try GitFixture()
+        try fixture.commit("first")
+        try fixture.commit("second")
+        try fixture.git(["branch", "doomed"])
+        let store = try await fixture.fetchedStore()
+
+        try fixture.git(["reset", "-q", "--hard", "HEAD~1"])
+        try fixture.write("rewritten.txt", "rewritten\n")
+        let rewritten = try fixture.commit("rewritten second")
+        try fixture.git(["branch", "-D", "doomed"])
+
+        let result = try await store.fetch()
+        #expect(try await store.resolve("main").id == rewritten)
+        #expect(result.prunedBranches == ["doomed"])
+        _ = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("doomed") }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GitStore
+import Testing
+
+@Suite("GitStore resolve and history", .serialized)
+struct ResolveTests {
+    @Test("branches, tags, ids and revspecs resolve to the commit git names")
+    func resolvesEveryForm() async throws {
+        let fixture = try GitFixture()
+        let first = try fixture.commit("first commit\n\nwith a body", date: "2026-01-02T03:04:05Z")
+        try fixture.git(["tag", "-a", "annotated", "-m", "an annotated tag"])
+        try fixture.git(["tag", "light"])
+        try fixture.commit("second")
+        let third = try fixture.commit("third")
+        let store = try await fixture.fetchedStore()
+
+        let revision = try await store.resolve("annotated")
+        #expect(revision.id == first)
+        #expect(revision.subject == "first commit")
+        #expect(revision.author == "Ada Author")
+        #expect(revision.authorEmail == "ada@example.invalid")
+        #expect(revision.time == ISO8601DateFormatter().date(from: "2026-01-02T03:04:05Z"))
+        #expect(try await store.resolve("light").id == first)
+        #expect(try await store.resolve("main").id == third)
+        #expect(try await store.resolve("main~2").id == first)
+        #expect(try await store.resolve(first).id == first)
+        #expect(try await store.resolve(String(first.prefix(8))).id == first)
+        #expect(try await store.resolve("main^").id == fixture.git(["rev-parse", "HEAD^"]))
+    }
+
+    @Test("an unknown revision is an error that names it")
+    func unknownRevision() async throws {
+        let fixture = try GitFixture()
+        try fixture.commit("first")
+        let store = try await fixture.fetchedStore()
+        let error = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("no-such-branch") }
+        #expect(error?.input == "no-such-branch")
+        #expect(error?.message.contains("no-such-branch") == true)
+        #expect(error?.libgit2?.code == -3)
+        _ = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("main~5") }
+        _ = await expectGitStoreError(.invalidArgument) { _ = try await store.resolve("") }
+    }
+
+    @Test("a tag on a tree or a blob is not a commit")
+    func tagOnTreeOrBlob() async throws {
+        let fixture = try GitFixture()
+        try fixture.write("file.txt", "content\n")
+        try fixture.commit("first")
+        try fixture.git(["tag", "on-tree", "HEAD^{tree}"])
+        try fixture.git(["tag", "-a", "on-blob", "-m", "blob", "HEAD:file.txt"])
+        let store = try await fixture.fetchedStore()
+
+        let treeError = await expectGitStoreError(.notACommit) { _ = try await store.resolve("on-tree") }
+        #expect(treeError?.input == "on-tree")
+        #expect(treeError?.detail.contains("tree") == true)
+        let blobError = await expectGitStoreError(.notACommit) { _ = try await store.checkout("on-blob") }
+        #expect(blobError?.detail.contains("blob") == true)
+    }
+
+    @Test("history a..b lists the new commits newest first with their subjects")
+    func history() async throws {
+        let fixture = try GitFixture()
+        let base = try fixture.commit("base", date: "2026-01-01T00:00:00Z")
+        let one = try fixture.commit("one", date: "2026-01-01T00:00:01Z")
+        let two = try fixture.commit("two", date: "2026-01-01T00:00:02Z")
+        let store = try await fixture.fetchedStore()
+
+        let commits = try await store.history(from: base, to: "main")
+        #expect(commits.map(\.id) == [two, one])
+        #expect(commits.map(\.subject) == ["two", "one"])
+        #expect(try await store.history(from: "main", to: base).isEmpty)
+        #expect(try await store.history(from: base, to: "main", limit: 1).map(\.id) == [two])
+        let error = await expectGitStoreError(.unknownRevision) { _ = try await store.history(from: "gone", to: "main") }
+        #expect(error?.input == "gone")
+    }
+}
