@@ -17,6 +17,8 @@ final class TestDaemonControl: DaemonControl {
         var live: [AsyncThrowingStream<ProgressEvent, any Error>.Continuation] = []
         var logFile = ""
         var tips: [Result<String, DaemonControlError>] = []
+        /// Follow streams end after the stored events, as when the daemon stops.
+        var followEndsEarly = false
     }
 
     let state = Mutex(State())
@@ -68,7 +70,7 @@ final class TestDaemonControl: DaemonControl {
         let (stream, continuation) = AsyncThrowingStream<ProgressEvent, any Error>.makeStream()
         state.withLock { state in
             for event in state.events { continuation.yield(event) }
-            if follow, state.events.last?.kind != ProgressEvent.finishedKind {
+            if follow, !state.followEndsEarly, state.events.last?.kind != ProgressEvent.finishedKind {
                 state.live.append(continuation)
             } else {
                 continuation.finish()
