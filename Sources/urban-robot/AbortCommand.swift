@@ -1,15 +1,10 @@
 import ArgumentParser
 import Deployer
-import UrbanRobot
 
 /// `urban-robot abort`.
-struct AbortCommand: AsyncParsableCommand {
+struct AbortCommand: OperatorCommandLine {
     static let configuration = CommandConfiguration(commandName: "abort", abstract: "Stops the running deployment and undoes what it changed.")
+    static let command = OperatorCommand.abort
 
     @OptionGroup var options: ConfigOption
-
-    func run() async throws {
-        try await options.client().perform(.abort)
-        print("abort: done")
-    }
 }

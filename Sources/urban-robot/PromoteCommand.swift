@@ -1,15 +1,10 @@
 import ArgumentParser
 import Deployer
-import UrbanRobot
 
 /// `urban-robot promote`.
-struct PromoteCommand: AsyncParsableCommand {
+struct PromoteCommand: OperatorCommandLine {
     static let configuration = CommandConfiguration(commandName: "promote", abstract: "Skips the remaining bake and watch of the running deployment.")
+    static let command = OperatorCommand.promote
 
     @OptionGroup var options: ConfigOption
-
-    func run() async throws {
-        try await options.client().perform(.promote)
-        print("promote: done")
-    }
 }

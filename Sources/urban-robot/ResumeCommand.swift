@@ -1,15 +1,10 @@
 import ArgumentParser
 import Deployer
-import UrbanRobot
 
 /// `urban-robot resume`.
-struct ResumeCommand: AsyncParsableCommand {
+struct ResumeCommand: OperatorCommandLine {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Leaves the halted state, so automatic deployments run again.")
+    static let command = OperatorCommand.resume
 
     @OptionGroup var options: ConfigOption
-
-    func run() async throws {
-        try await options.client().perform(.resume)
-        print("resume: done")
-    }
 }
