@@ -85,7 +85,6 @@ let package = Package(
                 "Deployer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/urban-robot",
             swiftSettings: swiftSettings
