@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -86,6 +87,7 @@ let package = Package(
         .target(
             name: "UrbanRobot",
             dependencies: [
+                "CGit2",
                 "Deployer",
                 "Supervisor",
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -95,12 +97,25 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Executables
 
+        .executableTarget(
+            name: "urban-robot",
+            dependencies: [
+                "UrbanRobot",
+                "Deployer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/urban-robot",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "socketio-echo",
             dependencies: [
@@ -175,6 +190,13 @@ let package = Package(
             name: "UrbanRobotTests",
             dependencies: [
                 "UrbanRobot",
+                "urban-robot",
+                "Deployer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
