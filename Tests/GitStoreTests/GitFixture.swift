@@ -96,6 +96,14 @@ final class GitFixture {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The snapshot of what `git archive <id> | tar -x` writes from the repository at `repositoryPath`.
+    func archiveSnapshot(of id: String, repositoryPath: String) throws -> [String: String] {
+        let folder = root.appendingPathComponent("archive-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.run(["sh", "-c", "git --git-dir='\(repositoryPath)' archive \(id) | tar -x -C '\(folder.path)'"], in: root)
+        return try Self.snapshot(of: folder)
+    }
+
     /// Every regular file and symlink under `directory` (relative paths) with its contents or link target.
     static func snapshot(of directory: URL, excluding excluded: Set<String> = []) throws -> [String: String] {
         var result: [String: String] = [:]

@@ -1,0 +1,160 @@
+import Deployer
+import Foundation
+import Hummingbird
+import Logging
+
+/// The routes of docs/admin-api.md over a ``DaemonControl``.
+struct AdminRoutes: Sendable {
+    /// The path of the GitHub webhook, the one route without the bearer token.
+    static let webhookPath = "/hooks/github"
+
+    let control: any DaemonControl
+    let metrics: DaemonMetrics
+    let webhook: GitHubWebhook?
+    /// The ref a deployment request without a revision deploys: the configured branch.
+    let branch: String
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/status") { _, _ in AdminResponse.json(await control.status()) }
+        router.get("/v1/history") { request, _ in try await history(request) }
+        router.get("/v1/deployments/:id") { _, context in try await deployment(context) }
+        router.get("/v1/deployments/:id/events") { request, context in try await events(request, context) }
+        router.post("/v1/deployments") { request, context in try await deploy(request, context) }
+        router.post("/v1/rollback") { request, context in try await rollback(request, context) }
+        router.post("/v1/abort") { _, _ in await perform(.abort) }
+        router.post("/v1/promote") { _, _ in await perform(.promote) }
+        router.post("/v1/resume") { _, _ in await perform(.resume) }
+        router.get("/v1/logs/:instance") { request, context in try await logs(request, context) }
+        router.get("/metrics") { _, _ in
+            let text = metrics.render(status: await control.status())
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.post(.init(stringLiteral: Self.webhookPath)) { request, context in try await github(request, context) }
+    }
+
+    private func history(_ request: Request) async throws -> Response {
+        let limitText = request.uri.queryParameters.get("limit")
+        guard let limit = limitText.map({ Int($0) }) ?? 20, limit > 0 else {
+            return AdminResponse.error(.badRequest, "limit '\(limitText ?? "")' is not a positive number; use ?limit=N")
+        }
+        do {
+            return AdminResponse.json(try await control.history(limit: limit))
+        } catch {
+            return AdminResponse.error(for: error)
+        }
+    }
+
+    private func deployment(_ context: BasicRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: Int.self) else {
+            return AdminResponse.error(.badRequest, "deployment id '\(context.parameters.get("id") ?? "")' is not a number")
+        }
+        do {
+            guard let entry = try await control.deployment(id: id) else {
+                return AdminResponse.error(.notFound, "no deployment \(id); see GET /v1/history for the ids")
+            }
+            return AdminResponse.json(entry)
+        } catch {
+            return AdminResponse.error(for: error)
+        }
+    }
+
+    private func events(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let id = context.parameters.get("id", as: Int.self) else {
+            return AdminResponse.error(.badRequest, "deployment id '\(context.parameters.get("id") ?? "")' is not a number")
+        }
+        let follow = request.uri.queryParameters.get("follow") == "true"
+        let stream: AsyncThrowingStream<ProgressEvent, any Error>
+        do {
+            stream = try await control.progress(deployment: id, follow: follow)
+        } catch {
+            return AdminResponse.error(for: error)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init { writer in
+            try await ProgressLine.write(stream, to: &writer)
+            try await writer.finish(nil)
+        })
+    }
+
+    private func deploy(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let body: DeployRequestBody
+        do {
+            body = try await request.decode(as: DeployRequestBody.self, context: context)
+        } catch {
+            return AdminResponse.error(.badRequest, "the body is not a deployment request: \(error); send {\"revision\": \"REV\", \"trigger\": \"cli\"}")
+        }
+        let trigger = body.trigger ?? "cli"
+        guard trigger == "cli" || trigger == "push" else {
+            return AdminResponse.error(.badRequest, "trigger '\(trigger)' is not allowed here; use \"cli\" or \"push\"")
+        }
+        let deployment = DeploymentRequest(ref: body.revision ?? branch, trigger: trigger == "push" ? .push : .cli, who: body.who ?? "",
+                                           force: body.force ?? false, immediate: body.immediate ?? false)
+        return await self.request(deployment)
+    }
+
+    private func rollback(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let body: RollbackRequestBody
+        do {
+            body = try await request.decode(as: RollbackRequestBody.self, context: context)
+        } catch {
+            return AdminResponse.error(.badRequest, "the body is not a rollback request: \(error); send {\"to\": null}")
+        }
+        return await self.request(DeploymentRequest(ref: body.to, trigger: .rollback, who: body.who ?? "",
+                                                    immediate: body.immediate ?? false))
+    }
+
+    private func request(_ deployment: DeploymentRequest) async -> Response {
+        do {
+            let id = try await control.requestDeployment(deployment)
+            return AdminResponse.json(DeploymentIDAnswer(id: id), status: .accepted)
+        } catch {
+            return AdminResponse.error(for: error)
+        }
+    }
+
+    private func perform(_ command: OperatorCommand) async -> Response {
+        do {
+            try await control.perform(command)
+            return AdminResponse.json(EmptyAnswer())
+        } catch {
+            return AdminResponse.error(for: error)
+        }
+    }
+
+    private func logs(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let instance = context.parameters.get("instance", as: Int.self) else {
+            return AdminResponse.error(.badRequest, "instance '\(context.parameters.get("instance") ?? "")' is not a number")
+        }
+        let linesText = request.uri.queryParameters.get("lines")
+        guard let lines = linesText.map({ Int($0) }) ?? 100, lines >= 0 else {
+            return AdminResponse.error(.badRequest, "lines '\(linesText ?? "")' is not a number; use ?lines=N")
+        }
+        let follow = request.uri.queryParameters.get("follow") == "true"
+        let path: String
+        let tail: LogTail
+        do {
+            path = try await control.logFile(instance: instance, client: request.uri.queryParameters.get("client"))
+            tail = try LogTail(path: path, lines: lines)
+        } catch {
+            return AdminResponse.error(for: error)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init { writer in
+            try await writer.write(ByteBuffer(bytes: tail.text))
+            if follow { try await tail.follow(into: &writer) }
+            try await writer.finish(nil)
+        })
+    }
+
+    private func github(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let webhook else {
+            return AdminResponse.error(.notFound, "the GitHub webhook is off; set [webhook] github_secret_file to turn it on")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let answer = await webhook.handle(
+            event: request.headers[.init("X-GitHub-Event")!], delivery: request.headers[.init("X-GitHub-Delivery")!],
+            signature: request.headers[.init("X-Hub-Signature-256")!], body: Array(buffer: body)
+        )
+        return answer.response
+    }
+}

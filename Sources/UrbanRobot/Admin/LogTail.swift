@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+import Synchronization
+
+/// The end of a client's log file, and `tail -f` on it: polls the file's size every `interval`
+/// and sends what was appended; starts over when the file shrinks (truncated or replaced).
+struct LogTail: Sendable {
+    /// The file.
+    let path: String
+    /// The last lines asked for, as read.
+    let text: [UInt8]
+    /// The file's size when ``text`` was read: where following starts.
+    let offset: UInt64
+    /// How often following looks at the file.
+    let interval: Duration
+
+    /// The most bytes read back to find the last lines.
+    static let window = 4 << 20
+
+    /// Reads the last `lines` lines of `path`.
+    init(path: String, lines: Int, interval: Duration = .milliseconds(200)) throws {
+        self.path = path
+        self.interval = interval
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        } catch {
+            throw DaemonControlError(code: .notFound, message: "cannot read the log file \(path): \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        let start = size > UInt64(Self.window) ? size - UInt64(Self.window) : 0
+        try handle.seek(toOffset: start)
+        let data = try handle.read(upToCount: Int(size - start)) ?? Data()
+        self.text = Self.lastLines(Array(data), count: lines)
+        self.offset = start + UInt64(data.count)
+    }
+
+    /// The last `count` lines of `bytes` (a final line without a newline counts as a line).
+    static func lastLines(_ bytes: [UInt8], count: Int) -> [UInt8] {
+        guard count > 0 else { return [] }
+        var end = bytes.count
+        if end > 0, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        var seen = 0
+        var index = end
+        while index > 0 {
+            index -= 1
+            if bytes[index] == UInt8(ascii: "\n") {
+                seen += 1
+                if seen == count { return Array(bytes[(index + 1)...]) }
+            }
+        }
+        return bytes
+    }
+
+    /// Sends what is appended to the file until the client leaves (a write throws) or graceful shutdown.
+    func follow(into writer: inout any ResponseBodyWriter) async throws {
+        let stopping = StopFlag()
+        var position = offset
+        try await withGracefulShutdownHandler {
+            while !stopping.isSet {
+                try await Task.sleep(for: interval)
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                      let size = (attributes[.size] as? NSNumber)?.uint64Value else { continue }
+                if size < position { position = 0 }
+                guard size > position, let handle = FileHandle(forReadingAtPath: path) else { continue }
+                defer { try? handle.close() }
+                try handle.seek(toOffset: position)
+                let data = try handle.read(upToCount: Int(size - position)) ?? Data()
+                position += UInt64(data.count)
+                try await writer.write(ByteBuffer(bytes: data))
+            }
+        } onGracefulShutdown: {
+            stopping.set()
+        }
+    }
+}
+
+/// A flag a graceful shutdown handler sets and a polling loop reads.
+private final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func set() { flag.store(true, ordering: .releasing) }
+}

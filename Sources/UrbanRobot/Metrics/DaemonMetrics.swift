@@ -1,0 +1,108 @@
+public import Deployer
+public import Foundation
+import Prometheus
+import Synchronization
+
+/// The daemon's Prometheus metrics (`GET /metrics`), fed by every action the engine emits:
+///
+/// - `urban_robot_deployments_total{outcome,trigger}`: finished deployments;
+/// - `urban_robot_rollbacks_total`: rollbacks the engine started (failed rollouts, aborts);
+/// - `urban_robot_gate_phase_seconds{phase}`: `identify`, `ready` and `health_check` of each gate;
+/// - `urban_robot_handover_gap_seconds`: the time without an active client at each handover;
+/// - `urban_robot_instances{role,state}` and `urban_robot_channel_sessions`: read at scrape time.
+///
+/// ```swift
+/// let metrics = DaemonMetrics(channelSessions: { daemon.channelSessionCount })
+/// daemon.observeActions { metrics.observe($0) }
+/// ```
+public final class DaemonMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let now: @Sendable () -> Date
+    private let channelSessions: @Sendable () -> Int
+    private let state = Mutex(ObservedState())
+
+    private struct ObservedState {
+        var gates = GatePhaseTimer()
+        var counted: Set<Int> = []
+        var instanceLabels: Set<[String]> = []
+    }
+
+    private static let durationBuckets: [Duration] = [
+        .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
+    ]
+
+    /// Metrics reading the number of channel sessions from `channelSessions` at each scrape and
+    /// timing gate phases with `now` (injected for tests).
+    public init(now: @escaping @Sendable () -> Date = Date.init, channelSessions: @escaping @Sendable () -> Int) {
+        self.now = now
+        self.channelSessions = channelSessions
+        _ = registry.makeCounter(descriptor: Self.descriptor("rollbacks", unit: "total",
+                                                             help: "Rollbacks the engine started."))
+    }
+
+    /// Takes one action of the engine.
+    public func observe(_ action: DeployerAction) {
+        let time = now()
+        let (measurement, newlyFinished) = state.withLock { state -> (GatePhaseTimer.Measurement?, DeploymentRecord?) in
+            let measurement = state.gates.observe(action, now: time)
+            guard case .recordDeployment(let record) = action, record.outcome.isTerminal,
+                  state.counted.insert(record.id).inserted else { return (measurement, nil) }
+            if state.counted.count > 10_000, let oldest = state.counted.min() { state.counted.remove(oldest) }
+            return (measurement, record)
+        }
+        if let measurement {
+            registry.makeDurationHistogram(
+                descriptor: Self.descriptor("gate_phase", unit: "seconds", help: "How long each phase of a candidate's gate took."),
+                labels: [("phase", measurement.phase)], buckets: Self.durationBuckets
+            ).record(Duration.milliseconds(Int64((measurement.seconds * 1000).rounded())))
+        }
+        if let record = newlyFinished {
+            registry.makeCounter(
+                descriptor: Self.descriptor("deployments", unit: "total", help: "Finished deployments by outcome and trigger."),
+                labels: [("outcome", record.outcome.rawValue), ("trigger", record.trigger.rawValue)]
+            ).increment()
+        }
+        guard case .audit(let entry) = action else { return }
+        switch entry.kind {
+        case "rollback.started":
+            registry.makeCounter(descriptor: Self.descriptor("rollbacks", unit: "total", help: "Rollbacks the engine started."))
+                .increment()
+        case "handover.committed":
+            guard let gap = entry.detail["gap_seconds"].flatMap(Double.init) else { return }
+            registry.makeDurationHistogram(
+                descriptor: Self.descriptor("handover_gap", unit: "seconds", help: "Time without an active client at a handover."),
+                buckets: Self.durationBuckets
+            ).record(Duration.milliseconds(Int64((max(0, gap) * 1000).rounded())))
+        default:
+            return
+        }
+    }
+
+    /// The Prometheus text of every metric, with the instance gauges set from `status`.
+    public func render(status: StatusSnapshot) -> String {
+        var counts: [[String]: Int] = [:]
+        for instance in status.instances {
+            for (role, client) in [("active", instance.active), ("standby", instance.standby), ("candidate", instance.candidate)] {
+                if let client { counts[[role, client.state], default: 0] += 1 }
+            }
+        }
+        let labels = state.withLock { state in
+            state.instanceLabels.formUnion(counts.keys)
+            return state.instanceLabels
+        }
+        for key in labels {
+            registry.makeGauge(
+                descriptor: Self.descriptor("instances", unit: "", help: "Clients by role and state."),
+                labels: [("role", key[0]), ("state", key[1])]
+            ).set(Double(counts[key] ?? 0))
+        }
+        registry.makeGauge(descriptor: Self.descriptor("channel_sessions", unit: "", help: "Open channel sessions."))
+            .set(Double(channelSessions()))
+        return registry.emitToString()
+    }
+
+    private static func descriptor(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "urban_robot", metricName: name, unitName: unit, helpText: help)
+    }
+}

@@ -1,0 +1,82 @@
+import Deployer
+import Foundation
+import Synchronization
+
+/// Follows a deployment for `deploy` and `rollback`: prints its progress (plain lines, or on a
+/// terminal also a redrawn status line with the bake time left from the daemon's status) and
+/// returns how it ended.
+public struct DeploymentFollower: Sendable {
+    /// How a followed deployment ended.
+    public struct Result: Sendable, Equatable {
+        /// `succeeded`, `rolled-back`, `aborted`, `failed`.
+        public var outcome: String
+        /// Why, when it did not succeed.
+        public var reason: String?
+        /// Whether it succeeded.
+        public var succeeded: Bool { outcome == DeploymentOutcome.succeeded.rawValue }
+    }
+
+    private let client: AdminClient
+    private let terminal: Bool
+    private let write: @Sendable (String) -> Void
+
+    /// A follower asking `client`, writing to `write`, redrawing a status line when `terminal`.
+    public init(client: AdminClient, terminal: Bool, write: @escaping @Sendable (String) -> Void) {
+        self.client = client
+        self.terminal = terminal
+        self.write = write
+    }
+
+    /// Follows deployment `id` until it is finished.
+    ///
+    /// - Throws: ``AdminClientError`` when the daemon cannot be asked, or stops streaming before the end.
+    public func follow(deployment id: Int) async throws -> Result {
+        let display = SharedDisplay(ProgressDisplay(deployment: id))
+        let events = try await client.events(deployment: id, follow: true)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if terminal {
+                group.addTask { try await redraw(display) }
+            }
+            defer { group.cancelAll() }
+            for try await event in events {
+                let line = display.state.withLock { display in
+                    display.apply(event)
+                    return display.statusLine(now: Date())
+                }
+                write(terminal ? "\r\u{1B}[2K\(ProgressDisplay.plainLine(event))\n\(line)" : "\(ProgressDisplay.plainLine(event))\n")
+                if event.kind == ProgressEvent.finishedKind { break }
+            }
+        }
+        if terminal { write("\n") }
+        let shown = display.state.withLock { $0 }
+        if let outcome = shown.outcome { return Result(outcome: outcome, reason: shown.reason) }
+        let entry = try await client.deployment(id: id)
+        guard entry.outcome.isTerminal else {
+            throw AdminClientError(code: .failed, message: "the daemon stopped streaming deployment \(id) while it was \(entry.outcome.rawValue); "
+                + "see `urban-robot status` and `urban-robot history`")
+        }
+        return Result(outcome: entry.outcome.rawValue, reason: entry.reason)
+    }
+
+    /// Redraws the status line every second, reading the daemon's status every other second.
+    private func redraw(_ display: SharedDisplay) async throws {
+        var tick = 0
+        while true {
+            try await Task.sleep(for: .seconds(1))
+            tick += 1
+            if tick % 2 == 0, let status = try? await client.status() {
+                display.state.withLock { $0.apply(status: status) }
+            }
+            write("\r\u{1B}[2K" + display.state.withLock { $0.statusLine(now: Date()) })
+        }
+    }
+}
+
+/// The display both the event loop and the redraw task update.
+private final class SharedDisplay: Sendable {
+    let state: Mutex<ProgressDisplay>
+
+    init(_ display: ProgressDisplay) {
+        state = Mutex(display)
+    }
+}

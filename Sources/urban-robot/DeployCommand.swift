@@ -1,0 +1,35 @@
+import ArgumentParser
+import UrbanRobot
+
+/// `urban-robot deploy [REV] [--immediate] [--force] [--no-wait] [--trigger push|cli]`.
+struct DeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploys a revision (default: the configured branch's tip), canary first, and follows it.",
+        discussion: "Exits 0 only when the deployment succeeded."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Argument(help: "A commit id, branch or tag (default: the configured branch).")
+    var revision: String?
+
+    @Flag(help: "All instances in one wave, without bake or watch.")
+    var immediate = false
+
+    @Flag(help: "Deploy even a revision marked bad.")
+    var force = false
+
+    @Flag(name: .customLong("no-wait"), help: "Print the deployment's id and return without following it.")
+    var noWait = false
+
+    @Option(help: "What asks: cli, or push (the push hook).")
+    var trigger: DeployTriggerArgument = .cli
+
+    func run() async throws {
+        let client = try options.client()
+        let who = trigger == .push ? "push:\(invokingUser)" : invokingUser
+        let id = try await client.deploy(revision: revision, trigger: trigger.trigger, force: force, immediate: immediate, who: who)
+        try await DeploymentWait.finish(deployment: id, client: client, noWait: noWait)
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Deployer
+
+/// The triggers `deploy --trigger` accepts.
+enum DeployTriggerArgument: String, ExpressibleByArgument, CaseIterable {
+    /// A person at the command line.
+    case cli
+    /// The push hook.
+    case push
+
+    /// The engine's trigger.
+    var trigger: Trigger {
+        switch self {
+        case .cli: .cli
+        case .push: .push
+        }
+    }
+}

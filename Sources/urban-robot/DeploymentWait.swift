@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import UrbanRobot
+
+/// What `deploy` and `rollback` do once the daemon took the request.
+enum DeploymentWait {
+    /// Prints the id with `noWait`; otherwise follows the deployment and exits 1 unless it succeeded.
+    static func finish(deployment id: Int, client: AdminClient, noWait: Bool) async throws {
+        if noWait {
+            print(id)
+            return
+        }
+        let terminal = isatty(STDOUT_FILENO) != 0
+        print("deployment #\(id) queued")
+        let follower = DeploymentFollower(client: client, terminal: terminal) { text in
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        let result = try await follower.follow(deployment: id)
+        if result.succeeded {
+            print("deployment #\(id) succeeded")
+            return
+        }
+        print("deployment #\(id) \(result.outcome): \(result.reason ?? "no reason given")")
+        throw ExitCode.failure
+    }
+}

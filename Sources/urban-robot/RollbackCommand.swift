@@ -1,0 +1,28 @@
+import ArgumentParser
+import UrbanRobot
+
+/// `urban-robot rollback [--to REV] [--immediate] [--no-wait]`.
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Rolls the fleet back to the last good revision, or to --to, and follows it.",
+        discussion: "Exits 0 only when the rollback succeeded."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("A revision or good tag (default: the last good revision).", valueName: "REV"))
+    var target: String?
+
+    @Flag(help: "All instances in one wave, without bake or watch.")
+    var immediate = false
+
+    @Flag(name: .customLong("no-wait"), help: "Print the deployment's id and return without following it.")
+    var noWait = false
+
+    func run() async throws {
+        let client = try options.client()
+        let id = try await client.rollback(to: target, immediate: immediate, who: invokingUser)
+        try await DeploymentWait.finish(deployment: id, client: client, noWait: noWait)
+    }
+}

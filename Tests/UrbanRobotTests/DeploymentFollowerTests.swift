@@ -1,0 +1,51 @@
+import Deployer
+import Foundation
+import Synchronization
+import Testing
+@testable import UrbanRobot
+
+@Suite("Deployment follower", .serialized, .timeLimit(.minutes(2)))
+struct DeploymentFollowerTests {
+    final class Output: Sendable {
+        let text = Mutex("")
+        func write(_ piece: String) { text.withLock { $0 += piece } }
+    }
+
+    @Test("plain mode: one line per event, the outcome and reason of the finished event")
+    func plain() async throws {
+        let control = TestDaemonControl()
+        control.emit(Fixtures.event("deployment.started", "deployment #6 of main started (push)"))
+        control.emit(Fixtures.event("gate.failed", "shard-0.5 failed its gate: health check not OK", instance: 0, client: "shard-0.5"))
+        control.emit(Fixtures.event(ProgressEvent.finishedKind, "deployment #6 rolled back",
+                                    detail: ["outcome": "rolled-back", "reason": "canary failed its health check"]))
+        let output = Output()
+        let result = try await AdminServerHarness.run(control: control) { server in
+            try await DeploymentFollower(client: server.client, terminal: false) { output.write($0) }.follow(deployment: 6)
+        }
+        #expect(result == .init(outcome: "rolled-back", reason: "canary failed its health check"))
+        #expect(!result.succeeded)
+        #expect(output.text.withLock { $0 } == """
+            deployment #6 of main started (push)
+            shard-0.5 failed its gate: health check not OK
+            deployment #6 rolled back
+
+            """)
+    }
+
+    @Test("a stream that ends without finished falls back to the deployment's history entry")
+    func withoutFinished() async throws {
+        let control = TestDaemonControl()
+        control.emit(Fixtures.event("deployment.started", "deployment #5 started"))
+        control.state.withLock { $0.followEndsEarly = true }
+        let output = Output()
+        let result = try await AdminServerHarness.run(control: control) { server in
+            let follower = DeploymentFollower(client: server.client, terminal: false) { output.write($0) }
+            let finished = try await follower.follow(deployment: 5)
+            let running = await #expect(throws: AdminClientError.self) { _ = try await follower.follow(deployment: 6) }
+            #expect(running?.message.contains("running") == true)
+            return finished
+        }
+        #expect(result.succeeded)
+        #expect(result.outcome == "succeeded")
+    }
+}
