@@ -199,6 +199,7 @@ class UrbanRobotClient:
         self._stopped = asyncio.Event()
         self.sio = socketio.AsyncClient(reconnection=True)
         self.sio.on("connect", self._connected)
+        self.sio.on("disconnect", self._disconnected)
         self.sio.on("hello", self._hello)
         self.sio.on("cmd", self._command)
 
@@ -233,6 +234,13 @@ class UrbanRobotClient:
         if self.instance:
             payload.update({"instance": self.instance, "key": self.key})
         await self.sio.call("identify", payload, timeout=30)
+
+    async def _disconnected(self, reason: Optional[str] = None) -> None:
+        # A lost connection is retried by python-socketio; a session the server ended on purpose (credentials
+        # refused, or an unmanaged client told to leave) is not, so the client stops instead of idling forever.
+        if reason == self.sio.reason.SERVER_DISCONNECT and not self._stopped.is_set():
+            await self._set_active(False, self._active_epoch, "disconnected by the server")
+            self._stopped.set()
 
     async def _hello(self, data: Dict[str, Any]) -> None:
         first_token = self._token is None
