@@ -8,7 +8,7 @@ struct UrbanRobotCommand: AsyncParsableCommand {
         commandName: "urban-robot",
         abstract: "Deploys and rolls back a bot fleet, canary first, gated over a Socket.IO channel.",
         subcommands: [
-            InitCommand.self, DeployCommand.self, RollbackCommand.self, StatusCommand.self,
+            InitCommand.self, ServeCommand.self, DeployCommand.self, RollbackCommand.self, StatusCommand.self,
             HistoryCommand.self, LogsCommand.self, AbortCommand.self, PromoteCommand.self, ResumeCommand.self,
             HookCommand.self, DemoCommand.self,
         ]

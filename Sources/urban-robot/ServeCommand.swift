@@ -1,0 +1,23 @@
+import ArgumentParser
+import Logging
+import UrbanRobot
+
+/// `urban-robot serve`: the daemon, with the admin API, `/metrics`, the GitHub webhook and the poller.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Runs the daemon until SIGTERM or SIGINT; stopping it leaves the bots running."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load()
+        let logger = Logger(label: "urban-robot")
+        let daemon = try Daemon(configuration: configuration, logger: logger)
+        let metrics = DaemonMetrics(channelSessions: { daemon.channelSessionCount })
+        daemon.observeActions { metrics.observe($0) }
+        let services = try OperatorServices.make(configuration: configuration, control: daemon, metrics: metrics, logger: logger)
+        try await daemon.run(additionalServices: services)
+    }
+}
