@@ -7,6 +7,7 @@ import SocketIO
 import UnixSignals
 
 /// An echo server for manual tests, benchmarks and conformance suites.
+@main
 struct EchoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "socketio-echo",

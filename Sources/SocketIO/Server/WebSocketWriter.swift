@@ -11,8 +11,6 @@ final class WebSocketWriter: Sendable {
     let channel: any Channel
     let maxPendingBytes: Int
     private let pendingBytes = Atomic<Int>(0)
-    /// Writes handed to the event loop with `execute` that have not run yet
-    private let scheduledWrites = Atomic<Int>(0)
 
     init(channel: any Channel, maxPendingBytes: Int) {
         self.channel = channel
@@ -54,33 +52,19 @@ final class WebSocketWriter: Sendable {
             code.write(webSocketErrorCode: .normalClosure)
             frames.append(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
         }
-        // On the channel's event loop with nothing scheduled before it (the usual case when NIO
-        // runs Swift Concurrency's jobs), write at once; otherwise queue behind what is scheduled.
-        // Callers hold the session lock, so no other write of this writer can start meanwhile.
-        if channel.eventLoop.inEventLoop, scheduledWrites.load(ordering: .acquiring) == 0 {
-            writeNow(frames, bytes: bytes, thenClose: thenClose)
-        } else {
-            scheduledWrites.add(1, ordering: .relaxed)
-            let ordered = frames
-            let count = bytes
-            channel.eventLoop.execute {
-                self.writeNow(ordered, bytes: count, thenClose: thenClose)
-                self.scheduledWrites.subtract(1, ordering: .releasing)
+        let channel = self.channel
+        let ordered = frames
+        let count = bytes
+        channel.eventLoop.execute {
+            guard let last = ordered.last else { return }
+            for frame in ordered.dropLast() { channel.write(frame, promise: nil) }
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            channel.writeAndFlush(last, promise: written)
+            written.futureResult.whenComplete { _ in
+                self.pendingBytes.subtract(count, ordering: .relaxed)
+                if thenClose { channel.close(promise: nil) }
             }
         }
         return true
-    }
-
-    /// Writes and flushes the frames; on the channel's event loop.
-    private func writeNow(_ frames: [WebSocketFrame], bytes: Int, thenClose: Bool) {
-        guard let last = frames.last else { return }
-        for frame in frames.dropLast() { channel.write(frame, promise: nil) }
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        channel.writeAndFlush(last, promise: written)
-        let channel = self.channel
-        written.futureResult.whenComplete { _ in
-            self.pendingBytes.subtract(bytes, ordering: .relaxed)
-            if thenClose { channel.close(promise: nil) }
-        }
     }
 }
