@@ -7,7 +7,7 @@ and 1000 concurrently connected clients (closed loop: each client sends one
 `message` and awaits its `message-back`), and the server's RSS (VmRSS) with
 1000 idle connected clients. Prints both and the ratio ours/reference.
 
-    swift build -c release --product socketio-echo
+    swift build -c release --static-swift-stdlib --product socketio-echo
     python3 Benchmarks/channel/run.py [--socketio-echo PATH] [--duration 5]
 
 The load comes from load_generator.py processes (raw aiohttp WebSockets in
@@ -274,8 +274,8 @@ def main(argv):
             [sys.executable, str(HERE / "reference_echo_server.py")], arguments)
     if arguments.only != "reference":
         if not arguments.socketio_echo:
-            parser.error("no socketio-echo found: run `swift build -c release --product "
-                         "socketio-echo` or pass --socketio-echo PATH")
+            parser.error("no socketio-echo found: run `swift build -c release "
+                         "--static-swift-stdlib --product socketio-echo` or pass --socketio-echo PATH")
         results["ours"] = benchmark("socketio-echo", [arguments.socketio_echo], arguments)
     if len(results) == 2:
         print_comparison(results["ours"], results["reference"], arguments)

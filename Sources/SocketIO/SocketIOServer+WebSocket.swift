@@ -3,6 +3,7 @@ public import HummingbirdCore
 public import HummingbirdWebSocket
 public import Logging
 public import NIOCore
+import NIOWebSocket
 
 extension SocketIOServer {
     /// The WebSocket settings the server needs: frames up to ``Configuration/maxPayload``,
@@ -54,25 +55,33 @@ extension SocketIOServer {
         }
         let maxPayload = configuration.maxPayload
         let maxPendingBytes = configuration.maxQueuedBytes
-        return .upgrade([:]) { inbound, _, _ in
+        return .upgrade([:]) { inbound, outbound, _ in
             let writer = WebSocketWriter(channel: channel, maxPendingBytes: maxPendingBytes)
             if isNew {
                 _ = writer.write(.packets([session.openPacket(upgrades: [])]))
             }
             session.attach(writer, as: transport)
-            await Self.read(inbound, into: session, from: transport, maxPayload: maxPayload)
+            await Self.read(inbound, into: session, from: transport, maxPayload: maxPayload, outbound: outbound)
         }
     }
 
-    /// Feeds a WebSocket's messages to the session until the socket ends.
+    /// Feeds a WebSocket's messages to the session until the socket ends. A message larger than
+    /// `maxPayload` closes the socket with 1009 (message too big), as the JavaScript server does:
+    /// the WebSocket layer checks its size limit only across continuation frames, and its frame
+    /// limit is at least 16 KiB, so a single frame is checked here.
     private static func read(
         _ inbound: WebSocketInboundStream,
         into session: EngineIOSession,
         from transport: EngineIOTransportID,
-        maxPayload: Int
+        maxPayload: Int,
+        outbound: WebSocketOutboundWriter
     ) async {
         do {
             for try await message in inbound.messages(maxSize: maxPayload) {
+                guard message.byteCount <= maxPayload else {
+                    try await outbound.close(.messageTooLarge, reason: "message too big")
+                    break
+                }
                 switch message {
                 case .text(let text):
                     do {
@@ -87,5 +96,15 @@ extension SocketIOServer {
             }
         } catch {}
         session.transportEnded(transport)
+    }
+}
+
+extension WebSocketMessage {
+    /// The message's size in bytes (UTF-8 for text), as Engine.IO's `maxPayload` counts it.
+    var byteCount: Int {
+        switch self {
+        case .text(let text): text.utf8.count
+        case .binary(let buffer): buffer.readableBytes
+        }
     }
 }

@@ -76,7 +76,9 @@ struct LiveServer {
     }
 
     /// Runs `body` with a raw WebSocket to the server.
-    func webSocket(_ query: String, _ body: @escaping @Sendable (RawWebSocket) async throws -> Void) async throws {
+    /// - Returns: The server's close frame, if it sent one.
+    @discardableResult
+    func webSocket(_ query: String, _ body: @escaping @Sendable (RawWebSocket) async throws -> Void) async throws -> WebSocketCloseFrame? {
         try await WebSocketClient.connect(
             url: "ws://127.0.0.1:\(port)\(target(query))",
             configuration: .init(maxFrameSize: 1 << 21),

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdWSClient
 import NIOCore
+import NIOWebSocket
 import Synchronization
 import Testing
 
@@ -83,6 +84,25 @@ import Testing
                 try await socket.send("4" + String(repeating: "a", count: 5000))
                 await socket.waitForClose()
             }
+        }
+    }
+
+    /// A single frame above maxPayload but below the WebSocket layer's 16 KiB frame limit.
+    @Test func oversizeSingleWebSocketFrameClosesWith1009() async throws {
+        try await LiveServer.run(.init(maxPayload: 1000), setup: Self.echo) { live in
+            let closeFrame = try await live.webSocket("EIO=4&transport=websocket") { socket in
+                _ = try await socket.nextText()
+                try await socket.send("40")
+                let connected = try await socket.nextText()
+                #expect(connected?.hasPrefix("40{") == true)
+                #expect(try await socket.nextText() == #"42["auth",{}]"#)
+                try await socket.send(#"42["message",""# + String(repeating: "x", count: 2000) + #""]"#)
+                let next = try await socket.next(answeringPings: false)
+                #expect(next == nil, "the oversize message was answered: \(String(describing: next))")
+            }
+            #expect(closeFrame?.closeCode == .messageTooLarge)
+            let fresh = try await live.handshake()
+            #expect(try await live.post(fresh, "40").status == 200)
         }
     }
 
