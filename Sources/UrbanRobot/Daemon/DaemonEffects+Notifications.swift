@@ -31,6 +31,20 @@ extension DaemonEffects {
             reason: record.reason, time: record.finishedAt ?? record.startedAt ?? record.requestedAt))
     }
 
+    /// Posts "canary passed" when a running deployment moves past its canary wave: to the next wave, or to
+    /// the watch window when the canary was the whole fleet.
+    func noticeCanaryPassed(_ entry: AuditEntry) {
+        guard let id = entry.deployment,
+              (entry.kind == "rollout.wave" && entry.detail["wave"] == "1") || entry.kind == "rollout.watch"
+        else { return }
+        guard let record = deployments.withLock({ $0[id] }), record.outcome == .running,
+              canaryPassedDeployments.withLock({ $0.insert(id).inserted })
+        else { return }
+        parts.notifier.post(DeploymentNotification(
+            event: .canaryPassed, bot: botName, deployment: id, revision: record.revision?.rawValue ?? record.ref ?? "",
+            trigger: record.trigger.rawValue, time: entry.time))
+    }
+
     private var botName: String {
         URL(fileURLWithPath: parts.configuration.source.url).deletingPathExtension().lastPathComponent
     }

@@ -32,6 +32,8 @@ final class DaemonEffects: DeployerEffects {
     let launchGate: LaunchGate<ContinuousClock>
     /// The running deployment's record, for the good tag's message and the notifications.
     let deployments = Mutex<[Int: DeploymentRecord]>([:])
+    /// Deployments whose "canary passed" was posted.
+    let canaryPassedDeployments = Mutex<Set<Int>>([])
 
     init(parts: Parts) {
         self.parts = parts
@@ -71,6 +73,7 @@ final class DaemonEffects: DeployerEffects {
             recordDeployment(record)
         case .audit(let entry):
             logger.debug("\(ProgressSentence.make(for: entry))", metadata: ["kind": "\(entry.kind)"])
+            noticeCanaryPassed(entry)
         }
     }
 

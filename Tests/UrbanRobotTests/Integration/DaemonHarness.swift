@@ -17,7 +17,8 @@ final class DaemonHarness: Sendable {
     private let running: Task<Void, any Error>
 
     /// Starts a daemon on `stateDirectory` for `source` with `instances` instances.
-    init(folder: String, source: String, instances: Int, port: Int = 0, allowUnmanaged: Bool = false) async throws {
+    init(folder: String, source: String, instances: Int, port: Int = 0, allowUnmanaged: Bool = false,
+         notifyURL: String = "") async throws {
         let tokenFile = "\(folder)/discord.token"
         if !FileManager.default.fileExists(atPath: tokenFile) {
             try Self.token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -41,6 +42,7 @@ final class DaemonHarness: Sendable {
         configuration.rollout.maxConcurrency = 2
         configuration.channel.listen = ListenAddress(host: "127.0.0.1", port: port)
         configuration.channel.allowUnmanaged = allowUnmanaged
+        configuration.notify.webhook = notifyURL
         configuration.state.directory = "\(folder)/state"
         self.configuration = configuration
         var logger = Logger(label: "integration")

@@ -9,8 +9,15 @@ import Testing
 struct DaemonIntegrationTests {
     @Test("a good deploy reaches every instance and is tagged good; a revision failing its health check is rolled back while every instance keeps an active client")
     func goodDeployThenHealthFailureRollback() async throws {
+        let notifications = WebhookReceiver()
+        try await notifications.withServer { notifyURL in
+            try await goodDeployThenHealthFailureRollback(notifyURL: notifyURL, notifications: notifications)
+        }
+    }
+
+    private func goodDeployThenHealthFailureRollback(notifyURL: String, notifications: WebhookReceiver) async throws {
         let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
-        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 3)
+        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 3, notifyURL: notifyURL)
         var pids: [Int32] = []
         defer {
             DaemonHarness.killBots(pids)
@@ -64,6 +71,17 @@ struct DaemonIntegrationTests {
         let activeLog = try await harness.daemon.logFile(instance: 0, client: nil)
         #expect(try String(contentsOfFile: activeLog, encoding: .utf8).contains("processing commands"))
         await #expect(throws: DaemonControlError.self) { _ = try await harness.daemon.logFile(instance: 3, client: nil) }
+
+        // The generic webhook heard the story: started, canary passed, succeeded; then started, rolled back.
+        let expected = [
+            "\(first.id) deploy_started", "\(first.id) canary_passed", "\(first.id) succeeded",
+            "\(id) deploy_started", "\(id) rolled_back",
+        ]
+        let heard = try await harness.poll("the five notifications", timeout: .seconds(30)) { () -> [String]? in
+            let events = notifications.receivedObjects.map { "\($0["deployment"] as? Int ?? -1) \($0["event"] as? String ?? "?")" }
+            return events.count >= expected.count ? events : nil
+        }
+        #expect(heard == expected)
         try await harness.shutdown()
     }
 
