@@ -61,6 +61,7 @@ def make_fleet(tmp_path):
         return workspace, daemon
 
     yield make
+    signal.alarm(0)  # the teardown below must run to its end, whatever the test's deadline
     for daemon in daemons:
         daemon.stop_everything()
 
