@@ -128,5 +128,8 @@ import Testing
         #expect(Set(active?.keys.map { $0 } ?? []) == ["client", "revision", "pid", "state", "epoch", "since"])
         #expect(active?["state"] as? String == "serving")
         #expect((instance?["standby"] as? [String: Any])?["state"] as? String == "standby")
+        // An empty role is written as null, not left out.
+        #expect(Set(instance?.keys.map { $0 } ?? []) == ["instance", "epoch", "active", "standby", "candidate"])
+        #expect(instance?["candidate"] is NSNull)
     }
 }

@@ -124,8 +124,6 @@ def test_push_with_the_hook_rolls_out_canary_first(make_fleet):
         history.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="StatusSnapshot.Instance's synthesized Codable omits nil roles "
-                   "instead of writing null as ARCHITECTURE.md's status --json shows")
 def test_status_json_writes_every_role_key(make_fleet):
     _, daemon = make_fleet()
     for instance in daemon.status()["instances"]:

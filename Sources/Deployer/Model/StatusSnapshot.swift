@@ -61,6 +61,17 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var epoch: Int
         /// Since when it holds its role.
         public var since: Date
+
+        /// Encodes every key, `null` included (an unmanaged client has no pid of ours).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(client, forKey: .client)
+            try container.encode(revision, forKey: .revision)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(state, forKey: .state)
+            try container.encode(epoch, forKey: .epoch)
+            try container.encode(since, forKey: .since)
+        }
     }
 
     /// One instance.
@@ -75,6 +86,16 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var standby: Client?
         /// The candidate client.
         public var candidate: Client?
+
+        /// Encodes every key, `null` included: `status --json` is a stable interface.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(instance, forKey: .instance)
+            try container.encode(epoch, forKey: .epoch)
+            try container.encode(active, forKey: .active)
+            try container.encode(standby, forKey: .standby)
+            try container.encode(candidate, forKey: .candidate)
+        }
     }
 
     /// `idle`, `deploying` or `halted`.

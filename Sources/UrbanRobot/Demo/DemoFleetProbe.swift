@@ -55,7 +55,7 @@ final class DemoFleetProbe: Sendable {
         while true {
             if let object = try? status() {
                 coverage.samples += 1
-                for instance in object["instances"] as? [[String: Any]] ?? [] where instance["active"] is NSNull {
+                for instance in object["instances"] as? [[String: Any]] ?? [] where !(instance["active"] is [String: Any]) {
                     coverage.gaps.append("instance \(instance["instance"] ?? "?") had no active client")
                 }
             }
