@@ -1,4 +1,5 @@
 import Deployer
+import GitStore
 import Foundation
 import Logging
 import Synchronization
@@ -25,10 +26,25 @@ extension DaemonEffects {
             return deployments[record.id]
         }
         guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
+        let revision = record.revision?.rawValue
+        let releases = parts.releases
         parts.notifier.post(DeploymentNotification(
             event: event, bot: botName, deployment: record.id,
-            revision: record.revision?.rawValue ?? record.ref ?? "", trigger: record.trigger.rawValue,
-            reason: record.reason, time: record.finishedAt ?? record.startedAt ?? record.requestedAt))
+            revision: revision ?? record.ref ?? "", trigger: record.trigger.rawValue,
+            reason: record.reason, time: record.finishedAt ?? record.startedAt ?? record.requestedAt)
+        ) { notification in
+            guard event != .started, let revision else { return }
+            notification.commits = await Self.commits(bringing: revision, from: releases)
+        }
+    }
+
+    /// The commits between the last good revision (other than `revision`) and `revision`, newest first:
+    /// what a deployment brings, or what its rollback took back.
+    private static func commits(bringing revision: String, from releases: ReleaseStore) async -> [DeploymentNotification.Commit] {
+        guard let base = try? await releases.lastGood(excluding: revision)?.revision,
+              let range = try? await releases.history(from: base, to: revision, limit: 20)
+        else { return [] }
+        return range.map { DeploymentNotification.Commit(id: $0.id, subject: $0.subject) }
     }
 
     /// Posts "canary passed" when a running deployment moves past its canary wave: to the next wave, or to

@@ -47,8 +47,14 @@ public final class Notifier: Service {
     private let retryDelays: [Duration]
     private let requestTimeout: Duration
     private let logger: Logger
-    private let notifications: AsyncStream<DeploymentNotification>
-    private let continuation: AsyncStream<DeploymentNotification>.Continuation
+    /// A notification and what completes it before delivery (e.g. the commits it concerns).
+    private struct Queued: Sendable {
+        var notification: DeploymentNotification
+        var completion: (@Sendable (inout DeploymentNotification) async -> Void)?
+    }
+
+    private let notifications: AsyncStream<Queued>
+    private let continuation: AsyncStream<Queued>.Continuation
 
     /// A notifier posting to `targets`.
     ///
@@ -75,17 +81,24 @@ public final class Notifier: Service {
     }
 
     /// Queues `notification` for every target; returns at once.
-    public func post(_ notification: DeploymentNotification) {
+    ///
+    /// - Parameter completion: run in order, just before delivery, to add what takes time to find
+    ///   (the commits of a revision range); it never holds up the caller.
+    public func post(_ notification: DeploymentNotification,
+                     completion: (@Sendable (inout DeploymentNotification) async -> Void)? = nil) {
         guard !targets.isEmpty else { return }
-        continuation.yield(notification)
+        continuation.yield(Queued(notification: notification, completion: completion))
     }
 
     /// Delivers queued notifications, in order, until graceful shutdown.
     public func run() async {
-        for await notification in notifications.cancelOnGracefulShutdown() {
+        for await queued in notifications.cancelOnGracefulShutdown() {
+            var notification = queued.notification
+            await queued.completion?(&notification)
+            let complete = notification
             await withTaskGroup(of: Void.self) { group in
                 for target in targets {
-                    group.addTask { await self.deliver(notification, to: target) }
+                    group.addTask { await self.deliver(complete, to: target) }
                 }
             }
         }

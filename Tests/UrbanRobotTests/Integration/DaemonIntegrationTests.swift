@@ -82,6 +82,9 @@ struct DaemonIntegrationTests {
             return events.count >= expected.count ? events : nil
         }
         #expect(heard == expected)
+        let rolledBack = notifications.receivedObjects.last
+        let commits = rolledBack?["commits"] as? [[String: Any]] ?? []
+        #expect(commits.map { $0["subject"] as? String } == ["v2 unhealthy"], "the rollback names what it took back")
         try await harness.shutdown()
     }
 
