@@ -32,6 +32,28 @@ struct DeploymentFollowerTests {
             """)
     }
 
+    @Test("terminal mode: each event is printed above a redrawn status line, which is cleared and rewritten")
+    func terminal() async throws {
+        let control = TestDaemonControl()
+        control.emit(Fixtures.event("deployment.started", "deployment #6 of main started (push)"))
+        control.emit(Fixtures.event(ProgressEvent.finishedKind, "deployment #6 succeeded",
+                                    detail: ["outcome": "succeeded", "reason": ""]))
+        let output = Output()
+        let result = try await AdminServerHarness.run(control: control) { server in
+            try await DeploymentFollower(client: server.client, terminal: true) { output.write($0) }.follow(deployment: 6)
+        }
+        #expect(result.succeeded)
+        let text = output.text.withLock { $0 }
+        let clearLine = "\r\u{1B}[2K"
+        // Every event: clear the status line, print the event on its own line, then the status line again.
+        #expect(text.hasPrefix(clearLine + "deployment #6 of main started (push)\n"))
+        #expect(text.components(separatedBy: clearLine).count - 1 >= 2)
+        #expect(text.contains(clearLine + "deployment #6 succeeded\n"))
+        let lastStatusLine = text.components(separatedBy: "deployment #6 succeeded\n").last ?? ""
+        #expect(lastStatusLine.hasPrefix("#6"), "the status line after the last event: \(lastStatusLine)")
+        #expect(text.hasSuffix("\n"), "the status line is ended once the deployment is finished")
+    }
+
     @Test("a stream that ends without finished falls back to the deployment's history entry")
     func withoutFinished() async throws {
         let control = TestDaemonControl()
