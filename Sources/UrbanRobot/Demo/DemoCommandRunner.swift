@@ -6,8 +6,8 @@ enum DemoCommandRunner {
     ///
     /// - Throws: ``DemoError`` when it exits with a status other than 0, with its output.
     @discardableResult
-    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
-        let result = try capture(program, arguments, environment: environment)
+    static func run(_ program: String, _ arguments: [String]) throws -> String {
+        let result = try capture(program, arguments)
         guard result.status == 0 else {
             throw DemoError("`\(program) \(arguments.joined(separator: " "))` failed (exit \(result.status)):\n\(result.output)")
         }
@@ -15,17 +15,8 @@ enum DemoCommandRunner {
     }
 
     /// Runs `program` and returns its exit status and its combined output.
-    static func capture(_ program: String, _ arguments: [String],
-                        environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-        process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
-        if let environment { process.environment = environment }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+    private static func capture(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let (process, pipe) = try start(program, arguments)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -33,14 +24,7 @@ enum DemoCommandRunner {
 
     /// Runs `program` with its output streamed, each line indented, and returns its exit status.
     static func stream(_ program: String, _ arguments: [String], indent: String = "    ") throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-        process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let (process, pipe) = try start(program, arguments)
         var pending = Data()
         while true {
             let chunk = pipe.fileHandleForReading.availableData
@@ -55,5 +39,18 @@ enum DemoCommandRunner {
         if !pending.isEmpty { print(indent + String(decoding: pending, as: UTF8.self)) }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Starts `program` (an absolute path, or a name found on PATH) with stdout and stderr into one pipe.
+    private static func start(_ program: String, _ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
+        process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, pipe)
     }
 }
