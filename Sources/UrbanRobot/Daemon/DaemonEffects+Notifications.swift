@@ -25,6 +25,7 @@ extension DaemonEffects {
             }
             return deployments[record.id]
         }
+        if record.outcome.isTerminal { canaryPassedDeployments.withLock { _ = $0.remove(record.id) } }
         guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
         let revision = record.revision?.rawValue
         let releases = parts.releases
