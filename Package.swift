@@ -197,6 +197,7 @@ let package = Package(
                 "UrbanRobot",
                 "urban-robot",
                 "Deployer",
+                "SocketIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -17,6 +17,7 @@ In --simulate mode the behaviour is read from ``simulate.json`` beside this file
 import argparse
 import asyncio
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -25,6 +26,8 @@ from urban_robot_client import UrbanRobotClient
 
 VERSION = "1.0.0"
 HERE = Path(__file__).resolve().parent
+SIMULATED_GUILDS = 1500       # what a shard of a mid-sized bot holds
+SIMULATED_LATENCY = 0.042     # seconds, as discord.py's Client.latency
 
 
 def log(message: str) -> None:
@@ -66,7 +69,8 @@ async def run_simulated() -> None:
 
     client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,
                               on_processing_changed=on_processing_changed,
-                              stats=lambda: {"guilds": 0, "simulated": True})
+                              stats=lambda: {"guilds": SIMULATED_GUILDS, "latency": SIMULATED_LATENCY,
+                                             "simulated": True})
     if "crash_after_start" in settings:
         loop.call_later(float(settings["crash_after_start"]), crash, "after start")
     await client.run()
@@ -79,11 +83,16 @@ async def run_discord() -> None:
     intents.message_content = True
     bot = None
 
+    def gateway_latency():
+        # discord.py's latency is NaN or inf until the gateway's first heartbeat: not JSON, so None then.
+        latency = getattr(bot, "latency", None)
+        return latency if isinstance(latency, float) and math.isfinite(latency) else None
+
     async def health_check() -> dict:
         connected = bot is not None and bot.is_ready() and not bot.is_closed()
         return {"OK": connected, "percent": 100 if connected else 0,
                 "cogs": {"gateway": connected},
-                "details": {"latency": getattr(bot, "latency", None)}}
+                "details": {"latency": gateway_latency()}}
 
     async def on_token(token: str) -> None:
         nonlocal bot
@@ -106,9 +115,11 @@ async def run_discord() -> None:
         if bot is not None:
             await bot.close()
 
-    client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,
-                              stats=lambda: {"guilds": len(bot.guilds) if bot else 0,
-                                             "latency": getattr(bot, "latency", None)})
+    def stats() -> dict:
+        latency = gateway_latency()
+        return {"guilds": len(bot.guilds) if bot else 0, **({"latency": latency} if latency is not None else {})}
+
+    client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown, stats=stats)
     await client.run()
 
 

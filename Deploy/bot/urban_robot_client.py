@@ -19,6 +19,11 @@ Use::
 
 and, in the bot: ``await client.ready()`` on Discord's READY, and
 ``if client.may_process(): ...`` before answering a user command.
+
+With ``stats`` (``() -> dict``, e.g. ``{"guilds": 12, "latency": 0.042}``, latency
+in seconds), the client sends a ``heartbeat`` right after ``hello`` and then every
+``heartbeat_interval`` seconds; ``urban-robot status`` shows its age, the guild count
+and the latency. Keep the dict small (at most 4 KB of JSON) and JSON-safe (no NaN).
 """
 
 import asyncio
@@ -154,7 +159,12 @@ class UrbanRobotClient:
             await self._on_processing_changed(active, reason)
 
     async def _heartbeats(self) -> None:
+        # The first one right after hello, so that `urban-robot status` shows the client alive at once (hello
+        # comes while the connect handler still runs, when `sio.connected` is not yet true, so it is not asked);
+        # a failed send (no connection at the moment) is retried at the next beat.
         while not self._stopped.is_set():
-            await asyncio.sleep(self._heartbeat_interval)
-            if self.sio.connected:
+            try:
                 await self.sio.emit("heartbeat", self._stats() if self._stats else {})
+            except socketio.exceptions.SocketIOError:
+                pass
+            await asyncio.sleep(self._heartbeat_interval)

@@ -15,13 +15,15 @@ enum Fixtures {
          "instances": [
            {"instance": 0, "epoch": 4,
             "active": {"client": "shard-0.4", "revision": "\(revisionB)", "pid": 4242, "state": "serving", "epoch": 4,
-                       "since": "2026-11-27T06:01:00Z"},
+                       "since": "2026-11-27T06:01:00Z",
+                       "heartbeat": {"at": "2026-11-27T06:02:48Z",
+                                     "stats": {"guilds": 1500, "latency": 0.042, "cogs": ["music", "admin"]}}},
             "standby": {"client": "shard-0.3", "revision": "\(revisionA)", "pid": 4100, "state": "standby", "epoch": 3,
-                        "since": "2026-11-27T05:13:00Z"},
+                        "since": "2026-11-27T05:13:00Z", "heartbeat": {"at": "2026-11-27T06:00:00Z", "stats": {}}},
             "candidate": null},
            {"instance": 1, "epoch": 2,
             "active": {"client": "shard-1.2", "revision": "\(revisionA)", "pid": 4101, "state": "serving", "epoch": 2,
-                       "since": "2026-11-27T05:13:00Z"},
+                       "since": "2026-11-27T05:13:00Z", "heartbeat": null},
             "standby": null,
             "candidate": {"client": "shard-1.3", "revision": "\(revisionB)", "pid": null, "state": "identifying", "epoch": 2,
                           "since": "2026-11-27T06:02:00Z"}}]}

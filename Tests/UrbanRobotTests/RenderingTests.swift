@@ -15,12 +15,74 @@ struct RenderingTests {
         #expect(lines[1] == "revision:   mixed")
         #expect(lines[2] == "last good:  aaaaaaaaaaaa (good/20261127T051300Z)")
         #expect(lines[3] == "deployment: #6 push bbbbbbbbbbbb: bake, wave 1/3, 2m00s left")
-        #expect(lines[5] == "INSTANCE  ROLE       CLIENT     REVISION      PID   STATE        EPOCH  SINCE")
-        #expect(lines[6] == "0         active     shard-0.4  bbbbbbbbbbbb  4242  serving      4      2m00s ago")
-        #expect(lines[7] == "0         standby    shard-0.3  aaaaaaaaaaaa  4100  standby      3      50m00s ago")
-        #expect(lines[8] == "1         active     shard-1.2  aaaaaaaaaaaa  4101  serving      2      50m00s ago")
-        #expect(lines[9] == "1         candidate  shard-1.3  bbbbbbbbbbbb  -     identifying  2      1m00s ago")
+        // With the stats the candidate's row would pass 80 columns: the heartbeat shows its age only.
+        #expect(lines[5] == "INST  ROLE       CLIENT     REVISION  PID   STATE        AGE     HEARTBEAT")
+        #expect(lines[6] == "0     active     shard-0.4  bbbbbbbb  4242  serving      2m00s   12s ago")
+        #expect(lines[7] == "0     standby    shard-0.3  aaaaaaaa  4100  standby      50m00s  3m00s ago")
+        #expect(lines[8] == "1     active     shard-1.2  aaaaaaaa  4101  serving      50m00s  -")
+        #expect(lines[9] == "1     candidate  shard-1.3  bbbbbbbb  -     identifying  1m00s   -")
         #expect(lines.count == 10)
+    }
+
+    @Test("a steady fleet of 3 instances shows guilds and latency within 80 columns")
+    func heartbeatStats() throws {
+        var status = Fixtures.status
+        status.state = .idle
+        status.deployment = nil
+        let active = try #require(status.instances[0].active)
+        let template = status.instances[0]
+        status.instances = (0..<3).map { index in
+            var instance = template
+            instance.instance = index
+            instance.active = active
+            instance.active?.client = ClientID(rawValue: "shard-\(index).12")
+            instance.active?.pid = 4_194_000 + Int32(index)
+            instance.standby = nil
+            return instance
+        }
+        let lines = StatusTable.render(status, now: Self.now).split(separator: "\n").map(String.init)
+        #expect(lines.suffix(4) == [
+            "INST  ROLE    CLIENT      REVISION  PID      STATE    AGE    HEARTBEAT",
+            "0     active  shard-0.12  bbbbbbbb  4194000  serving  2m00s  12s ago 1500g 42ms",
+            "1     active  shard-1.12  bbbbbbbb  4194001  serving  2m00s  12s ago 1500g 42ms",
+            "2     active  shard-2.12  bbbbbbbb  4194002  serving  2m00s  12s ago 1500g 42ms",
+        ])
+        #expect(lines.allSatisfy { $0.count <= StatusTable.lineWidth }, "\(lines)")
+    }
+
+    @Test("the heartbeat cell: age, then guilds and latency when sent; other stats only in JSON; - when none")
+    func heartbeatCell() {
+        let at = Self.now.addingTimeInterval(-75)
+        func cell(_ stats: [String: FreeFormJSON], withStats: Bool = true) -> String {
+            StatusTable.heartbeatCell(StatusSnapshot.Heartbeat(at: at, stats: stats), now: Self.now, withStats: withStats)
+        }
+        #expect(StatusTable.heartbeatCell(nil, now: Self.now, withStats: true) == "-")
+        #expect(cell([:]) == "1m15s ago")
+        #expect(cell(["guilds": .number(12), "latency": .number(0.1234)]) == "1m15s ago 12g 123ms")
+        #expect(cell(["guilds": .number(12), "latency": .number(0.1234)], withStats: false) == "1m15s ago")
+        #expect(cell(["latency": .number(0.5), "cogs": .array([]), "simulated": .bool(true)]) == "1m15s ago 500ms")
+        #expect(cell(["guilds": .number(2.5), "latency": .string("fast")]) == "1m15s ago 2.5g")
+        #expect(cell(["guilds": .bool(true), "latency": .number(-1)]) == "1m15s ago")
+        #expect(cell(["guilds": .string("1234567890")]) == "1m15s ago 12345678g", "a string is cut to 8 characters")
+        #expect(StatusTable.heartbeatCell(StatusSnapshot.Heartbeat(at: Self.now.addingTimeInterval(3), stats: [:]),
+                                          now: Self.now, withStats: true) == "0s ago")
+    }
+
+    @Test("what a bot sent cannot put escape sequences into the table")
+    func sanitizing() throws {
+        var status = Fixtures.status
+        status.state = .halted
+        status.haltReason = "shutdown: \u{1B}]0;owned\u{07}"
+        status.instances[1].candidate = nil
+        status.instances[0].active?.heartbeat?.stats["guilds"] = .string("\u{1B}[2J")
+        status.instances[0].active?.client = ClientID(rawValue: "shard-0.4\u{9B}")
+        let text = StatusTable.render(status, now: Self.now)
+        #expect(text.contains("shard-0.4?") && text.contains("12s ago ?[2Jg 42ms"), "\(text)")
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) },
+                "\(text.debugDescription)")
+        #expect(text.hasPrefix("state:      HALTED (shutdown: ?]0;owned?)"))
+        #expect(TerminalText.sanitized("a\u{1B}[31mb\tc\r\nd\u{202E}e\u{7F}") == "a?[31mb?c??d?e?")
+        #expect(TerminalText.sanitized("shard-0.4 ✅ ünïcode") == "shard-0.4 ✅ ünïcode")
     }
 
     @Test("a halted, idle fleet without clients")
@@ -38,7 +100,7 @@ struct RenderingTests {
         #expect(lines[1] == "revision:   aaaaaaaaaaaa")
         #expect(lines[2] == "last good:  none")
         #expect(lines[3] == "deployment: none")
-        #expect(lines.last?.hasPrefix("1         -") == true)
+        #expect(lines.last?.hasPrefix("1     -") == true)
         #expect(lines.last?.contains("no client") == true)
     }
 

@@ -126,8 +126,26 @@ def test_push_with_the_hook_rolls_out_canary_first(make_fleet):
 
 def test_status_json_writes_every_role_key(make_fleet):
     _, daemon = make_fleet()
-    for instance in daemon.status()["instances"]:
+    status = daemon.status()
+    for instance in status["instances"]:
         assert {"instance", "active", "standby", "candidate"} <= instance.keys(), instance
+    assert clients(status), json.dumps(status, indent=1)
+    for client in clients(status):
+        assert {"client", "revision", "pid", "state", "epoch", "since", "heartbeat"} <= client.keys(), client
+        heartbeat = client["heartbeat"]
+        assert heartbeat is None or (set(heartbeat) == {"at", "stats"} and isinstance(heartbeat["stats"], dict)), \
+            client
+
+    def beating():
+        # The example bot sends its first heartbeat right after hello, with simulated guilds and latency.
+        current = daemon.status()
+        actives = [instance["active"] for instance in current["instances"]]
+        return current if all(active and active["heartbeat"] for active in actives) else None
+
+    for instance in wait_for(beating, 20, "every active's heartbeat in status --json")["instances"]:
+        assert instance["active"]["heartbeat"]["stats"]["guilds"] == 1500, instance
+    table = daemon.cli("status")
+    assert table.returncode == 0 and "HEARTBEAT" in table.stdout and " ago" in table.stdout, table.stdout
 
 
 def test_bad_push_is_rolled_back_and_the_fleet_keeps_serving(make_fleet):

@@ -61,6 +61,9 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var epoch: Int
         /// Since when it holds its role.
         public var since: Date
+        /// Its latest `heartbeat` while it is connected; `nil` before its first one (the engine leaves it `nil`,
+        /// the daemon fills it in from the channel).
+        public var heartbeat: Heartbeat? = nil
 
         /// Encodes every key, `null` included (an unmanaged client has no pid of ours).
         public func encode(to encoder: any Encoder) throws {
@@ -71,6 +74,7 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
             try container.encode(state, forKey: .state)
             try container.encode(epoch, forKey: .epoch)
             try container.encode(since, forKey: .since)
+            try container.encode(heartbeat, forKey: .heartbeat)
         }
     }
 

@@ -1,4 +1,5 @@
 import Deployer
+import Foundation
 import Logging
 import SocketIO
 
@@ -30,8 +31,7 @@ extension BotChannel {
         }
         socket.on("heartbeat") { [self] arguments, ack in
             ack?([])
-            guard let client = session.client else { return }
-            recordHeartbeat(arguments.first?.jsonString ?? "{}", of: client)
+            recordHeartbeat(HeartbeatStats.heartbeat(from: arguments.first, at: Date()), from: session)
         }
         socket.onDisconnect { [self] _ in
             guard let detached = detach(session) else { return }

@@ -14,8 +14,9 @@ final class BotChannel: Sendable {
         var admittedAtConnect: [String: ClientID] = [:]
         /// The current socket of each authenticated client.
         var sessions: [ClientID: ChannelSession] = [:]
-        /// The latest `heartbeat` stats of each client, as JSON text.
-        var heartbeats: [ClientID: String] = [:]
+        /// The latest `heartbeat` of each client that holds a socket (dropped with its socket; each is bounded by
+        /// ``HeartbeatStats/byteLimit``).
+        var heartbeats: [ClientID: StatusSnapshot.Heartbeat] = [:]
         /// Unmanaged clients asked to stop: their closing socket counts as their exit.
         var stoppingUnmanaged: Set<ClientID> = []
         /// Numbers the unmanaged clients' ids.
@@ -57,8 +58,8 @@ final class BotChannel: Sendable {
     /// How many clients hold an authenticated socket.
     var sessionCount: Int { state.withLock { $0.sessions.count } }
 
-    /// The latest `heartbeat` stats of `client` (JSON text), if it sent any.
-    func heartbeat(of client: ClientID) -> String? { state.withLock { $0.heartbeats[client] } }
+    /// The latest `heartbeat` of `client`, if it sent one over its current socket.
+    func heartbeat(of client: ClientID) -> StatusSnapshot.Heartbeat? { state.withLock { $0.heartbeats[client] } }
 
     /// Sends `hello`.
     func hello(_ client: ClientID, processCommands: Bool) {
@@ -180,8 +181,13 @@ final class BotChannel: Sendable {
         }
     }
 
-    /// Keeps the latest stats of `client`.
-    func recordHeartbeat(_ stats: String, of client: ClientID) {
-        state.withLock { $0.heartbeats[client] = stats }
+    /// Keeps the latest heartbeat of the client of `session`, while `session` is its socket: a late heartbeat of
+    /// a replaced or closed socket never outlives it.
+    func recordHeartbeat(_ heartbeat: StatusSnapshot.Heartbeat, from session: ChannelSession) {
+        guard let client = session.client else { return }
+        state.withLock { state in
+            guard state.sessions[client] === session else { return }
+            state.heartbeats[client] = heartbeat
+        }
     }
 }

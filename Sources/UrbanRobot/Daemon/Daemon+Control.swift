@@ -4,9 +4,20 @@ import GitStore
 import Synchronization
 
 extension Daemon {
-    /// The `status --json` snapshot; waits until the daemon runs.
+    /// The `status --json` snapshot, with each connected client's latest `heartbeat`; waits until the daemon runs.
     public func status() async -> StatusSnapshot {
-        await running.value.status()
+        var snapshot = await running.value.status()
+        let channel = self.channel
+        func attachHeartbeat(_ client: inout StatusSnapshot.Client?) {
+            guard let id = client?.client else { return }
+            client?.heartbeat = channel.heartbeat(of: id)
+        }
+        for index in snapshot.instances.indices {
+            attachHeartbeat(&snapshot.instances[index].active)
+            attachHeartbeat(&snapshot.instances[index].standby)
+            attachHeartbeat(&snapshot.instances[index].candidate)
+        }
+        return snapshot
     }
 
     /// Deployments, newest first, at most `limit`.

@@ -98,11 +98,6 @@ public final class Daemon: DaemonControl {
     /// How many bot clients hold an authenticated channel session.
     public var channelSessionCount: Int { channel.sessionCount }
 
-    /// The latest `heartbeat` stats of a client (the JSON text it sent), for `status`; nil before its first one.
-    public func heartbeatStats(client: String) -> String? {
-        channel.heartbeat(of: ClientID(rawValue: client))
-    }
-
     /// The port the channel listens on, once it is bound (`listen = "127.0.0.1:0"` picks a free one).
     public var channelPort: Int {
         get async { await port.value }

@@ -24,6 +24,7 @@ In --simulate mode the behaviour is read from ``simulate.json`` beside this file
 import argparse
 import asyncio
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -32,6 +33,8 @@ from urban_robot_client import UrbanRobotClient
 
 VERSION = "1.0.0"
 HERE = Path(__file__).resolve().parent
+SIMULATED_GUILDS = 1500       # what a shard of a mid-sized bot holds
+SIMULATED_LATENCY = 0.042     # seconds, as discord.py's Client.latency
 
 
 def log(message: str) -> None:
@@ -73,7 +76,8 @@ async def run_simulated() -> None:
 
     client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,
                               on_processing_changed=on_processing_changed,
-                              stats=lambda: {"guilds": 0, "simulated": True})
+                              stats=lambda: {"guilds": SIMULATED_GUILDS, "latency": SIMULATED_LATENCY,
+                                             "simulated": True})
     if "crash_after_start" in settings:
         loop.call_later(float(settings["crash_after_start"]), crash, "after start")
     await client.run()
@@ -86,11 +90,16 @@ async def run_discord() -> None:
     intents.message_content = True
     bot = None
 
+    def gateway_latency():
+        # discord.py's latency is NaN or inf until the gateway's first heartbeat: not JSON, so None then.
+        latency = getattr(bot, "latency", None)
+        return latency if isinstance(latency, float) and math.isfinite(latency) else None
+
     async def health_check() -> dict:
         connected = bot is not None and bot.is_ready() and not bot.is_closed()
         return {"OK": connected, "percent": 100 if connected else 0,
                 "cogs": {"gateway": connected},
-                "details": {"latency": getattr(bot, "latency", None)}}
+                "details": {"latency": gateway_latency()}}
 
     async def on_token(token: str) -> None:
         nonlocal bot
@@ -113,9 +122,11 @@ async def run_discord() -> None:
         if bot is not None:
             await bot.close()
 
-    client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,
-                              stats=lambda: {"guilds": len(bot.guilds) if bot else 0,
-                                             "latency": getattr(bot, "latency", None)})
+    def stats() -> dict:
+        latency = gateway_latency()
+        return {"guilds": len(bot.guilds) if bot else 0, **({"latency": latency} if latency is not None else {})}
+
+    client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown, stats=stats)
     await client.run()
 
 
@@ -152,6 +163,11 @@ Use::
 
 and, in the bot: ``await client.ready()`` on Discord's READY, and
 ``if client.may_process(): ...`` before answering a user command.
+
+With ``stats`` (``() -> dict``, e.g. ``{"guilds": 12, "latency": 0.042}``, latency
+in seconds), the client sends a ``heartbeat`` right after ``hello`` and then every
+``heartbeat_interval`` seconds; ``urban-robot status`` shows its age, the guild count
+and the latency. Keep the dict small (at most 4 KB of JSON) and JSON-safe (no NaN).
 """
 
 import asyncio
@@ -287,10 +303,15 @@ class UrbanRobotClient:
             await self._on_processing_changed(active, reason)
 
     async def _heartbeats(self) -> None:
+        # The first one right after hello, so that `urban-robot status` shows the client alive at once (hello
+        # comes while the connect handler still runs, when `sio.connected` is not yet true, so it is not asked);
+        # a failed send (no connection at the moment) is retried at the next beat.
         while not self._stopped.is_set():
-            await asyncio.sleep(self._heartbeat_interval)
-            if self.sio.connected:
+            try:
                 await self.sio.emit("heartbeat", self._stats() if self._stats else {})
+            except socketio.exceptions.SocketIOError:
+                pass
+            await asyncio.sleep(self._heartbeat_interval)
 """#),
     ]
 }

@@ -2,13 +2,18 @@ public import Deployer
 public import Foundation
 
 /// `urban-robot status`: the fleet at a glance. A header (state, revision, last good, the running
-/// deployment) and one row per client: instance, role, client, revision short id, pid, state, epoch, since.
+/// deployment) and one row per client: instance, role, client, revision, pid, state, how long it has held its role,
+/// and its last heartbeat (its age, then the bot's guild count and gateway latency when it sends them).
 public enum StatusTable {
-    /// The table for `status`, with `since` and time left shown relative to `now`.
+    /// The widest a table line may be before the heartbeat cells drop the bot's stats (a terminal's 80 columns).
+    static let lineWidth = 80
+
+    /// The table for `status`, with ages and time left shown relative to `now`.
     public static func render(_ status: StatusSnapshot, now: Date) -> String {
         var lines: [String] = []
         let state = status.state.rawValue.uppercased()
-        lines.append("state:      \(state)\(status.haltReason.map { " (\($0))" } ?? "")")
+        let haltReason = status.haltReason.map { " (\(TerminalText.sanitized($0)))" } ?? ""
+        lines.append("state:      \(state)\(haltReason)")
         lines.append("revision:   \(status.revision.map { shortID($0.rawValue) } ?? "mixed")")
         lines.append("last good:  \(status.lastGood.map { "\(shortID($0.revision.rawValue)) (\($0.tag))" } ?? "none")")
         if let deployment = status.deployment {
@@ -19,24 +24,53 @@ public enum StatusTable {
         } else {
             lines.append("deployment: none")
         }
-        var table = TextTable(header: ["INSTANCE", "ROLE", "CLIENT", "REVISION", "PID", "STATE", "EPOCH", "SINCE"])
+        lines.append("")
+        let table = clientTable(status, now: now, withStats: true)
+        let fits = table.split(separator: "\n").allSatisfy { $0.count <= lineWidth }
+        lines.append(fits ? table : clientTable(status, now: now, withStats: false))
+        return lines.joined(separator: "\n")
+    }
+
+    /// One row per client (a `no client` row for an instance without any).
+    private static func clientTable(_ status: StatusSnapshot, now: Date, withStats: Bool) -> String {
+        var table = TextTable(header: ["INST", "ROLE", "CLIENT", "REVISION", "PID", "STATE", "AGE", "HEARTBEAT"])
         for instance in status.instances {
             let clients = [("active", instance.active), ("standby", instance.standby), ("candidate", instance.candidate)]
             let present = clients.compactMap { role, client in client.map { (role, $0) } }
             if present.isEmpty {
-                table.rows.append(["\(instance.instance)", "-", "-", "-", "-", "no client", "\(instance.epoch)", "-"])
+                table.rows.append(["\(instance.instance)", "-", "-", "-", "-", "no client", "-", "-"])
             }
             for (role, client) in present {
                 table.rows.append([
-                    "\(instance.instance)", role, client.client.rawValue, shortID(client.revision.rawValue),
-                    client.pid.map(String.init) ?? "-", client.state, "\(client.epoch)",
-                    "\(duration(now.timeIntervalSince(client.since))) ago",
+                    "\(instance.instance)", role, client.client.rawValue, String(client.revision.rawValue.prefix(8)),
+                    client.pid.map(String.init) ?? "-", client.state, duration(now.timeIntervalSince(client.since)),
+                    heartbeatCell(client.heartbeat, now: now, withStats: withStats),
                 ])
             }
         }
-        lines.append("")
-        lines.append(table.render())
-        return lines.joined(separator: "\n")
+        return table.render()
+    }
+
+    /// `12s ago`, then `1500g` (guilds) and `42ms` (latency) when the bot sends them and `withStats`; `-` when none.
+    static func heartbeatCell(_ heartbeat: StatusSnapshot.Heartbeat?, now: Date, withStats: Bool) -> String {
+        guard let heartbeat else { return "-" }
+        var parts = ["\(duration(now.timeIntervalSince(heartbeat.at))) ago"]
+        guard withStats else { return parts[0] }
+        switch heartbeat.stats["guilds"] {
+        case .number(let guilds)?: parts.append("\(compact(guilds))g")
+        case .string(let guilds)?: parts.append("\(guilds.prefix(8))g")
+        default: break
+        }
+        if let latency = heartbeat.stats["latency"]?.number, latency.isFinite, latency >= 0, latency < 1e6 {
+            parts.append("\(Int((latency * 1000).rounded()))ms")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// An integral number without a fraction, another one as Swift writes it.
+    private static func compact(_ number: Double) -> String {
+        if let integer = Int(exactly: number) { return "\(integer)" }
+        return "\(number)"
     }
 
     /// The first 12 characters of a commit id.

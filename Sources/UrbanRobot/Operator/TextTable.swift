@@ -7,9 +7,10 @@ struct TextTable {
     /// The rows, each as long as the header.
     var rows: [[String]] = []
 
-    /// The table, one line per row, columns two spaces apart, without trailing spaces.
+    /// The table, one line per row, columns two spaces apart, without trailing spaces; control characters in a
+    /// cell are shown as `?` (cells may hold what a bot sent).
     func render() -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(TerminalText.sanitized) }
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
             row.indices.map { column in
