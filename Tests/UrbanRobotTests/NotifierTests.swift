@@ -61,6 +61,15 @@ struct NotifierTests {
         #expect(content.contains("• `01234567` rewrite the music cog"))
     }
 
+    @Test("Discord: a halt names the deployment that led to it and the reason")
+    func discordHalted() {
+        let halted = DeploymentNotification(
+            event: .halted, bot: "mybot", deployment: 9, revision: notification.revision, trigger: "push",
+            reason: "more than 3 automatic rollbacks within an hour")
+        #expect(halted.discordText() == "🛑 **mybot**: deployments are HALTED; run `urban-robot resume` once fixed"
+            + " (deployment #9, push)\nreason: more than 3 automatic rollbacks within an hour")
+    }
+
     @Test("a long message is cut to Discord's limit")
     func discordLimit() {
         var long = notification

@@ -5,16 +5,24 @@ import Logging
 import Synchronization
 
 extension DaemonEffects {
-    /// Logs a notice; a halt is also posted.
+    /// Logs a notice (a halt is posted from its audit entry, ``noticeHalted(_:)``, which names the deployment).
     func notify(_ notice: Notice) {
         switch notice.level {
         case .info: logger.info("\(notice.message)")
         case .warning: logger.warning("\(notice.message)")
-        case .critical:
-            logger.critical("\(notice.message)")
-            parts.notifier.post(DeploymentNotification(
-                event: .halted, bot: botName, revision: "", reason: notice.message, time: Date()))
+        case .critical: logger.critical("\(notice.message)")
         }
+    }
+
+    /// Posts "halted" on the engine's `daemon.halted` entry: the halt reason (what `status` shows as
+    /// `halt_reason`), and the deployment that led to it with its revision and trigger when there is one.
+    func noticeHalted(_ entry: AuditEntry) {
+        guard entry.kind == "daemon.halted" else { return }
+        let record = entry.deployment.flatMap { id in deployments.withLock { $0[id] } }
+        parts.notifier.post(DeploymentNotification(
+            event: .halted, bot: botName, deployment: entry.deployment,
+            revision: record?.revision?.rawValue ?? record?.ref ?? "", trigger: record?.trigger.rawValue,
+            reason: entry.detail["reason"], time: entry.time))
     }
 
     /// Follows a deployment's record: posts started and each outcome.

@@ -74,6 +74,7 @@ final class DaemonEffects: DeployerEffects {
         case .audit(let entry):
             logger.debug("\(ProgressSentence.make(for: entry))", metadata: ["kind": "\(entry.kind)"])
             noticeCanaryPassed(entry)
+            noticeHalted(entry)
         }
     }
 

@@ -16,9 +16,10 @@ final class DaemonHarness: Sendable {
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
-    /// Starts a daemon on `stateDirectory` for `source` with `instances` instances.
+    /// Starts a daemon on `stateDirectory` for `source` with `instances` instances; `adjust` changes the test
+    /// configuration last.
     init(folder: String, source: String, instances: Int, port: Int = 0, allowUnmanaged: Bool = false,
-         notifyURL: String = "") async throws {
+         notifyURL: String = "", adjust: (inout Configuration) -> Void = { _ in }) async throws {
         let tokenFile = "\(folder)/discord.token"
         if !FileManager.default.fileExists(atPath: tokenFile) {
             try Self.token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -44,6 +45,7 @@ final class DaemonHarness: Sendable {
         configuration.channel.allowUnmanaged = allowUnmanaged
         configuration.notify.webhook = notifyURL
         configuration.state.directory = "\(folder)/state"
+        adjust(&configuration)
         self.configuration = configuration
         var logger = Logger(label: "integration")
         logger.logLevel = ProcessInfo.processInfo.environment["URBAN_ROBOT_TEST_LOG"] == nil ? .warning : .debug
