@@ -63,6 +63,22 @@ struct HeartbeatStatusTests {
         #expect(HeartbeatStats.heartbeat(from: .string("alive"), at: Self.at).stats == [:])
     }
 
+    @Test("stats nested as deep as the channel accepts are kept, and encode")
+    func deeplyNestedStats() throws {
+        let depth = 500
+        let text = "{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let stats = HeartbeatStats.heartbeat(from: try JSONValue(parsing: text), at: Self.at).stats
+        var level = try #require(stats["a"])
+        var levels = 0
+        while case .array(let elements) = level, let first = elements.first {
+            level = first
+            levels += 1
+        }
+        #expect(levels == depth - 1)
+        let encoded = try StatusSnapshot.encoder.encode(Self.client(StatusSnapshot.Heartbeat(at: Self.at, stats: stats)))
+        #expect(String(decoding: encoded, as: UTF8.self).contains(String(repeating: "[", count: depth) + "]"))
+    }
+
     @Test("stats over the size limit are replaced by a note, keeping numeric guilds and latency")
     func oversizedStats() throws {
         let padding = String(repeating: "x", count: HeartbeatStats.byteLimit)
