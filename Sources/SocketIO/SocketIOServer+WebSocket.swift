@@ -30,7 +30,7 @@ extension SocketIOServer {
 
     /// Decides on a WebSocket upgrade request: a new session (`transport=websocket` without
     /// `sid`), the upgrade of a polling session, or a refusal with the reference server's error.
-    func admitWebSocket(target: String, headers: HTTPFields, remoteAddress: SocketAddress?) -> WebSocketAdmission {
+    func admitWebSocket(target: String, headers: HTTPFields, channel: any Channel) -> WebSocketAdmission {
         let (path, queryString) = EngineIORequest.split(target: target)
         guard isOwnPath(String(path)) else {
             return .refuse(EngineIORequestError(.badRequest, reason: "WebSocket upgrade on \(path), not on \(configuration.normalizedPath)"))
@@ -53,8 +53,8 @@ extension SocketIOServer {
             }
             return .accept(session: session, transport: probe, opensSession: false)
         }
-        let connection = SocketIOHandshake.Connection(remoteAddress: remoteAddress, headers: headers, query: parameters.query)
-        guard let session = openSession(transport: .webSocket(0), connection: connection) else {
+        let connection = SocketIOHandshake.Connection(remoteAddress: channel.remoteAddress, headers: headers, query: parameters.query)
+        guard let session = openSession(transport: .webSocket(0), connection: connection, eventLoop: channel.eventLoop) else {
             return .refuse(EngineIORequestError(.forbidden, reason: "session limit of \(configuration.maxSessions) reached"))
         }
         return .accept(session: session, transport: session.takeWebSocketID(), opensSession: true)

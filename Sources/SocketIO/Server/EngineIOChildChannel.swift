@@ -64,7 +64,7 @@ struct EngineIOChildChannel: ServerChildChannel, HTTPChannelHandler {
                 maxFrameSize: server.webSocketMaxFrameSize,
                 shouldUpgrade: { channel, head in
                     let headers = (try? HTTPRequest(head, secure: false, splitCookie: false))?.headerFields ?? [:]
-                    switch server.admitWebSocket(target: head.uri, headers: headers, remoteAddress: channel.remoteAddress) {
+                    switch server.admitWebSocket(target: head.uri, headers: headers, channel: channel) {
                     case .accept(let session, let transport, let opensSession):
                         admitted.value = .init(session: session, transport: transport, opensSession: opensSession)
                         return channel.eventLoop.makeSucceededFuture(HTTPHeaders())

@@ -46,6 +46,9 @@ final class EngineIOSession: Sendable {
     let configuration: SocketIOServer.Configuration
     let namespaceExists: @Sendable (String) -> Bool
     let onEnded: @Sendable (EngineIOSession, DisconnectReason) -> Void
+    /// Where the session's dispatcher runs: the event loop of the connection that opened the
+    /// session, or the global executor when that is not known
+    let dispatchExecutor: EventLoopTaskExecutor?
     let core: Mutex<Core>
 
     init(
@@ -54,6 +57,7 @@ final class EngineIOSession: Sendable {
         connectionInfo: SocketIOHandshake.Connection,
         configuration: SocketIOServer.Configuration,
         now: Instant,
+        dispatchExecutor: EventLoopTaskExecutor?,
         namespaceExists: @escaping @Sendable (String) -> Bool,
         onEnded: @escaping @Sendable (EngineIOSession, DisconnectReason) -> Void
     ) {
@@ -62,6 +66,7 @@ final class EngineIOSession: Sendable {
         self.configuration = configuration
         self.namespaceExists = namespaceExists
         self.onEnded = onEnded
+        self.dispatchExecutor = dispatchExecutor
         let engine = EngineIOSessionStateMachine<Instant>(
             transport: transport,
             configuration: .init(
