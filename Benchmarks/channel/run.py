@@ -10,8 +10,8 @@ and 1000 concurrently connected clients (closed loop: each client sends one
     swift build -c release --static-swift-stdlib --product socketio-echo
     python3 Benchmarks/channel/run.py [--socketio-echo PATH] [--duration 5]
 
-The load comes from load_generator.py processes (raw aiohttp WebSockets in
-asyncio); each reports its CPU use over the window, and a process above 90 %
+The load comes from load_generator.py processes (raw WebSockets on asyncio
+protocols, no client library in the path); each reports its CPU use over the window, and a process above 90 %
 of a core is flagged as a possible bottleneck. Each level also prints how
 busy the whole machine was and the server's CPU time per round trip, which a
 machine shared with other work distorts less than round trips per second.

@@ -15,21 +15,27 @@ public struct SocketIOMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard server.isOwnPath(request.uri.path) else { return try await next(request, context) }
         let remoteAddress = (context as? any RemoteAddressRequestContext)?.remoteAddress
-        return await server.respond(to: request, remoteAddress: remoteAddress)
+        let eventLoop = (context as? SocketIORequestContext)?.eventLoop
+        return await server.respond(to: request, remoteAddress: remoteAddress, eventLoop: eventLoop)
     }
 }
 
-/// A request context that records the peer's address, for ``SocketIOHandshake/remoteAddress``.
+/// A request context that records the peer's address, for ``SocketIOHandshake/remoteAddress``,
+/// and the connection's event loop, where the handlers of a session it opens run (with other
+/// contexts they run on the global executor).
 public struct SocketIORequestContext: RequestContext, RemoteAddressRequestContext {
     /// Hummingbird's core context storage
     public var coreContext: CoreRequestContextStorage
     /// The peer's address
     public let remoteAddress: SocketAddress?
+    /// The event loop of the request's connection
+    public let eventLoop: any EventLoop
 
     /// Creates the context for a request on `source.channel`.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.eventLoop = source.channel.eventLoop
     }
 }
 
@@ -45,7 +51,7 @@ extension SocketIOServer {
     }
 
     /// Answers one HTTP request on the server's path.
-    func respond(to request: Request, remoteAddress: SocketAddress?) async -> Response {
+    func respond(to request: Request, remoteAddress: SocketAddress?, eventLoop: (any EventLoop)?) async -> Response {
         var headers = corsHeaders(for: request)
         if request.method == .options {
             headers[.accessControlAllowMethods] = "GET, POST"
@@ -58,7 +64,7 @@ extension SocketIOServer {
                 method: request.method,
                 isUpgrade: false
             )
-            var response = try await respondPolling(to: request, parameters: parameters, remoteAddress: remoteAddress)
+            var response = try await respondPolling(to: request, parameters: parameters, remoteAddress: remoteAddress, eventLoop: eventLoop)
             for field in headers { response.headers.append(field) }
             return response
         } catch let error as EngineIORequestError {
@@ -84,14 +90,15 @@ extension SocketIOServer {
     private func respondPolling(
         to request: Request,
         parameters: EngineIORequest,
-        remoteAddress: SocketAddress?
+        remoteAddress: SocketAddress?,
+        eventLoop: (any EventLoop)?
     ) async throws -> Response {
         guard let sessionID = parameters.sessionID else {
             guard parameters.transport == .polling else {
                 throw EngineIORequestError(.badRequest, reason: "transport websocket without a WebSocket upgrade")
             }
             let connection = SocketIOHandshake.Connection(remoteAddress: remoteAddress, headers: request.headers, query: parameters.query)
-            guard let session = openSession(transport: .polling, connection: connection) else {
+            guard let session = openSession(transport: .polling, connection: connection, eventLoop: eventLoop) else {
                 throw EngineIORequestError(.forbidden, reason: "session limit of \(configuration.maxSessions) reached")
             }
             return Self.textResponse(EngineIOPacket.encodePayload([session.openPacket(upgrades: ["websocket"])]))

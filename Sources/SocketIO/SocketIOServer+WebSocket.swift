@@ -1,110 +1,62 @@
-public import Hummingbird
+import Hummingbird
 public import HummingbirdCore
-public import HummingbirdWebSocket
-public import Logging
-public import NIOCore
-import NIOWebSocket
+import NIOCore
 
 extension SocketIOServer {
-    /// The WebSocket settings the server needs: frames up to ``Configuration/maxPayload``,
-    /// no WebSocket-level auto ping (Engine.IO has its own heartbeat).
-    public var webSocketConfiguration: WebSocketServerConfiguration {
-        WebSocketServerConfiguration(maxFrameSize: max(configuration.maxPayload, 1 << 14), autoPing: .disabled)
-    }
-
-    /// An HTTP/1.1 server with WebSocket upgrades routed to this server; pass it as `server:`
-    /// to Hummingbird's `Application`.
-    public func httpServerBuilder() -> HTTPServerBuilder {
-        .http1WebSocketUpgrade(configuration: .init(http1: .init(), ws: webSocketConfiguration)) { request, channel, logger in
-            self.webSocketUpgrade(request: request, channel: channel, logger: logger)
+    /// An HTTP/1.1 server whose requests go to the application's router (where
+    /// ``middleware()`` serves the polling transport) and whose WebSocket upgrades on the
+    /// server's path are served inside the NIO pipeline, with no task per connection.
+    /// Pass it as `server:` to Hummingbird's `Application`.
+    /// - Parameter http1: Hummingbird's HTTP/1 settings for the non-WebSocket requests
+    public func httpServerBuilder(http1: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            EngineIOChildChannel(server: self, responder: responder, http1: http1)
         }
     }
 
-    /// Decides on a WebSocket upgrade request: a new session (`transport=websocket` without `sid`)
-    /// or the upgrade of a polling session. Refused requests fall through to the HTTP responder,
-    /// whose ``SocketIOMiddleware`` answers them with the Engine.IO error.
-    public func webSocketUpgrade(
-        request: HTTPRequest,
-        channel: any Channel,
-        logger: Logger
-    ) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        let (path, queryString) = EngineIORequest.split(target: request.path ?? "")
-        guard isOwnPath(String(path)),
-            let parameters = try? EngineIORequest(query: queryString, method: request.method, isUpgrade: true),
-            parameters.transport == .websocket
-        else { return .dontUpgrade }
-        let session: EngineIOSession
-        let transport: EngineIOTransportID
-        let isNew: Bool
-        if let sessionID = parameters.sessionID {
-            guard let existing = self.session(id: sessionID), let probe = existing.beginProbe() else { return .dontUpgrade }
-            session = existing
-            transport = probe
-            isNew = false
-        } else {
-            let connection = SocketIOHandshake.Connection(
-                remoteAddress: channel.remoteAddress,
-                headers: request.headerFields,
-                query: parameters.query
-            )
-            let placeholder = EngineIOTransportID.webSocket(0)
-            guard let created = openSession(transport: placeholder, connection: connection) else { return .dontUpgrade }
-            session = created
-            transport = created.takeWebSocketID()
-            isNew = true
-        }
-        let maxPayload = configuration.maxPayload
-        let maxPendingBytes = configuration.maxQueuedBytes
-        return .upgrade([:]) { inbound, outbound, _ in
-            let writer = WebSocketWriter(channel: channel, maxPendingBytes: maxPendingBytes)
-            if isNew {
-                _ = writer.write(.packets([session.openPacket(upgrades: [])]))
-            }
-            session.attach(writer, as: transport)
-            await Self.read(inbound, into: session, from: transport, maxPayload: maxPayload, outbound: outbound)
-        }
+    /// The largest WebSocket frame the frame decoder accepts: ``Configuration/maxPayload``, at
+    /// least 16 KiB (larger frames close the connection with 1009; so do messages between
+    /// `maxPayload` and this size, checked by the handler).
+    var webSocketMaxFrameSize: Int { max(configuration.maxPayload, 1 << 14) }
+
+    /// What a WebSocket upgrade request gets.
+    enum WebSocketAdmission {
+        /// Upgrade, and serve `transport` of `session`; `opensSession` when the WebSocket
+        /// opened the session (it is sent the open packet first).
+        case accept(session: EngineIOSession, transport: EngineIOTransportID, opensSession: Bool)
+        /// Refuse with the Engine.IO error.
+        case refuse(EngineIORequestError)
     }
 
-    /// Feeds a WebSocket's messages to the session until the socket ends. A message larger than
-    /// `maxPayload` closes the socket with 1009 (message too big), as the JavaScript server does:
-    /// the WebSocket layer checks its size limit only across continuation frames, and its frame
-    /// limit is at least 16 KiB, so a single frame is checked here.
-    private static func read(
-        _ inbound: WebSocketInboundStream,
-        into session: EngineIOSession,
-        from transport: EngineIOTransportID,
-        maxPayload: Int,
-        outbound: WebSocketOutboundWriter
-    ) async {
+    /// Decides on a WebSocket upgrade request: a new session (`transport=websocket` without
+    /// `sid`), the upgrade of a polling session, or a refusal with the reference server's error.
+    func admitWebSocket(target: String, headers: HTTPFields, channel: any Channel) -> WebSocketAdmission {
+        let (path, queryString) = EngineIORequest.split(target: target)
+        guard isOwnPath(String(path)) else {
+            return .refuse(EngineIORequestError(.badRequest, reason: "WebSocket upgrade on \(path), not on \(configuration.normalizedPath)"))
+        }
+        let parameters: EngineIORequest
         do {
-            for try await message in inbound.messages(maxSize: maxPayload) {
-                guard message.byteCount <= maxPayload else {
-                    try await outbound.close(.messageTooLarge, reason: "message too big")
-                    break
-                }
-                switch message {
-                case .text(let text):
-                    do {
-                        let packet = try EngineIOPacket(decoding: text[...])
-                        await session.receive([packet], from: transport)
-                    } catch {
-                        session.receiveMalformed()
-                    }
-                case .binary(let buffer):
-                    await session.receive([.binary(Array(buffer.readableBytesView))], from: transport)
-                }
-            }
-        } catch {}
-        session.transportEnded(transport)
-    }
-}
-
-extension WebSocketMessage {
-    /// The message's size in bytes (UTF-8 for text), as Engine.IO's `maxPayload` counts it.
-    var byteCount: Int {
-        switch self {
-        case .text(let text): text.utf8.count
-        case .binary(let buffer): buffer.readableBytes
+            parameters = try EngineIORequest(query: queryString, method: .get, isUpgrade: true)
+        } catch {
+            return .refuse(error)
         }
+        guard parameters.transport == .websocket else {
+            return .refuse(EngineIORequestError(.badRequest, reason: "WebSocket upgrade with transport \(parameters.transport)"))
+        }
+        if let sessionID = parameters.sessionID {
+            guard let session = session(id: sessionID) else {
+                return .refuse(EngineIORequestError(.unknownSessionID, reason: "sid \(sessionID)"))
+            }
+            guard let probe = session.beginProbe() else {
+                return .refuse(EngineIORequestError(.badRequest, reason: "session \(sessionID) cannot upgrade now"))
+            }
+            return .accept(session: session, transport: probe, opensSession: false)
+        }
+        let connection = SocketIOHandshake.Connection(remoteAddress: channel.remoteAddress, headers: headers, query: parameters.query)
+        guard let session = openSession(transport: .webSocket(0), connection: connection, eventLoop: channel.eventLoop) else {
+            return .refuse(EngineIORequestError(.forbidden, reason: "session limit of \(configuration.maxSessions) reached"))
+        }
+        return .accept(session: session, transport: session.takeWebSocketID(), opensSession: true)
     }
 }

@@ -1,4 +1,5 @@
 public import Logging
+import NIOCore
 public import ServiceLifecycle
 import Synchronization
 
@@ -28,7 +29,9 @@ import Synchronization
 /// ```
 ///
 /// Event handlers of one client run one after another in the session's dispatcher task, so a
-/// handler may await ``SocketIOSocket/emitWithAck(_:_:timeout:)`` on the same client.
+/// handler may await ``SocketIOSocket/emitWithAck(_:_:timeout:)`` on the same client. That task
+/// runs on the event loop of the connection that opened the session (a round trip stays on one
+/// thread), so handlers must not block: await, never wait.
 public final class SocketIOServer: Service, Sendable {
     /// The namespaces and sessions.
     private struct State: Sendable {
@@ -81,7 +84,9 @@ public final class SocketIOServer: Service, Sendable {
                 outer.addTask { await self.runTicker() }
                 await withDiscardingTaskGroup { dispatchers in
                     for await session in newSessions {
-                        dispatchers.addTask { await self.runDispatcher(for: session) }
+                        dispatchers.addTask(executorPreference: session.dispatchExecutor) {
+                            await self.runDispatcher(for: session)
+                        }
                     }
                     // The stream ends on shutdown or cancellation; either way, end every session
                     // so that the dispatchers return.
@@ -123,13 +128,20 @@ public final class SocketIOServer: Service, Sendable {
     // MARK: Sessions
 
     /// Opens a session, or returns `nil` when the session limit is reached or the server stops.
-    func openSession(transport: EngineIOTransportID, connection: SocketIOHandshake.Connection) -> EngineIOSession? {
+    /// - Parameter eventLoop: The event loop of the opening connection, where the session's
+    ///   handlers run; `nil` for the global executor
+    func openSession(
+        transport: EngineIOTransportID,
+        connection: SocketIOHandshake.Connection,
+        eventLoop: (any EventLoop)?
+    ) -> EngineIOSession? {
         let session = EngineIOSession(
             id: Self.makeID(),
             transport: transport,
             connectionInfo: connection,
             configuration: configuration,
             now: .now,
+            dispatchExecutor: eventLoop.map { EventLoopTaskExecutor(eventLoop: $0) },
             namespaceExists: { [weak self] name in self?.hasNamespace(name) ?? false },
             onEnded: { [weak self] session, reason in self?.sessionEnded(session, reason: reason) }
         )

@@ -121,7 +121,7 @@ import Testing
         server.namespace("/").onConnect { socket in socket.onDisconnect { endedContinuation.yield($0) } }
         let running = Task { try await server.run() }
         let connection = SocketIOHandshake.Connection(remoteAddress: nil, headers: [:], query: [:])
-        let session = try #require(server.openSession(transport: .polling, connection: connection))
+        let session = try #require(server.openSession(transport: .polling, connection: connection, eventLoop: nil))
         await session.receive([.message("0")], from: .polling)
         let start = ContinuousClock.now
         while server.namespace("/").sockets.isEmpty, ContinuousClock.now - start < .seconds(20) {

@@ -5,7 +5,7 @@ extension EngineIOSession {
     /// The dispatcher's next work item; `nil` once the session ended and everything was handed out.
     func nextDispatchItem() async -> DispatchItem? {
         await withCheckedContinuation { (continuation: CheckedContinuation<DispatchItem?, Never>) in
-            var resumeReader: CheckedContinuation<Void, Never>?
+            var resumeReader: (@Sendable () -> Void)?
             let immediate: DispatchItem?? = core.withLock { core in
                 if let item = core.dispatch.popFirst() {
                     if core.dispatch.count <= configuration.maxQueuedPackets / 2 {
@@ -18,7 +18,7 @@ extension EngineIOSession {
                 core.dispatchWaiter = continuation
                 return nil
             }
-            resumeReader?.resume()
+            resumeReader?()
             if let immediate { continuation.resume(returning: immediate) }
         }
     }

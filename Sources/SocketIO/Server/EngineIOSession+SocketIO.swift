@@ -38,7 +38,7 @@ extension EngineIOSession.Core {
         guard webSocket.write(outbound) else {
             // The client leaves its socket unread: close rather than buffer without bound.
             webSockets[transport] = nil
-            webSocket.channel.close(promise: nil)
+            webSocket.close()
             let effects = engine.close(reason: .transportError, kind: .silent, now: now)
             apply(effects, session: session, now: now, work: &work)
             return

@@ -16,8 +16,8 @@ final class EngineIOSession: Sendable {
         var webSockets: [EngineIOTransportID: WebSocketWriter] = [:]
         var dispatch: Deque<DispatchItem> = []
         var dispatchWaiter: CheckedContinuation<DispatchItem?, Never>?
-        /// A transport reader paused until the dispatcher catches up.
-        var backlogWaiter: CheckedContinuation<Void, Never>?
+        /// Resumes a transport reader paused until the dispatcher catches up.
+        var backlogWaiter: (@Sendable () -> Void)?
         var dispatchClosed = false
         var dispatchFinished = false
         var nextWebSocketID = 0
@@ -29,12 +29,12 @@ final class EngineIOSession: Sendable {
         var dispatcher: (CheckedContinuation<DispatchItem?, Never>, DispatchItem)?
         var acks: [(CheckedContinuation<[JSONValue], any Error>, Result<[JSONValue], SocketIOError>)] = []
         var ended: DisconnectReason?
-        var backlogWaiter: CheckedContinuation<Void, Never>?
+        var backlogWaiter: (@Sendable () -> Void)?
 
         func run() {
             for (continuation, outbound) in writers { continuation.resume(returning: outbound) }
             if let (continuation, item) = dispatcher { continuation.resume(returning: item) }
-            backlogWaiter?.resume()
+            backlogWaiter?()
             for (continuation, result) in acks { continuation.resume(with: result.mapError { $0 as any Error }) }
         }
     }
@@ -46,6 +46,9 @@ final class EngineIOSession: Sendable {
     let configuration: SocketIOServer.Configuration
     let namespaceExists: @Sendable (String) -> Bool
     let onEnded: @Sendable (EngineIOSession, DisconnectReason) -> Void
+    /// Where the session's dispatcher runs: the event loop of the connection that opened the
+    /// session, or the global executor when that is not known
+    let dispatchExecutor: EventLoopTaskExecutor?
     let core: Mutex<Core>
 
     init(
@@ -54,6 +57,7 @@ final class EngineIOSession: Sendable {
         connectionInfo: SocketIOHandshake.Connection,
         configuration: SocketIOServer.Configuration,
         now: Instant,
+        dispatchExecutor: EventLoopTaskExecutor?,
         namespaceExists: @escaping @Sendable (String) -> Bool,
         onEnded: @escaping @Sendable (EngineIOSession, DisconnectReason) -> Void
     ) {
@@ -62,6 +66,7 @@ final class EngineIOSession: Sendable {
         self.configuration = configuration
         self.namespaceExists = namespaceExists
         self.onEnded = onEnded
+        self.dispatchExecutor = dispatchExecutor
         let engine = EngineIOSessionStateMachine<Instant>(
             transport: transport,
             configuration: .init(
@@ -136,25 +141,38 @@ final class EngineIOSession: Sendable {
     /// dispatcher has more than `maxQueuedPackets` events to work through (backpressure on the
     /// client's connection rather than an ever-growing queue).
     func receive(_ packets: [EngineIOPacket], from source: EngineIOTransportID) async {
+        guard deliver(packets, from: source) else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            whenDispatcherDrains { continuation.resume() }
+        }
+    }
+
+    /// Handles packets from the client that arrived on `source`, without waiting.
+    /// - Returns: `true` when the dispatcher has more than `maxQueuedPackets` events to work
+    ///   through: the caller stops reading from the client until ``whenDispatcherDrains(_:)``
+    ///   calls back.
+    func deliver(_ packets: [EngineIOPacket], from source: EngineIOTransportID) -> Bool {
         let now = Instant.now
-        let backlogged = withCore { core, work in
+        return withCore { core, work in
             for packet in packets {
                 let effects = core.engine.receive(packet, from: source, now: now)
                 core.apply(effects, session: self, now: now, work: &work)
             }
             return core.dispatch.count > configuration.maxQueuedPackets && !core.dispatchClosed
         }
-        guard backlogged else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let wait = core.withLock { core in
-                guard core.dispatch.count > configuration.maxQueuedPackets / 2, !core.dispatchClosed,
-                    core.backlogWaiter == nil
-                else { return false }
-                core.backlogWaiter = continuation
-                return true
-            }
-            if !wait { continuation.resume() }
+    }
+
+    /// Calls `resume` once the dispatcher's backlog is down to half of `maxQueuedPackets` or the
+    /// session ended; at once when that is already so. One reader waits at a time.
+    func whenDispatcherDrains(_ resume: @escaping @Sendable () -> Void) {
+        let waits = core.withLock { core in
+            guard core.dispatch.count > configuration.maxQueuedPackets / 2, !core.dispatchClosed,
+                core.backlogWaiter == nil
+            else { return false }
+            core.backlogWaiter = resume
+            return true
         }
+        if !waits { resume() }
     }
 
     /// Handles bytes that did not decode: closes the session.

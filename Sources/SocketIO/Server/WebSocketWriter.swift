@@ -3,7 +3,9 @@ import NIOWebSocket
 import Synchronization
 
 /// Writes Engine.IO packets to one WebSocket straight into its NIO channel, with no task of
-/// its own: the session calls it under its lock, so frames keep their order.
+/// its own. The session calls it under its lock, so it only ever queues work on the event loop
+/// (in call order, so frames keep their order), even on that loop: a channel operation run
+/// at once could call back into the session, whose lock is held.
 ///
 /// Bytes handed to the channel but not yet written to the socket are counted; past the limit
 /// the client is not reading and ``write(_:)`` says so.
@@ -25,9 +27,15 @@ final class WebSocketWriter: Sendable {
         case .finish(let packets):
             return send(packets, thenClose: true)
         case .drop:
-            channel.close(promise: nil)
+            close()
             return true
         }
+    }
+
+    /// Closes the connection without a close frame.
+    func close() {
+        let channel = self.channel
+        channel.eventLoop.execute { channel.close(promise: nil) }
     }
 
     private func send(_ packets: [EngineIOPacket], thenClose: Bool) -> Bool {
@@ -53,18 +61,21 @@ final class WebSocketWriter: Sendable {
             frames.append(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
         }
         let channel = self.channel
-        let ordered = frames
-        let count = bytes
-        channel.eventLoop.execute {
-            guard let last = ordered.last else { return }
-            for frame in ordered.dropLast() { channel.write(frame, promise: nil) }
-            let written = channel.eventLoop.makePromise(of: Void.self)
-            channel.writeAndFlush(last, promise: written)
-            written.futureResult.whenComplete { _ in
-                self.pendingBytes.subtract(count, ordering: .relaxed)
-                if thenClose { channel.close(promise: nil) }
-            }
-        }
+        let queued = frames
+        let queuedBytes = bytes
+        channel.eventLoop.execute { self.flush(queued, bytes: queuedBytes, thenClose: thenClose) }
         return true
+    }
+
+    /// Writes the frames on the event loop and releases their bytes once they are written.
+    private func flush(_ frames: [WebSocketFrame], bytes: Int, thenClose: Bool) {
+        guard let last = frames.last else { return }
+        for frame in frames.dropLast() { channel.write(frame, promise: nil) }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.writeAndFlush(last, promise: written)
+        written.futureResult.whenComplete { _ in
+            self.pendingBytes.subtract(bytes, ordering: .relaxed)
+            if thenClose { self.channel.close(promise: nil) }
+        }
     }
 }
