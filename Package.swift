@@ -148,9 +148,14 @@ let package = Package(
 
         // MARK: Tests
 
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CGit2Tests",
-            dependencies: ["CGit2"],
+            dependencies: ["CGit2", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -168,6 +173,7 @@ let package = Package(
             name: "SocketIOTests",
             dependencies: [
                 "SocketIO",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -180,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitStoreTests",
-            dependencies: ["GitStore"],
+            dependencies: ["GitStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -195,6 +201,7 @@ let package = Package(
             name: "UrbanRobotTests",
             dependencies: [
                 "UrbanRobot",
+                "TestSupport",
                 "urban-robot",
                 "Deployer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
