@@ -30,9 +30,12 @@ struct DaemonIntegrationTests {
         let afterFirst = await harness.daemon.status()
         #expect(afterFirst.revision?.rawValue == v1)
         #expect(afterFirst.instances.allSatisfy { $0.active?.revision.rawValue == v1 && $0.standby == nil })
-        let tags = try await BotRepository.git(
-            ["tag", "--list", "good/*", "--points-at", v1], in: "\(harness.configuration.state.directory)/repo.git")
-        #expect(!tags.isEmpty, "no good tag on v1")
+        // The driver stores the finished step before it performs the step's actions, the good tag among them.
+        _ = try await harness.poll("the good tag on v1", timeout: .seconds(30)) {
+            let tags = try await BotRepository.git(
+                ["tag", "--list", "good/*", "--points-at", v1], in: "\(harness.configuration.state.directory)/repo.git")
+            return tags.isEmpty ? nil : tags
+        }
 
         let v2 = try await repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
         #expect(try await harness.daemon.fetchBranchTip() == v2)
