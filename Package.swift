@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupervisorTests",
-            dependencies: ["Supervisor", "SupervisorTestDaemon"],
+            dependencies: ["Supervisor", "SupervisorTestDaemon", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

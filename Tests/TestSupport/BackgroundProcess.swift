@@ -63,17 +63,7 @@ public final class BackgroundProcess: Sendable {
 
     /// The first line the child writes, or nil when it closes its output or `timeout` passes first.
     public func firstLine(within timeout: Duration) async -> String? {
-        let lines = self.lines
-        return await withTaskGroup(of: String?.self) { group in
-            group.addTask { await lines.first { _ in true } }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        await lines.next(within: timeout)
     }
 
     /// Sends `SIGKILL` and waits until the child is reaped.
