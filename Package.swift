@@ -153,9 +153,14 @@ let package = Package(
 
         // MARK: Tests
 
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CGit2Tests",
-            dependencies: ["CGit2"],
+            dependencies: ["CGit2", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -166,13 +171,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SupervisorTests",
-            dependencies: ["Supervisor", "SupervisorTestDaemon"],
+            dependencies: ["Supervisor", "SupervisorTestDaemon", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SocketIOTests",
             dependencies: [
                 "SocketIO",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -185,7 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitStoreTests",
-            dependencies: ["GitStore"],
+            dependencies: ["GitStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -200,6 +206,7 @@ let package = Package(
             name: "UrbanRobotTests",
             dependencies: [
                 "UrbanRobot",
+                "TestSupport",
                 "urban-robot",
                 "Deployer",
                 "SocketIO",

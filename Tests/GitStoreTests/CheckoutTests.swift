@@ -5,20 +5,20 @@ import Testing
 @Suite("GitStore release checkout", .serialized)
 struct CheckoutTests {
     /// A source with nested folders, an executable script and a symlink.
-    private func makeFixture() throws -> (GitFixture, String) {
-        let fixture = try GitFixture()
+    private func makeFixture() async throws -> (GitFixture, String) {
+        let fixture = try await GitFixture()
         try fixture.write("bot.py", "print('bot')\n")
         try fixture.write("run.sh", "#!/bin/sh\nexec python3 bot.py\n", executable: true)
         try fixture.write("cogs/admin/health.py", "OK = True\n")
         try FileManager.default.createSymbolicLink(
             atPath: fixture.source.appendingPathComponent("current.py").path, withDestinationPath: "bot.py")
-        let id = try fixture.commit("release one")
+        let id = try await fixture.commit("release one")
         return (fixture, id)
     }
 
     @Test("a checkout matches git archive, keeps modes and symlinks, writes REVISION, touches no HEAD")
     func checkoutMatchesGitArchive() async throws {
-        let (fixture, id) = try makeFixture()
+        let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let headBefore = try String(contentsOfFile: store.repositoryPath + "/HEAD", encoding: .utf8)
 
@@ -26,7 +26,7 @@ struct CheckoutTests {
 
         #expect(release.id == id)
         #expect(release.directory == fixture.state.path + "/releases/" + id)
-        let archived = try fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)
+        let archived = try await fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)
         let snapshot = try GitFixture.snapshot(of: URL(fileURLWithPath: release.directory), excluding: ["REVISION"])
         #expect(snapshot == archived)
         #expect(snapshot["run.sh"]?.hasPrefix("x ") == true)
@@ -40,15 +40,15 @@ struct CheckoutTests {
 
     @Test("a tree with .gitattributes gets its filters applied, like git archive")
     func attributesApplyFilters() async throws {
-        let (fixture, _) = try makeFixture()
+        let (fixture, _) = try await makeFixture()
         try fixture.write(".gitattributes", "*.txt text eol=crlf\n")
         try fixture.write("notes/readme.txt", "line one\nline two\n")
-        let id = try fixture.commit("with attributes")
+        let id = try await fixture.commit("with attributes")
         let store = try await fixture.fetchedStore()
 
         let release = try await store.checkout(id)
 
-        let archived = try fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)
+        let archived = try await fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)
         let snapshot = try GitFixture.snapshot(of: URL(fileURLWithPath: release.directory), excluding: ["REVISION"])
         #expect(snapshot["notes/readme.txt"] == "- line one\r\nline two\r\n")
         #expect(snapshot == archived)
@@ -58,16 +58,16 @@ struct CheckoutTests {
 
     @Test("attributes that filter nothing leave the files as their blobs, like git archive")
     func attributesWithoutFilters() async throws {
-        let (fixture, _) = try makeFixture()
+        let (fixture, _) = try await makeFixture()
         try fixture.write(".gitattributes", "# vendored code\n*.c linguist-vendored\nsecret.txt export-ignore\n")
         try fixture.write("vendor/x.c", "int x;\r\n")
-        let id = try fixture.commit("with inert attributes")
+        let id = try await fixture.commit("with inert attributes")
         let store = try await fixture.fetchedStore()
 
         let release = try await store.checkout(id)
 
         let snapshot = try GitFixture.snapshot(of: URL(fileURLWithPath: release.directory), excluding: ["REVISION"])
-        #expect(snapshot == (try fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)))
+        #expect(snapshot == (try await fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)))
         #expect(snapshot["vendor/x.c"] == "- int x;\r\n")
         #expect(snapshot[".gitattributes"]?.contains("linguist-vendored") == true)
         #expect(snapshot["run.sh"]?.hasPrefix("x ") == true)
@@ -76,7 +76,7 @@ struct CheckoutTests {
 
     @Test("a complete release is reused without a second checkout")
     func reuse() async throws {
-        let (fixture, id) = try makeFixture()
+        let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let first = try await store.checkout(id)
         let second = try await store.checkout(id)
@@ -89,7 +89,7 @@ struct CheckoutTests {
 
     @Test("an interrupted checkout leaves only a temporary folder, which the next call removes")
     func interruptedCheckoutIsCleanedUp() async throws {
-        let (fixture, id) = try makeFixture()
+        let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let leftover = "\(store.releasesPath)/.tmp-\(id)-interrupted"
         try FileManager.default.createDirectory(atPath: leftover + "/cogs", withIntermediateDirectories: true)
@@ -106,7 +106,7 @@ struct CheckoutTests {
 
     @Test("a leftover temporary folder is removed when the store is reopened")
     func leftoverRemovedOnOpen() async throws {
-        let (fixture, id) = try makeFixture()
+        let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let leftover = "\(store.releasesPath)/.tmp-\(id)-crashed"
         try FileManager.default.createDirectory(atPath: leftover, withIntermediateDirectories: true)
@@ -116,7 +116,7 @@ struct CheckoutTests {
 
     @Test("an unwritable releases folder is a file-system error naming the path")
     func unwritableReleasesFolder() async throws {
-        let (fixture, id) = try makeFixture()
+        let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         try FileManager.default.removeItem(atPath: store.releasesPath)
         try Data("not a folder".utf8).write(to: URL(fileURLWithPath: store.releasesPath))
@@ -128,7 +128,7 @@ struct CheckoutTests {
 
     @Test("an unknown full id is an unknown revision")
     func unknownFullID() async throws {
-        let (fixture, _) = try makeFixture()
+        let (fixture, _) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let missing = String(repeating: "ab", count: 20)
         let error = await expectGitStoreError(.unknownRevision) { _ = try await store.checkout(missing) }
@@ -138,7 +138,7 @@ struct CheckoutTests {
 
     @Test("concurrent requests for one revision share one checkout")
     func concurrentSameRevision() async throws {
-        let (fixture, id) = try makeFixture()
+        let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let releases = try await withThrowingTaskGroup(of: Release.self) { group in
             for _ in 0..<8 { group.addTask { try await store.checkout(id) } }
@@ -152,9 +152,9 @@ struct CheckoutTests {
 
     @Test("concurrent requests for different revisions each get their own correct release")
     func concurrentDifferentRevisions() async throws {
-        let (fixture, first) = try makeFixture()
+        let (fixture, first) = try await makeFixture()
         try fixture.write("bot.py", "print('bot 2')\n")
-        let second = try fixture.commit("release two")
+        let second = try await fixture.commit("release two")
         let store = try await fixture.fetchedStore()
         async let one = store.checkout(first)
         async let two = store.checkout(second)
@@ -167,10 +167,10 @@ struct CheckoutTests {
 
     @Test("a commit with a submodule is a clear error naming the submodule")
     func submoduleIsRejected() async throws {
-        let (fixture, id) = try makeFixture()
-        try fixture.git(["update-index", "--add", "--cacheinfo", "160000,\(id),vendor/lib"])
-        try fixture.git(["commit", "-q", "-m", "add a submodule"])
-        let withSubmodule = try fixture.git(["rev-parse", "HEAD"])
+        let (fixture, id) = try await makeFixture()
+        try await fixture.git(["update-index", "--add", "--cacheinfo", "160000,\(id),vendor/lib"])
+        try await fixture.git(["commit", "-q", "-m", "add a submodule"])
+        let withSubmodule = try await fixture.git(["rev-parse", "HEAD"])
         let store = try await fixture.fetchedStore()
         let error = await expectGitStoreError(.submodules) { _ = try await store.checkout(withSubmodule) }
         #expect(error?.detail.contains("vendor/lib") == true)

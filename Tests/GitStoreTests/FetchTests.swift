@@ -7,11 +7,11 @@ import Testing
 struct FetchTests {
     @Test("a fetch from a local path mirrors branches and tags and reports progress")
     func fetchFromPath() async throws {
-        let fixture = try GitFixture()
+        let fixture = try await GitFixture()
         try fixture.write("bot.py", "print('hi')\n")
-        let first = try fixture.commit("first")
-        try fixture.git(["tag", "-a", "v1", "-m", "version 1"])
-        try fixture.git(["branch", "feature"])
+        let first = try await fixture.commit("first")
+        try await fixture.git(["tag", "-a", "v1", "-m", "version 1"])
+        try await fixture.git(["branch", "feature"])
 
         let store = try await ReleaseStore(configuration: fixture.configuration())
         let reports = Mutex<[FetchProgress]>([])
@@ -26,13 +26,13 @@ struct FetchTests {
         #expect(try await store.resolve("v1").id == first)
         #expect(try await store.resolve("feature").id == first)
         #expect(try await store.resolve("HEAD").id == first)
-        #expect(try fixture.git(["--git-dir", store.repositoryPath, "rev-parse", "refs/tags/v1^{}"]) == first)
+        #expect(try await fixture.git(["--git-dir", store.repositoryPath, "rev-parse", "refs/tags/v1^{}"]) == first)
     }
 
     @Test("a file:// URL is fetched like a path")
     func fetchFromFileURL() async throws {
-        let fixture = try GitFixture()
-        let id = try fixture.commit("first")
+        let fixture = try await GitFixture()
+        let id = try await fixture.commit("first")
         let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: "file://\(fixture.source.path)"))
         try await store.fetch()
         #expect(try await store.resolve("main").id == id)
@@ -40,7 +40,7 @@ struct FetchTests {
 
     @Test("a missing source is a fetch error naming it")
     func missingSource() async throws {
-        let fixture = try GitFixture()
+        let fixture = try await GitFixture()
         let missing = fixture.root.appendingPathComponent("no-such-repo").path
         let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: missing))
         let error = await expectGitStoreError(.fetch) { try await store.fetch() }
@@ -51,7 +51,7 @@ struct FetchTests {
 
     @Test("credentials in a source URL never reach the error")
     func credentialsRedacted() async throws {
-        let fixture = try GitFixture()
+        let fixture = try await GitFixture()
         let url = "https://robot:s3cret-token@127.0.0.1:1/bot.git"
         var configuration = fixture.configuration(sourceURL: url)
         configuration.credentials = .token("another-s3cret")
@@ -64,12 +64,12 @@ struct FetchTests {
 
     @Test("a fetch after the source moved sees the new commits")
     func fetchAfterSourceMoved() async throws {
-        let fixture = try GitFixture()
-        try fixture.commit("first")
+        let fixture = try await GitFixture()
+        try await fixture.commit("first")
         let store = try await fixture.fetchedStore()
         try fixture.write("new.txt", "new\n")
-        let second = try fixture.commit("second")
-        try fixture.git(["tag", "v2"])
+        let second = try await fixture.commit("second")
+        try await fixture.git(["tag", "v2"])
 
         try await store.fetch()
         #expect(try await store.resolve("main").id == second)
@@ -78,16 +78,16 @@ struct FetchTests {
 
     @Test("a force-pushed branch follows the source, and a deleted branch is pruned")
     func forcePushedBranch() async throws {
-        let fixture = try GitFixture()
-        try fixture.commit("first")
-        try fixture.commit("second")
-        try fixture.git(["branch", "doomed"])
+        let fixture = try await GitFixture()
+        try await fixture.commit("first")
+        try await fixture.commit("second")
+        try await fixture.git(["branch", "doomed"])
         let store = try await fixture.fetchedStore()
 
-        try fixture.git(["reset", "-q", "--hard", "HEAD~1"])
+        try await fixture.git(["reset", "-q", "--hard", "HEAD~1"])
         try fixture.write("rewritten.txt", "rewritten\n")
-        let rewritten = try fixture.commit("rewritten second")
-        try fixture.git(["branch", "-D", "doomed"])
+        let rewritten = try await fixture.commit("rewritten second")
+        try await fixture.git(["branch", "-D", "doomed"])
 
         let result = try await store.fetch()
         #expect(try await store.resolve("main").id == rewritten)

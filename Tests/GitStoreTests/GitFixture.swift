@@ -1,5 +1,6 @@
 import Foundation
 import GitStore
+import TestSupport
 import Testing
 
 /// A temporary folder with a source repository made by the git CLI, and a state directory for a store.
@@ -11,12 +12,12 @@ final class GitFixture {
     let state: URL
 
     /// Creates `<tmp>/gitstore-<uuid>/{source,state}` with an initialized source repository on `main`.
-    init(bare: Bool = false) throws {
+    init(bare: Bool = false) async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("gitstore-\(UUID().uuidString)")
         source = root.appendingPathComponent(bare ? "source.git" : "source")
         state = root.appendingPathComponent("state")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
-        try git(bare ? ["init", "-q", "--bare", "-b", "main"] : ["init", "-q", "-b", "main"])
+        try await git(bare ? ["init", "-q", "--bare", "-b", "main"] : ["init", "-q", "-b", "main"])
     }
 
     deinit {
@@ -49,29 +50,26 @@ final class GitFixture {
 
     /// Commits everything in the work tree; returns the full id.
     @discardableResult
-    func commit(_ message: String, date: String? = nil) throws -> String {
-        try git(["add", "-A"])
+    func commit(_ message: String, date: String? = nil) async throws -> String {
+        try await git(["add", "-A"])
         var environment: [String: String] = [:]
         if let date {
             environment = ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date]
         }
-        try git(["commit", "-q", "--allow-empty", "-m", message], environment: environment)
-        return try git(["rev-parse", "HEAD"])
+        try await git(["commit", "-q", "--allow-empty", "-m", message], environment: environment)
+        return try await git(["rev-parse", "HEAD"])
     }
 
     /// Runs git in the source repository (or in `directory`) and returns its trimmed standard output.
     @discardableResult
-    func git(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> String {
-        try Self.run(["git"] + arguments, in: directory ?? source, environment: environment)
+    func git(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> String {
+        try await Self.run(["git"] + arguments, in: directory ?? source, environment: environment)
     }
 
-    /// Runs a command with a clean git environment; throws when it fails.
+    /// Runs a command with a clean git environment; returns its trimmed standard output.
+    /// - Throws: ``CommandFailure`` when it fails.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> String {
         var merged = ProcessInfo.processInfo.environment
         merged["GIT_CONFIG_GLOBAL"] = "/dev/null"
         merged["GIT_CONFIG_NOSYSTEM"] = "1"
@@ -80,27 +78,14 @@ final class GitFixture {
         merged["GIT_COMMITTER_NAME"] = "Carl Committer"
         merged["GIT_COMMITTER_EMAIL"] = "carl@example.invalid"
         merged.merge(environment) { $1 }
-        process.environment = merged
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(
-                command: arguments.joined(separator: " "), output: String(decoding: errorData, as: UTF8.self))
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await Command.output(arguments, in: directory.path, environment: merged)
     }
 
     /// The snapshot of what `git archive <id> | tar -x` writes from the repository at `repositoryPath`.
-    func archiveSnapshot(of id: String, repositoryPath: String) throws -> [String: String] {
+    func archiveSnapshot(of id: String, repositoryPath: String) async throws -> [String: String] {
         let folder = root.appendingPathComponent("archive-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Self.run(["sh", "-c", "git --git-dir='\(repositoryPath)' archive \(id) | tar -x -C '\(folder.path)'"], in: root)
+        try await Self.run(["sh", "-c", "git --git-dir='\(repositoryPath)' archive \(id) | tar -x -C '\(folder.path)'"], in: root)
         return try Self.snapshot(of: folder)
     }
 
@@ -123,13 +108,6 @@ final class GitFixture {
         }
         return result
     }
-}
-
-/// A git command run by a test fixture failed.
-struct FixtureError: Error, CustomStringConvertible {
-    let command: String
-    let output: String
-    var description: String { "\(command) failed: \(output)" }
 }
 
 /// Runs `body` and returns the ``GitStoreError`` it throws; records an issue when it throws nothing else.

@@ -9,8 +9,8 @@ struct MarksTests {
 
     @Test("markGood creates an annotated tag good/<UTC stamp> carrying the deployment and the health")
     func markGoodCreatesAnnotatedTag() async throws {
-        let fixture = try GitFixture()
-        let id = try fixture.commit("first")
+        let fixture = try await GitFixture()
+        let id = try await fixture.commit("first")
         let store = try await ReleaseStore(configuration: fixture.configuration(now: { Self.fixedDate }))
         try await store.fetch()
 
@@ -22,18 +22,18 @@ struct MarksTests {
         #expect(tag.deploymentID == "d-42")
         #expect(tag.health == "8/8 cogs latency 40 ms")
         let gitDir = store.repositoryPath
-        #expect(try fixture.git(["--git-dir", gitDir, "cat-file", "-t", "good/20261127T051300Z"]) == "tag")
-        #expect(try fixture.git(["--git-dir", gitDir, "rev-parse", "good/20261127T051300Z^{commit}"]) == id)
-        let body = try fixture.git(["--git-dir", gitDir, "cat-file", "-p", "good/20261127T051300Z"])
+        #expect(try await fixture.git(["--git-dir", gitDir, "cat-file", "-t", "good/20261127T051300Z"]) == "tag")
+        #expect(try await fixture.git(["--git-dir", gitDir, "rev-parse", "good/20261127T051300Z^{commit}"]) == id)
+        let body = try await fixture.git(["--git-dir", gitDir, "cat-file", "-p", "good/20261127T051300Z"])
         #expect(body.contains("tagger urban-robot <urban-robot@localhost> 1795756380 +0000"))
         #expect(body.contains("deployment: d-42"))
     }
 
     @Test("two good tags within one second get consecutive stamps")
     func collisionBumpsOneSecond() async throws {
-        let fixture = try GitFixture()
-        let first = try fixture.commit("first")
-        let second = try fixture.commit("second")
+        let fixture = try await GitFixture()
+        let first = try await fixture.commit("first")
+        let second = try await fixture.commit("second")
         let store = try await ReleaseStore(configuration: fixture.configuration(now: { Self.fixedDate }))
         try await store.fetch()
         let a = try await store.markGood(first, deployment: "d-1", health: "ok")
@@ -45,13 +45,13 @@ struct MarksTests {
 
     @Test("good tags are listed newest first; a lightweight tag a person made counts, dated by its commit")
     func goodTagsNewestFirst() async throws {
-        let fixture = try GitFixture()
-        let old = try fixture.commit("old", date: "2026-01-01T00:00:00Z")
-        try fixture.git(["tag", "good/by-hand"])
-        let middle = try fixture.commit("middle", date: "2026-06-01T00:00:00Z")
-        let tree = try fixture.git(["rev-parse", "HEAD^{tree}"])
-        try fixture.git(["tag", "good/on-a-tree", tree])
-        try fixture.git(["tag", "other/not-good"])
+        let fixture = try await GitFixture()
+        let old = try await fixture.commit("old", date: "2026-01-01T00:00:00Z")
+        try await fixture.git(["tag", "good/by-hand"])
+        let middle = try await fixture.commit("middle", date: "2026-06-01T00:00:00Z")
+        let tree = try await fixture.git(["rev-parse", "HEAD^{tree}"])
+        try await fixture.git(["tag", "good/on-a-tree", tree])
+        try await fixture.git(["tag", "other/not-good"])
         let clock = Mutex(Date(timeIntervalSince1970: 1_780_000_000))  // 2026-05-28
         let store = try await ReleaseStore(configuration: fixture.configuration(now: { clock.withLock { $0 } }))
         try await store.fetch()
@@ -70,9 +70,9 @@ struct MarksTests {
 
     @Test("bad marks are set, listed, skipped by lastGood, and removed")
     func badMarks() async throws {
-        let fixture = try GitFixture()
-        let first = try fixture.commit("first")
-        let second = try fixture.commit("second")
+        let fixture = try await GitFixture()
+        let first = try await fixture.commit("first")
+        let second = try await fixture.commit("second")
         let store = try await fixture.fetchedStore()
         try await store.markGood(first, deployment: "d-1", health: "ok")
         try await store.markGood(second, deployment: "d-2", health: "ok")
@@ -96,15 +96,15 @@ struct MarksTests {
 
     @Test("good tags and bad marks survive a reopen and a fetch")
     func marksSurviveReopenAndFetch() async throws {
-        let fixture = try GitFixture()
-        let first = try fixture.commit("first")
-        let second = try fixture.commit("second")
+        let fixture = try await GitFixture()
+        let first = try await fixture.commit("first")
+        let second = try await fixture.commit("second")
         do {
             let store = try await fixture.fetchedStore()
             try await store.markGood(first, deployment: "d-1", health: "ok")
             try await store.markBad(second, reason: "failed gate")
         }
-        try fixture.commit("third")
+        try await fixture.commit("third")
         let reopened = try await ReleaseStore(configuration: fixture.configuration())
         try await reopened.fetch()
         #expect(try await reopened.goodTags().map(\.revision) == [first])
@@ -114,18 +114,18 @@ struct MarksTests {
 
     @Test("good tags are pushed to a bare source remote when push_tags is set")
     func pushTags() async throws {
-        let fixture = try GitFixture(bare: true)
+        let fixture = try await GitFixture(bare: true)
         let work = fixture.root.appendingPathComponent("work")
-        try GitFixture.run(["git", "clone", "-q", fixture.source.path, work.path], in: fixture.root)
-        try GitFixture.run(["git", "commit", "-q", "--allow-empty", "-m", "first"], in: work)
-        try GitFixture.run(["git", "push", "-q", "origin", "HEAD:main"], in: work)
-        let id = try GitFixture.run(["git", "rev-parse", "HEAD"], in: work)
+        try await GitFixture.run(["git", "clone", "-q", fixture.source.path, work.path], in: fixture.root)
+        try await GitFixture.run(["git", "commit", "-q", "--allow-empty", "-m", "first"], in: work)
+        try await GitFixture.run(["git", "push", "-q", "origin", "HEAD:main"], in: work)
+        let id = try await GitFixture.run(["git", "rev-parse", "HEAD"], in: work)
 
         let store = try await fixture.fetchedStore(pushTags: true)
         let tag = try await store.markGood(id, deployment: "d-7", health: "ok")
 
-        #expect(try fixture.git(["rev-parse", "refs/tags/\(tag.name)^{commit}"]) == id)
-        #expect(try fixture.git(["cat-file", "-t", "refs/tags/\(tag.name)"]) == "tag")
+        #expect(try await fixture.git(["rev-parse", "refs/tags/\(tag.name)^{commit}"]) == id)
+        #expect(try await fixture.git(["cat-file", "-t", "refs/tags/\(tag.name)"]) == "tag")
         try await store.pushGoodTag(tag.name)
         let error = await expectGitStoreError(.push) { try await store.pushGoodTag("good/missing") }
         #expect(error?.input?.contains("good/missing") == true)

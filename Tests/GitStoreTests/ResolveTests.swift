@@ -6,12 +6,12 @@ import Testing
 struct ResolveTests {
     @Test("branches, tags, ids and revspecs resolve to the commit git names")
     func resolvesEveryForm() async throws {
-        let fixture = try GitFixture()
-        let first = try fixture.commit("first commit\n\nwith a body", date: "2026-01-02T03:04:05Z")
-        try fixture.git(["tag", "-a", "annotated", "-m", "an annotated tag"])
-        try fixture.git(["tag", "light"])
-        try fixture.commit("second")
-        let third = try fixture.commit("third")
+        let fixture = try await GitFixture()
+        let first = try await fixture.commit("first commit\n\nwith a body", date: "2026-01-02T03:04:05Z")
+        try await fixture.git(["tag", "-a", "annotated", "-m", "an annotated tag"])
+        try await fixture.git(["tag", "light"])
+        try await fixture.commit("second")
+        let third = try await fixture.commit("third")
         let store = try await fixture.fetchedStore()
 
         let revision = try await store.resolve("annotated")
@@ -30,8 +30,8 @@ struct ResolveTests {
 
     @Test("an unknown revision is an error that names it")
     func unknownRevision() async throws {
-        let fixture = try GitFixture()
-        try fixture.commit("first")
+        let fixture = try await GitFixture()
+        try await fixture.commit("first")
         let store = try await fixture.fetchedStore()
         let error = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("no-such-branch") }
         #expect(error?.input == "no-such-branch")
@@ -43,11 +43,11 @@ struct ResolveTests {
 
     @Test("a tag on a tree or a blob is not a commit")
     func tagOnTreeOrBlob() async throws {
-        let fixture = try GitFixture()
+        let fixture = try await GitFixture()
         try fixture.write("file.txt", "content\n")
-        try fixture.commit("first")
-        try fixture.git(["tag", "on-tree", "HEAD^{tree}"])
-        try fixture.git(["tag", "-a", "on-blob", "-m", "blob", "HEAD:file.txt"])
+        try await fixture.commit("first")
+        try await fixture.git(["tag", "on-tree", "HEAD^{tree}"])
+        try await fixture.git(["tag", "-a", "on-blob", "-m", "blob", "HEAD:file.txt"])
         let store = try await fixture.fetchedStore()
 
         let treeError = await expectGitStoreError(.notACommit) { _ = try await store.resolve("on-tree") }
@@ -59,10 +59,10 @@ struct ResolveTests {
 
     @Test("history a..b lists the new commits newest first with their subjects")
     func history() async throws {
-        let fixture = try GitFixture()
-        let base = try fixture.commit("base", date: "2026-01-01T00:00:00Z")
-        let one = try fixture.commit("one", date: "2026-01-01T00:00:01Z")
-        let two = try fixture.commit("two", date: "2026-01-01T00:00:02Z")
+        let fixture = try await GitFixture()
+        let base = try await fixture.commit("base", date: "2026-01-01T00:00:00Z")
+        let one = try await fixture.commit("one", date: "2026-01-01T00:00:01Z")
+        let two = try await fixture.commit("two", date: "2026-01-01T00:00:02Z")
         let store = try await fixture.fetchedStore()
 
         let commits = try await store.history(from: base, to: "main")

@@ -6,11 +6,11 @@ import Testing
 struct RetentionTests {
     /// A fetched store with `count` releases checked out at increasing times (oldest first in the result).
     private func storeWithReleases(_ count: Int) async throws -> (GitFixture, ReleaseStore, [String]) {
-        let fixture = try GitFixture()
+        let fixture = try await GitFixture()
         var ids: [String] = []
         for index in 0..<count {
             try fixture.write("version.txt", "\(index)\n")
-            ids.append(try fixture.commit("release \(index)"))
+            ids.append(try await fixture.commit("release \(index)"))
         }
         let store = try await fixture.fetchedStore()
         for (index, id) in ids.enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SocketIO
@@ -74,19 +75,9 @@ import Testing
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("socketio-client-\(UUID().uuidString).py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scriptURL) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptURL.path, "http://127.0.0.1:\(port)", mode]
-        let output = Pipe()
-        process.standardOutput = output
-        let exited = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
-        try process.run()
-        var iterator = exited.stream.makeAsyncIterator()
-        let status = await iterator.next()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(status == 0, "python client \(mode) failed: \(text)")
-        return text.split(separator: "\n").map(String.init)
+        let result = try await Command.run(["python3", scriptURL.path, "http://127.0.0.1:\(port)", mode])
+        #expect(result.status == 0, "python client \(mode) failed: \(result.standardOutput)\(result.standardError)")
+        return result.outputLines
     }
 
     static let syncExpectation = [

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TestSupport
 import Testing
 @testable import Supervisor
 
@@ -68,19 +69,7 @@ func isRunning(_ pid: Int32) -> Bool {
 
 /// The next exit on `exits`, or nil after `timeout`.
 func nextExit(_ exits: AsyncStream<ProcessExit>, timeout: Duration = .seconds(30)) async -> ProcessExit? {
-    await withTaskGroup(of: ProcessExit?.self) { group in
-        group.addTask {
-            var iterator = exits.makeAsyncIterator()
-            return await iterator.next()
-        }
-        group.addTask {
-            try? await Task.sleep(for: timeout)
-            return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
+    await exits.next(within: timeout)
 }
 
 /// Waits up to 30 s for the exit of `process`.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import UrbanRobot
 
@@ -8,18 +9,6 @@ struct OperatorSetupTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("urban-robot-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
-    }
-
-    static func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("init writes a configuration that loads, with its state folder, and never overwrites it")
@@ -47,19 +36,19 @@ struct OperatorSetupTests {
     }
 
     @Test("hook install: the hook (0755) and the two git config keys, read back with the git CLI")
-    func hookInstall() throws {
+    func hookInstall() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let repository = (folder as NSString).appendingPathComponent("bot.git")
-        _ = try Self.git(["init", "--bare", "--quiet", repository])
+        try await Command.output(["git", "init", "--bare", "--quiet", repository])
         let config = try ConfigInitializer.initialize(directory: (folder as NSString).appendingPathComponent("conf"))
         let hook = try HookInstaller.install(repository: repository, configPath: config, binaryPath: "/usr/local/bin/urban-robot")
         #expect(hook == (repository as NSString).appendingPathComponent("hooks/post-receive"))
         #expect(try String(contentsOfFile: hook, encoding: .utf8) == PostReceiveHook.text)
         let mode = try FileManager.default.attributesOfItem(atPath: hook)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o755)
-        #expect(try Self.git(["--git-dir", repository, "config", "--get", "urban-robot.config"]) == config)
-        #expect(try Self.git(["--git-dir", repository, "config", "--get", "urban-robot.binary"]) == "/usr/local/bin/urban-robot")
+        #expect(try await Command.output(["git", "--git-dir", repository, "config", "--get", "urban-robot.config"]) == config)
+        #expect(try await Command.output(["git", "--git-dir", repository, "config", "--get", "urban-robot.binary"]) == "/usr/local/bin/urban-robot")
         #expect(HookInstaller.currentExecutable().hasPrefix("/"))
 
         let error = #expect(throws: HookInstallError.self) {

@@ -28,62 +28,76 @@ public struct Demo: Sendable {
     /// Tells the story; true when every step went as told.
     public func run() async throws -> Bool {
         let started = ContinuousClock.now
-        let workspace = try DemoWorkspace.create(instances: instances)
+        let workspace = try await DemoWorkspace.create(instances: instances)
         narrate("urban-robot demo in \(workspace.root.path)")
         let daemon = try DemoDaemon(binary: binary, workspace: workspace)
         let fleet = DemoFleetProbe(binary: binary, configuration: workspace.configuration.path)
-        defer {
-            fleet.refresh()
-            daemon.stop()
-            fleet.stopBots()
-            if keepFolder {
-                print("The demo's folder is kept: \(workspace.root.path)")
-            } else {
-                try? FileManager.default.removeItem(at: workspace.root)
-            }
+        let told: Result<Bool, any Error>
+        do {
+            told = .success(try await tell(workspace, daemon: daemon, fleet: fleet, started: started))
+        } catch {
+            told = .failure(error)
         }
-        try DemoCommandRunner.run(binary, ["hook", "install", workspace.sourceRepository.path,
-                                           "-c", workspace.configuration.path])
+        await fleet.refresh()
+        await daemon.stop()
+        await fleet.stopBots()
+        if keepFolder {
+            print("The demo's folder is kept: \(workspace.root.path)")
+        } else {
+            try? FileManager.default.removeItem(at: workspace.root)
+        }
+        return try told.get()
+    }
+
+    /// The story itself, on a started daemon; true when every step went as told.
+    private func tell(
+        _ workspace: DemoWorkspace, daemon: DemoDaemon, fleet: DemoFleetProbe, started: ContinuousClock.Instant
+    ) async throws -> Bool {
+        try await DemoCommandRunner.run(binary, ["hook", "install", workspace.sourceRepository.path,
+                                                 "-c", workspace.configuration.path])
         try await daemon.waitUntilServing(probe: fleet)
 
         var story = DemoStory()
         narrate("1. v1: the first revision; a push deploys it to \(instances) shards, canary first")
-        let v1 = try workspace.commit(simulation: #"{"health": "ok"}"#, version: "1.0.0", message: "v1: the first bot")
+        let v1 = try await workspace.commit(simulation: #"{"health": "ok"}"#, version: "1.0.0", message: "v1: the first bot")
         try await push(workspace, fleet: fleet)
-        try story.expect(fleet.latestDeployment(), revision: v1, outcome: "succeeded", step: "v1")
-        try show("status", workspace)
+        try await story.expect(fleet.latestDeployment(), revision: v1, outcome: "succeeded", step: "v1")
+        try await show("status", workspace)
 
         narrate("2. v2: its health check fails; the canary is rolled back and v1 never stops serving")
-        let v2 = try workspace.commit(simulation: #"{"health": "fail", "percent": 40, "cogs": {"music": false}}"#,
-                                      version: "2.0.0", message: "v2: a broken music cog")
+        let v2 = try await workspace.commit(simulation: #"{"health": "fail", "percent": 40, "cogs": {"music": false}}"#,
+                                            version: "2.0.0", message: "v2: a broken music cog")
         let served = try await push(workspace, fleet: fleet)
-        try story.expect(fleet.latestDeployment(), revision: v2, outcome: "rolled-back", step: "v2")
+        try await story.expect(fleet.latestDeployment(), revision: v2, outcome: "rolled-back", step: "v2")
         story.expectServedThroughout(served, step: "v2")
-        try story.expectFleet(on: v1, status: fleet.status(), step: "v2")
+        try await story.expectFleet(on: v1, status: fleet.status(), step: "v2")
 
         narrate("3. v3: it crashes 2 s after it starts serving; the bake catches it")
-        let v3 = try workspace.commit(simulation: #"{"health": "ok", "crash_after_promotion": 2.0}"#,
-                                      version: "3.0.0", message: "v3: a crash after promotion")
+        let v3 = try await workspace.commit(simulation: #"{"health": "ok", "crash_after_promotion": 2.0}"#,
+                                            version: "3.0.0", message: "v3: a crash after promotion")
         try await push(workspace, fleet: fleet)
-        try story.expect(fleet.latestDeployment(), revision: v3, outcome: "rolled-back", step: "v3")
-        try story.expectFleet(on: v1, status: fleet.status(), step: "v3")
+        try await story.expect(fleet.latestDeployment(), revision: v3, outcome: "rolled-back", step: "v3")
+        try await story.expectFleet(on: v1, status: fleet.status(), step: "v3")
 
         narrate("4. v4: a good revision; rolled out to every shard and tagged good")
-        let v4 = try workspace.commit(simulation: #"{"health": "ok"}"#, version: "4.0.0", message: "v4: the fix")
+        let v4 = try await workspace.commit(simulation: #"{"health": "ok"}"#, version: "4.0.0", message: "v4: the fix")
         try await push(workspace, fleet: fleet)
-        try story.expect(fleet.latestDeployment(), revision: v4, outcome: "succeeded", step: "v4")
-        try story.expectFleet(on: v4, status: fleet.status(), step: "v4")
-        try show("status", workspace)
+        try await story.expect(fleet.latestDeployment(), revision: v4, outcome: "succeeded", step: "v4")
+        try await story.expectFleet(on: v4, status: fleet.status(), step: "v4")
+        try await show("status", workspace)
 
-        let tag = try DemoCommandRunner.run("git", ["--git-dir", workspace.stateDirectory.appendingPathComponent("repo.git").path,
-                                                    "tag", "--list", "good/*", "--points-at", v1]).split(separator: "\n").first
+        let tag = try await DemoCommandRunner.run(
+            "git", ["--git-dir", workspace.stateDirectory.appendingPathComponent("repo.git").path,
+                    "tag", "--list", "good/*", "--points-at", v1]
+        ).split(separator: "\n").first
         guard let tag else { throw DemoError("v1 has no good tag in the state's repository") }
         narrate("5. by hand: urban-robot rollback --to \(tag)")
-        let rollbackStatus = try DemoCommandRunner.stream(binary, ["rollback", "--to", String(tag), "-c", workspace.configuration.path])
+        let rollbackStatus = try await DemoCommandRunner.stream(
+            binary, ["rollback", "--to", String(tag), "-c", workspace.configuration.path])
         story.expect(rollbackStatus == 0, "the rollback to \(tag) exited \(rollbackStatus)")
-        try story.expectFleet(on: v1, status: fleet.status(), step: "rollback")
-        try show("status", workspace)
-        try show("history", workspace)
+        try await story.expectFleet(on: v1, status: fleet.status(), step: "rollback")
+        try await show("status", workspace)
+        try await show("history", workspace)
 
         let seconds = (ContinuousClock.now - started).components.seconds
         if story.failures.isEmpty {
@@ -102,12 +116,12 @@ public struct Demo: Sendable {
     private func push(_ workspace: DemoWorkspace, fleet: DemoFleetProbe) async throws -> DemoFleetProbe.Coverage {
         let folder = workspace.workingCopy.path
         return try await fleet.watch {
-            try DemoCommandRunner.stream("git", ["-C", folder, "push", "origin", "main"])
+            try await DemoCommandRunner.stream("git", ["-C", folder, "push", "origin", "main"])
         }
     }
 
-    private func show(_ command: String, _ workspace: DemoWorkspace) throws {
-        _ = try DemoCommandRunner.stream(binary, [command, "-c", workspace.configuration.path], indent: "  ")
+    private func show(_ command: String, _ workspace: DemoWorkspace) async throws {
+        _ = try await DemoCommandRunner.stream(binary, [command, "-c", workspace.configuration.path], indent: "  ")
     }
 
     private func narrate(_ text: String) {

@@ -30,20 +30,30 @@ final class DemoDaemon: Sendable {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw DemoError("the daemon exited at start:\n\(logTail())") }
-            if (try? probe.status()) != nil { return }
+            if (try? await probe.status()) != nil { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw DemoError("the daemon did not answer within 60 s:\n\(logTail())")
     }
 
     /// SIGTERM, then SIGKILL after 30 s; the bots keep running (the demo stops them itself).
-    func stop() {
+    /// Waits (suspended, not blocking a thread) until Foundation has seen the exit.
+    func stop() async {
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = ContinuousClock.now + .seconds(30)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if await !exited(within: .seconds(30)) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = await exited(within: .seconds(30))
+        }
+    }
+
+    /// Whether the daemon has exited within `timeout`, looking every 50 ms.
+    private func exited(within timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return !process.isRunning
     }
 
     private func logTail() -> String {

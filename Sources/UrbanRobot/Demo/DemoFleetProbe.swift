@@ -29,8 +29,8 @@ final class DemoFleetProbe: Sendable {
     }
 
     /// The `status --json` object.
-    func status() throws -> [String: Any] {
-        let text = try DemoCommandRunner.run(binary, ["status", "--json", "-c", configuration])
+    func status() async throws -> [String: Any] {
+        let text = try await DemoCommandRunner.run(binary, ["status", "--json", "-c", configuration])
         guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw DemoError("status --json did not print an object: \(text)")
         }
@@ -39,8 +39,8 @@ final class DemoFleetProbe: Sendable {
     }
 
     /// The newest deployment.
-    func latestDeployment() throws -> Deployment {
-        let text = try DemoCommandRunner.run(binary, ["history", "--json", "-n", "1", "-c", configuration])
+    func latestDeployment() async throws -> Deployment {
+        let text = try await DemoCommandRunner.run(binary, ["history", "--json", "-n", "1", "-c", configuration])
         guard let list = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]],
               let newest = list.first
         else { throw DemoError("history --json did not list a deployment: \(text)") }
@@ -48,43 +48,44 @@ final class DemoFleetProbe: Sendable {
                           reason: newest["reason"] as? String ?? "")
     }
 
-    /// Runs `body` on another thread and samples the status until it returns.
-    func watch(_ body: @escaping @Sendable () throws -> Int32) async throws -> Coverage {
-        let work = Task.detached { try body() }
-        var coverage = Coverage()
-        while true {
-            if let object = try? status() {
-                coverage.samples += 1
-                for instance in object["instances"] as? [[String: Any]] ?? [] where !(instance["active"] is [String: Any]) {
-                    coverage.gaps.append("instance \(instance["instance"] ?? "?") had no active client")
+    /// Runs `body` (a push) and samples the status about every 300 ms until it returns.
+    func watch(_ body: @escaping @Sendable () async throws -> Int32) async throws -> Coverage {
+        try await withThrowingTaskGroup(of: Int32?.self) { group in
+            group.addTask { try await body() }
+            var coverage = Coverage()
+            while true {
+                if let object = try? await status() {
+                    coverage.samples += 1
+                    for instance in object["instances"] as? [[String: Any]] ?? [] where !(instance["active"] is [String: Any]) {
+                        coverage.gaps.append("instance \(instance["instance"] ?? "?") had no active client")
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(300))
+                    return nil
+                }
+                // Either the pause ends (nil: sample again) or the push does (its exit status).
+                if case let status?? = try await group.next() {
+                    group.cancelAll()
+                    guard status == 0 else { throw DemoError("the push failed (exit \(status))") }
+                    return coverage
                 }
             }
-            let finished = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { _ = try? await work.value; return true }
-                group.addTask { try? await Task.sleep(for: .milliseconds(300)); return false }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
-            if finished { break }
         }
-        let status = try await work.value
-        guard status == 0 else { throw DemoError("the push failed (exit \(status))") }
-        return coverage
     }
 
     /// Takes a last look at the fleet's processes.
-    func refresh() {
-        _ = try? status()
+    func refresh() async {
+        _ = try? await status()
     }
 
     /// Stops the bots seen in the last status (bots outlive their daemon by design).
-    func stopBots() {
+    func stopBots() async {
         let pids = lastPIDs.withLock { $0 }
         for pid in pids { kill(-pid, SIGTERM) }
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline, pids.contains(where: { kill($0, 0) == 0 }) {
-            usleep(100_000)
+            try? await Task.sleep(for: .milliseconds(100))
         }
         for pid in pids where kill(pid, 0) == 0 { kill(-pid, SIGKILL) }
     }

@@ -17,7 +17,7 @@ struct DemoWorkspace {
     var daemonLog: URL { root.appendingPathComponent("daemon.log") }
 
     /// Makes the folder, the bare repository and the working copy with the example bot.
-    static func create(instances: Int) throws -> DemoWorkspace {
+    static func create(instances: Int) async throws -> DemoWorkspace {
         let root = FileManager.default.temporaryDirectory
             .appendingPathComponent("urban-robot-demo-\(UUID().uuidString.prefix(8))")
         let workspace = DemoWorkspace(root: root)
@@ -25,9 +25,9 @@ struct DemoWorkspace {
         for (name, content) in ExampleBotFiles.files {
             try Data((content + "\n").utf8).write(to: workspace.workingCopy.appendingPathComponent(name))
         }
-        try DemoCommandRunner.run("git", ["init", "-q", "--bare", "-b", "main", workspace.sourceRepository.path])
-        try DemoCommandRunner.run("git", ["init", "-q", "-b", "main", workspace.workingCopy.path])
-        try DemoCommandRunner.run("git", ["-C", workspace.workingCopy.path, "remote", "add", "origin",
+        try await DemoCommandRunner.run("git", ["init", "-q", "--bare", "-b", "main", workspace.sourceRepository.path])
+        try await DemoCommandRunner.run("git", ["init", "-q", "-b", "main", workspace.workingCopy.path])
+        try await DemoCommandRunner.run("git", ["-C", workspace.workingCopy.path, "remote", "add", "origin",
                                           workspace.sourceRepository.path])
         let channelPort = try freeLoopbackPort()
         let adminPort = try freeLoopbackPort()
@@ -37,13 +37,13 @@ struct DemoWorkspace {
     }
 
     /// Commits `simulation` as the bot's `simulate.json` with `message`, and returns the commit id.
-    func commit(simulation: String, version: String, message: String) throws -> String {
+    func commit(simulation: String, version: String, message: String) async throws -> String {
         try Data((simulation + "\n").utf8).write(to: workingCopy.appendingPathComponent("simulate.json"))
         try Data("\(version)\n".utf8).write(to: workingCopy.appendingPathComponent("VERSION"))
-        try DemoCommandRunner.run("git", ["-C", workingCopy.path, "add", "-A"])
-        try DemoCommandRunner.run("git", ["-C", workingCopy.path, "-c", "user.name=Demo Author",
+        try await DemoCommandRunner.run("git", ["-C", workingCopy.path, "add", "-A"])
+        try await DemoCommandRunner.run("git", ["-C", workingCopy.path, "-c", "user.name=Demo Author",
                                           "-c", "user.email=demo@urban-robot.invalid", "commit", "-q", "-m", message])
-        return try DemoCommandRunner.run("git", ["-C", workingCopy.path, "rev-parse", "HEAD"])
+        return try await DemoCommandRunner.run("git", ["-C", workingCopy.path, "rev-parse", "HEAD"])
     }
 
     /// The configuration: three shards, short bakes, fast launches, loopback ports.

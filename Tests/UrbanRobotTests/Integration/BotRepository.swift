@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A bare git repository made by a test, holding the example bot (`Deploy/bot`) at several revisions that
 /// differ by their `simulate.json`.
@@ -15,11 +16,11 @@ struct BotRepository {
         .deletingLastPathComponent().path
 
     /// Makes the bare repository and a working copy in `folder`.
-    init(in folder: String) throws {
+    init(in folder: String) async throws {
         url = "\(folder)/source.git"
         work = "\(folder)/work"
-        try Self.git(["init", "--quiet", "--bare", "--initial-branch=main", url], in: folder)
-        try Self.git(["init", "--quiet", "--initial-branch=main", work], in: folder)
+        try await Self.git(["init", "--quiet", "--bare", "--initial-branch=main", url], in: folder)
+        try await Self.git(["init", "--quiet", "--initial-branch=main", work], in: folder)
         for file in ["bot.py", "urban_robot_client.py"] {
             try FileManager.default.copyItem(atPath: "\(Self.packageRoot)/Deploy/bot/\(file)", toPath: "\(work)/\(file)")
         }
@@ -27,7 +28,7 @@ struct BotRepository {
 
     /// Commits the bot with this `simulate.json` (nil: none, healthy) and a `VERSION` file, pushes it to the bare
     /// repository's `main`, and returns the full commit id.
-    func commit(_ name: String, simulate: String?) throws -> String {
+    func commit(_ name: String, simulate: String?) async throws -> String {
         let simulatePath = "\(work)/simulate.json"
         if let simulate {
             try simulate.write(toFile: simulatePath, atomically: true, encoding: .utf8)
@@ -35,38 +36,26 @@ struct BotRepository {
             try FileManager.default.removeItem(atPath: simulatePath)
         }
         try name.write(toFile: "\(work)/VERSION", atomically: true, encoding: .utf8)
-        try Self.git(["add", "--all"], in: work)
-        try Self.git(["-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", name], in: work)
-        try Self.git(["push", "--quiet", url, "HEAD:refs/heads/main"], in: work)
-        return try Self.git(["rev-parse", "HEAD"], in: work).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await Self.git(["add", "--all"], in: work)
+        try await Self.git(["-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", name], in: work)
+        try await Self.git(["push", "--quiet", url, "HEAD:refs/heads/main"], in: work)
+        return try await Self.git(["rev-parse", "HEAD"], in: work)
     }
 
     /// A fresh temporary folder holding a repository whose first revision, `v1`, is healthy.
-    static func withHealthyFirstRevision() throws -> (folder: String, repository: BotRepository, v1: String) {
+    static func withHealthyFirstRevision() async throws -> (folder: String, repository: BotRepository, v1: String) {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("urban-robot-it-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let repository = try BotRepository(in: folder)
-        return (folder, repository, try repository.commit("v1", simulate: nil))
+        let repository = try await BotRepository(in: folder)
+        return (folder, repository, try await repository.commit("v1", simulate: nil))
     }
 
-    /// Runs git and returns its output; throws when it fails.
+    /// Runs git and returns its trimmed standard output.
+    /// - Throws: ``CommandFailure`` when it fails.
     @discardableResult
-    static func git(_ arguments: [String], in directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw IntegrationError("git \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus)")
-        }
-        return String(decoding: data, as: UTF8.self)
+    static func git(_ arguments: [String], in directory: String) async throws -> String {
+        try await Command.output(["git"] + arguments, in: directory)
     }
 }
 

@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import TestSupport
 import Testing
 @testable import UrbanRobot
 
@@ -39,15 +40,16 @@ struct ChannelAuthenticationIntegrationTests {
 
     @Test("wrong credentials get CONNECT_ERROR unauthorized, or an error ACK and a disconnect at identify; no hello")
     func wrongCredentialsAreRefused() async throws {
-        let (folder, repository, _) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 1)
         let port = await harness.daemon.channelPort
         let script = "\(folder)/probe.py"
         try Self.probe.write(toFile: script, atomically: true, encoding: .utf8)
 
-        let output = try Self.run(["python3", script, "http://127.0.0.1:\(port)"])
-        let lines = output.split(separator: "\n").map(String.init)
+        let probed = try await Command.run(["python3", script, "http://127.0.0.1:\(port)"])
+        let output = probed.standardOutput + probed.standardError
+        let lines = probed.outputLines
         #expect(lines.count == 3, "\(output)")
         #expect(lines.first?.hasPrefix("connect refused") == true && lines.first?.contains("unauthorized") == true, "\(output)")
         for line in lines.dropFirst() {
@@ -55,18 +57,5 @@ struct ChannelAuthenticationIntegrationTests {
         }
         #expect(harness.daemon.channelSessionCount == 0)
         try await harness.shutdown()
-    }
-
-    /// Runs a command to its end and returns its standard output.
-    static func run(_ command: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

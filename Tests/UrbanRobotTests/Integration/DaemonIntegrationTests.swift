@@ -16,7 +16,7 @@ struct DaemonIntegrationTests {
     }
 
     private func goodDeployThenHealthFailureRollback(notifyURL: String, notifications: WebhookReceiver) async throws {
-        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
         let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 3, notifyURL: notifyURL)
         var pids: [Int32] = []
         defer {
@@ -30,14 +30,14 @@ struct DaemonIntegrationTests {
         let afterFirst = await harness.daemon.status()
         #expect(afterFirst.revision?.rawValue == v1)
         #expect(afterFirst.instances.allSatisfy { $0.active?.revision.rawValue == v1 && $0.standby == nil })
-        // The tag is made by a job after the outcome is recorded: wait for it.
-        _ = try await harness.poll("the good tag on v1", timeout: .seconds(30)) { () -> String? in
-            let tags = try BotRepository.git(
+        // The driver stores the finished step before it performs the step's actions, the good tag among them.
+        _ = try await harness.poll("the good tag on v1", timeout: .seconds(30)) {
+            let tags = try await BotRepository.git(
                 ["tag", "--list", "good/*", "--points-at", v1], in: "\(harness.configuration.state.directory)/repo.git")
             return tags.isEmpty ? nil : tags
         }
 
-        let v2 = try repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
+        let v2 = try await repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
         #expect(try await harness.daemon.fetchBranchTip() == v2)
         let id = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v2, trigger: .cli, who: "test"))
         async let followed = Self.collect(try await harness.daemon.progress(deployment: id, follow: true))
@@ -93,7 +93,7 @@ struct DaemonIntegrationTests {
 
     @Test("a revision that crashes 1 s after promotion is caught in the bake and rolled back")
     func crashAfterPromotionRollsBack() async throws {
-        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
         let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 2)
         var pids: [Int32] = []
         defer {
@@ -103,7 +103,7 @@ struct DaemonIntegrationTests {
 
         #expect(try await harness.deploy(v1).outcome == .succeeded)
         pids += await harness.pids()
-        let v3 = try repository.commit("v3 crashes", simulate: #"{"crash_after_promotion": 1.0}"#)
+        let v3 = try await repository.commit("v3 crashes", simulate: #"{"crash_after_promotion": 1.0}"#)
         let crashed = try await harness.deploy(v3)
         pids += await harness.pids()
         #expect(crashed.outcome == .rolledBack, "\(crashed.reason ?? "")")
@@ -121,7 +121,7 @@ struct DaemonIntegrationTests {
 
     @Test("a graceful shutdown leaves the bots running; a new daemon re-admits them and can still deploy; the token stays out of the state folder and the children's environments")
     func restartReadmitsRunningBots() async throws {
-        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
         var pids: [Int32] = []
         defer {
             DaemonHarness.killBots(pids)
@@ -144,7 +144,7 @@ struct DaemonIntegrationTests {
             #expect(instance.active?.client == before.instances[instance.instance].active?.client)
             #expect(instance.active?.pid == before.instances[instance.instance].active?.pid)
         }
-        let v2 = try repository.commit("v2", simulate: nil)
+        let v2 = try await repository.commit("v2", simulate: nil)
         let deployed = try await second.deploy(v2)
         pids += await second.pids()
         #expect(deployed.outcome == .succeeded, "\(deployed.reason ?? "")")

@@ -16,7 +16,7 @@ struct HaltIntegrationTests {
     }
 
     private func haltNotifiedAndResumed(notifyURL: String, notifications: WebhookReceiver) async throws {
-        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
         let harness = try await DaemonHarness(
             folder: folder, source: repository.url, instances: 2, notifyURL: notifyURL
         ) { configuration in
@@ -34,14 +34,14 @@ struct HaltIntegrationTests {
         let serving = await harness.daemon.status()
 
         // The first failing rollout is the one automatic rollback an hour allows: rolled back, not halted.
-        let v2 = try repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
+        let v2 = try await repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
         let second = try await harness.deploy(v2)
         pids += await harness.pids()
         #expect(second.outcome == .rolledBack, "\(second.reason ?? "")")
         #expect(await harness.daemon.status().state == .idle)
 
         // The second one is still undone, and the daemon halts rather than flap.
-        let v3 = try repository.commit("v3 unhealthy too", simulate: #"{"health": "fail", "percent": 30}"#)
+        let v3 = try await repository.commit("v3 unhealthy too", simulate: #"{"health": "fail", "percent": 30}"#)
         let third = try await harness.deploy(v3)
         pids += await harness.pids()
         #expect(third.outcome == .rolledBack, "\(third.reason ?? "")")
@@ -87,7 +87,7 @@ struct HaltIntegrationTests {
         #expect(notice["bot"] as? String == "source")
 
         // Automatic deploys are refused while halted; resume clears it, and they run again.
-        let v4 = try repository.commit("v4", simulate: nil)
+        let v4 = try await repository.commit("v4", simulate: nil)
         let refused = await #expect(throws: DaemonControlError.self) {
             _ = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v4, trigger: .push))
         }

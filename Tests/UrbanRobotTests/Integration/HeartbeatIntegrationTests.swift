@@ -8,7 +8,7 @@ import Testing
 struct HeartbeatIntegrationTests {
     @Test("the example bots send a heartbeat after hello: status shows guilds and latency, in JSON and in the table")
     func exampleBotHeartbeats() async throws {
-        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
         let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 2)
         var pids: [Int32] = []
         defer {
@@ -66,7 +66,7 @@ struct HeartbeatIntegrationTests {
 
     @Test("a raw client's heartbeat: stats kept as sent (escape sequences only in JSON), an oversized one truncated, dropped when the socket closes")
     func rawClientHeartbeats() async throws {
-        let (folder, repository, _) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
         let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 1, allowUnmanaged: true)
         let probe = Process()
         let input = Pipe()

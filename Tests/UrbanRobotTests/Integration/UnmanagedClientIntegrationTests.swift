@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import TestSupport
 import Testing
 @testable import UrbanRobot
 
@@ -8,13 +9,11 @@ import Testing
 struct UnmanagedClientIntegrationTests {
     @Test("an unmanaged loopback client is gated and takes over instance 0; the previous active is shut down")
     func unmanagedClientTakesOverInstanceZero() async throws {
-        let (folder, repository, v1) = try BotRepository.withHealthyFirstRevision()
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
         let harness = try await DaemonHarness(
             folder: folder, source: repository.url, instances: 1, allowUnmanaged: true)
         var pids: [Int32] = []
-        let manual = Process()
         defer {
-            if manual.processIdentifier > 0 { kill(manual.processIdentifier, SIGKILL) }
             DaemonHarness.killBots(pids)
             try? FileManager.default.removeItem(atPath: folder)
         }
@@ -23,24 +22,21 @@ struct UnmanagedClientIntegrationTests {
         pids += await harness.pids()
 
         let port = await harness.daemon.channelPort
-        manual.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        manual.arguments = ["python3", "bot.py", "--simulate"]
-        manual.currentDirectoryURL = URL(fileURLWithPath: repository.workingCopy)
-        manual.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("URBAN_ROBOT_") }
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("URBAN_ROBOT_") }
             .merging(["URBAN_ROBOT_URL": "http://127.0.0.1:\(port)"]) { $1 }
-        manual.standardOutput = FileHandle.nullDevice
-        manual.standardError = FileHandle.nullDevice
-        try manual.run()
-
-        let takenOver = try await harness.poll("the unmanaged client to take over instance 0", timeout: .seconds(60)) {
-            let active = await harness.daemon.status().instances.first?.active
-            return active?.client.rawValue.hasPrefix("unmanaged-0.") == true ? active : nil
+        try await BackgroundProcess.run(
+            ["python3", "bot.py", "--simulate"], in: repository.workingCopy, environment: environment
+        ) { _ in
+            let takenOver = try await harness.poll("the unmanaged client to take over instance 0", timeout: .seconds(60)) {
+                let active = await harness.daemon.status().instances.first?.active
+                return active?.client.rawValue.hasPrefix("unmanaged-0.") == true ? active : nil
+            }
+            #expect(takenOver.pid == nil)
+            _ = try await harness.poll("the managed client to exit", timeout: .seconds(30)) {
+                kill(managed.pid ?? 0, 0) != 0 ? true : nil
+            }
+            #expect(harness.daemon.channelSessionCount == 1)
+            try await harness.shutdown()
         }
-        #expect(takenOver.pid == nil)
-        _ = try await harness.poll("the managed client to exit", timeout: .seconds(30)) {
-            kill(managed.pid ?? 0, 0) != 0 ? true : nil
-        }
-        #expect(harness.daemon.channelSessionCount == 1)
-        try await harness.shutdown()
     }
 }
