@@ -3,11 +3,12 @@ import NIOCore
 public import ServiceLifecycle
 import Synchronization
 
-/// A Socket.IO v5 server over Engine.IO v4 (HTTP long-polling and WebSocket), on Hummingbird 2.
+/// A Socket.IO v5 server over Engine.IO v4 (HTTP long-polling on Hummingbird 2, WebSocket in
+/// the SwiftNIO pipeline).
 ///
 /// Add the server to your application's services (it runs the heartbeat ticker and one
-/// dispatcher task per session), route HTTP requests through ``middleware()`` and WebSocket
-/// upgrades through ``webSocketUpgrade(request:channel:logger:)``, or let
+/// dispatcher task per session), route HTTP requests through ``middleware()`` and build the
+/// application's server with ``httpServerBuilder(http1:)`` (it serves the WebSocket upgrades), or let
 /// ``application(configuration:services:onServerRunning:logger:)`` do all of that:
 ///
 /// ```swift
