@@ -9,6 +9,7 @@ import json
 import os
 
 import aiohttp
+import pytest
 
 from channel_harness import (EVENT_DEADLINE_S, echo_server, run_async,  # noqa: F401
                              start_server, strict_only)
@@ -157,36 +158,19 @@ def test_a_close_frame_is_answered_with_the_same_code_and_the_connection_ends(ec
 
 
 @strict_only
-def test_an_unmasked_client_frame_closes_the_connection_with_1002(echo_server):
+@pytest.mark.parametrize("frame, code", [
+    pytest.param((TEXT, b'42["message","unmasked"]', True, False), 1002, id="unmasked-frame"),
+    pytest.param((TEXT, b'42["message","\xff\xfe"]', True, True), 1007, id="text-not-utf8"),
+    pytest.param((CONTINUATION, b"orphan", True, True), 1002, id="continuation-without-first-fragment"),
+])
+def test_a_frame_that_breaks_rfc_6455_closes_the_connection_with_its_code(echo_server, frame, code):
+    opcode, payload, fin, masked = frame
+
     async def scenario():
         _, _, _, ws = await RawWebSocket.open(echo_server)
         await ws.connect_socketio()
-        ws.send(TEXT, b'42["message","unmasked"]', masked=False)
-        assert await ws.close_code() == 1002
-        await assert_fresh_session_still_echoes(echo_server)
-
-    run_async(scenario())
-
-
-@strict_only
-def test_a_text_frame_that_is_not_utf8_closes_the_connection_with_1007(echo_server):
-    async def scenario():
-        _, _, _, ws = await RawWebSocket.open(echo_server)
-        await ws.connect_socketio()
-        ws.send(TEXT, b'42["message","\xff\xfe"]')
-        assert await ws.close_code() == 1007
-        await assert_fresh_session_still_echoes(echo_server)
-
-    run_async(scenario())
-
-
-@strict_only
-def test_a_continuation_without_a_first_fragment_closes_the_connection_with_1002(echo_server):
-    async def scenario():
-        _, _, _, ws = await RawWebSocket.open(echo_server)
-        await ws.connect_socketio()
-        ws.send(CONTINUATION, b"orphan")
-        assert await ws.close_code() == 1002
+        ws.send(opcode, payload, fin=fin, masked=masked)
+        assert await ws.close_code() == code
         await assert_fresh_session_still_echoes(echo_server)
 
     run_async(scenario())
