@@ -106,7 +106,7 @@ import Testing
         let history = try store.history()
         #expect(history.map(\.outcome) == [.rolledBack, .succeeded])
         #expect(history.first?.revision == Revision.v2.rawValue)
-        #expect(try store.badRevisions()[.v2]?.contains("health_check_failure") == true)
+        #expect(try store.badRevisions()[.v2]?.reason.contains("health_check_failure") == true)
         let recovered = try store.recover(goodTags: [])
         #expect(recovered.clients.count == 1)
         let key = try #require(fleet.keys[recovered.clients[0].client])

@@ -85,6 +85,25 @@ struct RenderingTests {
         #expect(TerminalText.sanitized("shard-0.4 ✅ ünïcode") == "shard-0.4 ✅ ünïcode")
     }
 
+    @Test("one sanitized line per bad revision after the last good, within 80 columns; none without marks or when the JSON has no `bad`")
+    func badRevisions() {
+        #expect(Fixtures.status.bad.isEmpty, "a snapshot without `bad` decodes to none")
+        var status = Fixtures.status
+        status.bad = [
+            BadRevision(revision: Revision(Fixtures.revisionB), reason: "instance 0 (shard-0.2): health_check_failure (40.0%)",
+                        markedAt: Self.now),
+            BadRevision(revision: Revision(String(repeating: "c", count: 40)),
+                        reason: "instance 1 (shard-1.7): shutdown: \u{1B}[2J" + String(repeating: "x", count: 80),
+                        markedAt: Self.now.addingTimeInterval(-60)),
+        ]
+        let lines = StatusTable.render(status, now: Self.now).split(separator: "\n").map(String.init)
+        #expect(lines[2] == "last good:  aaaaaaaaaaaa (good/20261127T051300Z)")
+        #expect(lines[3] == "bad:        bbbbbbbbbbbb (instance 0 (shard-0.2): health_check_failure (40.0%))")
+        #expect(lines[4].hasPrefix("bad:        cccccccccccc (instance 1 (shard-1.7): shutdown: ?[2Jxxx"), "\(lines[4])")
+        #expect(lines[4].count == StatusTable.lineWidth && lines[4].hasSuffix("x...)"), "\(lines[4])")
+        #expect(lines[5].hasPrefix("deployment: #6"))
+    }
+
     @Test("a halted, idle fleet without clients")
     func halted() {
         var status = Fixtures.status

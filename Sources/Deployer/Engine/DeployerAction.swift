@@ -25,6 +25,8 @@ public enum DeployerAction: Hashable, Sendable {
     case tagGood(Revision, tag: String)
     /// Record `revision` as bad (the engine already refuses it).
     case markBad(Revision, reason: String)
+    /// Remove the bad mark of `revision`: deployment `deployment` of it succeeded (the latest outcome wins).
+    case unmarkBad(Revision, deployment: Int)
     /// Remove old releases beyond `keep_releases`, never one of `keep`.
     case retainReleases(keep: Set<Revision>)
     /// Tell people (log, Discord webhook, generic webhook).

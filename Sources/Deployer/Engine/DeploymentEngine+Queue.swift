@@ -1,3 +1,5 @@
+import Foundation
+
 /// The queue: one deployment runs, at most one waits, a newer request replaces the waiting one.
 extension DeploymentEngine {
     mutating func enqueue(_ request: DeploymentRequest) {
@@ -29,10 +31,16 @@ extension DeploymentEngine {
     func refusal(of request: DeploymentRequest) -> String? {
         guard request.trigger.isAutomatic else { return nil }
         if let haltReason { return "halted: \(haltReason); `urban-robot resume` clears it" }
-        if !request.force, let ref = request.ref, let why = badRevisions[Revision(ref)] {
-            return "revision \(ref) is marked bad (\(why)); deploy --force overrides"
+        if !request.force, let ref = request.ref, let bad = badRevisions[Revision(ref)] {
+            return Self.badRefusal(ref, bad)
         }
         return nil
+    }
+
+    /// Why an automatic request for a bad revision is refused: the reason, when it was marked, the way out.
+    static func badRefusal(_ ref: String, _ bad: BadRevision) -> String {
+        "revision \(ref) is marked bad (\(bad.reason); since \(ISO8601DateFormatter().string(from: bad.markedAt)));"
+            + " deploy --force overrides, and its next successful deployment clears the mark"
     }
 
     mutating func startWaitingIfIdle() {

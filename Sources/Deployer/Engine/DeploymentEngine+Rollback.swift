@@ -1,10 +1,13 @@
 /// Undoing a rollout: each touched instance gets its warm standby back at once, or a fresh client of the last
 /// good release through the full gate; older good revisions up to `max_rollback_depth`; `halted` when none passes.
+/// A good revision that is marked bad (its latest deployment failed) is never a target.
 extension DeploymentEngine {
     mutating func beginRollback(outcome: DeploymentOutcome, reason: String) {
         guard var current = rollout, let undoing = current.revision else { return }
         var targets: [Revision] = []
-        for tag in goodTags where tag.revision != undoing && !targets.contains(tag.revision) {
+        for tag in goodTags where tag.revision != undoing && badRevisions[tag.revision] == nil
+            && !targets.contains(tag.revision)
+        {
             targets.append(tag.revision)
         }
         current.phase = .rollingBack

@@ -31,9 +31,9 @@ extension DeploymentEngine {
         case .prepared(let revision):
             current.record.revision = revision
             audit("release.prepared", ["revision": revision.rawValue])
-            if current.record.trigger.isAutomatic, !current.record.force, let why = badRevisions[revision] {
+            if current.record.trigger.isAutomatic, !current.record.force, let bad = badRevisions[revision] {
                 rollout = current
-                finishDeployment(.failed, reason: "revision \(revision) is marked bad (\(why)); deploy --force overrides")
+                finishDeployment(.failed, reason: Self.badRefusal(revision.rawValue, bad))
                 return
             }
             current.waves = current.record.immediate ? [Array(instances.indices)] : settings.waves()
@@ -101,6 +101,10 @@ extension DeploymentEngine {
         emit(.tagGood(revision, tag: tag.tag))
         goodTags.removeAll { $0.revision == revision }
         goodTags.insert(tag, at: 0)
+        if let deployment = rollout?.record.id, let bad = badRevisions.removeValue(forKey: revision) {
+            emit(.unmarkBad(revision, deployment: deployment))
+            audit("revision.unmarked_bad", ["revision": revision.rawValue, "deployment": "\(deployment)", "was": bad.reason])
+        }
         finishDeployment(.succeeded, reason: nil)
         emit(.retainReleases(keep: protectedRevisions))
         emit(.notify(Notice(level: .info, message: "Deployed \(revision) to \(instances.count) instance(s); tagged \(tag.tag).")))
@@ -110,7 +114,7 @@ extension DeploymentEngine {
     mutating func rolloutFailed(instance index: Int, client: ClientID, reason: FailureReason) {
         guard let current = rollout, current.isAdvancing, let revision = current.revision else { return }
         let message = "instance \(index) (\(client)): \(reason)"
-        badRevisions[revision] = message
+        badRevisions[revision] = BadRevision(revision: revision, reason: message, markedAt: now)
         emit(.markBad(revision, reason: message))
         emit(.notify(Notice(level: .warning, message: "Deployment #\(current.record.id) of \(revision) failed: \(message); rolling back.")))
         _ = admitAutomaticRollback()

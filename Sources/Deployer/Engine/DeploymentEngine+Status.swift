@@ -21,6 +21,9 @@ extension DeploymentEngine {
                     active: instance.active.flatMap(clientStatus), standby: instance.standby.flatMap(clientStatus),
                     candidate: instance.candidate.flatMap(clientStatus)
                 )
+            },
+            bad: badRevisions.values.sorted {
+                ($0.markedAt, $0.revision.rawValue) > ($1.markedAt, $1.revision.rawValue)
             }
         )
     }

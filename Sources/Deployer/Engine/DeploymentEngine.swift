@@ -31,8 +31,8 @@ public struct DeploymentEngine: Sendable {
     public internal(set) var haltReason: String?
     /// Good tags, newest first.
     public internal(set) var goodTags: [GoodTag]
-    /// Bad revisions and why.
-    public internal(set) var badRevisions: [Revision: String]
+    /// Revisions marked bad, with why and when.
+    public internal(set) var badRevisions: [Revision: BadRevision]
     var autoRollbacks: [Date] = []
     var recoveredDeployments: [DeploymentRecord] = []
     var now: Date = .distantPast
@@ -95,9 +95,12 @@ public struct DeploymentEngine: Sendable {
         return deadlines.min()
     }
 
-    /// The last good revision: the newest good tag that is not `revision`.
+    /// The last good revision: the newest good tag that is not `revision` and not marked bad.
+    ///
+    /// A bad mark outweighs a good tag (one a person made on a bad revision, or an older good revision whose
+    /// latest deployment failed): rollbacks pass over it until a deployment of it succeeds.
     public func lastGood(excluding revision: Revision? = nil) -> GoodTag? {
-        goodTags.first { $0.revision != revision }
+        goodTags.first { $0.revision != revision && badRevisions[$0.revision] == nil }
     }
 
     /// Moves everything forward that can move without a new event: launches, the rollout's phases, the queue.

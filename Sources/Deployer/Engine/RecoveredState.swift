@@ -62,8 +62,8 @@ public struct RecoveredState: Hashable, Sendable {
     public var unfinishedDeployments: [DeploymentRecord]
     /// Good tags, newest first (from the release store).
     public var goodTags: [GoodTag]
-    /// Bad revisions and why.
-    public var badRevisions: [Revision: String]
+    /// Revisions marked bad, with why and when.
+    public var badRevisions: [Revision: BadRevision]
     /// Why the daemon was halted, if it was.
     public var haltReason: String?
 
@@ -71,7 +71,7 @@ public struct RecoveredState: Hashable, Sendable {
     public init(
         clients: [ClientRecord] = [], epochs: [Int: Int] = [:], lastDeploymentID: Int = 0,
         unfinishedDeployments: [DeploymentRecord] = [], goodTags: [GoodTag] = [],
-        badRevisions: [Revision: String] = [:], haltReason: String? = nil
+        badRevisions: [Revision: BadRevision] = [:], haltReason: String? = nil
     ) {
         self.clients = clients
         self.epochs = epochs

@@ -114,9 +114,11 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
     public var deployment: Deployment?
     /// Every instance.
     public var instances: [Instance]
+    /// The revisions marked bad, newest mark first (`[]` when none).
+    public var bad: [BadRevision] = []
 
     enum CodingKeys: String, CodingKey {
-        case state, haltReason = "halt_reason", revision, lastGood = "last_good", deployment, instances
+        case state, haltReason = "halt_reason", revision, lastGood = "last_good", deployment, instances, bad
     }
 
     /// Encodes every key, `null` included, with ISO 8601 dates.
@@ -128,6 +130,7 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         try container.encode(lastGood, forKey: .lastGood)
         try container.encode(deployment, forKey: .deployment)
         try container.encode(instances, forKey: .instances)
+        try container.encode(bad, forKey: .bad)
     }
 
     /// A JSON encoder for the stable interface: ISO 8601 dates, sorted keys.
@@ -136,6 +139,20 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+}
+
+extension StatusSnapshot {
+    /// Decodes a snapshot; `bad` may be missing (a daemon from before it was added): then none is known.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        state = try container.decode(State.self, forKey: .state)
+        haltReason = try container.decodeIfPresent(String.self, forKey: .haltReason)
+        revision = try container.decodeIfPresent(Revision.self, forKey: .revision)
+        lastGood = try container.decodeIfPresent(LastGood.self, forKey: .lastGood)
+        deployment = try container.decodeIfPresent(Deployment.self, forKey: .deployment)
+        instances = try container.decode([Instance].self, forKey: .instances)
+        bad = try container.decodeIfPresent([BadRevision].self, forKey: .bad) ?? []
     }
 }
 

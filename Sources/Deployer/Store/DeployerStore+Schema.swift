@@ -27,10 +27,11 @@ extension DeployerStore {
         return migrator
     }
 
-    static func badRevisions(_ db: Database) throws -> [Revision: String] {
-        var bad: [Revision: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT revision, reason FROM bad_revisions") {
-            bad[Revision(row["revision"] as String)] = row["reason"]
+    static func badRevisions(_ db: Database) throws -> [Revision: BadRevision] {
+        var bad: [Revision: BadRevision] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT revision, reason, marked_at FROM bad_revisions") {
+            let revision = Revision(row["revision"] as String)
+            bad[revision] = BadRevision(revision: revision, reason: row["reason"], markedAt: row["marked_at"])
         }
         return bad
     }
@@ -82,6 +83,9 @@ extension DeployerStore {
         case .markBad(let revision, let reason):
             AuditEntry(deployment: deployment, time: now, kind: "action.mark_bad",
                        detail: ["revision": revision.rawValue, "reason": reason])
+        case .unmarkBad(let revision, let succeeded):
+            AuditEntry(deployment: succeeded, time: now, kind: "action.unmark_bad",
+                       detail: ["revision": revision.rawValue, "deployment": "\(succeeded)"])
         case .retainReleases(let keep):
             AuditEntry(deployment: deployment, time: now, kind: "action.retain_releases",
                        detail: ["keep": keep.map(\.rawValue).sorted().joined(separator: ",")])

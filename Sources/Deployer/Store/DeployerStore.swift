@@ -46,7 +46,7 @@ public final class DeployerStore: Sendable {
     }
 
     /// Stores what one engine step produced, in one transaction: deployment rows, audit entries, bad
-    /// revisions, an `action.<name>` event for every other action (the audit trail of every action; launch keys
+    /// revisions marked and unmarked, an `action.<name>` event for every other action (the audit trail of every action; launch keys
     /// print redacted), then clients, epochs and the halt from the snapshot.
     public func record(_ actions: [DeployerAction], snapshot: EngineSnapshot, at now: Date = Date()) throws {
         try write("record an engine step") { db in
@@ -62,6 +62,9 @@ public final class DeployerStore: Sendable {
                         sql: "INSERT OR REPLACE INTO bad_revisions (revision, reason, marked_at) VALUES (?, ?, ?)",
                         arguments: [revision.rawValue, reason, now]
                     )
+                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
+                case .unmarkBad(let revision, _):
+                    try db.execute(sql: "DELETE FROM bad_revisions WHERE revision = ?", arguments: [revision.rawValue])
                     try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
                 default:
                     try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
@@ -114,8 +117,8 @@ public final class DeployerStore: Sendable {
         }
     }
 
-    /// Bad revisions and why.
-    public func badRevisions() throws -> [Revision: String] {
+    /// Revisions marked bad, with why and when.
+    public func badRevisions() throws -> [Revision: BadRevision] {
         try read("read the bad revisions", Self.badRevisions)
     }
 

@@ -67,6 +67,17 @@ extension DaemonEffects {
         }
     }
 
+    /// Removes the mirror's bad mark of a revision whose deployment succeeded (the engine already forgot it).
+    func unmarkBad(_ revision: Deployer.Revision, deployment: Int) async {
+        do {
+            let wasMarked = try await parts.releases.unmarkBad(revision.rawValue)
+            logger.info("revision \(revision) is no longer marked bad (deployment #\(deployment) succeeded)",
+                        metadata: ["mirror_ref_removed": "\(wasMarked)"])
+        } catch {
+            logger.error("bad mark removal failed", metadata: ["revision": "\(revision)", "error": "\(error)"])
+        }
+    }
+
     /// Removes old releases, never one the engine protects.
     func retainReleases(keep: Set<Deployer.Revision>) async {
         do {

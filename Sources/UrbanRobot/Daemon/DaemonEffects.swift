@@ -65,6 +65,8 @@ final class DaemonEffects: DeployerEffects {
             parts.work.start { [self] in await tagGood(revision, tag: tag, deployment: deployment) }
         case .markBad(let revision, let reason):
             parts.work.start { [self] in await markBad(revision, reason: reason) }
+        case .unmarkBad(let revision, let deployment):
+            parts.work.start { [self] in await unmarkBad(revision, deployment: deployment) }
         case .retainReleases(let keep):
             parts.work.start { [self] in await retainReleases(keep: keep) }
         case .notify(let notice):

@@ -45,6 +45,8 @@ enum ProgressSentence {
         case "rollback.target_ready": return "Rollback release \(value("revision")) is ready."
         case "rollback.target_failed": return "Rollback release \(value("revision")) failed: \(value("message"))."
         case "rollback.target_rejected": return "Rollback target \(value("revision")) rejected: \(value("reason"))."
+        case "revision.unmarked_bad":
+            return "Revision \(value("revision")) is no longer marked bad (deployment #\(value("deployment")) succeeded)."
         case "daemon.halted": return "The daemon halted: \(value("reason"))."
         case "operator.abort": return "An operator aborted the deployment."
         case "operator.abort_ignored": return "Abort ignored: \(value("why"))."
@@ -58,6 +60,7 @@ enum ProgressSentence {
         case "action.prepare_release": return "Fetching and checking out \(value("ref"))."
         case "action.tag_good": return "Tagging \(value("revision")) good as \(value("tag"))."
         case "action.mark_bad": return "Marking \(value("revision")) bad: \(value("reason"))."
+        case "action.unmark_bad": return "Removing the bad mark of \(value("revision"))."
         case "action.retain_releases": return "Removing old releases."
         case "action.notify": return value("message")
         case "action.record_deployment": return "Deployment is \(value("outcome"))."

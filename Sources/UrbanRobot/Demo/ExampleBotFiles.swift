@@ -18,7 +18,10 @@ In --simulate mode the behaviour is read from ``simulate.json`` beside this file
      "percent": 100, "cogs": {"music": true},
      "crash_after_start": 2.0,             # exit(3) this many seconds after start
      "crash_after_promotion": 1.0,         # exit(3) this long after process_commands
-     "ready_delay": 0.2}                   # simulated time to Discord's READY
+     "ready_delay": 0.2,                   # simulated time to Discord's READY
+     "requires_env": "PAYMENTS_KEY"}       # health fails while this variable is unset
+                                           # (a missing secret: fixed in [bot] env,
+                                           # outside the commit)
 """
 
 import argparse
@@ -58,6 +61,10 @@ async def run_simulated() -> None:
         if settings.get("health") == "silent":
             await asyncio.Event().wait()
         healthy = settings.get("health", "ok") == "ok"
+        required = settings.get("requires_env")
+        if required and not os.environ.get(required):
+            log(f"health check fails: {required} is not set")
+            healthy = False
         return {"OK": healthy, "percent": settings.get("percent", 100 if healthy else 40),
                 "cogs": settings.get("cogs", {"core": healthy})}
 

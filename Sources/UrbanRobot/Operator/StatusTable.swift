@@ -16,6 +16,9 @@ public enum StatusTable {
         lines.append("state:      \(state)\(haltReason)")
         lines.append("revision:   \(status.revision.map { shortID($0.rawValue) } ?? "mixed")")
         lines.append("last good:  \(status.lastGood.map { "\(shortID($0.revision.rawValue)) (\($0.tag))" } ?? "none")")
+        for bad in status.bad {
+            lines.append(badLine(bad))
+        }
         if let deployment = status.deployment {
             var text = "#\(deployment.id) \(deployment.trigger.rawValue) \(deployment.revision.map { shortID($0.rawValue) } ?? deployment.ref ?? "?")"
             text += ": \(deployment.phase), wave \(deployment.wave + 1)/\(max(deployment.waves, 1))"
@@ -29,6 +32,14 @@ public enum StatusTable {
         let fits = table.split(separator: "\n").allSatisfy { $0.count <= lineWidth }
         lines.append(fits ? table : clientTable(status, now: now, withStats: false))
         return lines.joined(separator: "\n")
+    }
+
+    /// `bad:        1a2b3c4d5e6f (instance 0 (shard-0.2): health_check_failure (40.0%))`, sanitized, cut to
+    /// ``lineWidth`` with `...`.
+    static func badLine(_ bad: BadRevision) -> String {
+        let line = "bad:        \(shortID(bad.revision.rawValue)) (\(TerminalText.sanitized(bad.reason)))"
+        guard line.count > lineWidth else { return line }
+        return String(line.prefix(lineWidth - 4)) + "...)"
     }
 
     /// One row per client (a `no client` row for an instance without any).
