@@ -1,0 +1,65 @@
+import Deployer
+import Foundation
+import Testing
+@testable import UrbanRobot
+
+/// `[bot] stop_with_daemon = true` with the real parts: real bot processes (`bot.py --simulate`), the real channel
+/// on 127.0.0.1, the real state folder.
+@Suite("Integration: stop_with_daemon", .serialized)
+struct StopWithDaemonIntegrationTests {
+    @Test("a graceful shutdown stops every bot, actives and standbys; a new daemon starts the fleet again on the revision that was active, without a rollback")
+    func gracefulShutdownStopsTheFleet() async throws {
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
+        var pids: [Int32] = []
+        defer {
+            DaemonHarness.killBots(pids)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let stopWithDaemon: (inout Configuration) -> Void = { $0.bot.stopWithDaemon = true }
+
+        let first = try await DaemonHarness(folder: folder, source: repository.url, instances: 2, adjust: stopWithDaemon)
+        #expect(try await first.deploy(v1).outcome == .succeeded)
+        let v2 = try await repository.commit("v2", simulate: nil)
+        let deployed = try await first.deploy(v2)
+        #expect(deployed.outcome == .succeeded, "\(deployed.reason ?? "")")
+        let before = await first.daemon.status()
+        #expect(before.revision?.rawValue == v2)
+        #expect(before.instances.allSatisfy { $0.standby?.revision.rawValue == v1 }, "\(before.instances)")
+        pids += await first.pids()
+        #expect(pids.count == 4)
+        try await first.shutdown()
+        let gone = try await first.poll("every bot to be gone", timeout: .seconds(60)) {
+            pids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
+        }
+        #expect(gone)
+        let history = try await first.daemon.history(limit: 10)
+
+        let second = try await DaemonHarness(folder: folder, source: repository.url, instances: 2, adjust: stopWithDaemon)
+        let restarted = try await second.poll("the fleet to be back on v2", timeout: .seconds(90)) {
+            let status = await second.daemon.status()
+            let serving = status.instances.allSatisfy { instance in
+                guard let active = instance.active, let pid = active.pid else { return false }
+                return active.revision.rawValue == v2 && active.state == "serving" && !pids.contains(pid)
+            }
+            return serving && second.daemon.channelSessionCount == 2 ? status : nil
+        }
+        pids += await second.pids()
+        #expect(restarted.revision?.rawValue == v2)
+        #expect(restarted.state == .idle)
+        for instance in restarted.instances {
+            #expect(instance.active?.client != before.instances[instance.instance].active?.client)
+            if let pid = instance.active?.pid {
+                let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+                #expect(String(decoding: environment, as: UTF8.self).contains("URBAN_ROBOT_REVISION=\(v2)"))
+            }
+        }
+        // The stop was no failure: no deployment was added (no rollback), the last one still succeeded.
+        #expect(try await second.daemon.history(limit: 10) == history)
+
+        let secondPids = await second.pids()
+        try await second.shutdown()
+        _ = try await second.poll("the second fleet to be gone", timeout: .seconds(60)) {
+            secondPids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
+        }
+    }
+}
