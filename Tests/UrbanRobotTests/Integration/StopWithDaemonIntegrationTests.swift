@@ -7,7 +7,7 @@ import Testing
 /// on 127.0.0.1, the real state folder.
 @Suite("Integration: stop_with_daemon", .serialized)
 struct StopWithDaemonIntegrationTests {
-    @Test("a graceful shutdown stops every bot, actives and standbys; a new daemon starts the fleet again on the revision that was active, without a rollback")
+    @Test("a graceful shutdown stops every bot; a new daemon starts the fleet again on the revision that was active, without a rollback")
     func gracefulShutdownStopsTheFleet() async throws {
         let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
         var pids: [Int32] = []
@@ -24,9 +24,8 @@ struct StopWithDaemonIntegrationTests {
         #expect(deployed.outcome == .succeeded, "\(deployed.reason ?? "")")
         let before = await first.daemon.status()
         #expect(before.revision?.rawValue == v2)
-        #expect(before.instances.allSatisfy { $0.standby?.revision.rawValue == v1 }, "\(before.instances)")
         pids += await first.pids()
-        #expect(pids.count == 4)
+        #expect(pids.count == 2)
         try await first.shutdown()
         let gone = try await first.poll("every bot to be gone", timeout: .seconds(60)) {
             pids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
