@@ -61,4 +61,49 @@ struct StopWithDaemonIntegrationTests {
             secondPids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
         }
     }
+
+    @Test("a graceful shutdown during a bake stops the canary and the standby too; a new daemon rolls the interrupted deployment back and serves the last good revision")
+    func gracefulShutdownDuringABakeStopsStandbysToo() async throws {
+        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
+        var pids: [Int32] = []
+        defer {
+            DaemonHarness.killBots(pids)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let adjust: (inout Configuration) -> Void = {
+            $0.bot.stopWithDaemon = true
+            $0.rollout.bake = .seconds(15)
+        }
+
+        let first = try await DaemonHarness(folder: folder, source: repository.url, instances: 2, adjust: adjust)
+        #expect(try await first.deploy(v1).outcome == .succeeded)
+        let v2 = try await repository.commit("v2", simulate: nil)
+        let id = try await first.daemon.requestDeployment(DeploymentRequest(ref: v2, trigger: .cli, who: "test"))
+        let baking = try await first.poll("the canary to bake beside its standby", timeout: .seconds(90)) {
+            let status = await first.daemon.status()
+            return status.instances.contains { $0.standby?.revision.rawValue == v1 && $0.active?.revision.rawValue == v2 }
+                ? status : nil
+        }
+        pids += await first.pids()
+        #expect(pids.count == 3, "\(baking.instances)")
+        try await first.shutdown()
+        _ = try await first.poll("every bot, the standby too, to be gone", timeout: .seconds(60)) {
+            pids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
+        }
+
+        let second = try await DaemonHarness(folder: folder, source: repository.url, instances: 2, adjust: adjust)
+        let entry = try await second.waitForOutcome(of: id, timeout: .seconds(120))
+        #expect(entry.outcome == .rolledBack, "\(entry.reason ?? "")")
+        let restarted = try await second.poll("the fleet to serve v1 again", timeout: .seconds(120)) {
+            let status = await second.daemon.status()
+            let serving = status.instances.allSatisfy { instance in
+                guard let active = instance.active, let pid = active.pid else { return false }
+                return active.revision.rawValue == v1 && active.state == "serving" && !pids.contains(pid)
+            }
+            return serving && status.state == .idle ? status : nil
+        }
+        pids += await second.pids()
+        #expect(restarted.revision?.rawValue == v1)
+        try await second.shutdown()
+    }
 }
