@@ -199,7 +199,7 @@ class Daemon:
         if completed.returncode != 0:
             raise RuntimeError(f"status --json exited {completed.returncode}: {completed.stderr}")
         status = json.loads(completed.stdout)
-        self.seen_pids.update(client["pid"] for client in clients(status) if client.get("pid", 0) > 1)
+        self.seen_pids.update(client["pid"] for client in clients(status) if (client.get("pid") or 0) > 1)
         return status
 
     def history(self, limit=20):
