@@ -10,16 +10,8 @@ import Testing
     @Test func aBotLaunchedToDieWithItsDaemonDiesWhenTheDaemonIsKilled() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        let daemonBinary = AdoptionTests.binDirectory + "/SupervisorTestDaemon"
-        try #require(FileManager.default.isExecutableFile(atPath: daemonBinary))
-        let botLog = scratch.file("logs/bot.log")
         let launcher = LocalProcessLauncher()
-        let daemon = try launcher.launch(request(
-            [daemonBinary, "--dies-with-daemon", botLog, scratch.path, "sh", "-c", "while :; do echo tick; sleep 0.05; done"],
-            in: scratch, name: "daemon"))
-        #expect(await eventually { scratch.read("logs/daemon.log").contains("\"startTicks\"") })
-        let line = try #require(scratch.read("logs/daemon.log").split(separator: "\n").first { $0.hasPrefix("{") })
-        let record = try JSONDecoder().decode(LaunchRecord.self, from: Data(line.utf8))
+        let (daemon, record) = try await AdoptionTests.launchTestDaemon(["--dies-with-daemon"], with: launcher, in: scratch)
         #expect(record.processGroup == record.pid && record.pid != daemon.pid)
         // It runs while the daemon lives, after the daemon's launching task is long gone.
         #expect(await eventually { scratch.read("logs/bot.log").components(separatedBy: "tick").count > 5 })
