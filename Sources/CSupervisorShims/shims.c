@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +48,82 @@ int csup_spawn(const char *path, char *const argv[], char *const envp[],
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     return rc;
+}
+
+// Runs in the forked child: only async-signal-safe calls, then exec.
+// Reports a failure's errno on `report_fd` and exits 127.
+static void csup_exec_dying_child(const char *path, char *const argv[], char *const envp[],
+                                  const char *cwd, int output_fd, pid_t parent, int report_fd) {
+    int error = 0;
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) error = errno;
+    // The parent may have died before the prctl: then we were re-parented
+    // and no signal will come; go at once.
+    if (error == 0 && getppid() != parent) _exit(127);
+    if (error == 0 && setsid() < 0) error = errno;
+    struct sigaction default_action;
+    memset(&default_action, 0, sizeof(default_action));
+    default_action.sa_handler = SIG_DFL;
+    for (int signal_number = 1; error == 0 && signal_number < NSIG; signal_number++) {
+        if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
+        sigaction(signal_number, &default_action, NULL);
+    }
+    if (error == 0 && chdir(cwd) != 0) error = errno;
+    int null_fd = error == 0 ? open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
+    if (error == 0 && null_fd < 0) error = errno;
+    if (error == 0 && dup2(null_fd, 0) < 0) error = errno;
+    if (error == 0 && dup2(output_fd, 1) < 0) error = errno;
+    if (error == 0 && dup2(output_fd, 2) < 0) error = errno;
+    // Everything from 3 up is closed except the close-on-exec report pipe.
+    if (error == 0 && report_fd > 3) syscall(SYS_close_range, 3, report_fd - 1, 0);
+    if (error == 0) syscall(SYS_close_range, report_fd + 1, ~0U, 0);
+    sigset_t no_signals;
+    sigemptyset(&no_signals);
+    if (error == 0) sigprocmask(SIG_SETMASK, &no_signals, NULL);
+    if (error == 0) {
+        execve(path, argv, envp);
+        error = errno;
+    }
+    ssize_t written;
+    do {
+        written = write(report_fd, &error, sizeof(error));
+    } while (written < 0 && errno == EINTR);
+    _exit(127);
+}
+
+int csup_spawn_dying_with_parent(const char *path, char *const argv[], char *const envp[],
+                                 const char *cwd, int output_fd, pid_t *pid_out) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    pid_t parent = getpid();
+    sigset_t all_signals, previous;
+    sigfillset(&all_signals);
+    // No handler of ours may run in the child between fork and exec.
+    pthread_sigmask(SIG_SETMASK, &all_signals, &previous);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(report[0]);
+        csup_exec_dying_child(path, argv, envp, cwd, output_fd, parent, report[1]);
+    }
+    int fork_error = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    close(report[1]);
+    if (pid < 0) {
+        close(report[0]);
+        return fork_error;
+    }
+    int child_error = 0;
+    ssize_t count;
+    do {
+        count = read(report[0], &child_error, sizeof(child_error));
+    } while (count < 0 && errno == EINTR);
+    close(report[0]);
+    if (count > 0) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        return child_error != 0 ? child_error : ECHILD;
+    }
+    *pid_out = pid;
+    return 0;
 }
 
 int csup_pidfd_open(pid_t pid) {

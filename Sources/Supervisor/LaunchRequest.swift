@@ -13,11 +13,14 @@ public struct LaunchRequest: Hashable, Sendable {
     public var revision: String
     /// The log file and its cap.
     public var log: LogPolicy
+    /// Whether the process gets SIGTERM when the launching process dies, even abruptly (`PR_SET_PDEATHSIG`,
+    /// armed before exec; `[bot] stop_with_daemon`). False: it outlives the daemon.
+    public var diesWithDaemon: Bool
 
     /// Creates a request.
     public init(
         command: [String], workingDirectory: String, environment: [String: String],
-        clientID: String, revision: String, log: LogPolicy
+        clientID: String, revision: String, log: LogPolicy, diesWithDaemon: Bool = false
     ) {
         self.command = command
         self.workingDirectory = workingDirectory
@@ -25,5 +28,6 @@ public struct LaunchRequest: Hashable, Sendable {
         self.clientID = clientID
         self.revision = revision
         self.log = log
+        self.diesWithDaemon = diesWithDaemon
     }
 }

@@ -14,8 +14,11 @@ import Foundation
 /// (no pipe to break) and gets no parent-death signal. A restarted daemon
 /// finds it again from its ``LaunchRecord`` (``isStillRunning(_:)``,
 /// ``adopt(_:log:)``). A daemon that wants its bots gone when it stops
-/// stops them itself; there is deliberately no `PR_SET_PDEATHSIG`: it fires
-/// when the spawning *thread* ends, and Swift's pooled threads come and go.
+/// stops them itself, and launches them with ``LaunchRequest/diesWithDaemon``:
+/// such a child is forked on one thread that lives as long as the process
+/// (`PR_SET_PDEATHSIG` fires when the spawning *thread* ends, and Swift's
+/// pooled threads come and go), so it gets SIGTERM when the daemon dies,
+/// even by SIGKILL. An adopted process has no such signal.
 ///
 /// Keep one launcher for the daemon's lifetime: when it is released, its
 /// ``exits`` stream finishes.
@@ -88,7 +91,8 @@ public final class LocalProcessLauncher: ProcessLauncher {
         do {
             pid = try Spawner.spawn(
                 path: path, arguments: request.command, environment: request.environment,
-                workingDirectory: request.workingDirectory, outputFD: outputFD)
+                workingDirectory: request.workingDirectory, outputFD: outputFD,
+                diesWithDaemon: request.diesWithDaemon)
         } catch {
             throw SupervisorError(
                 .spawnFailed,

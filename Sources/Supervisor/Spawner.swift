@@ -3,7 +3,13 @@ import Glibc
 #endif
 import CSupervisorShims
 
-/// Resolves the executable and calls posix_spawn through the C shim.
+/// What one spawn returned: 0 and the pid, or an errno.
+struct SpawnAttempt: Sendable {
+    var rc: Int32
+    var pid: Int32
+}
+
+/// Resolves the executable and spawns it through the C shim.
 enum Spawner {
     /// The absolute path of `name`: taken as is when absolute, relative to
     /// `workingDirectory` when it holds a `/`, else searched in `searchPath`.
@@ -27,11 +33,26 @@ enum Spawner {
                 + "check bot.command and PATH")
     }
 
-    /// Spawns the process in its own session; returns its pid.
+    /// Spawns the process in its own session; returns its pid. With `diesWithDaemon` it is forked on the
+    /// ``ParentDeathThread`` with `PR_SET_PDEATHSIG` = SIGTERM, else started with posix_spawn.
     static func spawn(
         path: String, arguments: [String], environment: [String: String],
-        workingDirectory: String, outputFD: Int32
+        workingDirectory: String, outputFD: Int32, diesWithDaemon: Bool
     ) throws(SystemCallError) -> Int32 {
+        let attempt: @Sendable () -> SpawnAttempt = {
+            spawnRetrying(
+                path: path, arguments: arguments, environment: environment,
+                workingDirectory: workingDirectory, outputFD: outputFD, diesWithDaemon: diesWithDaemon)
+        }
+        let result = diesWithDaemon ? ParentDeathThread.shared.run(attempt) : attempt()
+        guard result.rc == 0 else { throw SystemCallError(diesWithDaemon ? "fork/exec" : "posix_spawn", errno: result.rc) }
+        return result.pid
+    }
+
+    private static func spawnRetrying(
+        path: String, arguments: [String], environment: [String: String],
+        workingDirectory: String, outputFD: Int32, diesWithDaemon: Bool
+    ) -> SpawnAttempt {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -39,7 +60,12 @@ enum Spawner {
             for pointer in envp { free(pointer) }
         }
         var pid: pid_t = 0
-        var rc = csup_spawn(path, argv, envp, workingDirectory, outputFD, &pid)
+        func once() -> Int32 {
+            diesWithDaemon
+                ? csup_spawn_dying_with_parent(path, argv, envp, workingDirectory, outputFD, &pid)
+                : csup_spawn(path, argv, envp, workingDirectory, outputFD, &pid)
+        }
+        var rc = once()
         // ETXTBSY: another thread's fork briefly holds a descriptor open for
         // writing on the executable (a script just written, a checkout in
         // progress); it goes away at that child's exec. Retry for up to 0.5 s.
@@ -47,9 +73,8 @@ enum Spawner {
         while rc == ETXTBSY && attempts < 25 {
             usleep(20_000)
             attempts += 1
-            rc = csup_spawn(path, argv, envp, workingDirectory, outputFD, &pid)
+            rc = once()
         }
-        guard rc == 0 else { throw SystemCallError("posix_spawn", errno: rc) }
-        return pid
+        return SpawnAttempt(rc: rc, pid: pid)
     }
 }

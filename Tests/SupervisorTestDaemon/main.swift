@@ -1,14 +1,17 @@
 // A stand-in for the daemon in the survival test: it launches one bot with
 // LocalProcessLauncher, prints the bot's LaunchRecord as one JSON line, and
-// waits until it is killed.
+// waits until it is killed. With --dies-with-daemon the bot is launched with
+// LaunchRequest.diesWithDaemon.
 //
-// usage: SupervisorTestDaemon <log path> <working directory> <command> [arguments...]
+// usage: SupervisorTestDaemon [--dies-with-daemon] <log path> <working directory> <command> [arguments...]
 import Foundation
 import Supervisor
 
-let arguments = CommandLine.arguments
+var arguments = CommandLine.arguments
+let diesWithDaemon = arguments.count > 1 && arguments[1] == "--dies-with-daemon"
+if diesWithDaemon { arguments.remove(at: 1) }
 guard arguments.count >= 4 else {
-    FileHandle.standardError.write(Data("usage: SupervisorTestDaemon <log> <dir> <command...>\n".utf8))
+    FileHandle.standardError.write(Data("usage: SupervisorTestDaemon [--dies-with-daemon] <log> <dir> <command...>\n".utf8))
     exit(64)
 }
 let launcher = LocalProcessLauncher()
@@ -17,7 +20,8 @@ let environment = try LaunchEnvironment(inherited: ProcessInfo.processInfo.envir
 let process = try launcher.launch(
     LaunchRequest(
         command: Array(arguments[3...]), workingDirectory: arguments[2], environment: environment,
-        clientID: "shard-0.1", revision: "survivor", log: LogPolicy(path: arguments[1])))
+        clientID: "shard-0.1", revision: "survivor", log: LogPolicy(path: arguments[1]),
+        diesWithDaemon: diesWithDaemon))
 let line = try JSONEncoder().encode(process.record)
 FileHandle.standardOutput.write(line + Data("\n".utf8))
 while true {

@@ -15,19 +15,28 @@ import Testing
         return (exe as NSString).deletingLastPathComponent
     }
 
-    @Test func aBotOutlivesAKilledDaemonAndANewLauncherStopsIt() async throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        let daemonBinary = Self.binDirectory + "/SupervisorTestDaemon"
+    /// Launches `SupervisorTestDaemon` (with `options`) running a shell loop that logs `tick` to
+    /// `<scratch>/logs/bot.log`; returns the daemon and its bot's record.
+    static func launchTestDaemon(
+        _ options: [String] = [], with launcher: LocalProcessLauncher, in scratch: Scratch
+    ) async throws -> (daemon: LaunchedProcess, bot: LaunchRecord) {
+        let daemonBinary = binDirectory + "/SupervisorTestDaemon"
         try #require(FileManager.default.isExecutableFile(atPath: daemonBinary))
-        let botLog = scratch.file("logs/bot.log")
-        let first = LocalProcessLauncher()
-        let daemon = try first.launch(request(
-            [daemonBinary, botLog, scratch.path, "sh", "-c", "while :; do echo tick; sleep 0.05; done"],
+        let daemon = try launcher.launch(request(
+            [daemonBinary] + options + [scratch.file("logs/bot.log"), scratch.path]
+                + ["sh", "-c", "while :; do echo tick; sleep 0.05; done"],
             in: scratch, name: "daemon"))
         #expect(await eventually { scratch.read("logs/daemon.log").contains("\"startTicks\"") })
         let line = try #require(scratch.read("logs/daemon.log").split(separator: "\n").first { $0.hasPrefix("{") })
-        let record = try JSONDecoder().decode(LaunchRecord.self, from: Data(line.utf8))
+        return (daemon, try JSONDecoder().decode(LaunchRecord.self, from: Data(line.utf8)))
+    }
+
+    @Test func aBotOutlivesAKilledDaemonAndANewLauncherStopsIt() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let botLog = scratch.file("logs/bot.log")
+        let first = LocalProcessLauncher()
+        let (daemon, record) = try await Self.launchTestDaemon(with: first, in: scratch)
         #expect(record.clientID == "shard-0.1" && record.revision == "survivor")
         #expect(record.pid != daemon.pid && record.processGroup == record.pid)
 

@@ -19,6 +19,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.rollout.identifySpacing == .milliseconds(5500))
         #expect(configuration.rollout.batch == .percent(25))
         #expect(configuration.bot.token == .environment("DISCORD_TOKEN"))
+        #expect(configuration.bot.stopWithDaemon == false)
         #expect(configuration.channel.listen == ListenAddress(host: "127.0.0.1", port: 8080))
         #expect(configuration.admin.listen.port == 8081)
         #expect(configuration.state.goodTagPrefix == "good/")
@@ -68,6 +69,7 @@ struct ConfigurationLoaderTests {
             instances = 4
             token_file = "/etc/urban-robot/token"
             env = { LOG_LEVEL = "debug" }
+            stop_with_daemon = true
 
             [health]
             vital_cogs = ["music", "moderation"]
@@ -91,6 +93,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.bot.instances == 4)
         #expect(configuration.bot.token == .file("/etc/urban-robot/token"))
         #expect(configuration.bot.environment == ["LOG_LEVEL": "debug"])
+        #expect(configuration.bot.stopWithDaemon)
         #expect(configuration.health.vitalCogs == ["music", "moderation"])
         #expect(configuration.health.minPercent == 80)
         #expect(configuration.rollout.canary == 2)
@@ -116,6 +119,8 @@ struct ConfigurationLoaderTests {
         ("[bot]\ntoken_env = \"T\"\ntoken_file = \"/t\"", .conflict, "bot.token_file", 5),
         ("[channel]\nlisten = \"localhost\"", .invalidValue, "channel.listen", 4),
         ("[channel]\nallow_unmanaged = \"yes\"", .wrongType, "channel.allow_unmanaged", 4),
+        ("[bot]\nstop_with_daemon = \"yes\"", .wrongType, "bot.stop_with_daemon", 4),
+        ("[bot]\nstop_with_daemon = 1", .wrongType, "bot.stop_with_daemon", 4),
         ("[notify]\nwebhook = \"ftp://x\"", .invalidValue, "notify.webhook", 4),
         ("[state]\ngood_tag_prefix = \"good tags/\"", .invalidValue, "state.good_tag_prefix", 4),
         ("[deploy]\nx = 1", .unknownKey, "deploy", 3),

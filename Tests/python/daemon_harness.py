@@ -75,7 +75,7 @@ class BotWorkspace:
     """A temporary folder with a bare source repository, a working copy of the
     example bot pushing to it, a configuration and the daemon's state folder."""
 
-    def __init__(self, root, poll="0s", webhook_secret=None):
+    def __init__(self, root, poll="0s", webhook_secret=None, stop_with_daemon=False):
         self.root = Path(root)
         self.source = self.root / "bot.git"
         self.work = self.root / "work"
@@ -91,6 +91,7 @@ class BotWorkspace:
         self.channel_port = free_port()
         self.admin_port = free_port()
         self.webhook_secret = webhook_secret
+        self.stop_with_daemon = stop_with_daemon
         secret_file = ""
         if webhook_secret is not None:
             secret_path = self.root / "github-secret"
@@ -111,6 +112,7 @@ poll = "{poll}"
 command = ["python3", "bot.py", "--simulate"]
 instances = 2
 token_env = "{TOKEN_VARIABLE}"
+stop_with_daemon = {"true" if self.stop_with_daemon else "false"}
 
 [health]
 identify_timeout = "15s"
@@ -197,7 +199,7 @@ class Daemon:
         if completed.returncode != 0:
             raise RuntimeError(f"status --json exited {completed.returncode}: {completed.stderr}")
         status = json.loads(completed.stdout)
-        self.seen_pids.update(client["pid"] for client in clients(status) if client.get("pid", 0) > 1)
+        self.seen_pids.update(client["pid"] for client in clients(status) if (client.get("pid") or 0) > 1)
         return status
 
     def history(self, limit=20):
@@ -282,6 +284,15 @@ def is_alive(pid):
     except PermissionError:
         return True
     return True
+
+
+def is_running(pid):
+    """True while `pid` exists and is not a zombie (a bot orphaned by a killed daemon is reaped by init, later)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
 
 
 def kill_process_groups(pids):

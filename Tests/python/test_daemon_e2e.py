@@ -18,7 +18,7 @@ import uuid
 import pytest
 
 from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, clients,
-                            is_alive, wait_for)
+                            is_alive, is_running, wait_for)
 
 
 TEST_DEADLINE_S = 60
@@ -46,8 +46,9 @@ def make_fleet(tmp_path):
     deployed by hand first. Stops every daemon and kills every bot at teardown."""
     daemons = []
 
-    def make(poll="0s", webhook_secret=None, deploy_first=True):
-        workspace = BotWorkspace(tmp_path / f"fleet{len(daemons)}", poll=poll, webhook_secret=webhook_secret)
+    def make(poll="0s", webhook_secret=None, deploy_first=True, stop_with_daemon=False):
+        workspace = BotWorkspace(tmp_path / f"fleet{len(daemons)}", poll=poll, webhook_secret=webhook_secret,
+                                 stop_with_daemon=stop_with_daemon)
         daemon = Daemon(workspace)
         daemons.append(daemon)
         daemon.start()
@@ -301,6 +302,40 @@ def test_sigterm_leaves_the_bots_running_and_a_new_daemon_readmits_them(make_fle
     deployed = daemon.cli("deploy", second, timeout=DEPLOY_DEADLINE_S)
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     assert_fleet_on(daemon.status(), second, 2)
+
+
+def test_sigterm_with_stop_with_daemon_stops_the_bots_and_a_new_daemon_starts_them_again(make_fleet):
+    workspace, daemon = make_fleet(stop_with_daemon=True)
+    before = daemon.status()
+    pids = [instance["active"]["pid"] for instance in before["instances"]]
+
+    exit_status, _ = daemon.terminate()
+
+    assert exit_status == 0, daemon.log_tail()
+    wait_for(lambda: not any(is_running(pid) for pid in pids), 30, f"the bots {pids} to be gone")
+
+    daemon.start()
+
+    def serving_again():
+        status = daemon.status()
+        found = [instance["active"]["pid"] for instance in status["instances"]
+                 if instance.get("active") is not None and instance["active"]["state"] == "serving"]
+        return status if len(found) == 2 and not set(found) & set(pids) else None
+
+    status = wait_for(serving_again, 60, "the restarted daemon to start the fleet again")
+    assert_fleet_on(status, workspace.first, 2)
+    assert status["revision"] == workspace.first
+
+
+def test_sigkill_with_stop_with_daemon_takes_the_bots_down(make_fleet):
+    _, daemon = make_fleet(stop_with_daemon=True)
+    pids = [instance["active"]["pid"] for instance in daemon.status()["instances"]]
+    assert all(is_alive(pid) for pid in pids)
+
+    daemon.process.kill()
+    daemon.process.wait()
+
+    wait_for(lambda: not any(is_running(pid) for pid in pids), 30, f"the bots {pids} to die with the daemon")
 
 
 @pytest.mark.demo

@@ -1,5 +1,6 @@
 // The few Linux calls the Supervisor needs that Swift cannot make directly:
 // posix_spawn with GNU file actions (chdir, closefrom) and a new session,
+// a fork-and-exec twin that arms the parent-death signal,
 // and the pidfd system calls, which glibc 2.36 does not wrap. It also
 // exports <sys/epoll.h>, which the Glibc module leaves out.
 #ifndef CSUPERVISORSHIMS_H
@@ -14,6 +15,14 @@
 /// other inherited descriptor. Returns 0 and stores the pid, or an errno.
 int csup_spawn(const char *path, char *const argv[], char *const envp[],
                const char *cwd, int output_fd, pid_t *pid_out);
+
+/// Like csup_spawn, but with fork and exec, and the child gets SIGTERM when
+/// the *thread* that calls this ends (PR_SET_PDEATHSIG): call it only from a
+/// thread that lives as long as the process. A child whose parent died
+/// before the signal was armed exits 127 before exec. Returns 0 and stores
+/// the pid, or an errno (of fork, or of the child's setup or exec).
+int csup_spawn_dying_with_parent(const char *path, char *const argv[], char *const envp[],
+                                 const char *cwd, int output_fd, pid_t *pid_out);
 
 /// pidfd_open(2) with PIDFD flags 0; the descriptor is close-on-exec.
 /// Returns the descriptor, or -1 with errno set.

@@ -59,6 +59,9 @@ public struct BotSettings: Sendable, Equatable {
     public var token: TokenSource = .environment("DISCORD_TOKEN")
     /// `env`: extra environment variables for the bot.
     public var environment: [String: String] = [:]
+    /// `stop_with_daemon` (our addition): when true, a graceful stop of `serve` stops every bot too, and a bot the
+    /// daemon launched gets SIGTERM when the daemon dies abruptly; when false (the default) the bots outlive it.
+    public var stopWithDaemon = false
 }
 
 /// Where the daemon reads the bot's Discord token.

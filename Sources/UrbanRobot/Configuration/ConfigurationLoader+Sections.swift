@@ -28,6 +28,7 @@ extension ConfigurationLoader {
         let tokenEnvironment = try table.string("token_env")
         let tokenFile = try table.string("token_file")
         bot.environment = try table.stringTable("env") ?? bot.environment
+        bot.stopWithDaemon = try table.boolean("stop_with_daemon") ?? bot.stopWithDaemon
         try table.rejectUnknownKeys()
         if bot.command.isEmpty || bot.command[0].isEmpty {
             throw table.error(.invalidValue, key: "command", #"must name a program, e.g. ["python3", "bot.py"]"#)

@@ -28,6 +28,7 @@ public enum ConfigurationTemplate {
         instances = 1                     # processes = Discord shards
         token_env = "DISCORD_TOKEN"       # the daemon's variable holding the Discord token (or token_file = "/etc/urban-robot/token")
         env = {}                          # extra environment for the bot, e.g. { LOG_LEVEL = "info" }
+        stop_with_daemon = false          # true: stopping serve stops the bots, and they die with the daemon
 
         [health]
         vital_cogs = []                   # cogs that must be healthy when a report is not OK

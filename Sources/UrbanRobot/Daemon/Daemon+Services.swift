@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import SocketIO
+import Supervisor
 import Synchronization
 import UnixSignals
 
@@ -49,7 +50,17 @@ extension Daemon {
             },
             logger: logger)
         let watcher = ExitWatcher(launcher: launcher, processes: processes, driver: self.driver, logger: logger)
-        let services: [any Service] = [notifier, app, driver, watcher, work] + extra + [DeploymentGate(daemon: self)]
+        // Shut down in reverse order: with stop_with_daemon, the fleet stops after the work, the watcher and the
+        // driver, while the channel is still open for `cmd shutdown`.
+        var fleet: [any Service] = []
+        if configuration.bot.stopWithDaemon {
+            fleet.append(FleetShutdown(
+                launcher: launcher, processes: processes, channel: channel, driver: self.driver,
+                timing: StopTiming(stopGrace: configuration.rollout.stopGrace, killGrace: configuration.rollout.killGrace),
+                logger: logger))
+        }
+        let services: [any Service] = [notifier, app] + fleet + [driver, watcher, work] + extra
+            + [DeploymentGate(daemon: self)]
         return ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -20,7 +20,8 @@ import UnixSignals
 ///
 /// SIGTERM or SIGINT shuts it down gracefully: deployment requests are refused, the step in flight settles, and
 /// the bots keep running; the next daemon on the same state folder adopts their processes (from the launch
-/// records in `state.sqlite`) and re-admits them when they reconnect.
+/// records in `state.sqlite`) and re-admits them when they reconnect. With `[bot] stop_with_daemon = true` it stops
+/// every bot too (``FleetShutdown``), and the next daemon starts the fleet again on the revisions that were active.
 ///
 /// The Discord token is read at start (`bot.token_env` or `bot.token_file`); it goes only into `hello` and
 /// `process_commands` to authenticated clients. Everything the daemon logs passes through a handler that
@@ -124,6 +125,6 @@ public final class Daemon: DaemonControl {
         releases.set(releaseStore)
         running.set(deployerDriver)
         try await serviceGroup(driver: deployerDriver, work: effects.parts.work, extra: additionalServices).run()
-        logger.info("stopped; the bots keep running")
+        logger.info(configuration.bot.stopWithDaemon ? "stopped with the bots" : "stopped; the bots keep running")
     }
 }

@@ -28,7 +28,8 @@ extension DaemonEffects {
             let process = try parts.launcher.launch(LaunchRequest(
                 command: configuration.bot.command, workingDirectory: directory, environment: environment,
                 clientID: order.client.rawValue, revision: order.revision.rawValue,
-                log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log")))
+                log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log"),
+                diesWithDaemon: configuration.bot.stopWithDaemon))
             try parts.processes.add(process, as: order.client)
             logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.pid)"])
             await submit(.launched(order.client, pid: process.pid, startTime: process.record.startTicks))

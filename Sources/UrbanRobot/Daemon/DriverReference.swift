@@ -11,10 +11,15 @@ final class DriverReference: Sendable {
         self.driver.withLock { $0 = driver }
     }
 
+    /// Disconnects the driver for good: events submitted afterwards are dropped (the bots stopped with the daemon).
+    func detach() {
+        driver.withLock { $0 = nil }
+    }
+
     /// The driver, or nil before the daemon runs.
     var current: DeployerDriver? { driver.withLock { $0 } }
 
-    /// Feeds one event to the driver and returns its actions; none before the daemon runs or when the store fails
+    /// Feeds one event to the driver and returns its actions; none before the daemon runs, once detached, or when the store fails
     /// (the failure is the driver's to report; the caller logs it).
     func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
         guard let driver = current else { return [] }

@@ -28,6 +28,11 @@ final class RunningProcesses: Sendable {
         try records.remove(clientID: client.rawValue)
     }
 
+    /// Every process, by client id.
+    func all() -> [(client: ClientID, process: LaunchedProcess)] {
+        processes.withLock { $0.map { ($0.key, $0.value) } }
+    }
+
     /// The log file of `client`'s process, if it is known.
     func logPath(of client: ClientID) -> String? {
         processes.withLock { $0[client]?.record.logPath }
