@@ -5,7 +5,16 @@ import NIOPosix
 /// The process-wide libgit2 setup and the conversions every libgit2 call site shares.
 enum LibGit2 {
     /// `git_libgit2_init` runs once, on first use (a `static let` initializer is run exactly once).
-    private static let initialization: Int32 = git_libgit2_init()
+    ///
+    /// It also turns off libgit2's re-hashing of every object it reads (strict hash verification,
+    /// collision-detecting SHA-1 over each inflated blob: about half of a checkout's CPU time). The
+    /// objects come from our own mirror, whose packs libgit2's indexer verified when it fetched
+    /// them; `git archive` and `git checkout` do not re-hash on read either.
+    private static let initialization: Int32 = {
+        let status = git_libgit2_init()
+        _ = urban_robot_git_set_strict_hash_verification(0)
+        return status
+    }()
 
     /// Makes sure libgit2 is initialized; cheap after the first call.
     static func initialize() {
