@@ -29,9 +29,9 @@ extension BotChannel {
             let reason = ChannelPayload.reason(in: arguments.first)
             await report(session, "shutdown") { .shutdownAnnounced($0, reason: reason) }
         }
-        socket.on("heartbeat") { [self] arguments, ack in
+        socket.on("heartbeat") { arguments, ack in
             ack?([])
-            recordHeartbeat(HeartbeatStats.heartbeat(from: arguments.first, at: Date()), from: session)
+            session.heartbeat = HeartbeatStats.heartbeat(from: arguments.first, at: Date())
         }
         socket.onDisconnect { [self] _ in
             guard let detached = detach(session) else { return }

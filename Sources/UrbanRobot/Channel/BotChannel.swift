@@ -14,9 +14,6 @@ final class BotChannel: Sendable {
         var admittedAtConnect: [String: ClientID] = [:]
         /// The current socket of each authenticated client.
         var sessions: [ClientID: ChannelSession] = [:]
-        /// The latest `heartbeat` of each client that holds a socket (dropped with its socket; each is bounded by
-        /// ``HeartbeatStats/byteLimit``).
-        var heartbeats: [ClientID: StatusSnapshot.Heartbeat] = [:]
         /// Unmanaged clients asked to stop: their closing socket counts as their exit.
         var stoppingUnmanaged: Set<ClientID> = []
         /// Numbers the unmanaged clients' ids.
@@ -59,7 +56,7 @@ final class BotChannel: Sendable {
     var sessionCount: Int { state.withLock { $0.sessions.count } }
 
     /// The latest `heartbeat` of `client`, if it sent one over its current socket.
-    func heartbeat(of client: ClientID) -> StatusSnapshot.Heartbeat? { state.withLock { $0.heartbeats[client] } }
+    func heartbeat(of client: ClientID) -> StatusSnapshot.Heartbeat? { state.withLock { $0.sessions[client] }?.heartbeat }
 
     /// Sends `hello`.
     func hello(_ client: ClientID, processCommands: Bool) {
@@ -176,18 +173,7 @@ final class BotChannel: Sendable {
         return state.withLock { state in
             guard state.sessions[client] === session else { return nil }
             state.sessions[client] = nil
-            state.heartbeats[client] = nil
             return (client, state.stoppingUnmanaged.remove(client) != nil)
-        }
-    }
-
-    /// Keeps the latest heartbeat of the client of `session`, while `session` is its socket: a late heartbeat of
-    /// a replaced or closed socket never outlives it.
-    func recordHeartbeat(_ heartbeat: StatusSnapshot.Heartbeat, from session: ChannelSession) {
-        guard let client = session.client else { return }
-        state.withLock { state in
-            guard state.sessions[client] === session else { return }
-            state.heartbeats[client] = heartbeat
         }
     }
 }

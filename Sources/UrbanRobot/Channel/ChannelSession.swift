@@ -7,6 +7,7 @@ final class ChannelSession: Sendable {
     private struct State {
         var client: ClientID?
         var isUnmanaged = false
+        var heartbeat: StatusSnapshot.Heartbeat?
     }
 
     /// The socket.
@@ -24,6 +25,13 @@ final class ChannelSession: Sendable {
 
     /// Whether the client is unmanaged (admitted under `allow_unmanaged`).
     var isUnmanaged: Bool { state.withLock { $0.isUnmanaged } }
+
+    /// The latest `heartbeat` received on this socket (each bounded by ``HeartbeatStats/byteLimit``); it lives
+    /// and dies with the socket, so a replaced or closed socket's heartbeat is never shown for its client.
+    var heartbeat: StatusSnapshot.Heartbeat? {
+        get { state.withLock { $0.heartbeat } }
+        set { state.withLock { $0.heartbeat = newValue } }
+    }
 
     /// Binds the session to its client.
     func bind(_ client: ClientID, unmanaged: Bool) {
