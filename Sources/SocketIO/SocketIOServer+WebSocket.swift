@@ -14,11 +14,6 @@ extension SocketIOServer {
         }
     }
 
-    /// The largest WebSocket frame the frame decoder accepts: ``Configuration/maxPayload``, at
-    /// least 16 KiB (larger frames close the connection with 1009; so do messages between
-    /// `maxPayload` and this size, checked by the handler).
-    var webSocketMaxFrameSize: Int { max(configuration.maxPayload, 1 << 14) }
-
     /// What a WebSocket upgrade request gets.
     enum WebSocketAdmission {
         /// Upgrade, and serve `transport` of `session`; `opensSession` when the WebSocket

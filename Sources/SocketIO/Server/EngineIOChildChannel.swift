@@ -61,7 +61,7 @@ struct EngineIOChildChannel: ServerChildChannel, HTTPChannelHandler {
             let admitted = NIOLoopBoundBox<EngineIOWebSocketHandler.Admission?>(nil, eventLoop: channel.eventLoop)
             let server = self.server
             let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
-                maxFrameSize: server.webSocketMaxFrameSize,
+                maxFrameSize: server.configuration.maxPayload,  // a larger frame: 1009 from NIO's error handler
                 shouldUpgrade: { channel, head in
                     let headers = (try? HTTPRequest(head, secure: false, splitCookie: false))?.headerFields ?? [:]
                     switch server.admitWebSocket(target: head.uri, headers: headers, channel: channel) {

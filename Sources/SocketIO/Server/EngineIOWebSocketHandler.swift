@@ -7,8 +7,9 @@ import NIOWebSocket
 /// dispatcher is backlogged. The session writes through a ``WebSocketWriter``.
 ///
 /// Enforced here, as RFC 6455 and the JavaScript server do: client frames are masked (else
-/// 1002), fragments reassemble into one message, a message larger than `maxPayload` closes the
-/// connection with 1009, a text message is valid UTF-8 (else 1007).
+/// 1002), fragments reassemble into one message, fragments adding up past `maxPayload` close the
+/// connection with 1009 (one larger frame NIO's frame decoder refuses with 1009 itself), a text
+/// message is valid UTF-8 (else 1007).
 final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -86,7 +87,7 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
     }
 
     private func receiveDataFrame(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
-        var message: (opcode: WebSocketOpcode, data: ByteBuffer)
+        let message: (opcode: WebSocketOpcode, data: ByteBuffer)
         if frame.opcode == .continuation {
             guard var pending = fragments else { return close(context, code: .protocolError) }
             var more = frame.unmaskedData
@@ -100,7 +101,6 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
             guard fragments == nil else { return close(context, code: .protocolError) }
             message = (frame.opcode, frame.unmaskedData)
         }
-        guard message.data.readableBytes <= maxPayload else { return close(context, code: .messageTooLarge) }
         guard frame.fin else {
             fragments = message
             return
