@@ -5,9 +5,7 @@ extension DeploymentEngine {
     mutating func beginRollback(outcome: DeploymentOutcome, reason: String) {
         guard var current = rollout, let undoing = current.revision else { return }
         var targets: [Revision] = []
-        for tag in goodTags where tag.revision != undoing && badRevisions[tag.revision] == nil
-            && !targets.contains(tag.revision)
-        {
+        for tag in rollbackTags(excluding: undoing) where !targets.contains(tag.revision) {
             targets.append(tag.revision)
         }
         current.phase = .rollingBack

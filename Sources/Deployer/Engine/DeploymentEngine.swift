@@ -100,7 +100,12 @@ public struct DeploymentEngine: Sendable {
     /// A bad mark outweighs a good tag (one a person made on a bad revision, or an older good revision whose
     /// latest deployment failed): rollbacks pass over it until a deployment of it succeeds.
     public func lastGood(excluding revision: Revision? = nil) -> GoodTag? {
-        goodTags.first { $0.revision != revision && badRevisions[$0.revision] == nil }
+        rollbackTags(excluding: revision).first
+    }
+
+    /// The good tags a rollback may go to, newest first: those not on `revision` and not on a revision marked bad.
+    func rollbackTags(excluding revision: Revision?) -> LazyFilterSequence<[GoodTag]> {
+        goodTags.lazy.filter { $0.revision != revision && badRevisions[$0.revision] == nil }
     }
 
     /// Moves everything forward that can move without a new event: launches, the rollout's phases, the queue.
