@@ -37,6 +37,9 @@ public enum DeployerEvent: Hashable, Sendable {
     case command(OperatorCommand)
     /// The good tags of the repository changed (a person tagged one); newest first.
     case goodTagsChanged([GoodTag])
+    /// The channel turned connections away (bad credentials, or shedding load); a gate that fails meanwhile
+    /// names them, and one that fails while the channel was shedding does not mark its revision bad.
+    case connectionRefused(ConnectionRefusal)
 }
 
 /// The outcome of the release step.

@@ -35,6 +35,8 @@ public struct DeploymentEngine: Sendable {
     public internal(set) var badRevisions: [Revision: BadRevision]
     var autoRollbacks: [Date] = []
     var recoveredDeployments: [DeploymentRecord] = []
+    /// Connections the channel refused lately, newest last (bounded), for the reasons of failing gates.
+    var refusals: [(at: Date, refusal: ConnectionRefusal)] = []
     var now: Date = .distantPast
     var outbox: [DeployerAction] = []
 
@@ -76,6 +78,7 @@ public struct DeploymentEngine: Sendable {
         case .tick: tickDeadlines()
         case .command(let command): operatorCommand(command)
         case .goodTagsChanged(let tags): goodTags = tags
+        case .connectionRefused(let refusal): connectionRefused(refusal)
         }
         progress()
         return takeActions()
