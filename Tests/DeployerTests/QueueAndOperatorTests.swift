@@ -125,8 +125,9 @@ import Testing
         #expect(status?["state"] as? String == "deploying")
         let instance = (status?["instances"] as? [[String: Any]])?.first
         let active = instance?["active"] as? [String: Any]
-        #expect(Set(active?.keys.map { $0 } ?? []) == ["client", "revision", "pid", "state", "epoch", "since", "heartbeat"])
+        #expect(Set(active?.keys.map { $0 } ?? []) == ["client", "revision", "pid", "state", "epoch", "since", "heartbeat", "confirm_by"])
         #expect(active?["heartbeat"] is NSNull, "the engine knows no heartbeats; the daemon adds them")
+        #expect(active?["confirm_by"] is NSNull, "an identified active is confirmed")
         #expect(active?["state"] as? String == "serving")
         #expect((instance?["standby"] as? [String: Any])?["state"] as? String == "standby")
         // An empty role is written as null, not left out.

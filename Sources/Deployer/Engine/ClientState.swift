@@ -22,6 +22,8 @@ enum LaunchPurpose: Hashable, Sendable {
     case restart
     /// A client started by hand and admitted by the operator's `allow_unmanaged`: gated, never restarted.
     case unmanaged
+    /// The same revision again, replacing an active that stopped talking to the daemon while it may still serve.
+    case repair
 }
 
 /// Everything the engine knows about one client.
@@ -52,12 +54,17 @@ struct ClientState: Hashable, Sendable {
     var probeDeadline: Date?
     /// We asked it to shut down.
     var shutdownRequested = false
+    /// Recovered from the store after a daemon restart and not yet identified to this daemon.
+    var adopted = false
 
     /// Whether a message can reach it now.
     var reachable: Bool { authenticated && reconnectDeadline == nil }
 
     /// The status word of this client (`serving`, `standby`, `identifying`, ...).
     var stateWord: String {
+        if role == .active, !identified, !shutdownRequested {
+            return authenticated ? "unconfirmed" : "reconnecting"
+        }
         if !authenticated { return reconnectDeadline != nil ? "disconnected" : "connecting" }
         switch role {
         case .active: return "serving"
@@ -72,6 +79,13 @@ struct ClientState: Hashable, Sendable {
             case .failed: return "failed"
             }
         }
+    }
+
+    /// When an active that has not identified to this daemon (after a restart or a reconnect) is replaced; `nil`
+    /// when it is confirmed.
+    var confirmDeadline: Date? {
+        guard role == .active, !identified, !shutdownRequested else { return nil }
+        return identifyDeadline ?? reconnectDeadline
     }
 
     /// The earliest of its deadlines.

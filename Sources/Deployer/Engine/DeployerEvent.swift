@@ -74,11 +74,14 @@ public enum Trigger: String, Hashable, Sendable, Codable, CaseIterable {
     case rollback
     /// The engine, after a crash loop.
     case autoRollback = "auto-rollback"
+    /// The engine, replacing an active that stopped talking to it (not re-identified after a daemon restart or a
+    /// reconnect) through the gate and a handover, one instance at a time. Never requested, never queued.
+    case repair
 
     /// Whether no person asked for it: such deployments skip bad revisions and are refused while halted.
     public var isAutomatic: Bool {
         switch self {
-        case .push, .webhook, .poll, .autoRollback: true
+        case .push, .webhook, .poll, .autoRollback, .repair: true
         case .cli, .rollback: false
         }
     }

@@ -32,6 +32,7 @@ extension DeploymentEngine {
     mutating func identified(_ id: ClientID) {
         guard var client = clients[id], client.authenticated else { return }
         client.identified = true
+        client.adopted = false
         client.identifyDeadline = nil
         clients[id] = client
         switch client.role {
@@ -179,6 +180,7 @@ extension DeploymentEngine {
         case .rollout: rolloutFailed(instance: client.instance, client: client.id, reason: reason)
         case .rollback: rollbackTargetFailed(client.revision, instance: client.instance, reason: reason)
         case .restart: restartFailed(instance: client.instance, revision: client.revision)
+        case .repair: repairFailed(of: client.instance, client: client.id, reason: reason)
         case .unmanaged: break
         }
     }

@@ -8,10 +8,10 @@ extension DeploymentEngine {
                 clients[id]?.gate = gate
                 for case .failed(let reason) in actions { candidateFailed(id, reason: reason) }
             }
-            if let deadline = client.reconnectDeadline, deadline <= now { connectionLost(id) }
+            if let deadline = client.reconnectDeadline, deadline <= now { connectionLost(id, silence: .absent) }
             if let deadline = client.identifyDeadline, deadline <= now {
                 clients[id]?.identifyDeadline = nil
-                connectionLost(id)
+                connectionLost(id, silence: .unidentified)
             }
             if let deadline = clients[id]?.probeDeadline, deadline <= now {
                 clients[id]?.probeDeadline = nil
@@ -24,8 +24,18 @@ extension DeploymentEngine {
         }
     }
 
-    /// A client stayed away past its grace (or never came back after a daemon restart).
-    private mutating func connectionLost(_ id: ClientID) {
+    /// How a client fell silent.
+    enum Silence {
+        /// Its socket stayed closed past its grace (or it never reconnected after a daemon restart).
+        case absent
+        /// It connected but did not send `identify` in time.
+        case unidentified
+    }
+
+    /// A client stayed away past its grace, or connected without identifying in time (also after a daemon
+    /// restart). An active may still be serving: it is replaced through the gate and a handover, never stopped
+    /// first (``wantRepair(of:reason:)``).
+    private mutating func connectionLost(_ id: ClientID, silence: Silence) {
         guard let client = clients[id] else { return }
         clients[id]?.reconnectDeadline = nil
         audit("client.lost", instance: client.instance, client: id, ["role": client.role.rawValue])
@@ -34,12 +44,34 @@ extension DeploymentEngine {
             candidateFailed(id, reason: .disconnected)
         case .active:
             activeFailed(id, reason: .disconnected)
-            retire(id, reason: "lost")
+            guard instances[client.instance].active == id, clients[id]?.shutdownRequested == false else { return }
+            wantRepair(of: client.instance, reason: silenceReason(client, silence))
         case .standby:
             retire(id, reason: "lost")
         case .retiring:
             break
         }
+    }
+
+    private func silenceReason(_ client: ClientState, _ silence: Silence) -> String {
+        switch silence {
+        case .absent where client.adopted:
+            let grace = max(settings.identifyTimeout, settings.reconnectGrace)
+            return "\(client.id) did not reconnect within \(Self.seconds(grace)) after a daemon restart"
+        case .absent:
+            return "\(client.id) disconnected and did not come back within \(Self.seconds(settings.reconnectGrace))"
+        case .unidentified where client.adopted:
+            return "\(client.id) reconnected after a daemon restart but sent no identify within "
+                + Self.seconds(settings.identifyTimeout)
+        case .unidentified:
+            return "\(client.id) reconnected but sent no identify within \(Self.seconds(settings.identifyTimeout))"
+        }
+    }
+
+    /// A duration for people: `30 s`, `1.5 s`.
+    static func seconds(_ duration: Duration) -> String {
+        let value = duration.timeInterval
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     private mutating func probe(_ id: ClientID) {

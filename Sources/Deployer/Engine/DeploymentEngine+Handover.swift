@@ -85,6 +85,7 @@ extension DeploymentEngine {
             "gap_seconds": "\(now.timeIntervalSince(stoppedAt))",
             "since_coma_seconds": handover.comaSentAt.map { "\(now.timeIntervalSince($0))" } ?? "",
         ])
+        if clients[handover.candidate]?.purpose == .repair { repairSucceeded(of: index, by: handover.candidate) }
         if let client = clients[handover.candidate], isWatched(client), settings.healthInterval > .zero {
             let due = now.adding(settings.healthInterval)
             clients[handover.candidate]?.nextProbe = due

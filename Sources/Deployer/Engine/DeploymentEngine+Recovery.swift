@@ -15,11 +15,13 @@ extension DeploymentEngine {
             let launch = Int(record.client.rawValue.split(separator: ".").last ?? "") ?? 0
             instances[index].launches = max(instances[index].launches, launch)
             instances[index].epoch = max(instances[index].epoch, record.epoch)
-            clients[record.client] = ClientState(
+            var client = ClientState(
                 id: record.client, instance: index, revision: record.revision, keyHash: record.keyHash,
                 role: record.role, purpose: .restart, since: record.since, pid: record.pid,
                 startTime: record.startTime, epoch: record.epoch
             )
+            client.adopted = true
+            clients[record.client] = client
             switch record.role {
             case .active: instances[index].active = record.client
             case .standby: instances[index].standby = record.client
@@ -42,7 +44,14 @@ extension DeploymentEngine {
                 retire(id, reason: "interrupted by a daemon restart")
             }
         }
-        let unfinished = recoveredDeployments
+        let unfinished = recoveredDeployments.filter { $0.trigger != .repair }
+        for record in recoveredDeployments where record.trigger == .repair {
+            var stale = record
+            stale.outcome = .failed
+            stale.reason = (record.reason.map { "\($0); " } ?? "") + "interrupted by a daemon restart"
+            stale.finishedAt = now
+            emit(.recordDeployment(stale))
+        }
         recoveredDeployments = []
         for record in unfinished where record.outcome == .queued { waiting = record }
         let interrupted = unfinished.last { $0.outcome == .running }

@@ -132,17 +132,25 @@ extension DeploymentEngine {
         audit("deployment.finished", ["outcome": outcome.rawValue, "reason": reason ?? ""])
         for index in instances.indices {
             if let standby = instances[index].standby { retire(standby, reason: "deployment finished") }
-            if let candidate = instances[index].candidate, clients[candidate]?.purpose != .restart {
+            if let candidate = instances[index].candidate, !Self.outlivesDeployments(clients[candidate]?.purpose) {
                 if instances[index].handover?.candidate == candidate { abandonHandover(of: index) }
                 retire(candidate, reason: "deployment finished")
             }
-            if let pending = instances[index].pending, pending.purpose != .restart { instances[index].pending = nil }
+            if let pending = instances[index].pending, !Self.outlivesDeployments(pending.purpose) {
+                instances[index].pending = nil
+            }
             for id in clients.keys where clients[id]?.instance == index {
                 clients[id]?.nextProbe = nil
                 clients[id]?.probeDeadline = nil
             }
         }
         rollout = nil
+    }
+
+    /// Whether launches of this purpose are the instance's own business, not the deployment's: a restart of a
+    /// crashed active, or a repair of a silent one.
+    static func outlivesDeployments(_ purpose: LaunchPurpose?) -> Bool {
+        purpose == .restart || purpose == .repair
     }
 
     /// The revision every instance is active on, or `nil` when the fleet is mixed or empty.

@@ -47,7 +47,7 @@ extension DeploymentEngine {
         guard let client = clients[id] else { return nil }
         return StatusSnapshot.Client(
             client: id, revision: client.revision, pid: client.pid, state: client.stateWord, epoch: client.epoch,
-            since: client.since
+            since: client.since, confirmBy: client.confirmDeadline
         )
     }
 

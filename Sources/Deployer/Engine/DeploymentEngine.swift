@@ -95,6 +95,9 @@ public struct DeploymentEngine: Sendable {
         case .baking(let until), .watching(let until): deadlines.append(until)
         default: break
         }
+        deadlines += instances.compactMap { instance in
+            instance.repair.flatMap { $0.record == nil && $0.notBefore > now ? $0.notBefore : nil }
+        }
         return deadlines.min()
     }
 
@@ -119,6 +122,7 @@ public struct DeploymentEngine: Sendable {
             let before = fingerprint
             launchPending()
             stepRollout()
+            stepRepairs()
             startWaitingIfIdle()
             if fingerprint == before { return }
         }

@@ -14,9 +14,26 @@ struct InstanceState: Hashable, Sendable {
     var handover: Handover?
     /// Recent exits of its active (and failed restarts), for backoff and crash-loop detection.
     var exits: [Date] = []
+    /// The replacement of an active that stopped talking to the daemon, while one is wanted.
+    var repair: Repair?
 
     /// Whether nothing is in flight: no launch waiting, no candidate, no handover.
     var isSettled: Bool { pending == nil && candidate == nil && handover == nil }
+}
+
+/// The replacement of an unconfirmed active (it did not identify to this daemon in time) through the normal
+/// path: a new client of the same revision is launched, gated and handed over to while the old one keeps serving.
+struct Repair: Hashable, Sendable {
+    /// The active being replaced.
+    var old: ClientID
+    /// Why, for people: `shard-0.3 did not identify within 30 s after a daemon restart`.
+    var reason: String
+    /// Replacements tried so far.
+    var attempts = 0
+    /// The history row of the attempt in flight.
+    var record: DeploymentRecord?
+    /// No attempt starts before then (backoff after a failed one).
+    var notBefore: Date
 }
 
 /// A launch waiting for its time (backoff) and for a pacing slot.

@@ -55,7 +55,8 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var revision: Revision
         /// Its process id.
         public var pid: Int32?
-        /// `serving`, `standby`, `identifying`, `awaiting-ready`, `health-check`, `handover`, `disconnected`, ...
+        /// `serving`, `unconfirmed`, `reconnecting`, `standby`, `identifying`, `awaiting-ready`, `health-check`,
+        /// `handover`, `disconnected`, ...
         public var state: String
         /// The newest epoch it was told.
         public var epoch: Int
@@ -64,6 +65,13 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         /// Its latest `heartbeat` while it is connected; `nil` before its first one (the engine leaves it `nil`,
         /// the daemon fills it in from the channel).
         public var heartbeat: Heartbeat? = nil
+        /// For an active that has not identified to this daemon yet (state `unconfirmed` or `reconnecting`, after
+        /// a daemon restart or a reconnect): when it is replaced if it stays silent. `nil` once it identified.
+        public var confirmBy: Date? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case client, revision, pid, state, epoch, since, heartbeat, confirmBy = "confirm_by"
+        }
 
         /// Encodes every key, `null` included (an unmanaged client has no pid of ours).
         public func encode(to encoder: any Encoder) throws {
@@ -75,6 +83,7 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
             try container.encode(epoch, forKey: .epoch)
             try container.encode(since, forKey: .since)
             try container.encode(heartbeat, forKey: .heartbeat)
+            try container.encode(confirmBy, forKey: .confirmBy)
         }
     }
 

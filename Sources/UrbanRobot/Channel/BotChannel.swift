@@ -75,6 +75,11 @@ final class BotChannel: Sendable {
         state.withLock { $0.sessions[client]?.isUnmanaged ?? false }
     }
 
+    /// Whether `client` holds a socket now (a `cmd shutdown` can reach it).
+    func hasSocket(_ client: ClientID) -> Bool {
+        state.withLock { $0.sessions[client] != nil }
+    }
+
     /// Stops an unmanaged client: disconnects its socket; its closing is reported as its exit.
     /// - Returns: false when it has no socket left (the caller reports the exit itself).
     func stopUnmanaged(_ client: ClientID) -> Bool {

@@ -39,8 +39,9 @@ extension DaemonEffects {
         }
     }
 
-    /// Stops one client: `cmd shutdown` over the channel, then the supervisor's SIGTERM/SIGKILL sequence.
-    /// An unmanaged client is disconnected, and its closing socket is its exit. A client without a process is
+    /// Stops one client: `cmd shutdown` over the channel, then the supervisor's SIGTERM/SIGKILL sequence. A client
+    /// without a socket cannot hear `cmd shutdown`: it gets SIGTERM at once (it is stopped while unreachable only
+    /// when its replacement waits to take over). An unmanaged client is disconnected, and its closing socket is its exit. A client without a process is
     /// answered with `exited` at once. The exit of a process is reported by the exit watcher.
     func stop(_ client: ClientID) async {
         if parts.channel.isUnmanaged(client) {
@@ -51,9 +52,10 @@ extension DaemonEffects {
             await submit(.exited(client, .code(0)))
             return
         }
-        let timing = StopTiming(
-            stopGrace: parts.configuration.rollout.stopGrace, killGrace: parts.configuration.rollout.killGrace)
         let channel = parts.channel
+        let timing = StopTiming(
+            stopGrace: channel.hasSocket(client) ? parts.configuration.rollout.stopGrace : .zero,
+            killGrace: parts.configuration.rollout.killGrace)
         let outcome = await parts.launcher.stop(process, timing: timing) {
             channel.send(.shutdown(reason: "stop"), to: client)
         }

@@ -53,8 +53,9 @@ struct Fleet {
         return produced
     }
 
-    /// Restarts the daemon: a new engine from the store; the bots live on, reconnect and identify.
-    mutating func restartDaemon() throws {
+    /// Restarts the daemon: a new engine from the store; the bots live on, reconnect and (unless `identifying` is
+    /// false: bots that send `identify` only on their first connection) identify.
+    mutating func restartDaemon(identifying: Bool = true) throws {
         let store = try #require(store)
         let recovered = try store.recover(goodTags: engine.goodTags)
         engine = DeploymentEngine(settings: engine.settings, keys: CountingKeySource(count: 1000), recovered: recovered)
@@ -65,7 +66,7 @@ struct Fleet {
         if autopilot { for action in actions { for event in answers(action) { send(event) } } }
         for id in alive.sorted() {
             send(.connect(id, key: keys[id] ?? ""))
-            send(.identified(id))
+            if identifying { send(.identified(id)) }
         }
     }
 

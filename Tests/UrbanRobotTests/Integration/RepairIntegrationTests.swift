@@ -1,0 +1,130 @@
+import Deployer
+import Foundation
+import Testing
+@testable import UrbanRobot
+
+/// A restarted daemon whose bots send `identify` only on their first connection (a minimal bot written without
+/// the README's advice): no instance is taken down; each is replaced through the gate, one at a time, while the
+/// old process keeps serving, and history shows every replacement.
+@Suite("Integration: repair of silent actives", .serialized)
+struct RepairIntegrationTests {
+    /// A bot on python-socketio that identifies on its first connection only and records, with monotonic times,
+    /// when it was told to process commands, to go into coma and to shut down.
+    static let identifyOnceBot = #"""
+        import asyncio, os, sys, time
+        import socketio
+
+        sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=0.5)
+        identified = False
+        stopped = asyncio.Event()
+
+        def log(line):
+            print(f"{time.monotonic():.6f} {line}", flush=True)
+
+        @sio.on("connect")
+        async def connect():
+            global identified
+            log("connected")
+            if not identified:
+                identified = True
+                await sio.call("identify", {"version": "once"})
+
+        @sio.on("hello")
+        async def hello(data):
+            log(f"hello process_commands={data.get('process_commands')}")
+            if not data.get("process_commands"):
+                await sio.emit("ready", {})
+
+        @sio.on("cmd")
+        async def cmd(data):
+            kind = data.get("t")
+            log(f"cmd {kind}")
+            if kind == "health_check":
+                await sio.emit("health_check", {"OK": True, "percent": 100, "cogs": {}})
+            elif kind == "coma":
+                await sio.emit("coma", {})
+            elif kind == "shutdown":
+                await sio.emit("shutdown", {})
+                stopped.set()
+
+        async def main():
+            auth = {"instance": os.environ["URBAN_ROBOT_INSTANCE"], "key": os.environ["URBAN_ROBOT_KEY"]}
+            await sio.connect(os.environ["URBAN_ROBOT_URL"], auth=auth, retry=True, wait_timeout=30)
+            await stopped.wait()
+            await sio.disconnect()
+
+        asyncio.run(main())
+        """#
+
+    @Test("a restart with bots that do not identify again replaces them one by one through the gate, never stopping one before its replacement passed")
+    func silentBotsAreRepairedOneByOne() async throws {
+        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
+        try Self.identifyOnceBot.write(toFile: "\(repository.workingCopy)/once.py", atomically: true, encoding: .utf8)
+        let v1 = try await repository.commit("identify once", simulate: nil)
+        var pids: [Int32] = []
+        defer {
+            DaemonHarness.killBots(pids)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let adjust: (inout Configuration) -> Void = { configuration in
+            configuration.bot.command = ["python3", "once.py"]
+            configuration.health.identifyTimeout = .seconds(4)
+            configuration.rollout.reconnectGrace = .seconds(2)
+        }
+        let first = try await DaemonHarness(folder: folder, source: repository.url, instances: 3, adjust: adjust)
+        #expect(try await first.deploy(v1).outcome == .succeeded)
+        let before = await first.daemon.status()
+        let oldPids = await first.pids()
+        pids += oldPids
+        let port = await first.daemon.channelPort
+        try await first.shutdown()
+
+        let second = try await DaemonHarness(
+            folder: folder, source: repository.url, instances: 3, port: port, adjust: adjust)
+        let unconfirmed = try await second.poll("the adopted actives to reconnect unconfirmed", timeout: .seconds(30)) {
+            let states = await second.daemon.status().instances.compactMap { $0.active?.state }
+            return states == ["unconfirmed", "unconfirmed", "unconfirmed"] ? states : nil
+        }
+        #expect(unconfirmed.count == 3)
+        var gaps: [String] = []
+        let repaired = try await second.poll("every instance to be replaced", timeout: .seconds(120)) {
+            let status = await second.daemon.status()
+            for instance in status.instances where instance.active == nil {
+                gaps.append("instance \(instance.instance) had no active client")
+            }
+            let replaced = status.instances.allSatisfy { instance in
+                instance.active.map { $0.state == "serving" && $0.client != before.instances[instance.instance].active?.client }
+                    ?? false
+            }
+            return replaced && status.instances.allSatisfy({ $0.candidate == nil }) ? status : nil
+        }
+        pids += await second.pids()
+        #expect(repaired.revision?.rawValue == v1)
+        #expect(gaps.isEmpty, "\(gaps.prefix(3))")
+        let history = try await second.daemon.history(limit: 20)
+        let repairs = history.filter { $0.trigger == .repair }
+        #expect(repairs.count == 3)
+        #expect(repairs.allSatisfy { $0.outcome == .succeeded && $0.reason?.contains("sent no identify within 4 s") == true },
+                "\(repairs)")
+        // One at a time: each repair ended before the next began.
+        let ordered = repairs.sorted { $0.id < $1.id }
+        for (earlier, later) in zip(ordered, ordered.dropFirst()) {
+            #expect(try #require(earlier.finishedAt) <= later.startedAt)
+        }
+        // Each old process was told to process commands until its replacement passed: it got `coma` (the handover)
+        // before `shutdown`, never `shutdown` alone.
+        for instance in before.instances {
+            let old = try #require(instance.active).client.rawValue
+            let commands = try second.log(instance: instance.instance, client: old)
+                .split(separator: "\n").compactMap { line in line.split(separator: " ").dropFirst().joined(separator: " ") }
+                .filter { $0.hasPrefix("cmd ") }
+            let coma = try #require(commands.firstIndex(of: "cmd coma"), "\(old): \(commands)")
+            let shutdown = try #require(commands.firstIndex(of: "cmd shutdown"), "\(old): \(commands)")
+            #expect(coma < shutdown, "\(old): \(commands)")
+        }
+        _ = try await second.poll("the old processes to exit", timeout: .seconds(60)) {
+            oldPids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
+        }
+        try await second.shutdown()
+    }
+}
