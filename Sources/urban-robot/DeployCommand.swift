@@ -29,7 +29,7 @@ struct DeployCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try options.client()
         let who = trigger == .push ? "push:\(invokingUser)" : invokingUser
-        let id = try await client.deploy(revision: revision, trigger: trigger.trigger, force: force, immediate: immediate, who: who)
-        try await DeploymentWait.finish(deployment: id, client: client, noWait: noWait)
+        let answer = try await client.deploy(revision: revision, trigger: trigger.trigger, force: force, immediate: immediate, who: who)
+        try await DeploymentWait.finish(answer, client: client, noWait: noWait)
     }
 }

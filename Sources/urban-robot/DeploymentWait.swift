@@ -4,8 +4,17 @@ import UrbanRobot
 
 /// What `deploy` and `rollback` do once the daemon took the request.
 enum DeploymentWait {
-    /// Prints the id with `noWait`; otherwise follows the deployment and exits 1 unless it succeeded.
-    static func finish(deployment id: Int, client: AdminClient, noWait: Bool) async throws {
+    /// Prints why when there was nothing to do (exit 0); else the id with `noWait`; otherwise follows the
+    /// deployment and exits 1 unless it succeeded.
+    static func finish(_ answer: DeploymentAnswer, client: AdminClient, noWait: Bool) async throws {
+        let id: Int
+        switch answer {
+        case .nothingToDo(let why):
+            print(why)
+            return
+        case .deployment(let deployment):
+            id = deployment
+        }
         if noWait {
             print(id)
             return

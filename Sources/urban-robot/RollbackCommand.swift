@@ -1,7 +1,7 @@
 import ArgumentParser
 import UrbanRobot
 
-/// `urban-robot rollback [--to REV] [--immediate] [--no-wait]`.
+/// `urban-robot rollback [--to REV] [--immediate] [--force] [--no-wait]`.
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
@@ -17,12 +17,15 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(help: "All instances in one wave, without bake or watch.")
     var immediate = false
 
+    @Flag(help: "Roll back even to a revision marked bad.")
+    var force = false
+
     @Flag(name: .customLong("no-wait"), help: "Print the deployment's id and return without following it.")
     var noWait = false
 
     func run() async throws {
         let client = try options.client()
-        let id = try await client.rollback(to: target, immediate: immediate, who: invokingUser)
-        try await DeploymentWait.finish(deployment: id, client: client, noWait: noWait)
+        let answer = try await client.rollback(to: target, force: force, immediate: immediate, who: invokingUser)
+        try await DeploymentWait.finish(answer, client: client, noWait: noWait)
     }
 }

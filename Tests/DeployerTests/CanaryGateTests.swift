@@ -30,18 +30,18 @@ import Testing
         case .neverIdentifies:
             fleet.send(.connect(canary, key: key))
             fleet.advance(.seconds(30))
-            expected = "identify_timeout"
+            expected = "identify_timeout (no identify within 30 s)"
         case .neverReady:
             fleet.send(.connect(canary, key: key))
             fleet.send(.identified(canary))
             fleet.advance(.seconds(120))
-            expected = "ready_timeout"
+            expected = "ready_timeout (no ready within 120 s of hello)"
         case .neverReports:
             fleet.send(.connect(canary, key: key))
             fleet.send(.identified(canary))
             fleet.send(.ready(canary))
             fleet.advance(.seconds(30))
-            expected = "health_check_timeout"
+            expected = "health_check_timeout (no health report within 30 s)"
         case .exits:
             fleet.send(.connect(canary, key: key))
             fleet.send(.exited(canary, .code(3)))
@@ -51,7 +51,7 @@ import Testing
             fleet.send(.identified(canary))
             fleet.send(.disconnected(canary))
             fleet.advance(.seconds(10))
-            expected = "disconnected"
+            expected = "disconnected (disconnected and not back within 10 s)"
         case .unhealthy:
             fleet.pass(canary, report: HealthReport(ok: false, percent: 49, cogs: ["music": true]))
             expected = "health_check_failure (49.0%)"

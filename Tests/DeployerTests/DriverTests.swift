@@ -46,7 +46,7 @@ struct RecordingEffects: DeployerEffects {
             group.cancelAll()
             let record = try #require(finished, "the deployment ended within 30 s")
             #expect(record.outcome == .rolledBack)
-            #expect(record.reason == "instance 0 (shard-0.1): identify_timeout")
+            #expect(record.reason == "instance 0 (shard-0.1): identify_timeout (no identify within 0.2 s)")
             #expect(seen.contains { if case .launch = $0 { true } else { false } })
             #expect(seen.contains(.stop(ClientID(instance: 0, launch: 1))))
         }

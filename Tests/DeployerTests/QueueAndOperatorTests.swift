@@ -22,12 +22,12 @@ import Testing
         #expect(fleet.activeRevisions == [.v4])
     }
 
-    @Test func aBadRevisionIsRefusedToAutomaticTriggersUnlessForced() throws {
+    @Test func aBadRevisionIsRefusedToEveryTriggerUnlessForced() throws {
         var fleet = Fleet.serving(.v1, .test())
         fleet.bots[.v2] = .unhealthy
         fleet.deploy(.v2)
         #expect(fleet.lastDeployment?.outcome == .rolledBack)
-        for trigger in [Trigger.push, .webhook, .poll] {
+        for trigger in [Trigger.push, .webhook, .poll, .cli, .rollback] {
             fleet.deploy(.v2, trigger: trigger)
             let refused = try #require(fleet.lastDeployment)
             #expect(refused.outcome == .failed)
@@ -37,8 +37,8 @@ import Testing
         fleet.deploy(.v2, trigger: .push, force: true)
         #expect(fleet.lastDeployment?.outcome == .running)
         fleet.send(.command(.abort))
-        fleet.deploy(.v2, trigger: .cli)
-        #expect(fleet.lastDeployment?.outcome == .running, "a person may deploy a bad revision")
+        fleet.deploy(.v2, trigger: .cli, force: true)
+        #expect(fleet.lastDeployment?.outcome == .running, "a person may deploy a bad revision with --force")
     }
 
     @Test func abortUndoesTheRolloutWithoutMarkingTheRevisionBad() throws {
@@ -80,11 +80,12 @@ import Testing
         var settings = DeployerSettings.test()
         settings.maxAutoRollbacks = 1
         var fleet = Fleet.serving(.v1, settings)
-        fleet.bots[.v2] = .unhealthy
-        fleet.deploy(.v2)
-        fleet.bots[.v3] = .unhealthy
-        fleet.deploy(.v3)
-        fleet.advance(.seconds(1))
+        for revision in [Revision.v2, .v3] {
+            fleet.deploy(revision)
+            fleet.advance(.seconds(5))
+            fleet.crash(try #require(fleet.active(0)), status: 1)
+            fleet.advance(.seconds(1))
+        }
         #expect(fleet.status.state == .halted, "the second automatic rollback within an hour halts")
         #expect(fleet.engine.haltReason == "more than 1 automatic rollbacks within an hour")
         #expect(fleet.lastDeployment?.outcome == .rolledBack, "the failing rollout is still undone")

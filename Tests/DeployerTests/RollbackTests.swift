@@ -98,7 +98,7 @@ import Testing
         fleet.advance(.seconds(9))
         #expect(fleet.status.state == .deploying)
         fleet.advance(.seconds(1))
-        #expect(fleet.lastDeployment?.reason == "instance 0 (shard-0.2): disconnected")
+        #expect(fleet.lastDeployment?.reason == "instance 0 (shard-0.2): disconnected (disconnected and not back within 10 s)")
         #expect(fleet.active(0) == old)
         #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
     }

@@ -116,7 +116,7 @@ import Testing
         #expect(fleet.active(2) == quick, "shard 2 took over while shard 1 has not identified")
         #expect(fleet.status.instances[1].candidate?.state == "connecting")
         fleet.advance(.seconds(30))
-        #expect(fleet.audits("gate.failed").first?.detail["reason"] == "identify_timeout")
+        #expect(fleet.audits("gate.failed").first?.detail["reason"] == "identify_timeout (no identify within 30 s)")
         #expect(fleet.status.deployment?.phase == "rollback")
         #expect(fleet.commands(to: slow).isEmpty, "a client that never authenticated gets nothing")
     }

@@ -66,11 +66,11 @@ struct AdminServerTests {
     func deployAndRollback() async throws {
         try await AdminServerHarness.run { server in
             let id = try await server.client.deploy(revision: "v2", trigger: .push, force: true, immediate: false, who: "alice")
-            #expect(id == 7)
+            #expect(id == .deployment(7))
             let branch = try await server.client.deploy(revision: nil, trigger: .cli, force: false, immediate: true, who: "bob")
-            #expect(branch == 8)
-            let rollback = try await server.client.rollback(to: nil, immediate: true, who: "carol")
-            #expect(rollback == 9)
+            #expect(branch == .deployment(8))
+            let rollback = try await server.client.rollback(to: nil, force: false, immediate: true, who: "carol")
+            #expect(rollback == .deployment(9))
             #expect(server.control.requests == [
                 DeploymentRequest(ref: "v2", trigger: .push, who: "alice", force: true, immediate: false),
                 DeploymentRequest(ref: "main", trigger: .cli, who: "bob", force: false, immediate: true),
@@ -92,6 +92,20 @@ struct AdminServerTests {
             #expect(error?.status == 409)
             #expect(error?.message == "halted: crash loop")
             #expect(try await server.request(.POST, "/v1/rollback", body: Array("{}".utf8)).status == 409)
+
+            server.control.state.withLock {
+                $0.refusal = DaemonControlError(code: .nothingToDo, message: "v1 already serves every instance")
+            }
+            let noop = try await server.request(.POST, "/v1/deployments", body: Array(#"{"revision": "v1"}"#.utf8))
+            #expect(noop.status == 200)
+            let object = try AdminServerHarness.object(noop.body)
+            #expect(object["id"] is NSNull && object["message"] as? String == "v1 already serves every instance")
+            #expect(try await server.client.deploy(revision: "v1", trigger: .push, force: false, immediate: false, who: "")
+                    == .nothingToDo("v1 already serves every instance"))
+            server.control.state.withLock {
+                $0.refusal = DaemonControlError(code: .invalid, message: "unknown revision 'nope'")
+            }
+            #expect(try await server.request(.POST, "/v1/deployments", body: Array(#"{"revision": "nope"}"#.utf8)).status == 400)
         }
     }
 

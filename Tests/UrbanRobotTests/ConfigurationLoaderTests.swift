@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import UrbanRobot
+import Deployer
+@testable import UrbanRobot
 
 @Suite("Configuration loader")
 struct ConfigurationLoaderTests {
@@ -79,6 +80,7 @@ struct ConfigurationLoaderTests {
             canary = 2
             batch = 3
             keep_standby = false
+            pause_after_canary = true
 
             [channel]
             listen = "[::1]:9000"
@@ -99,6 +101,8 @@ struct ConfigurationLoaderTests {
         #expect(configuration.rollout.canary == 2)
         #expect(configuration.rollout.batch == .count(3))
         #expect(configuration.rollout.keepStandby == false)
+        #expect(configuration.rollout.pauseAfterCanary)
+        #expect(configuration.deployerSettings.pauseAfterCanary)
         #expect(configuration.channel.listen == ListenAddress(host: "::1", port: 9000))
         #expect(configuration.channel.allowUnmanaged)
         #expect(configuration.state.directory == "/tmp/ur")

@@ -53,6 +53,14 @@ public actor DeployerDriver: Service {
         return actions
     }
 
+    /// Feeds a deployment request; returns the engine's answer, after the step was stored and performed.
+    public func request(_ request: DeploymentRequest) async throws -> RequestReply {
+        let now = clock.now
+        let (reply, actions) = engine.request(request, at: now)
+        try await commit(actions, at: now)
+        return reply
+    }
+
     /// Ticks the engine at its deadlines until cancelled or a graceful shutdown.
     public func run() async throws {
         do {

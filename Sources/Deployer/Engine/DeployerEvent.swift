@@ -99,13 +99,20 @@ public struct DeploymentRequest: Hashable, Sendable {
     public var force: Bool
     /// All instances in one wave, without bake or watch (`rollback --immediate`).
     public var immediate: Bool
+    /// Why it was asked, when the asker is the engine (a crash loop): the deployment's reason from the start.
+    public var reason: String?
 
-    /// Makes a request.
-    public init(ref: String?, trigger: Trigger, who: String = "", force: Bool = false, immediate: Bool = false) {
+    /// Makes a request. The daemon resolves `ref` to a full commit id before it asks, so that the engine can tell
+    /// a revision that already serves, runs or waits, and a bad one, before any record exists.
+    public init(
+        ref: String?, trigger: Trigger, who: String = "", force: Bool = false, immediate: Bool = false,
+        reason: String? = nil
+    ) {
         self.ref = ref
         self.trigger = trigger
         self.who = who
         self.force = force
         self.immediate = immediate
+        self.reason = reason
     }
 }

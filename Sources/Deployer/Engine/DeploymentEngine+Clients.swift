@@ -174,10 +174,11 @@ extension DeploymentEngine {
     private mutating func candidateFailed(_ client: ClientState, reason: FailureReason) {
         if instances[client.instance].candidate == client.id { instances[client.instance].candidate = nil }
         audit("gate.failed", instance: client.instance, client: client.id, [
-            "reason": reason.description, "revision": client.revision.rawValue,
+            "reason": explain(reason) + failureContext(of: client.id, reason: reason, served: false).note,
+            "revision": client.revision.rawValue,
         ])
         switch client.purpose {
-        case .rollout: rolloutFailed(instance: client.instance, client: client.id, reason: reason)
+        case .rollout: rolloutFailed(instance: client.instance, client: client.id, reason: reason, served: false)
         case .rollback: rollbackTargetFailed(client.revision, instance: client.instance, reason: reason)
         case .restart: restartFailed(instance: client.instance, revision: client.revision)
         case .repair: repairFailed(of: client.instance, client: client.id, reason: reason)
@@ -189,7 +190,7 @@ extension DeploymentEngine {
     mutating func activeFailed(_ id: ClientID, reason: FailureReason) {
         guard let client = clients[id] else { return }
         audit("active.failed", instance: client.instance, client: id, ["reason": reason.description])
-        if isWatched(client) { rolloutFailed(instance: client.instance, client: id, reason: reason) }
+        if isWatched(client) { rolloutFailed(instance: client.instance, client: id, reason: reason, served: true) }
     }
 
     /// Tells a client to shut down and has it stopped; it leaves its instance's standby or candidate slot.

@@ -64,7 +64,7 @@ extension DeploymentEngine {
     /// An active exited outside a watched rollout: restart it with backoff; a crash loop asks for a rollback.
     mutating func activeExited(_ client: ClientState, reason: FailureReason) {
         if isWatched(client) {
-            rolloutFailed(instance: client.instance, client: client.id, reason: reason)
+            rolloutFailed(instance: client.instance, client: client.id, reason: reason, served: true)
             return
         }
         if let plan = rollout?.rollback, plan.undoing == client.revision { return }
@@ -95,9 +95,12 @@ extension DeploymentEngine {
             return
         }
         guard admitAutomaticRollback() else { return }
+        let why = "crash loop: instance \(index) of \(revision) exited \(exits) times within "
+            + Self.seconds(settings.crashWindow)
+        emit(.notify(Notice(level: .warning, message: "\(why); rolling back to \(target.revision) (\(target.tag)).")))
         enqueue(DeploymentRequest(
             ref: target.revision.rawValue, trigger: .autoRollback,
-            who: "crash loop of instance \(index) (\(exits) exits)", immediate: true
+            who: "crash loop of instance \(index) (\(exits) exits)", immediate: true, reason: why
         ))
     }
 

@@ -3,12 +3,20 @@ import Foundation
 /// The queue: one deployment runs, at most one waits, a newer request replaces the waiting one.
 extension DeploymentEngine {
     mutating func enqueue(_ request: DeploymentRequest) {
+        if let existing = duplicate(of: request) {
+            reply = existing
+            audit("deployment.duplicate", ["ref": request.ref ?? "", "trigger": request.trigger.rawValue,
+                                           "who": request.who, "answer": "\(existing)"])
+            return
+        }
         let record = DeploymentRecord(id: nextDeploymentID, request: request, at: now)
         nextDeploymentID += 1
         if let refusal = refusal(of: request) {
             refuse(record, refusal)
+            reply = .refused(refusal, deployment: record.id)
             return
         }
+        reply = .accepted(deployment: record.id)
         guard rollout != nil else {
             startDeployment(record)
             return
@@ -27,12 +35,29 @@ extension DeploymentEngine {
         emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "deployment.queued")))
     }
 
-    /// Why a request is refused at once, if it is.
+    /// Why a request is refused at once, if it is: halted (automatic triggers), or a revision marked bad (every
+    /// trigger, unless forced).
     func refusal(of request: DeploymentRequest) -> String? {
-        guard request.trigger.isAutomatic else { return nil }
-        if let haltReason { return "halted: \(haltReason); `urban-robot resume` clears it" }
+        if request.trigger.isAutomatic, let haltReason { return "halted: \(haltReason); `urban-robot resume` clears it" }
         if !request.force, let ref = request.ref, let bad = badRevisions[Revision(ref)] {
             return Self.badRefusal(ref, bad)
+        }
+        return nil
+    }
+
+    /// The answer to a request for a revision that already serves every instance, runs or waits (unless forced):
+    /// nothing new is queued.
+    func duplicate(of request: DeploymentRequest) -> RequestReply? {
+        guard !request.force, let ref = request.ref else { return nil }
+        let revision = Revision(ref)
+        if let current = rollout, current.rollback == nil, current.record.ref == ref || current.revision == revision {
+            return .existing(deployment: current.record.id, why: "\(ref) is already being deployed (#\(current.record.id))")
+        }
+        if let waiting, waiting.ref == ref {
+            return .existing(deployment: waiting.id, why: "\(ref) is already queued (#\(waiting.id))")
+        }
+        if rollout == nil, fleetRevision == revision {
+            return .nothingToDo("\(ref) already serves every instance; nothing to do (deploy --force restarts the fleet on it)")
         }
         return nil
     }
@@ -48,6 +73,16 @@ extension DeploymentEngine {
         waiting = nil
         if let refusal = refusal(of: next.request) {
             refuse(next, refusal)
+            return
+        }
+        if !next.force, let ref = next.ref, fleetRevision == Revision(ref) {
+            var record = next
+            record.outcome = .aborted
+            record.reason = "nothing to do: \(ref) already served every instance when its turn came"
+            record.finishedAt = now
+            emit(.recordDeployment(record))
+            emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "deployment.refused",
+                                   detail: ["reason": record.reason ?? ""])))
             return
         }
         startDeployment(next)
@@ -73,16 +108,27 @@ extension DeploymentEngine {
             audit("operator.abort")
             switch current.phase {
             case .preparing: finishDeployment(.aborted, reason: "aborted by an operator before any instance was touched")
-            case .gating, .baking, .watching: beginRollback(outcome: .aborted, reason: "aborted by an operator")
+            case .gating, .baking, .watching, .paused: beginRollback(outcome: .aborted, reason: "aborted by an operator")
             case .rollingBack: break
             }
         case .promote:
-            guard var current = rollout else { return }
-            current.promoted = true
+            guard var current = rollout else {
+                audit("operator.promote_ignored", ["why": "no deployment runs"])
+                return
+            }
             switch current.phase {
-            case .baking: current.phase = .baking(until: now)
-            case .watching: current.phase = .watching(until: now)
-            default: break
+            case .paused:
+                // The approval: the rollout goes on with its batches, bakes and watch.
+                current.phase = .baking(until: now)
+                current.approved = true
+            case .baking:
+                current.promoted = true
+                current.phase = .baking(until: now)
+            case .watching:
+                current.promoted = true
+                current.phase = .watching(until: now)
+            default:
+                current.promoted = true
             }
             rollout = current
             audit("operator.promote")

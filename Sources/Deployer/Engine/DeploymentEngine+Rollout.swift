@@ -81,6 +81,13 @@ extension DeploymentEngine {
             audit("rollout.bake", ["wave": "\(current.wave)", "seconds": "\(bake.timeInterval)"])
         case .baking(let until):
             guard until <= now else { return }
+            if current.wave == 0, settings.pauseAfterCanary, !current.approved, !quick {
+                rollout?.phase = .paused
+                audit("rollout.paused", ["why": "pause_after_canary: `urban-robot promote` goes on, `abort` undoes it"])
+                emit(.notify(Notice(level: .info, message:
+                    "Deployment #\(current.record.id) of \(revision) passed its canary and waits for `urban-robot promote`.")))
+                return
+            }
             if current.wave + 1 < current.waves.count {
                 startWave(current.wave + 1)
             } else {
@@ -91,6 +98,8 @@ extension DeploymentEngine {
         case .watching(let until):
             guard until <= now else { return }
             succeed(revision)
+        case .paused:
+            return
         case .rollingBack:
             stepRollback()
         }
@@ -110,14 +119,25 @@ extension DeploymentEngine {
         emit(.notify(Notice(level: .info, message: "Deployed \(revision) to \(instances.count) instance(s); tagged \(tag.tag).")))
     }
 
-    /// A rollout candidate failed its gate, or a watched active failed: mark the revision bad and roll back.
-    mutating func rolloutFailed(instance index: Int, client: ClientID, reason: FailureReason) {
+    /// A rollout candidate failed its gate (`served` false), or a watched active failed (`served` true): mark the
+    /// revision bad and roll back.
+    ///
+    /// Not marked bad: a gate that failed while the channel was shedding connections (the channel's fault).
+    /// Counted against `max_auto_rollbacks` (the anti-flap rule): a failure after the revision served, and any
+    /// failure of an `auto-rollback` deployment; never a gate failure of a push, webhook, poll or manual deploy,
+    /// which touched no serving shard.
+    mutating func rolloutFailed(instance index: Int, client: ClientID, reason: FailureReason, served: Bool) {
         guard let current = rollout, current.isAdvancing, let revision = current.revision else { return }
-        let message = "instance \(index) (\(client)): \(reason)"
-        badRevisions[revision] = BadRevision(revision: revision, reason: message, markedAt: now)
-        emit(.markBad(revision, reason: message))
+        let context = failureContext(of: client, reason: reason, served: served)
+        let message = "instance \(index) (\(client)): \(explain(reason))\(context.note)"
+        if context.shedding {
+            audit("revision.not_marked_bad", ["revision": revision.rawValue, "why": "the channel was shedding connections"])
+        } else {
+            badRevisions[revision] = BadRevision(revision: revision, reason: message, markedAt: now)
+            emit(.markBad(revision, reason: message))
+        }
         emit(.notify(Notice(level: .warning, message: "Deployment #\(current.record.id) of \(revision) failed: \(message); rolling back.")))
-        _ = admitAutomaticRollback()
+        if served || current.record.trigger == .autoRollback { _ = admitAutomaticRollback() }
         beginRollback(outcome: .rolledBack, reason: message)
     }
 
@@ -125,7 +145,7 @@ extension DeploymentEngine {
     mutating func finishDeployment(_ outcome: DeploymentOutcome, reason: String?) {
         guard var record = rollout?.record else { return }
         record.outcome = outcome
-        record.reason = reason
+        record.reason = reason ?? record.reason
         record.finishedAt = now
         rollout?.record = record
         emit(.recordDeployment(record))

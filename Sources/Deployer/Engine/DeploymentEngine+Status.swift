@@ -57,6 +57,7 @@ extension DeploymentEngine {
         case .gating: rollout.wave == 0 ? "canary" : "batch"
         case .baking: "bake"
         case .watching: "watch"
+        case .paused: "paused"
         case .rollingBack: "rollback"
         }
     }

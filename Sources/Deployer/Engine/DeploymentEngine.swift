@@ -39,6 +39,8 @@ public struct DeploymentEngine: Sendable {
     var refusals: [(at: Date, refusal: ConnectionRefusal)] = []
     var now: Date = .distantPast
     var outbox: [DeployerAction] = []
+    /// The answer to the request of the step in progress.
+    var reply: RequestReply?
 
     /// Makes an engine, empty or from what the store recovered after a daemon restart.
     ///
@@ -82,6 +84,14 @@ public struct DeploymentEngine: Sendable {
         }
         progress()
         return takeActions()
+    }
+
+    /// Handles a deployment request at `now`: the engine's answer, and the actions to perform.
+    public mutating func request(_ request: DeploymentRequest, at now: Date) -> (reply: RequestReply, actions: [DeployerAction]) {
+        reply = nil
+        let actions = handle(.request(request), at: now)
+        defer { reply = nil }
+        return (reply ?? .refused("the engine did not take the request", deployment: nil), actions)
     }
 
     /// The earliest time at which a ``DeployerEvent/tick`` has something to do; `nil` when nothing waits.

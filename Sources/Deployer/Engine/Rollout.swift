@@ -11,6 +11,8 @@ struct Rollout: Hashable, Sendable {
         case baking(until: Date)
         /// The whole fleet is watched until then.
         case watching(until: Date)
+        /// Held after the canary's bake until `promote` (`[rollout] pause_after_canary`); still watched.
+        case paused
         /// Undoing: see ``RollbackPlan``.
         case rollingBack
     }
@@ -25,6 +27,8 @@ struct Rollout: Hashable, Sendable {
     var servingBefore: [Int: Revision] = [:]
     /// Skip the remaining bake and watch.
     var promoted = false
+    /// An operator approved the rollout held after its canary (`pause_after_canary`).
+    var approved = false
     var rollback: RollbackPlan?
 
     var revision: Revision? { record.revision }
@@ -32,7 +36,7 @@ struct Rollout: Hashable, Sendable {
     /// Whether the rollout still moves forward (so its new actives are watched).
     var isAdvancing: Bool {
         switch phase {
-        case .gating, .baking, .watching: true
+        case .gating, .baking, .watching, .paused: true
         case .preparing, .rollingBack: false
         }
     }

@@ -49,6 +49,8 @@ public struct DeployerSettings: Hashable, Sendable {
     public var maxRestartBackoff: Duration
     /// Prefix of good tags.
     public var goodTagPrefix: String
+    /// Hold the rollout after the canary's bake until `promote` (or `abort`): a manual approval step.
+    public var pauseAfterCanary: Bool
 
     /// Makes settings; every parameter defaults to ARCHITECTURE.md's default.
     public init(
@@ -61,7 +63,7 @@ public struct DeployerSettings: Hashable, Sendable {
         crashLoop: Int = 3, crashWindow: Duration = .seconds(300), maxRollbackDepth: Int = 3,
         maxAutoRollbacks: Int = 3, maxConcurrency: Int = 1, identifySpacing: Duration = .milliseconds(5500),
         restartBackoff: Duration = .seconds(1), maxRestartBackoff: Duration = .seconds(60),
-        goodTagPrefix: String = "good/"
+        goodTagPrefix: String = "good/", pauseAfterCanary: Bool = false
     ) {
         self.instances = instances
         self.health = health
@@ -86,6 +88,7 @@ public struct DeployerSettings: Hashable, Sendable {
         self.restartBackoff = restartBackoff
         self.maxRestartBackoff = maxRestartBackoff
         self.goodTagPrefix = goodTagPrefix
+        self.pauseAfterCanary = pauseAfterCanary
     }
 
     /// The instances of each wave: the first `canary` instances, then batches of ``batch``.

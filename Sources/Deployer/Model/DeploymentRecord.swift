@@ -62,7 +62,7 @@ public struct DeploymentRecord: Hashable, Sendable, Codable {
         self.force = request.force
         self.immediate = request.immediate
         self.outcome = .queued
-        self.reason = nil
+        self.reason = request.reason
         self.requestedAt = now
         self.startedAt = nil
         self.finishedAt = nil

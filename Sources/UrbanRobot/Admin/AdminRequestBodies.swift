@@ -16,6 +16,8 @@ struct DeployRequestBody: Codable, Sendable {
 struct RollbackRequestBody: Codable, Sendable {
     /// The revision or tag; null for the last good revision.
     var to: String?
+    /// Roll back even to a revision marked bad.
+    var force: Bool?
     /// One wave, no bake or watch.
     var immediate: Bool?
     /// Who asks.

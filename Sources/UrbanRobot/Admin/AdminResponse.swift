@@ -39,8 +39,18 @@ enum AdminResponse {
 /// `{}`: the answer of the operator commands.
 struct EmptyAnswer: Encodable {}
 
-/// `{"id": N}`: the answer to a deployment or rollback request.
+/// `{"id": N}`: the answer to a deployment or rollback request (202); `{"id": null, "message": "..."}` (200) when
+/// there was nothing to do (the revision already serves every instance).
 struct DeploymentIDAnswer: Codable {
-    /// The deployment's id.
-    var id: Int
+    /// The deployment's id: a new one, or the one already deploying or waiting for the same revision.
+    var id: Int?
+    /// Why nothing was done, when `id` is null.
+    var message: String?
+
+    /// Encodes both keys, `null` included.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(message, forKey: .message)
+    }
 }

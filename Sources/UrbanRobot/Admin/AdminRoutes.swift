@@ -100,13 +100,15 @@ struct AdminRoutes: Sendable {
             return AdminResponse.error(.badRequest, "the body is not a rollback request: \(error); send {\"to\": null}")
         }
         return await self.request(DeploymentRequest(ref: body.to, trigger: .rollback, who: body.who ?? "",
-                                                    immediate: body.immediate ?? false))
+                                                    force: body.force ?? false, immediate: body.immediate ?? false))
     }
 
     private func request(_ deployment: DeploymentRequest) async -> Response {
         do {
             let id = try await control.requestDeployment(deployment)
             return AdminResponse.json(DeploymentIDAnswer(id: id), status: .accepted)
+        } catch let error as DaemonControlError where error.code == .nothingToDo {
+            return AdminResponse.json(DeploymentIDAnswer(id: nil, message: error.message))
         } catch {
             return AdminResponse.error(for: error)
         }

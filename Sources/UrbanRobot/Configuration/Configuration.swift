@@ -102,6 +102,8 @@ public struct RolloutSettings: Sendable, Equatable {
     public var watch: Duration = .seconds(600)
     /// `keep_standby`: keep the previous active in coma during the bake for an instant rollback.
     public var keepStandby = true
+    /// `pause_after_canary`: hold the rollout after the canary's bake until `promote` (or `abort`).
+    public var pauseAfterCanary = false
     /// `coma_timeout`: how long to wait for a `coma` confirmation.
     public var comaTimeout: Duration = .seconds(5)
     /// `stop_grace`: how long a client may take to exit after `shutdown`.

@@ -72,6 +72,7 @@ extension ConfigurationLoader {
         rollout.batchBake = try table.duration("batch_bake") ?? rollout.batchBake
         rollout.watch = try table.duration("watch") ?? rollout.watch
         rollout.keepStandby = try table.boolean("keep_standby") ?? rollout.keepStandby
+        rollout.pauseAfterCanary = try table.boolean("pause_after_canary") ?? rollout.pauseAfterCanary
         rollout.comaTimeout = try table.duration("coma_timeout", minimum: .milliseconds(1)) ?? rollout.comaTimeout
         rollout.stopGrace = try table.duration("stop_grace") ?? rollout.stopGrace
         rollout.killGrace = try table.duration("kill_grace") ?? rollout.killGrace

@@ -45,6 +45,7 @@ public enum ConfigurationTemplate {
         batch_bake = "0s"                 # how long each batch is watched
         watch = "10m"                     # the whole fleet is watched this long after the last batch
         keep_standby = true               # keep the old process in coma for an instant rollback
+        pause_after_canary = false        # true: hold after the canary's bake until `urban-robot promote`
         coma_timeout = "5s"               # wait for a coma confirmation
         stop_grace = "10s"                # wait for exit after the shutdown command, then SIGTERM
         kill_grace = "5s"                 # wait after SIGTERM, then SIGKILL

@@ -18,7 +18,7 @@ extension Configuration {
             reconnectGrace: rollout.reconnectGrace, crashLoop: rollout.crashLoop, crashWindow: rollout.crashWindow,
             maxRollbackDepth: rollout.maxRollbackDepth, maxAutoRollbacks: rollout.maxAutoRollbacks,
             maxConcurrency: rollout.maxConcurrency, identifySpacing: rollout.identifySpacing,
-            goodTagPrefix: state.goodTagPrefix)
+            goodTagPrefix: state.goodTagPrefix, pauseAfterCanary: rollout.pauseAfterCanary)
     }
 
     /// The channel's base URL for the bots, with the bound `port`: a wildcard listen address is reached on

@@ -30,25 +30,43 @@ extension Daemon {
         try store.deployment(id: id).map(HistoryEntry.init)
     }
 
-    /// Queues a deployment; its id is the one of the record the engine made for it.
+    /// Queues a deployment: fetches the source and resolves the ref to a full commit id first (an unknown ref is
+    /// refused before any record exists), then asks the engine. Its id is the new deployment's, or the one that
+    /// already deploys or waits for the same revision.
+    /// - Throws: ``DaemonControlError``: `.invalid` for a ref that does not resolve, `.refused` (halted, marked bad,
+    ///   shutting down, fetch failed), `.nothingToDo` when the revision already serves every instance.
     public func requestDeployment(_ request: DeploymentRequest) async throws -> Int {
         guard accepting.withLock({ $0 }) else {
             throw DaemonControlError(code: .refused, message: "the daemon is shutting down; request the deployment "
                 + "again when it is back")
         }
-        let actions = try await running.value.submit(.request(request))
-        let records = actions.compactMap { action -> DeploymentRecord? in
-            if case .recordDeployment(let record) = action { return record }
-            return nil
+        var resolved = request
+        if let ref = request.ref { resolved.ref = try await resolve(ref) }
+        switch try await running.value.request(resolved) {
+        case .accepted(let id), .existing(let id, _):
+            return id
+        case .nothingToDo(let why):
+            throw DaemonControlError(code: .nothingToDo, message: why)
+        case .refused(let why, _):
+            throw DaemonControlError(code: .refused, message: why)
         }
-        guard let record = records.max(by: { $0.id < $1.id }) else {
-            throw DaemonControlError(code: .refused, message: "the engine did not take the request for "
-                + "\(request.ref ?? "the last good revision")")
+    }
+
+    /// Fetches the source and resolves `ref` to a full commit id.
+    private func resolve(_ ref: String) async throws -> String {
+        let releaseStore = await releases.value
+        do {
+            _ = try await releaseStore.fetch()
+        } catch {
+            throw DaemonControlError(code: .refused, message: "cannot fetch \(configuration.source.url) to resolve "
+                + "'\(ref)': \(error)")
         }
-        if record.outcome == .failed, record.startedAt == nil {
-            throw DaemonControlError(code: .refused, message: record.reason ?? "refused")
+        do {
+            return try await releaseStore.resolve(ref).id
+        } catch {
+            throw DaemonControlError(code: .invalid, message: "unknown revision '\(ref)': it names no commit, branch or "
+                + "tag of \(configuration.source.url) (\(error))")
         }
-        return record.id
     }
 
     /// Performs `abort`, `promote` or `resume`; refused when it does not apply now.

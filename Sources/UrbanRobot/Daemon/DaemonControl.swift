@@ -48,8 +48,10 @@ public struct DaemonControlError: Error, Sendable, Equatable, CustomStringConver
         public static let refused = Code(name: "refused")
         /// No such deployment, instance or client (HTTP 404).
         public static let notFound = Code(name: "not found")
-        /// The request is malformed (HTTP 400).
+        /// The request is malformed, or names a revision that does not exist (HTTP 400).
         public static let invalid = Code(name: "invalid")
+        /// What was asked already holds (the revision serves every instance): nothing was done (HTTP 200).
+        public static let nothingToDo = Code(name: "nothing to do")
     }
 
     /// Why.

@@ -72,16 +72,24 @@ public struct AdminClient: Sendable {
         try Self.decode(HistoryEntry.self, from: try await send(.GET, "/v1/deployments/\(id)").body)
     }
 
-    /// `POST /v1/deployments`; returns the deployment's id. A nil `revision` deploys the configured branch.
-    public func deploy(revision: String?, trigger: Trigger, force: Bool, immediate: Bool, who: String) async throws -> Int {
+    /// `POST /v1/deployments`. A nil `revision` deploys the configured branch.
+    public func deploy(
+        revision: String?, trigger: Trigger, force: Bool, immediate: Bool, who: String
+    ) async throws -> DeploymentAnswer {
         let body = DeployRequestBody(revision: revision, trigger: trigger.rawValue, force: force, immediate: immediate, who: who)
-        return try Self.decode(DeploymentIDAnswer.self, from: try await send(.POST, "/v1/deployments", json: body).body).id
+        return try Self.answer(try await send(.POST, "/v1/deployments", json: body).body)
     }
 
-    /// `POST /v1/rollback`; returns the deployment's id. A nil `target` rolls back to the last good revision.
-    public func rollback(to target: String?, immediate: Bool, who: String) async throws -> Int {
-        let body = RollbackRequestBody(to: target, immediate: immediate, who: who)
-        return try Self.decode(DeploymentIDAnswer.self, from: try await send(.POST, "/v1/rollback", json: body).body).id
+    /// `POST /v1/rollback`. A nil `target` rolls back to the last good revision.
+    public func rollback(to target: String?, force: Bool, immediate: Bool, who: String) async throws -> DeploymentAnswer {
+        let body = RollbackRequestBody(to: target, force: force, immediate: immediate, who: who)
+        return try Self.answer(try await send(.POST, "/v1/rollback", json: body).body)
+    }
+
+    private static func answer(_ body: Data) throws -> DeploymentAnswer {
+        let answer = try decode(DeploymentIDAnswer.self, from: body)
+        if let id = answer.id { return .deployment(id) }
+        return .nothingToDo(answer.message ?? "nothing to do")
     }
 
     /// `POST /v1/abort`, `/v1/promote` or `/v1/resume`.

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 @testable import UrbanRobot
 
-/// The daemon driven into `halted` for real (`max_auto_rollbacks` exceeded by two failing rollouts of real bots), the
+/// The daemon driven into `halted` for real (`max_auto_rollbacks` exceeded by two rollouts of real bots that crash
+/// after they started serving: what counts as flapping; a gate failure would not), the
 /// `halted` notification on a real webhook, the fleet still serving, and `resume`.
 @Suite("Integration: halted", .serialized)
 struct HaltIntegrationTests {
@@ -34,14 +35,14 @@ struct HaltIntegrationTests {
         let serving = await harness.daemon.status()
 
         // The first failing rollout is the one automatic rollback an hour allows: rolled back, not halted.
-        let v2 = try await repository.commit("v2 unhealthy", simulate: #"{"health": "fail"}"#)
+        let v2 = try await repository.commit("v2 crashes", simulate: #"{"crash_after_promotion": 0.5}"#)
         let second = try await harness.deploy(v2)
         pids += await harness.pids()
         #expect(second.outcome == .rolledBack, "\(second.reason ?? "")")
         #expect(await harness.daemon.status().state == .idle)
 
         // The second one is still undone, and the daemon halts rather than flap.
-        let v3 = try await repository.commit("v3 unhealthy too", simulate: #"{"health": "fail", "percent": 30}"#)
+        let v3 = try await repository.commit("v3 crashes too", simulate: #"{"crash_after_promotion": 0.5, "percent": 30}"#)
         let third = try await harness.deploy(v3)
         pids += await harness.pids()
         #expect(third.outcome == .rolledBack, "\(third.reason ?? "")")
