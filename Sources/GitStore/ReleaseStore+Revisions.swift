@@ -17,6 +17,7 @@ extension ReleaseStore {
         revision: String? = nil, progress: (@Sendable (FetchProgress) -> Void)? = nil
     ) async throws(GitStoreError) -> FetchResult {
         let url = configuration.sourceURL
+        try Self.checkLocalSource(url)
         let credentials = configuration.credentials
         let prefix = configuration.goodTagPrefix
         let result = try await withRepository("fetching from the source") { repository in

@@ -40,15 +40,24 @@ struct FetchTests {
         #expect(try await store.resolve("main").id == id)
     }
 
-    @Test("a missing source is a fetch error naming it")
+    @Test("a missing local source, as a path or a file:// URL, is a fetch error naming it plainly")
     func missingSource() async throws {
         let fixture = try await GitFixture()
         let missing = fixture.root.appendingPathComponent("no-such-repo").path
-        let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: missing))
+        for url in [missing, "file://\(missing)"] {
+            let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: url))
+            let error = await expectGitStoreError(.fetch) { try await store.fetch() }
+            #expect(error?.input == url)
+            #expect(error?.message.contains("does not exist (no folder \(missing))") == true, "\(String(describing: error))")
+            #expect(error?.message.contains("unsupported URL protocol") == false)
+            #expect(throws: GitStoreError.self) { try ReleaseStore.checkLocalSource(url) }
+        }
+        let notARepository = fixture.root.appendingPathComponent("state").path
+        let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: notARepository))
         let error = await expectGitStoreError(.fetch) { try await store.fetch() }
-        #expect(error?.input == missing)
-        #expect(error?.libgit2 != nil)
-        #expect(error?.message.contains(missing) == true)
+        #expect(error?.message.contains("is not a git repository") == true, "\(String(describing: error))")
+        try ReleaseStore.checkLocalSource(fixture.source.path)
+        try ReleaseStore.checkLocalSource("https://example.invalid/bot.git")
     }
 
     @Test("credentials in a source URL never reach the error")

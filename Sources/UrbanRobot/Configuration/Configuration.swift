@@ -204,3 +204,17 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 }
+
+extension Configuration {
+    /// Replaces every relative file path of the configuration with `absolute(path)`: `state.dir`,
+    /// `bot.token_file`, `source.token_file`, `source.ssh_key_file`, `webhook.github_secret_file`, and
+    /// `source.url` when it is a local path (not `file://` nor a URL nor `host:path`).
+    mutating func resolveRelativePaths(_ absolute: (String) -> String) {
+        state.directory = absolute(state.directory)
+        if case .file(let path) = bot.token { bot.token = .file(absolute(path)) }
+        source.tokenFile = absolute(source.tokenFile)
+        source.sshKeyFile = absolute(source.sshKeyFile)
+        webhook.githubSecretFile = absolute(webhook.githubSecretFile)
+        if !source.url.contains(":") { source.url = absolute(source.url) }
+    }
+}

@@ -20,20 +20,36 @@ public enum ConfigurationLoader {
         return "urban-robot.toml"
     }
 
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path`; every relative path in it (`state.dir`, `bot.token_file`,
+    /// `source.token_file`, `source.ssh_key_file`, `webhook.github_secret_file`, a local `source.url`) is
+    /// taken from the file's folder.
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(
-                code: .unreadable, file: path,
-                message: "cannot read the configuration file (\(error.localizedDescription)); "
-                    + "pass another with -c FILE or set URBAN_ROBOT_CONFIG, or write one with `urban-robot init`")
-        }
+        let text = try readText(path)
         var configuration = try parse(text, file: path)
-        configuration.state.directory = absolutePath(configuration.state.directory, relativeTo: path)
+        configuration.resolveRelativePaths { absolutePath($0, relativeTo: path) }
         return configuration
+    }
+
+    /// The text of the configuration file, or an error naming it that says plainly what is wrong.
+    private static func readText(_ path: String) throws(ConfigurationError) -> String {
+        let advice = "pass another with -c FILE or set URBAN_ROBOT_CONFIG, or write one with `urban-robot init`"
+        func unreadable(_ problem: String) -> ConfigurationError {
+            ConfigurationError(code: .unreadable, file: path, message: "\(problem); \(advice)")
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw unreadable("there is no such configuration file")
+        }
+        guard !isFolder.boolValue else {
+            throw unreadable("is a folder, not a configuration file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw unreadable("cannot be read by this user (check its permissions and its folder's)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw unreadable("is not UTF-8 text (a TOML file is)")
+        }
+        return text
     }
 
     /// Parses and validates a configuration text; `file` only labels errors.
@@ -75,9 +91,9 @@ public enum ConfigurationLoader {
         return configuration
     }
 
-    /// `path` made absolute against the folder of the configuration file.
+    /// `path` made absolute against the folder of the configuration file; an empty path stays empty.
     static func absolutePath(_ path: String, relativeTo configurationFile: String) -> String {
-        guard !path.hasPrefix("/") else { return path }
+        guard !path.hasPrefix("/"), !path.isEmpty else { return path }
         let folder = URL(fileURLWithPath: configurationFile).deletingLastPathComponent()
         return folder.appendingPathComponent(path).standardizedFileURL.path
     }
