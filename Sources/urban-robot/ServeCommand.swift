@@ -22,6 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "urban-robot")
         let daemon = try Daemon(configuration: configuration, logger: logger, resetState: resetState)
         try daemon.checkSource()
+        if !configuration.admin.listen.isLoopback {
+            logger.warning("""
+                the admin API listens on \(configuration.admin.listen), not on loopback (admin.allow_remote = true): \
+                whoever reaches it with the token controls the fleet
+                """)
+        }
         try ListenCheck.requireFree([
             ("channel.listen", configuration.channel.listen), ("admin.listen", configuration.admin.listen),
         ])

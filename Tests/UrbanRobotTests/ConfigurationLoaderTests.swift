@@ -116,6 +116,11 @@ struct ConfigurationLoaderTests {
         ("[bot]\ncommand = []", .invalidValue, "bot.command", 4),
         ("[bot]\ncommand = [\"a\", 1]", .wrongType, "bot.command", 4),
         ("[bot]\nenv = { URBAN_ROBOT_KEY = \"x\" }", .invalidValue, "bot.env.URBAN_ROBOT_KEY", 4),
+        ("[bot]\nenv = { DISCORD_TOKEN = \"x\" }", .invalidValue, "bot.env.DISCORD_TOKEN", 4),
+        ("[bot]\ntoken_env = \"MY_TOKEN\"\nenv = { MY_TOKEN = \"x\" }", .invalidValue, "bot.env.MY_TOKEN", 5),
+        ("[admin]\nlisten = \"0.0.0.0:8081\"", .invalidValue, "admin.listen", 4),
+        ("[admin]\nlisten = \"[::]:8081\"", .invalidValue, "admin.listen", 4),
+        ("[admin]\nlisten = \"192.168.1.5:8081\"\nallow_remote = false", .invalidValue, "admin.listen", 4),
         ("[bot]\ntoken_env = \"T\"\ntoken_file = \"/t\"", .conflict, "bot.token_file", 5),
         ("[channel]\nlisten = \"localhost\"", .invalidValue, "channel.listen", 4),
         ("[channel]\nallow_unmanaged = \"yes\"", .wrongType, "channel.allow_unmanaged", 4),
@@ -219,6 +224,36 @@ struct ConfigurationLoaderTests {
             try Data("[source]\nurl = \"\(url)\"\n".utf8).write(to: file)
             #expect(try ConfigurationLoader.load(path: file.path).source.url == url)
         }
+    }
+
+    @Test("admin.listen on loopback is accepted; elsewhere only with admin.allow_remote = true")
+    func adminListen() throws {
+        for address in ["127.0.0.1:8081", "127.3.2.1:9000", "[::1]:8081", "localhost:8081"] {
+            let configuration = try ConfigurationLoader.parse(minimal + "\n[admin]\nlisten = \"\(address)\"\n")
+            #expect(configuration.admin.listen.isLoopback)
+            #expect(!configuration.admin.allowRemote)
+        }
+        let remote = try ConfigurationLoader.parse(minimal + "\n[admin]\nlisten = \"0.0.0.0:8081\"\nallow_remote = true\n")
+        #expect(remote.admin.allowRemote)
+        #expect(!remote.admin.listen.isLoopback)
+    }
+
+    @Test("a bot.env entry carrying the Discord token's value is refused when the file loads, without showing it")
+    func tokenValueInBotEnvironment() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = "loader-test-discord-token-\(UUID().uuidString)"
+        try Data("\(secret)\n".utf8).write(to: folder.appendingPathComponent("discord.token"))
+        let file = folder.appendingPathComponent("urban-robot.toml")
+        let bot = "\n[bot]\ntoken_file = \"discord.token\"\nenv = { LEVEL = \"info\""
+        try Data((minimal + bot + ", AUTH = \"Bot \(secret)\" }\n").utf8).write(to: file)
+        let error = #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: file.path) }
+        #expect(error?.key == "bot.env.AUTH")
+        #expect(error?.description.contains("carries the Discord token's value") == true, "\(String(describing: error))")
+        #expect(error?.description.contains(secret) == false)
+
+        try Data((minimal + bot + " }\n").utf8).write(to: file)
+        #expect(try ConfigurationLoader.load(path: file.path).bot.environment == ["LEVEL": "info"])
     }
 
     /// A new empty folder in the temporary directory; the caller removes it.

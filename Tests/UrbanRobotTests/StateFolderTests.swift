@@ -94,6 +94,27 @@ struct StateFolderTests {
         _ = try workspace.daemon()
     }
 
+    @Test("state.sqlite and admin.token are created 0600, and made 0600 when found looser")
+    func privateFiles() throws {
+        let workspace = try Workspace()
+        func mode(_ name: String) throws -> Int {
+            let attributes = try FileManager.default.attributesOfItem(atPath: "\(workspace.state)/\(name)")
+            return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        _ = try workspace.daemon()
+        #expect(try mode("state.sqlite") == 0o600)
+        #expect(try mode("admin.token") == 0o600)
+
+        for name in ["state.sqlite", "admin.token"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: "\(workspace.state)/\(name)")
+        }
+        _ = try workspace.daemon()
+        #expect(try mode("state.sqlite") == 0o600)
+        #expect(try mode("admin.token") == 0o600)
+    }
+
     @Test("a new, empty state folder starts")
     func freshFolderStarts() throws {
         let workspace = try Workspace()

@@ -156,8 +156,10 @@ public struct ChannelSettings: Sendable, Equatable {
 
 /// `[admin]`: the admin API listener.
 public struct AdminSettings: Sendable, Equatable {
-    /// `listen`: host and port; keep it on loopback.
+    /// `listen`: host and port; a loopback address unless ``allowRemote``.
     public var listen = ListenAddress(host: "127.0.0.1", port: 8081)
+    /// `allow_remote` (our addition): accept a `listen` address that is not loopback; the daemon logs a warning.
+    public var allowRemote = false
 }
 
 /// `[webhook]`: GitHub push deliveries.

@@ -27,7 +27,22 @@ public enum ConfigurationLoader {
         let text = try readText(path)
         var configuration = try parse(text, file: path)
         configuration.resolveRelativePaths { absolutePath($0, relativeTo: path) }
+        try refuseTokenInBotEnvironment(configuration.bot, file: path)
         return configuration
+    }
+
+    /// Refuses a `bot.env` entry whose value carries the Discord token (read from `bot.token_env` or
+    /// `bot.token_file` when this process can; the value is never shown).
+    private static func refuseTokenInBotEnvironment(_ bot: BotSettings, file: String) throws(ConfigurationError) {
+        guard !bot.environment.isEmpty,
+            let token = try? DiscordToken.read(bot.token, environment: ProcessInfo.processInfo.environment)
+        else { return }
+        for name in bot.environment.keys.sorted() where bot.environment[name]?.contains(token) == true {
+            throw ConfigurationError(
+                code: .invalidValue, file: file, key: "bot.env.\(name)",
+                message: "carries the Discord token's value; the token never goes into a bot's environment "
+                    + "(the bot receives it in hello): remove it")
+        }
     }
 
     /// The text of the configuration file, or an error naming it that says plainly what is wrong.

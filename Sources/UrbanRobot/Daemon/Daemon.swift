@@ -71,6 +71,10 @@ public final class Daemon: DaemonControl {
             try Self.makeStateFolder(stateDirectory)
         }
         try StateFolder.requireDatabase(stateDirectory)
+        for file in ["", "-wal", "-shm"] {
+            try PrivateFile.tighten(StateFolder.databasePath(stateDirectory) + file)
+        }
+        try PrivateFile.prepare(StateFolder.databasePath(stateDirectory))
         let adminToken = try AdminToken.loadOrCreate(stateDirectory: stateDirectory)
         let token = try DiscordToken.read(configuration.bot.token, environment: ProcessInfo.processInfo.environment)
         let logger = logger.redacting([token])
