@@ -46,7 +46,7 @@ extension GitRepositoryHandle {
     }
 
     /// `a tree`, `a blob`, or `a tag on a blob` for an object that does not peel to a commit.
-    private static func describeTarget(_ object: OpaquePointer?) -> String {
+    static func describeTarget(_ object: OpaquePointer?) -> String {
         func name(_ type: git_object_t) -> String { String(cString: git_object_type2string(type)) }
         guard git_object_type(object) == GIT_OBJECT_TAG else { return "a \(name(git_object_type(object)))" }
         var target: OpaquePointer?

@@ -36,6 +36,9 @@ public actor ReleaseStore {
     /// How many checkouts this store performed (not counting reused releases and shared requests),
     /// for metrics.
     public internal(set) var checkoutsPerformed = 0
+    /// The source's references the last fetch took that name no commit (full name → what they name),
+    /// so that ``resolve(_:)`` can say why such a name does not resolve.
+    var sourceReferencesNamingNoCommit: [String: String] = [:]
 
     /// Opens the store, creating the state directory, the bare mirror and `releases/` when missing,
     /// and removing temporary folders left by interrupted checkouts.

@@ -51,19 +51,34 @@ public struct Release: Sendable, Hashable, CustomStringConvertible {
 
 /// What a fetch changed.
 public struct FetchResult: Sendable, Hashable {
-    /// Branch names the source has (without `refs/heads/`).
+    /// Branch names the source has that name a commit (without `refs/heads/`).
     public let branches: [String]
     /// Branches deleted from the mirror because the source no longer has them.
     public let prunedBranches: [String]
+    /// Tags (full names) deleted from the mirror because the source no longer has them or moved them;
+    /// never a good tag.
+    public let prunedTags: [String]
+    /// The fetched references of the source that name no commit (full name → what they name, e.g.
+    /// `a blob`, `a tag on a tree`); the mirror does not keep them.
+    public let referencesNamingNoCommit: [String: String]
     /// Objects received from the source.
     public let receivedObjects: Int
     /// Bytes received from the source.
     public let receivedBytes: Int
 
     /// Creates a fetch result.
-    public init(branches: [String], prunedBranches: [String], receivedObjects: Int, receivedBytes: Int) {
+    public init(
+        branches: [String],
+        prunedBranches: [String],
+        prunedTags: [String] = [],
+        referencesNamingNoCommit: [String: String] = [:],
+        receivedObjects: Int,
+        receivedBytes: Int
+    ) {
         self.branches = branches
         self.prunedBranches = prunedBranches
+        self.prunedTags = prunedTags
+        self.referencesNamingNoCommit = referencesNamingNoCommit
         self.receivedObjects = receivedObjects
         self.receivedBytes = receivedBytes
     }

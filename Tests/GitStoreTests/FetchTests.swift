@@ -5,17 +5,18 @@ import Testing
 
 @Suite("GitStore fetch", .serialized)
 struct FetchTests {
-    @Test("a fetch from a local path mirrors branches and tags and reports progress")
+    @Test("a fetch from a local path mirrors the branches and the tag a revision names, and reports progress")
     func fetchFromPath() async throws {
         let fixture = try await GitFixture()
         try fixture.write("bot.py", "print('hi')\n")
         let first = try await fixture.commit("first")
         try await fixture.git(["tag", "-a", "v1", "-m", "version 1"])
         try await fixture.git(["branch", "feature"])
+        try await fixture.git(["tag", "unnamed"])
 
         let store = try await ReleaseStore(configuration: fixture.configuration())
         let reports = Mutex<[FetchProgress]>([])
-        let result = try await store.fetch { progress in reports.withLock { $0.append(progress) } }
+        let result = try await store.fetch(revision: "v1~0") { progress in reports.withLock { $0.append(progress) } }
 
         #expect(result.branches == ["feature", "main"])
         #expect(result.prunedBranches.isEmpty)
@@ -27,6 +28,7 @@ struct FetchTests {
         #expect(try await store.resolve("feature").id == first)
         #expect(try await store.resolve("HEAD").id == first)
         #expect(try await fixture.git(["--git-dir", store.repositoryPath, "rev-parse", "refs/tags/v1^{}"]) == first)
+        _ = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("unnamed") }
     }
 
     @Test("a file:// URL is fetched like a path")
@@ -38,15 +40,24 @@ struct FetchTests {
         #expect(try await store.resolve("main").id == id)
     }
 
-    @Test("a missing source is a fetch error naming it")
+    @Test("a missing local source, as a path or a file:// URL, is a fetch error naming it plainly")
     func missingSource() async throws {
         let fixture = try await GitFixture()
         let missing = fixture.root.appendingPathComponent("no-such-repo").path
-        let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: missing))
+        for url in [missing, "file://\(missing)"] {
+            let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: url))
+            let error = await expectGitStoreError(.fetch) { try await store.fetch() }
+            #expect(error?.input == url)
+            #expect(error?.message.contains("does not exist (no folder \(missing))") == true, "\(String(describing: error))")
+            #expect(error?.message.contains("unsupported URL protocol") == false)
+            #expect(throws: GitStoreError.self) { try ReleaseStore.checkLocalSource(url) }
+        }
+        let notARepository = fixture.root.appendingPathComponent("state").path
+        let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: notARepository))
         let error = await expectGitStoreError(.fetch) { try await store.fetch() }
-        #expect(error?.input == missing)
-        #expect(error?.libgit2 != nil)
-        #expect(error?.message.contains(missing) == true)
+        #expect(error?.message.contains("is not a git repository") == true, "\(String(describing: error))")
+        try ReleaseStore.checkLocalSource(fixture.source.path)
+        try ReleaseStore.checkLocalSource("https://example.invalid/bot.git")
     }
 
     @Test("credentials in a source URL never reach the error")
@@ -71,7 +82,7 @@ struct FetchTests {
         let second = try await fixture.commit("second")
         try await fixture.git(["tag", "v2"])
 
-        try await store.fetch()
+        try await store.fetch(revision: "v2")
         #expect(try await store.resolve("main").id == second)
         #expect(try await store.resolve("v2").id == second)
     }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("GitStore resolve and history", .serialized)
 struct ResolveTests {
-    @Test("branches, tags, ids and revspecs resolve to the commit git names")
+    @Test("branches, tags named by the fetch, ids and revspecs resolve to the commit git names")
     func resolvesEveryForm() async throws {
         let fixture = try await GitFixture()
         let first = try await fixture.commit("first commit\n\nwith a body", date: "2026-01-02T03:04:05Z")
@@ -14,12 +14,14 @@ struct ResolveTests {
         let third = try await fixture.commit("third")
         let store = try await fixture.fetchedStore()
 
+        try await store.fetch(revision: "annotated")
         let revision = try await store.resolve("annotated")
         #expect(revision.id == first)
         #expect(revision.subject == "first commit")
         #expect(revision.author == "Ada Author")
         #expect(revision.authorEmail == "ada@example.invalid")
         #expect(revision.time == ISO8601DateFormatter().date(from: "2026-01-02T03:04:05Z"))
+        try await store.fetch(revision: "light")
         #expect(try await store.resolve("light").id == first)
         #expect(try await store.resolve("main").id == third)
         #expect(try await store.resolve("main~2").id == first)
@@ -50,9 +52,11 @@ struct ResolveTests {
         try await fixture.git(["tag", "-a", "on-blob", "-m", "blob", "HEAD:file.txt"])
         let store = try await fixture.fetchedStore()
 
+        try await store.fetch(revision: "on-tree")
         let treeError = await expectGitStoreError(.notACommit) { _ = try await store.resolve("on-tree") }
         #expect(treeError?.input == "on-tree")
         #expect(treeError?.detail.contains("tree") == true)
+        try await store.fetch(revision: "on-blob")
         let blobError = await expectGitStoreError(.notACommit) { _ = try await store.checkout("on-blob") }
         #expect(blobError?.detail.contains("blob") == true)
     }

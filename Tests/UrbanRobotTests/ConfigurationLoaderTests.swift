@@ -120,6 +120,11 @@ struct ConfigurationLoaderTests {
         ("[bot]\ncommand = []", .invalidValue, "bot.command", 4),
         ("[bot]\ncommand = [\"a\", 1]", .wrongType, "bot.command", 4),
         ("[bot]\nenv = { URBAN_ROBOT_KEY = \"x\" }", .invalidValue, "bot.env.URBAN_ROBOT_KEY", 4),
+        ("[bot]\nenv = { DISCORD_TOKEN = \"x\" }", .invalidValue, "bot.env.DISCORD_TOKEN", 4),
+        ("[bot]\ntoken_env = \"MY_TOKEN\"\nenv = { MY_TOKEN = \"x\" }", .invalidValue, "bot.env.MY_TOKEN", 5),
+        ("[admin]\nlisten = \"0.0.0.0:8081\"", .invalidValue, "admin.listen", 4),
+        ("[admin]\nlisten = \"[::]:8081\"", .invalidValue, "admin.listen", 4),
+        ("[admin]\nlisten = \"192.168.1.5:8081\"\nallow_remote = false", .invalidValue, "admin.listen", 4),
         ("[bot]\ntoken_env = \"T\"\ntoken_file = \"/t\"", .conflict, "bot.token_file", 5),
         ("[channel]\nlisten = \"localhost\"", .invalidValue, "channel.listen", 4),
         ("[channel]\nallow_unmanaged = \"yes\"", .wrongType, "channel.allow_unmanaged", 4),
@@ -169,13 +174,97 @@ struct ConfigurationLoaderTests {
 
     @Test("a relative state folder is taken from the configuration file's folder")
     func relativeStateDirectory() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ur-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("urban-robot.toml")
         try Data((minimal + "\n[state]\ndir = \"state\"\n").utf8).write(to: file)
         let configuration = try ConfigurationLoader.load(path: file.path)
         #expect(configuration.state.directory == folder.appendingPathComponent("state").standardizedFileURL.path)
+    }
+
+    @Test("a folder, a missing file or a file that is not text is named with a plain reason")
+    func unusableFiles() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = folder.appendingPathComponent("binary.toml")
+        try Data([0xff, 0xfe, 0x00, 0x80]).write(to: binary)
+        let cases = [
+            (folder.path, "is a folder, not a configuration file"),
+            (folder.appendingPathComponent("missing.toml").path, "there is no such configuration file"),
+            (binary.path, "is not UTF-8 text"),
+        ]
+        for (path, reason) in cases {
+            let error = #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: path) }
+            #expect(error?.code == .unreadable)
+            #expect(error?.description.hasPrefix("\(path): \(reason)") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("NSCocoaErrorDomain") == false)
+        }
+    }
+
+    @Test("every relative path is taken from the configuration file's folder; absolute ones and URLs stay")
+    func relativePaths() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("urban-robot.toml")
+        try Data("""
+            [source]
+            url = "../repos/bot.git"
+            token_file = "secrets/source.token"
+            ssh_key_file = "/etc/urban-robot/id_ed25519"
+            [bot]
+            token_file = "discord.token"
+            [webhook]
+            github_secret_file = "./github.secret"
+            """.utf8).write(to: file)
+        let configuration = try ConfigurationLoader.load(path: file.path)
+        func inFolder(_ relative: String) -> String { folder.appendingPathComponent(relative).standardizedFileURL.path }
+        #expect(configuration.source.url == folder.deletingLastPathComponent().appendingPathComponent("repos/bot.git").path)
+        #expect(configuration.source.tokenFile == inFolder("secrets/source.token"))
+        #expect(configuration.source.sshKeyFile == "/etc/urban-robot/id_ed25519")
+        #expect(configuration.bot.token == .file(inFolder("discord.token")))
+        #expect(configuration.webhook.githubSecretFile == inFolder("github.secret"))
+
+        for url in ["https://example.invalid/bot.git", "git@example.invalid:bot.git", "file:///srv/bot.git"] {
+            try Data("[source]\nurl = \"\(url)\"\n".utf8).write(to: file)
+            #expect(try ConfigurationLoader.load(path: file.path).source.url == url)
+        }
+    }
+
+    @Test("admin.listen on loopback is accepted; elsewhere only with admin.allow_remote = true")
+    func adminListen() throws {
+        for address in ["127.0.0.1:8081", "127.3.2.1:9000", "[::1]:8081", "localhost:8081"] {
+            let configuration = try ConfigurationLoader.parse(minimal + "\n[admin]\nlisten = \"\(address)\"\n")
+            #expect(configuration.admin.listen.isLoopback)
+            #expect(!configuration.admin.allowRemote)
+        }
+        let remote = try ConfigurationLoader.parse(minimal + "\n[admin]\nlisten = \"0.0.0.0:8081\"\nallow_remote = true\n")
+        #expect(remote.admin.allowRemote)
+        #expect(!remote.admin.listen.isLoopback)
+    }
+
+    @Test("a bot.env entry carrying the Discord token's value is refused when the file loads, without showing it")
+    func tokenValueInBotEnvironment() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = "loader-test-discord-token-\(UUID().uuidString)"
+        try Data("\(secret)\n".utf8).write(to: folder.appendingPathComponent("discord.token"))
+        let file = folder.appendingPathComponent("urban-robot.toml")
+        let bot = "\n[bot]\ntoken_file = \"discord.token\"\nenv = { LEVEL = \"info\""
+        try Data((minimal + bot + ", AUTH = \"Bot \(secret)\" }\n").utf8).write(to: file)
+        let error = #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: file.path) }
+        #expect(error?.key == "bot.env.AUTH")
+        #expect(error?.description.contains("carries the Discord token's value") == true, "\(String(describing: error))")
+        #expect(error?.description.contains(secret) == false)
+
+        try Data((minimal + bot + " }\n").utf8).write(to: file)
+        #expect(try ConfigurationLoader.load(path: file.path).bot.environment == ["LEVEL": "info"])
+    }
+
+    /// A new empty folder in the temporary directory; the caller removes it.
+    private static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ur-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
     }
 
     @Test("the default path prefers URBAN_ROBOT_CONFIG")

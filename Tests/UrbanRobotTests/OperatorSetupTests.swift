@@ -42,7 +42,9 @@ struct OperatorSetupTests {
         let repository = (folder as NSString).appendingPathComponent("bot.git")
         try await Command.output(["git", "init", "--bare", "--quiet", repository])
         let config = try ConfigInitializer.initialize(directory: (folder as NSString).appendingPathComponent("conf"))
-        let hook = try HookInstaller.install(repository: repository, configPath: config, binaryPath: "/usr/local/bin/urban-robot")
+        let installation = try HookInstaller.install(repository: repository, configPath: config, binaryPath: "/usr/local/bin/urban-robot")
+        let hook = installation.hook
+        #expect(installation.keptPreviousHook == nil)
         #expect(hook == (repository as NSString).appendingPathComponent("hooks/post-receive"))
         #expect(try String(contentsOfFile: hook, encoding: .utf8) == PostReceiveHook.text)
         let mode = try FileManager.default.attributesOfItem(atPath: hook)[.posixPermissions] as? NSNumber
@@ -58,5 +60,56 @@ struct OperatorSetupTests {
         #expect(throws: HookInstallError.self) {
             try HookInstaller.install(repository: repository, configPath: (folder as NSString).appendingPathComponent("none.toml"))
         }
+    }
+
+    @Test("hook install refuses a repository with a work tree, naming it")
+    func hookInstallRefusesNonBare() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let repository = (folder as NSString).appendingPathComponent("work")
+        try await Command.output(["git", "init", "--quiet", repository])
+        let config = try ConfigInitializer.initialize(directory: (folder as NSString).appendingPathComponent("conf"))
+        let error = #expect(throws: HookInstallError.self) {
+            try HookInstaller.install(repository: repository, configPath: config, binaryPath: "/bin/true")
+        }
+        #expect(error?.code == .notBare)
+        #expect(error?.description.contains(repository) == true)
+        #expect(error?.description.contains("not a bare repository") == true)
+        #expect(!FileManager.default.fileExists(atPath: "\(repository)/.git/hooks/post-receive"))
+    }
+
+    @Test("hook install keeps an existing post-receive beside it, and the new hook runs it with the push's input")
+    func hookInstallChainsExistingHook() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let repository = (folder as NSString).appendingPathComponent("bot.git")
+        try await Command.output(["git", "init", "--bare", "--quiet", "-b", "main", repository])
+        let received = (folder as NSString).appendingPathComponent("received")
+        let oldHook = "#!/bin/sh\ncat > '\(received)'\n"
+        let hookPath = "\(repository)/hooks/post-receive"
+        try oldHook.write(toFile: hookPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hookPath)
+        let config = try ConfigInitializer.initialize(directory: (folder as NSString).appendingPathComponent("conf"))
+
+        let installation = try HookInstaller.install(repository: repository, configPath: config, binaryPath: "/bin/true")
+        let kept = "\(repository)/hooks/\(HookInstaller.previousHookName)"
+        #expect(installation.keptPreviousHook == kept)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == oldHook)
+        #expect(try String(contentsOfFile: hookPath, encoding: .utf8) == PostReceiveHook.text)
+        let again = try HookInstaller.install(repository: repository, configPath: config, binaryPath: "/bin/true")
+        #expect(again.keptPreviousHook == kept)
+        #expect(try String(contentsOfFile: kept, encoding: .utf8) == oldHook)
+
+        let work = (folder as NSString).appendingPathComponent("work")
+        let environment = ProcessInfo.processInfo.environment.merging([
+            "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "a",
+            "GIT_AUTHOR_EMAIL": "a@example.invalid", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.invalid",
+        ]) { $1 }
+        try await Command.output(["git", "init", "--quiet", "-b", "main", work], environment: environment)
+        try await Command.output(["git", "-C", work, "commit", "--quiet", "--allow-empty", "-m", "one"], environment: environment)
+        let id = try await Command.output(["git", "-C", work, "rev-parse", "HEAD"], environment: environment)
+        try await Command.output(["git", "-C", work, "push", "--quiet", repository, "main"], environment: environment)
+        let input = try String(contentsOfFile: received, encoding: .utf8)
+        #expect(input == "0000000000000000000000000000000000000000 \(id) refs/heads/main\n")
     }
 }

@@ -5,6 +5,7 @@ the admin API. The daemon is always stopped and the bots it launched (which
 outlive it by design) are killed by their process groups.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -63,6 +64,21 @@ def wait_for(condition, deadline_s, what):
         time.sleep(0.2)
     raise AssertionError(f"timed out after {deadline_s} s waiting for {what}"
                          + (f" (last error: {last_error})" if last_error else ""))
+
+
+@contextlib.contextmanager
+def deadline(seconds, what):
+    """Bounds the body: SIGALRM raises TimeoutError after `seconds`."""
+    def expire(_signal, _frame):
+        raise TimeoutError(f"{what} ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def git(*arguments, cwd=None, check=True):
@@ -169,11 +185,15 @@ class Daemon:
         self.seen_pids = set()
 
     def start(self):
+        return self.start_with()
+
+    def start_with(self, *arguments):
+        """Starts `serve -c CONFIG ARGUMENTS` and waits until it answers."""
         environment = dict(os.environ)
         environment[TOKEN_VARIABLE] = "e2e-token-not-a-real-discord-token"
         with open(self.workspace.daemon_log, "ab") as log:
             self.process = subprocess.Popen(
-                [self.binary, "serve", "-c", str(self.workspace.config)], stdin=subprocess.DEVNULL,
+                [self.binary, "serve", "-c", str(self.workspace.config), *arguments], stdin=subprocess.DEVNULL,
                 stdout=log, stderr=subprocess.STDOUT, env=environment)
         wait_for(self._answers, START_DEADLINE_S, "the daemon to answer `status --json`")
         return self

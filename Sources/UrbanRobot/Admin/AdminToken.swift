@@ -12,10 +12,12 @@ public struct AdminToken: Sendable, Equatable {
         (stateDirectory as NSString).appendingPathComponent("admin.token")
     }
 
-    /// Reads the token of `stateDirectory`, creating the folder and a fresh random token when absent.
+    /// Reads the token of `stateDirectory`, creating the folder and a fresh random token (0600) when absent;
+    /// an existing file that others may read is made 0600.
     public static func loadOrCreate(stateDirectory: String) throws -> AdminToken {
         let file = path(stateDirectory: stateDirectory)
         if FileManager.default.fileExists(atPath: file) {
+            try PrivateFile.tighten(file)
             return try load(stateDirectory: stateDirectory)
         }
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,

@@ -158,8 +158,10 @@ public struct ChannelSettings: Sendable, Equatable {
 
 /// `[admin]`: the admin API listener.
 public struct AdminSettings: Sendable, Equatable {
-    /// `listen`: host and port; keep it on loopback.
+    /// `listen`: host and port; a loopback address unless ``allowRemote``.
     public var listen = ListenAddress(host: "127.0.0.1", port: 8081)
+    /// `allow_remote` (our addition): accept a `listen` address that is not loopback; the daemon logs a warning.
+    public var allowRemote = false
 }
 
 /// `[webhook]`: GitHub push deliveries.
@@ -204,5 +206,19 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// `host:port`, with IPv6 hosts in brackets.
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}
+
+extension Configuration {
+    /// Replaces every relative file path of the configuration with `absolute(path)`: `state.dir`,
+    /// `bot.token_file`, `source.token_file`, `source.ssh_key_file`, `webhook.github_secret_file`, and
+    /// `source.url` when it is a local path (not `file://` nor a URL nor `host:path`).
+    mutating func resolveRelativePaths(_ absolute: (String) -> String) {
+        state.directory = absolute(state.directory)
+        if case .file(let path) = bot.token { bot.token = .file(absolute(path)) }
+        source.tokenFile = absolute(source.tokenFile)
+        source.sshKeyFile = absolute(source.sshKeyFile)
+        webhook.githubSecretFile = absolute(webhook.githubSecretFile)
+        if !source.url.contains(":") { source.url = absolute(source.url) }
     }
 }

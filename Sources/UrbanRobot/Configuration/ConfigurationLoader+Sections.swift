@@ -47,6 +47,10 @@ extension ConfigurationLoader {
         for name in bot.environment.keys where name.hasPrefix("URBAN_ROBOT_") {
             throw table.error(.invalidValue, key: "env.\(name)", "is reserved: urban-robot sets the URBAN_ROBOT_* variables itself")
         }
+        if case .environment(let name) = bot.token, bot.environment[name] != nil {
+            throw table.error(.invalidValue, key: "env.\(name)", "is the variable bot.token_env reads the Discord token "
+                + "from; the token never goes into a bot's environment (the bot receives it in hello)")
+        }
         return bot
     }
 
@@ -119,7 +123,13 @@ extension ConfigurationLoader {
         var table = table
         var admin = AdminSettings()
         admin.listen = try readListen(&table) ?? admin.listen
+        admin.allowRemote = try table.boolean("allow_remote") ?? admin.allowRemote
         try table.rejectUnknownKeys()
+        if !admin.listen.isLoopback && !admin.allowRemote {
+            throw table.error(.invalidValue, key: "listen", "is \(admin.listen), not a loopback address: whoever reaches "
+                + "the admin API with the token controls the fleet. Keep it on 127.0.0.1 or [::1], or set "
+                + "admin.allow_remote = true to accept it (behind a firewall or a TLS proxy)")
+        }
         return admin
     }
 

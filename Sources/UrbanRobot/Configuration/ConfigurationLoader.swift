@@ -20,20 +20,51 @@ public enum ConfigurationLoader {
         return "urban-robot.toml"
     }
 
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path`; every relative path in it (`state.dir`, `bot.token_file`,
+    /// `source.token_file`, `source.ssh_key_file`, `webhook.github_secret_file`, a local `source.url`) is
+    /// taken from the file's folder.
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError(
-                code: .unreadable, file: path,
-                message: "cannot read the configuration file (\(error.localizedDescription)); "
-                    + "pass another with -c FILE or set URBAN_ROBOT_CONFIG, or write one with `urban-robot init`")
-        }
+        let text = try readText(path)
         var configuration = try parse(text, file: path)
-        configuration.state.directory = absolutePath(configuration.state.directory, relativeTo: path)
+        configuration.resolveRelativePaths { absolutePath($0, relativeTo: path) }
+        try refuseTokenInBotEnvironment(configuration.bot, file: path)
         return configuration
+    }
+
+    /// Refuses a `bot.env` entry whose value carries the Discord token (read from `bot.token_env` or
+    /// `bot.token_file` when this process can; the value is never shown).
+    private static func refuseTokenInBotEnvironment(_ bot: BotSettings, file: String) throws(ConfigurationError) {
+        guard !bot.environment.isEmpty,
+            let token = try? DiscordToken.read(bot.token, environment: ProcessInfo.processInfo.environment)
+        else { return }
+        for name in bot.environment.keys.sorted() where bot.environment[name]?.contains(token) == true {
+            throw ConfigurationError(
+                code: .invalidValue, file: file, key: "bot.env.\(name)",
+                message: "carries the Discord token's value; the token never goes into a bot's environment "
+                    + "(the bot receives it in hello): remove it")
+        }
+    }
+
+    /// The text of the configuration file, or an error naming it that says plainly what is wrong.
+    private static func readText(_ path: String) throws(ConfigurationError) -> String {
+        let advice = "pass another with -c FILE or set URBAN_ROBOT_CONFIG, or write one with `urban-robot init`"
+        func unreadable(_ problem: String) -> ConfigurationError {
+            ConfigurationError(code: .unreadable, file: path, message: "\(problem); \(advice)")
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw unreadable("there is no such configuration file")
+        }
+        guard !isFolder.boolValue else {
+            throw unreadable("is a folder, not a configuration file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw unreadable("cannot be read by this user (check its permissions and its folder's)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw unreadable("is not UTF-8 text (a TOML file is)")
+        }
+        return text
     }
 
     /// Parses and validates a configuration text; `file` only labels errors.
@@ -75,9 +106,9 @@ public enum ConfigurationLoader {
         return configuration
     }
 
-    /// `path` made absolute against the folder of the configuration file.
+    /// `path` made absolute against the folder of the configuration file; an empty path stays empty.
     static func absolutePath(_ path: String, relativeTo configurationFile: String) -> String {
-        guard !path.hasPrefix("/") else { return path }
+        guard !path.hasPrefix("/"), !path.isEmpty else { return path }
         let folder = URL(fileURLWithPath: configurationFile).deletingLastPathComponent()
         return folder.appendingPathComponent(path).standardizedFileURL.path
     }

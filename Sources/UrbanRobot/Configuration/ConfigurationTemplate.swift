@@ -66,6 +66,7 @@ public enum ConfigurationTemplate {
 
         [admin]
         listen = "127.0.0.1:8081"         # the CLI's API; bearer token in <state>/admin.token
+        allow_remote = false              # true: accept a listen address that is not loopback (logs a warning)
 
         [webhook]
         github_secret_file = ""           # a file holding the GitHub webhook secret; empty = off

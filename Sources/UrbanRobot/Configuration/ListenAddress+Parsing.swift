@@ -1,4 +1,16 @@
+import Foundation
+
 extension ListenAddress {
+    /// Whether the host is a loopback address: `localhost`, `127.x.y.z` or `::1`.
+    public var isLoopback: Bool {
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
+        return withUnsafeBytes(of: &v6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
+    }
+
     /// Parses `host:port` or `[v6 address]:port`; nil when it is neither.
     public init?(parsing text: String) {
         let host: Substring

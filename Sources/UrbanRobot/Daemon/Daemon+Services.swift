@@ -23,6 +23,13 @@ extension Daemon {
         }
     }
 
+    /// Checks that a local `source.url` (a path or `file://`) is a git repository, so that `serve` names a wrong
+    /// one at start. Remote URLs are checked by the first fetch.
+    /// - Throws: ``GitStore/GitStoreError`` `.fetch` naming the URL.
+    public func checkSource() throws {
+        try ReleaseStore.checkLocalSource(configuration.source.url)
+    }
+
     /// Opens the release store (`repo.git`, `releases/`) of `[source]` and `[state]`.
     func openReleaseStore() async throws -> ReleaseStore {
         let source = configuration.source

@@ -47,25 +47,42 @@ public final class Daemon: DaemonControl {
     let notifier: Notifier
     let environment: LaunchEnvironment
     let accepting = Mutex(true)
+    /// This daemon's lock on the state folder, held while the daemon lives.
+    let stateLock: StateLock
 
     /// How often clients send `heartbeat` (seconds), told in `hello`.
     static let heartbeatInterval = 30
 
     /// Prepares a daemon: creates the state folder when missing (0700, with `logs/`, `state.sqlite` and
-    /// `admin.token`; `repo.git` and `releases/` are made when it runs), reads the Discord token, opens the store.
-    /// - Throws: ``DaemonError`` (`.stateFolder`, `.token`), or the store's error.
-    public init(configuration: Configuration, logger: Logger) throws {
+    /// `admin.token`; `repo.git` and `releases/` are made when it runs), takes the lock on it
+    /// (`daemon.lock`) before reading anything, checks that a folder that ran a fleet still has its database,
+    /// reads the Discord token, opens the store.
+    /// - Parameter resetState: start over on purpose: move the folder's contents aside (``StateFolder``)
+    ///   instead of refusing a folder whose database is missing.
+    /// - Throws: ``DaemonError`` (`.stateFolder`, `.stateLocked` when another daemon runs on the folder,
+    ///   `.stateMissing` when the folder ran a fleet but lost `state.sqlite`, `.token`), or the store's error.
+    public init(configuration: Configuration, logger: Logger, resetState: Bool = false) throws {
         self.configuration = configuration
         stateDirectory = configuration.state.directory
         try Self.makeStateFolder(stateDirectory)
+        stateLock = try StateLock(stateDirectory: stateDirectory)
+        if resetState, let aside = try StateFolder.moveAside(stateDirectory) {
+            logger.warning("state reset on request: the old contents were moved aside", metadata: ["folder": "\(aside)"])
+            try Self.makeStateFolder(stateDirectory)
+        }
+        try StateFolder.requireDatabase(stateDirectory)
+        for file in ["", "-wal", "-shm"] {
+            try PrivateFile.tighten(StateFolder.databasePath(stateDirectory) + file)
+        }
+        try PrivateFile.prepare(StateFolder.databasePath(stateDirectory))
         let adminToken = try AdminToken.loadOrCreate(stateDirectory: stateDirectory)
         let token = try DiscordToken.read(configuration.bot.token, environment: ProcessInfo.processInfo.environment)
         let logger = logger.redacting([token])
         self.logger = logger
-        let store = try DeployerStore(path: "\(stateDirectory)/state.sqlite")
+        let store = try DeployerStore(path: StateFolder.databasePath(stateDirectory))
         self.store = store
         progressHub = ProgressHub(store: store)
-        processes = RunningProcesses(records: try LaunchRecordStore(path: "\(stateDirectory)/state.sqlite"))
+        processes = RunningProcesses(records: try LaunchRecordStore(path: StateFolder.databasePath(stateDirectory)))
         var forbidden: Set<String> = []
         if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }
         environment = LaunchEnvironment(
@@ -108,6 +125,7 @@ public final class Daemon: DaemonControl {
     /// - Parameter additionalServices: more services to run in the same group (the admin API, the poller); they
     ///   are shut down first.
     public func run(additionalServices: [any Service]) async throws {
+        defer { stateLock.release() }
         let releaseStore = try await openReleaseStore()
         let effects = DaemonEffects(parts: .init(
             configuration: configuration, channel: channel, driver: driver, work: work,

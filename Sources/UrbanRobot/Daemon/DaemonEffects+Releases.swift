@@ -19,7 +19,7 @@ extension DaemonEffects {
 
     private func prepare(_ ref: String) async throws -> String {
         let releases = parts.releases
-        _ = try await releases.fetch()
+        _ = try await releases.fetch(revision: ref)
         let revision = try await releases.resolve(ref)
         let release = try await releases.checkout(revision.id)
         let build = parts.configuration.bot.build

@@ -5,6 +5,10 @@ public struct DaemonError: Error, Sendable, CustomStringConvertible {
         private let name: String
         /// The state folder could not be created or opened.
         public static let stateFolder = Code(name: "state folder")
+        /// Another daemon holds the lock on the state folder.
+        public static let stateLocked = Code(name: "state locked")
+        /// The state folder ran a fleet but its database is missing or empty.
+        public static let stateMissing = Code(name: "state missing")
         /// The Discord token could not be read.
         public static let token = Code(name: "token")
         /// `[channel] listen` could not be served.

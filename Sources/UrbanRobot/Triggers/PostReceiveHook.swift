@@ -14,7 +14,16 @@ public enum PostReceiveHook {
         #
         # The deployment's progress streams into the pusher's terminal; the last line
         # says whether it succeeded. The push itself is already accepted either way.
+        #
+        # A post-receive hook that was there before `hook install` was kept beside this
+        # one as post-receive.before-urban-robot; it runs first, with the same input.
         set -u
+
+        input=$(cat)
+        previous="$(dirname "$0")/post-receive.before-urban-robot"
+        if [[ -x "$previous" ]]; then
+            printf '%s\n' "$input" | "$previous" "$@" || echo "urban-robot: $previous exited $?" >&2
+        fi
 
         binary=$(git config --get urban-robot.binary 2>/dev/null || true)
         config=$(git config --get urban-robot.config 2>/dev/null || true)
@@ -53,7 +62,7 @@ public enum PostReceiveHook {
                 status=$?
                 echo "urban-robot: FAILED: ${new:0:12} was not deployed (exit $status); the fleet keeps serving the previous revision"
             fi
-        done
+        done <<< "$input"
         exit 0
 
         """##

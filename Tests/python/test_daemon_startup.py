@@ -1,0 +1,97 @@
+"""Starting `urban-robot serve` where it must not start: on a state folder another
+daemon holds, on listen addresses another daemon holds, and on a state folder that
+ran a fleet but lost its database (and starting over there on purpose)."""
+
+import os
+import signal
+import subprocess
+
+import pytest
+
+from daemon_harness import TOKEN_VARIABLE, BotWorkspace, Daemon, binary, deadline
+
+TEST_DEADLINE_S = 60
+REFUSAL_DEADLINE_S = 20
+
+
+@pytest.fixture(autouse=True)
+def test_deadline(request):
+    """Bounds each test: SIGALRM fails it after its deadline."""
+    with deadline(TEST_DEADLINE_S, request.node.name):
+        yield
+
+
+@pytest.fixture
+def running(tmp_path):
+    """A workspace with its daemon started; stopped (and its bots killed) at teardown."""
+    workspace = BotWorkspace(tmp_path / "fleet")
+    daemon = Daemon(workspace).start()
+    yield workspace, daemon
+    signal.alarm(0)
+    daemon.stop_everything()
+
+
+def serve(config, *arguments):
+    """`urban-robot serve -c CONFIG ARGUMENTS` expected to exit by itself; returns the completed process."""
+    environment = dict(os.environ)
+    environment[TOKEN_VARIABLE] = "e2e-token-not-a-real-discord-token"
+    return subprocess.run([binary(), "serve", "-c", str(config), *arguments], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=REFUSAL_DEADLINE_S, env=environment)
+
+
+def test_a_second_daemon_on_the_same_state_folder_exits_naming_the_lock_and_its_holder(running):
+    workspace, daemon = running
+    second = serve(workspace.config)
+    assert second.returncode != 0
+    assert str(workspace.state / "daemon.lock") in second.stderr, second.stderr
+    assert f"pid {daemon.process.pid}" in second.stderr, second.stderr
+    assert daemon.process.poll() is None
+    assert daemon.cli("status", "--json").returncode == 0
+
+
+def test_a_second_daemon_on_taken_addresses_names_the_address(running, tmp_path):
+    workspace, _ = running
+    other = tmp_path / "other.toml"
+    other.write_text(workspace.config.read_text().replace(str(workspace.state), str(tmp_path / "other-state")))
+    second = serve(other)
+    assert second.returncode != 0
+    assert f"channel.listen 127.0.0.1:{workspace.channel_port}" in second.stderr, second.stderr
+    assert "in use" in second.stderr
+
+
+def test_a_state_folder_that_lost_its_database_is_refused_until_reset_on_purpose(tmp_path):
+    workspace = BotWorkspace(tmp_path / "fleet")
+    (workspace.state / "releases" / "0123abcd").mkdir(parents=True)
+    (workspace.state / "logs" / "0").mkdir(parents=True)
+    (workspace.state / "logs" / "0" / "old.log").write_text("an old bot's log\n")
+
+    refused = serve(workspace.config)
+    assert refused.returncode != 0
+    assert "state.sqlite" in refused.stderr and "--reset-state" in refused.stderr, refused.stderr
+    assert not (workspace.state / "state.sqlite").exists()
+
+    daemon = Daemon(workspace)
+    try:
+        daemon.start_with("--reset-state")
+        moved = [path.name for path in workspace.state.iterdir() if path.name.startswith("reset-")]
+        assert len(moved) == 1, moved
+        assert (workspace.state / moved[0] / "logs" / "0" / "old.log").read_text() == "an old bot's log\n"
+        assert (workspace.state / moved[0] / "releases" / "0123abcd").is_dir()
+    finally:
+        daemon.stop_everything()
+
+
+def test_a_missing_local_source_is_named_by_serve_and_by_deploy(running, tmp_path):
+    workspace, daemon = running
+    moved = tmp_path / "moved.git"
+    workspace.source.rename(moved)
+    deployed = daemon.cli("deploy", "main")
+    assert deployed.returncode != 0
+    output = deployed.stdout + deployed.stderr
+    assert f"no folder {workspace.source}" in output and "unsupported URL protocol" not in output, output
+
+    other = tmp_path / "other.toml"
+    other.write_text(workspace.config.read_text().replace(str(workspace.state), str(tmp_path / "other-state")))
+    second = serve(other)
+    assert second.returncode != 0
+    assert f"no folder {workspace.source}" in second.stderr, second.stderr
