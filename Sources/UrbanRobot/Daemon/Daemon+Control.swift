@@ -56,7 +56,7 @@ extension Daemon {
     private func resolve(_ ref: String) async throws -> String {
         let releaseStore = await releases.value
         do {
-            _ = try await releaseStore.fetch()
+            _ = try await releaseStore.fetch(revision: ref)
         } catch {
             throw DaemonControlError(code: .refused, message: "cannot fetch \(configuration.source.url) to resolve "
                 + "'\(ref)': \(error)")
