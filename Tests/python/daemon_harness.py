@@ -178,11 +178,12 @@ github_secret_file = "{secret_file}"
 class Daemon:
     """`urban-robot serve -c CONFIG` as a child process, with the CLI and the admin API beside it."""
 
-    def __init__(self, workspace):
+    def __init__(self, workspace, environment=None):
         self.workspace = workspace
         self.binary = binary()
         self.process = None
         self.seen_pids = set()
+        self.extra_environment = dict(environment or {})
 
     def start(self):
         return self.start_with()
@@ -190,11 +191,16 @@ class Daemon:
     def start_with(self, *arguments):
         """Starts `serve -c CONFIG ARGUMENTS` and waits until it answers."""
         environment = dict(os.environ)
+        environment.update(self.extra_environment)
         environment[TOKEN_VARIABLE] = "e2e-token-not-a-real-discord-token"
+        command = [self.binary, "serve", "-c", str(self.workspace.config), *arguments]
+        if "LD_PRELOAD" in self.extra_environment:
+            # Started straight from Python's subprocess with libfaketime preloaded, the Swift runtime saw no
+            # arguments (it printed the top-level help); an exec from a shell hands them over.
+            command = ["/bin/sh", "-c", 'exec "$0" "$@"', *command]
         with open(self.workspace.daemon_log, "ab") as log:
-            self.process = subprocess.Popen(
-                [self.binary, "serve", "-c", str(self.workspace.config), *arguments], stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, env=environment)
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                            env=environment)
         wait_for(self._answers, START_DEADLINE_S, "the daemon to answer `status --json`")
         return self
 

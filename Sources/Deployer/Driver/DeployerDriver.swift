@@ -28,7 +28,7 @@ public actor DeployerDriver: Service {
     /// Makes a driver around an engine (fresh or recovered from `store`).
     public init(
         engine: DeploymentEngine, store: DeployerStore, effects: any DeployerEffects,
-        clock: any DeployerClock = WallClock(), resolution: Duration = .milliseconds(100)
+        clock: any DeployerClock = MonotonicDeployerClock(), resolution: Duration = .milliseconds(100)
     ) {
         self.engine = engine
         self.store = store
@@ -39,25 +39,25 @@ public actor DeployerDriver: Service {
 
     /// Starts the engine (re-admission deadlines, the fate of an interrupted deployment) and performs the result.
     public func start() async throws {
-        let now = clock.now
-        let actions = engine.start(at: now)
-        try await commit(actions, at: now)
+        let (now, wall) = (clock.now, clock.wallNow)
+        let actions = engine.start(at: now, wall: wall)
+        try await commit(actions, at: wall)
     }
 
     /// Feeds one event; returns the actions, after they were stored and performed.
     @discardableResult
     public func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
-        let now = clock.now
-        let actions = engine.handle(event, at: now)
-        try await commit(actions, at: now)
+        let (now, wall) = (clock.now, clock.wallNow)
+        let actions = engine.handle(event, at: now, wall: wall)
+        try await commit(actions, at: wall)
         return actions
     }
 
     /// Feeds a deployment request; returns the engine's answer, after the step was stored and performed.
     public func request(_ request: DeploymentRequest) async throws -> RequestReply {
-        let now = clock.now
-        let (reply, actions) = engine.request(request, at: now)
-        try await commit(actions, at: now)
+        let (now, wall) = (clock.now, clock.wallNow)
+        let (reply, actions) = engine.request(request, at: now, wall: wall)
+        try await commit(actions, at: wall)
         return reply
     }
 
@@ -84,8 +84,9 @@ public actor DeployerDriver: Service {
     /// The `status --json` snapshot.
     public func status() -> StatusSnapshot { engine.status() }
 
-    private func commit(_ actions: [DeployerAction], at now: Date) async throws {
-        try store.record(actions, snapshot: engine.snapshot, at: now)
+    /// Stores the step (`wall` dates the rows it adds) and performs its actions.
+    private func commit(_ actions: [DeployerAction], at wall: Date) async throws {
+        try store.record(actions, snapshot: engine.snapshot, at: wall)
         for action in actions { await effects.perform(action) }
     }
 }

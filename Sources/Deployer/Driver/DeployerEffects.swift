@@ -14,23 +14,39 @@ public protocol DeployerEffects: Sendable {
 
 /// Where the driver reads the time and waits.
 public protocol DeployerClock: Sendable {
-    /// The current time.
+    /// The engine's time: every deadline is measured on it, so it must never jump (monotonic).
     var now: Date { get }
-    /// Waits until `deadline` (or throws when cancelled).
+    /// The wall-clock time, for records and display only.
+    var wallNow: Date { get }
+    /// Waits until the engine's time reaches `deadline` (or throws when cancelled).
     func sleep(until deadline: Date) async throws
 }
 
-/// The system's wall clock.
-public struct WallClock: DeployerClock {
-    /// Makes the clock.
-    public init() {}
+/// The daemon's clock: engine time from the monotonic `ContinuousClock`, anchored at the wall clock's reading when
+/// it was made (so that it reads like a date), and the wall clock for records. A step of the system clock (NTP, an
+/// operator, a virtual machine resumed) moves `wallNow` only: no timeout, bake, watch, backoff or pacing window
+/// jumps.
+public struct MonotonicDeployerClock: DeployerClock {
+    private let origin: ContinuousClock.Instant
+    private let anchor: Date
+
+    /// Makes the clock, anchored now.
+    public init() {
+        origin = .now
+        anchor = Date()
+    }
+
+    /// The anchor plus the monotonic time elapsed since the clock was made.
+    public var now: Date {
+        anchor.addingTimeInterval((ContinuousClock.now - origin).timeInterval)
+    }
 
     /// `Date()`.
-    public var now: Date { Date() }
+    public var wallNow: Date { Date() }
 
-    /// Sleeps on the continuous clock until the wall clock reaches `deadline`.
+    /// Sleeps on the continuous clock until the engine's time reaches `deadline`.
     public func sleep(until deadline: Date) async throws {
-        let seconds = max(0, deadline.timeIntervalSinceNow)
-        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        let instant = origin.advanced(by: .seconds(deadline.timeIntervalSince(anchor)))
+        try await Task.sleep(until: instant, clock: .continuous)
     }
 }

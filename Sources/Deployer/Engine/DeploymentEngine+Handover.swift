@@ -61,7 +61,7 @@ extension DeploymentEngine {
             if handover.keepOldAsStandby {
                 if let previous = instances[index].standby, previous != old { retire(previous, reason: "replaced") }
                 clients[old]?.role = .standby
-                clients[old]?.since = now
+                clients[old]?.since = wallNow
                 clients[old]?.nextProbe = nil
                 clients[old]?.probeDeadline = nil
                 instances[index].standby = old
@@ -76,7 +76,7 @@ extension DeploymentEngine {
         instances[index].active = handover.candidate
         clients[handover.candidate]?.role = .active
         clients[handover.candidate]?.gate = nil
-        clients[handover.candidate]?.since = now
+        clients[handover.candidate]?.since = wallNow
         clients[handover.candidate]?.epoch = handover.epoch
         emit(.send(handover.candidate, .processCommands(reason: handover.reason, epoch: handover.epoch)))
         let stoppedAt = handover.oldStoppedAt ?? now

@@ -30,7 +30,7 @@ extension DeploymentEngine {
         let key = keys.nextKey()
         clients[id] = ClientState(
             id: id, instance: index, revision: pending.revision, keyHash: KeyHash(key: key), role: .candidate,
-            purpose: pending.purpose, since: now, epoch: instances[index].epoch,
+            purpose: pending.purpose, since: wallNow, epoch: instances[index].epoch,
             gate: Gate(launchedAt: now, settings: settings)
         )
         instances[index].candidate = id
@@ -51,7 +51,7 @@ extension DeploymentEngine {
         }
         var client = ClientState(
             id: id, instance: index, revision: Revision("unmanaged"), keyHash: KeyHash(key: keys.nextKey()),
-            role: .candidate, purpose: .unmanaged, since: now, epoch: instances[index].epoch,
+            role: .candidate, purpose: .unmanaged, since: wallNow, epoch: instances[index].epoch,
             gate: Gate(launchedAt: now, settings: settings)
         )
         client.authenticated = true

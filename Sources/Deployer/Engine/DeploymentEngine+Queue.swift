@@ -9,7 +9,7 @@ extension DeploymentEngine {
                                            "who": request.who, "answer": "\(existing)"])
             return
         }
-        let record = DeploymentRecord(id: nextDeploymentID, request: request, at: now)
+        let record = DeploymentRecord(id: nextDeploymentID, request: request, at: wallNow)
         nextDeploymentID += 1
         if let refusal = refusal(of: request) {
             refuse(record, refusal)
@@ -24,15 +24,15 @@ extension DeploymentEngine {
         if var replaced = waiting {
             replaced.outcome = .aborted
             replaced.reason = "replaced by deployment #\(record.id) while waiting"
-            replaced.finishedAt = now
+            replaced.finishedAt = wallNow
             emit(.recordDeployment(replaced))
-            emit(.audit(AuditEntry(deployment: replaced.id, time: now, kind: "deployment.replaced", detail: [
+            emit(.audit(AuditEntry(deployment: replaced.id, time: wallNow, kind: "deployment.replaced", detail: [
                 "by": "\(record.id)",
             ])))
         }
         waiting = record
         emit(.recordDeployment(record))
-        emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "deployment.queued")))
+        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "deployment.queued")))
     }
 
     /// Why a request is refused at once, if it is: halted (automatic triggers), or a revision marked bad (every
@@ -79,9 +79,9 @@ extension DeploymentEngine {
             var record = next
             record.outcome = .aborted
             record.reason = "nothing to do: \(ref) already served every instance when its turn came"
-            record.finishedAt = now
+            record.finishedAt = wallNow
             emit(.recordDeployment(record))
-            emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "deployment.refused",
+            emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "deployment.refused",
                                    detail: ["reason": record.reason ?? ""])))
             return
         }
@@ -93,9 +93,9 @@ extension DeploymentEngine {
         var record = record
         record.outcome = .failed
         record.reason = reason
-        record.finishedAt = now
+        record.finishedAt = wallNow
         emit(.recordDeployment(record))
-        emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "deployment.refused", detail: ["reason": reason])))
+        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "deployment.refused", detail: ["reason": reason])))
     }
 
     mutating func operatorCommand(_ command: OperatorCommand) {

@@ -32,8 +32,9 @@ extension DeploymentEngine {
 
     /// Begins work: re-admission deadlines for recovered clients, the fate of an interrupted deployment.
     /// Call once, before the first event.
-    public mutating func start(at now: Date) -> [DeployerAction] {
+    public mutating func start(at now: Date, wall: Date? = nil) -> [DeployerAction] {
         self.now = max(self.now, now)
+        wallNow = wall ?? now
         let grace = max(settings.identifyTimeout, settings.reconnectGrace)
         for id in clients.keys.sorted() {
             guard let client = clients[id] else { continue }
@@ -49,7 +50,7 @@ extension DeploymentEngine {
             var stale = record
             stale.outcome = .failed
             stale.reason = (record.reason.map { "\($0); " } ?? "") + "interrupted by a daemon restart"
-            stale.finishedAt = now
+            stale.finishedAt = wallNow
             emit(.recordDeployment(stale))
         }
         recoveredDeployments = []
@@ -60,7 +61,7 @@ extension DeploymentEngine {
             var stale = record
             stale.outcome = .failed
             stale.reason = "interrupted by a daemon restart"
-            stale.finishedAt = now
+            stale.finishedAt = wallNow
             emit(.recordDeployment(stale))
         }
         progress()

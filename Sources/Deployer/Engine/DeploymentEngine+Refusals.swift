@@ -6,7 +6,7 @@ extension DeploymentEngine {
     static let refusalMemory = 64
 
     mutating func connectionRefused(_ refusal: ConnectionRefusal) {
-        refusals.append((now, refusal))
+        refusals.append((wallNow, refusal))
         if refusals.count > Self.refusalMemory { refusals.removeFirst(refusals.count - Self.refusalMemory) }
         audit("channel.refused", client: refusal.client, [
             "cause": refusal.cause.rawValue, "peer": refusal.peer, "why": refusal.why, "count": "\(refusal.count)",

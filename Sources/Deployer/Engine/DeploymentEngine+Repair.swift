@@ -11,7 +11,7 @@ extension DeploymentEngine {
     mutating func wantRepair(of index: Int, reason: String) {
         guard instances[index].repair == nil, let old = instances[index].active else { return }
         instances[index].repair = Repair(old: old, reason: reason, notBefore: now)
-        emit(.audit(AuditEntry(deployment: nil, time: now, kind: "repair.wanted", instance: index, client: old,
+        emit(.audit(AuditEntry(deployment: nil, time: wallNow, kind: "repair.wanted", instance: index, client: old,
                                detail: ["reason": reason])))
         emit(.notify(Notice(level: .warning, message:
             "Instance \(index): \(reason); replacing it through the gate (it keeps serving until the replacement does).")))
@@ -49,17 +49,17 @@ extension DeploymentEngine {
             else { continue }
             var record = DeploymentRecord(
                 id: nextDeploymentID,
-                request: DeploymentRequest(ref: old.revision.rawValue, trigger: .repair, who: "urban-robot"), at: now)
+                request: DeploymentRequest(ref: old.revision.rawValue, trigger: .repair, who: "urban-robot"), at: wallNow)
             nextDeploymentID += 1
             record.revision = old.revision
             record.outcome = .running
-            record.startedAt = now
+            record.startedAt = wallNow
             record.reason = repair.reason
             repair.attempts += 1
             repair.record = record
             instances[index].repair = repair
             emit(.recordDeployment(record))
-            emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "repair.started", instance: index,
+            emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "repair.started", instance: index,
                                    client: repair.old, detail: ["reason": repair.reason, "attempt": "\(repair.attempts)"])))
             queueLaunch(of: index, revision: old.revision, purpose: .repair)
         }
@@ -91,10 +91,10 @@ extension DeploymentEngine {
         guard var record = instances[index].repair?.record else { return }
         record.outcome = outcome
         record.reason = "\(instances[index].repair?.reason ?? ""); \(how)"
-        record.finishedAt = now
+        record.finishedAt = wallNow
         instances[index].repair?.record = nil
         emit(.recordDeployment(record))
-        emit(.audit(AuditEntry(deployment: record.id, time: now, kind: "repair.finished", instance: index,
+        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "repair.finished", instance: index,
                                detail: ["outcome": outcome.rawValue, "reason": record.reason ?? ""])))
         if outcome != .succeeded {
             emit(.notify(Notice(level: .warning, message: "Repair #\(record.id) of instance \(index) \(outcome.rawValue): \(how).")))

@@ -3,7 +3,7 @@ extension DeploymentEngine {
     mutating func startDeployment(_ record: DeploymentRecord) {
         var record = record
         record.outcome = .running
-        record.startedAt = now
+        record.startedAt = wallNow
         rollout = Rollout(record: record)
         emit(.recordDeployment(record))
         audit("deployment.started", ["ref": record.ref ?? "", "trigger": record.trigger.rawValue, "who": record.who])
@@ -106,7 +106,7 @@ extension DeploymentEngine {
     }
 
     private mutating func succeed(_ revision: Revision) {
-        let tag = GoodTag(revision: revision, tag: GoodTag.name(prefix: settings.goodTagPrefix, at: now))
+        let tag = GoodTag(revision: revision, tag: GoodTag.name(prefix: settings.goodTagPrefix, at: wallNow))
         emit(.tagGood(revision, tag: tag.tag))
         goodTags.removeAll { $0.revision == revision }
         goodTags.insert(tag, at: 0)
@@ -133,7 +133,7 @@ extension DeploymentEngine {
         if context.shedding {
             audit("revision.not_marked_bad", ["revision": revision.rawValue, "why": "the channel was shedding connections"])
         } else {
-            badRevisions[revision] = BadRevision(revision: revision, reason: message, markedAt: now)
+            badRevisions[revision] = BadRevision(revision: revision, reason: message, markedAt: wallNow)
             emit(.markBad(revision, reason: message))
         }
         emit(.notify(Notice(level: .warning, message: "Deployment #\(current.record.id) of \(revision) failed: \(message); rolling back.")))
@@ -146,7 +146,7 @@ extension DeploymentEngine {
         guard var record = rollout?.record else { return }
         record.outcome = outcome
         record.reason = reason ?? record.reason
-        record.finishedAt = now
+        record.finishedAt = wallNow
         rollout?.record = record
         emit(.recordDeployment(record))
         audit("deployment.finished", ["outcome": outcome.rawValue, "reason": reason ?? ""])

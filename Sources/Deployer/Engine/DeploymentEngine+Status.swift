@@ -47,7 +47,7 @@ extension DeploymentEngine {
         guard let client = clients[id] else { return nil }
         return StatusSnapshot.Client(
             client: id, revision: client.revision, pid: client.pid, state: client.stateWord, epoch: client.epoch,
-            since: client.since, confirmBy: client.confirmDeadline
+            since: client.since, confirmBy: client.confirmDeadline.map(wallTime(of:))
         )
     }
 
@@ -64,8 +64,14 @@ extension DeploymentEngine {
 
     private func phaseEnd(_ rollout: Rollout) -> Date? {
         switch rollout.phase {
-        case .baking(let until), .watching(let until): until
+        case .baking(let until), .watching(let until): wallTime(of: until)
         default: nil
         }
+    }
+
+    /// A deadline of the engine's clock as a wall-clock time, for display: as far from the step's wall time as
+    /// the deadline is from the step's engine time.
+    func wallTime(of deadline: Date) -> Date {
+        wallNow.addingTimeInterval(deadline.timeIntervalSince(now))
     }
 }

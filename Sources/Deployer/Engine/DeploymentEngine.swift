@@ -37,7 +37,13 @@ public struct DeploymentEngine: Sendable {
     var recoveredDeployments: [DeploymentRecord] = []
     /// Connections the channel refused lately, newest last (bounded), for the reasons of failing gates.
     var refusals: [(at: Date, refusal: ConnectionRefusal)] = []
+    /// The engine's clock: the time its deadlines (timeouts, bakes, watches, backoff, pacing, the anti-flap
+    /// window) are measured on. The driver feeds it from a monotonic clock, so a step of the system clock never
+    /// moves a deadline; only differences of it mean anything.
     var now: Date = .distantPast
+    /// The wall-clock time of the step, for records and display only (audit entries, deployment times, bad marks,
+    /// `since`, good tag names); never compared with a deadline.
+    var wallNow: Date = .distantPast
     var outbox: [DeployerAction] = []
     /// The answer to the request of the step in progress.
     var reply: RequestReply?
@@ -61,8 +67,13 @@ public struct DeploymentEngine: Sendable {
     }
 
     /// Handles one event at time `now` and returns the actions to perform, in order.
-    public mutating func handle(_ event: DeployerEvent, at now: Date) -> [DeployerAction] {
+    ///
+    /// - Parameters:
+    ///   - now: the engine's clock, monotonic (a ``MonotonicDeployerClock`` in a daemon; a manual clock in tests).
+    ///   - wall: the wall-clock time for records and display; `now` when not given (tests, where both agree).
+    public mutating func handle(_ event: DeployerEvent, at now: Date, wall: Date? = nil) -> [DeployerAction] {
         self.now = max(self.now, now)
+        wallNow = wall ?? now
         switch event {
         case .request(let request): enqueue(request)
         case .releasePrepared(let deployment, let result): releasePrepared(deployment: deployment, result: result)
@@ -87,9 +98,11 @@ public struct DeploymentEngine: Sendable {
     }
 
     /// Handles a deployment request at `now`: the engine's answer, and the actions to perform.
-    public mutating func request(_ request: DeploymentRequest, at now: Date) -> (reply: RequestReply, actions: [DeployerAction]) {
+    public mutating func request(
+        _ request: DeploymentRequest, at now: Date, wall: Date? = nil
+    ) -> (reply: RequestReply, actions: [DeployerAction]) {
         reply = nil
-        let actions = handle(.request(request), at: now)
+        let actions = handle(.request(request), at: now, wall: wall)
         defer { reply = nil }
         return (reply ?? .refused("the engine did not take the request", deployment: nil), actions)
     }
@@ -155,7 +168,7 @@ public struct DeploymentEngine: Sendable {
     /// Records an audit entry for the running deployment.
     mutating func audit(_ kind: String, instance: Int? = nil, client: ClientID? = nil, _ detail: [String: String] = [:]) {
         emit(.audit(AuditEntry(
-            deployment: rollout?.record.id, time: now, kind: kind, instance: instance, client: client, detail: detail
+            deployment: rollout?.record.id, time: wallNow, kind: kind, instance: instance, client: client, detail: detail
         )))
     }
 
