@@ -1,0 +1,93 @@
+"""Fault suite, the kill -9 matrix: a real daemon (`urban-robot serve`) with real
+bots (fault_bot.py) is SIGKILLed at one point of a rollout of v2 over v1, started
+again on the same state folder, and after its recovery the invariants hold: the
+interrupted deployment ends rolled-back or failed with a reason, the fleet serves
+v1 again, exactly one active per shard in `status --json` and exactly one bot
+process per shard in /proc (the active's pid), and no bot process status does not
+know. Bots hold at a gate step (a file they wait for) so each point is hit
+deterministically; the test waits on events, never on sleeps.
+"""
+
+import pytest
+
+from daemon_harness import DEPLOY_DEADLINE_S, wait_for
+from fault_harness import (FaultDaemon, FaultWorkspace, assert_interrupted, assert_recovered, bot_processes,
+                           kill_process_groups)
+
+from faults_common import deadline  # noqa: F401  (the per-test deadline fixture)
+
+
+@pytest.fixture
+def fleet(tmp_path):
+    """A workspace and its daemon, v1 deployed at once on 2 shards; everything is stopped and killed at the end.
+    `v1_pause` makes v1's bots hold at a step (for the handover case)."""
+    made = []
+
+    def make(v1_pause=None):
+        workspace = FaultWorkspace(tmp_path / "fleet")
+        daemon = FaultDaemon(workspace).start()
+        made.append((workspace, daemon))
+        workspace.v1 = workspace.commit_fault(pause=v1_pause)
+        deployed = daemon.cli("deploy", workspace.v1, "--immediate", timeout=DEPLOY_DEADLINE_S)
+        assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
+        assert_recovered(daemon, workspace, workspace.v1)
+        return workspace, daemon
+
+    yield make
+    for workspace, daemon in made:
+        daemon.stop_everything()
+        kill_process_groups(list(bot_processes(workspace)))
+
+
+def held(step):
+    def reach(workspace, daemon):
+        wait_for(lambda: workspace.reached(step), DEPLOY_DEADLINE_S, f"a v2 bot to hold at {step}")
+    return reach
+
+
+def in_phase(phase, wave=None):
+    def reach(workspace, daemon):
+        wait_for(lambda: (lambda now: now and now[0] == phase and (wave is None or now[1] == wave))(daemon.phase()),
+                 DEPLOY_DEADLINE_S, f"the deployment's {phase} (wave {wave})")
+    return reach
+
+
+# (name, how v2's bots behave, the kill point, v1's pause)
+MATRIX = [
+    ("launch", {"pause": "launch"}, held("launch"), None),
+    ("identify", {"pause": "identify"}, held("identify"), None),
+    ("ready", {"pause": "ready"}, held("ready"), None),
+    ("health", {"pause": "health"}, held("health"), None),
+    ("handover", {}, held("coma"), "coma"),
+    ("bake", {}, in_phase("bake", 0), None),
+    ("later-wave", {"pause": "health", "shards": [1]}, held("health"), None),
+    ("watch", {}, in_phase("watch"), None),
+]
+
+
+@pytest.mark.parametrize("name,v2_fault,reach,v1_pause", MATRIX, ids=[case[0] for case in MATRIX])
+def test_kill_during_rollout(fleet, name, v2_fault, reach, v1_pause):
+    workspace, daemon = fleet(v1_pause=v1_pause)
+    v2 = workspace.commit_fault(**v2_fault)
+    id = daemon.request_deployment(v2)
+    reach(workspace, daemon)
+    daemon.kill()
+    daemon.start()
+    workspace.release()
+    entry = assert_interrupted(daemon, id)
+    assert entry["revision"] == v2
+    assert_recovered(daemon, workspace, workspace.v1)
+
+
+def test_double_kill_during_recovery(fleet):
+    workspace, daemon = fleet()
+    v2 = workspace.commit_fault(pause="ready")
+    id = daemon.request_deployment(v2)
+    held("ready")(workspace, daemon)
+    daemon.kill()
+    daemon.start()
+    daemon.kill()  # as soon as it answers: during its recovery
+    daemon.start()
+    workspace.release()
+    assert_interrupted(daemon, id)
+    assert_recovered(daemon, workspace, workspace.v1)
