@@ -5,6 +5,7 @@ the admin API. The daemon is always stopped and the bots it launched (which
 outlive it by design) are killed by their process groups.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -40,6 +41,22 @@ def binary():
     if not executable.is_file():
         raise RuntimeError(f"{executable} does not exist: run `swift build --product urban-robot`")
     return str(executable)
+
+
+@contextlib.contextmanager
+def alarm(seconds, name):
+    """Bounds the body: SIGALRM raises TimeoutError naming `name` after `seconds`."""
+
+    def expire(_signal, _frame):
+        raise TimeoutError(f"{name} ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def free_port():

@@ -5,12 +5,14 @@ the bot processes of the workspace found in /proc (by their URBAN_ROBOT_*
 environment), and the invariants that must hold after every recovery.
 """
 
+import http.server
 import json
 import os
 import re
 import shutil
 import signal
-import time
+import subprocess
+import threading
 from pathlib import Path
 
 from daemon_harness import (GOOD, START_DEADLINE_S, BotWorkspace, Daemon, clients, is_running,  # noqa: F401
@@ -35,10 +37,11 @@ FAULT_SETTINGS = {
 
 
 class FaultWorkspace(BotWorkspace):
-    """A bot workspace running fault_bot.py, with `settings` (TOML values by key) over FAULT_SETTINGS and
-    `channel` keys (e.g. ping_interval) added to [channel]."""
+    """A bot workspace running fault_bot.py, with `settings` (TOML values by key) over FAULT_SETTINGS,
+    `channel` keys (e.g. ping_interval) added to [channel], and the daemon fetching from `source_url` (default:
+    the bare repository's path)."""
 
-    def __init__(self, root, settings=None, channel=None):
+    def __init__(self, root, settings=None, channel=None, source_url=None):
         super().__init__(root)
         self.faults = self.root / "faults"
         self.faults.mkdir()
@@ -48,6 +51,8 @@ class FaultWorkspace(BotWorkspace):
             text, count = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.MULTILINE)
             assert count == 1, f"the configuration has no single `{key}`"
         extra = "".join(f"{key} = {value}\n" for key, value in (channel or {}).items())
+        if source_url:
+            text = text.replace(f'url = "{self.source}"', f'url = "{source_url}"')
         self.config.write_text(text.replace("[channel]\n", "[channel]\n" + extra))
 
     def commit_fault(self, pause=None, shards=None):
@@ -187,3 +192,90 @@ def assert_interrupted(daemon, id, deadline_s=RECOVERY_DEADLINE_S):
     assert entry["outcome"] in {"rolled-back", "failed"}, f"{entry}\n{daemon.log_tail(40)}"
     assert entry.get("reason"), entry
     return entry
+
+
+class StallingGitServer:
+    """Serves the bare repositories under `root` over git's smart HTTP (`git http-backend` as CGI) on
+    127.0.0.1, and, while `stall()` is in force, holds each request until `release()`: a daemon fetching
+    from it waits in its fetch for as long as a test needs."""
+
+    def __init__(self, root):
+        self.root = str(root)
+        self.arrived = threading.Event()
+        self._stalling = threading.Event()
+        self._released = threading.Event()
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                server._serve(self)
+
+            def do_POST(self):
+                server._serve(self)
+
+            def log_message(self, *_arguments):
+                pass
+
+        self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, name):
+        return f"http://127.0.0.1:{self.http.server_address[1]}/{name}"
+
+    def stall(self):
+        self._released.clear()
+        self.arrived.clear()
+        self._stalling.set()
+
+    def release(self):
+        self._stalling.clear()
+        self._released.set()
+
+    def close(self):
+        self.release()
+        self.http.shutdown()
+        self.http.server_close()
+
+    def _serve(self, request):
+        if self._stalling.is_set():
+            self.arrived.set()
+            self._released.wait(RECOVERY_DEADLINE_S)
+        body = self._body(request)
+        path, _, query = request.path.partition("?")
+        environment = {"PATH": os.environ["PATH"], "GIT_PROJECT_ROOT": self.root, "GIT_HTTP_EXPORT_ALL": "1",
+                       "PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": request.command,
+                       "CONTENT_TYPE": request.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
+                       "HTTP_CONTENT_ENCODING": request.headers.get("Content-Encoding", ""),
+                       "GIT_PROTOCOL": request.headers.get("Git-Protocol", "")}
+        output = subprocess.run(["git", "http-backend"], input=body, env=environment, capture_output=True,
+                                timeout=RECOVERY_DEADLINE_S).stdout
+        head, _, payload = output.partition(b"\r\n\r\n")
+        if not _:
+            head, _, payload = output.partition(b"\n\n")
+        headers = [line.split(":", 1) for line in head.decode(errors="replace").splitlines() if ":" in line]
+        status = next((int(value.split()[0]) for name, value in headers if name.lower() == "status"), 200)
+        try:
+            request.send_response(status)
+            for name, value in headers:
+                if name.lower() != "status":
+                    request.send_header(name, value.strip())
+            request.send_header("Content-Length", str(len(payload)))
+            request.end_headers()
+            request.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the daemon was killed while it waited
+
+    @staticmethod
+    def _body(request):
+        if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(request.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    request.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(request.rfile.read(size))
+                request.rfile.readline()
+        return request.rfile.read(int(request.headers.get("Content-Length") or 0))

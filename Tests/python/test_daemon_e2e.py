@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, clients,
+from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, alarm, binary, clients,
                             is_alive, is_running, wait_for)
 
 
@@ -29,15 +29,8 @@ DEMO_DEADLINE_S = 200
 def test_deadline(request):
     """Bounds each test (setup and call): SIGALRM fails it after its deadline."""
     seconds = DEMO_DEADLINE_S if request.node.get_closest_marker("demo") else TEST_DEADLINE_S
-
-    def expire(_signal, _frame):
-        raise TimeoutError(f"{request.node.name} ran longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+    with alarm(seconds, request.node.name):
+        yield
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ know. Bots hold at a gate step (a file they wait for) so each point is hit
 deterministically; the test waits on events, never on sleeps.
 """
 
+import signal
+
 import pytest
 
 from daemon_harness import DEPLOY_DEADLINE_S, wait_for
-from fault_harness import (FaultDaemon, FaultWorkspace, assert_interrupted, assert_recovered, bot_processes,
-                           kill_process_groups)
+from fault_harness import (FaultDaemon, FaultWorkspace, StallingGitServer, assert_interrupted, assert_recovered,
+                           bot_processes, kill_process_groups)
 
 from faults_common import deadline  # noqa: F401  (the per-test deadline fixture)
 
@@ -20,11 +22,11 @@ from faults_common import deadline  # noqa: F401  (the per-test deadline fixture
 @pytest.fixture
 def fleet(tmp_path):
     """A workspace and its daemon, v1 deployed at once on 2 shards; everything is stopped and killed at the end.
-    `v1_pause` makes v1's bots hold at a step (for the handover case)."""
+    `v1_pause` makes v1's bots hold at a step (for the handover case); `source_url` is where the daemon fetches."""
     made = []
 
-    def make(v1_pause=None):
-        workspace = FaultWorkspace(tmp_path / "fleet")
+    def make(v1_pause=None, source_url=None):
+        workspace = FaultWorkspace(tmp_path / "fleet", source_url=source_url)
         daemon = FaultDaemon(workspace).start()
         made.append((workspace, daemon))
         workspace.v1 = workspace.commit_fault(pause=v1_pause)
@@ -34,6 +36,7 @@ def fleet(tmp_path):
         return workspace, daemon
 
     yield make
+    signal.alarm(0)  # the teardown below must run to its end, whatever the test's deadline
     for workspace, daemon in made:
         daemon.stop_everything()
         kill_process_groups(list(bot_processes(workspace)))
@@ -91,3 +94,23 @@ def test_double_kill_during_recovery(fleet):
     workspace.release()
     assert_interrupted(daemon, id)
     assert_recovered(daemon, workspace, workspace.v1)
+
+
+def test_kill_during_fetch(fleet, tmp_path):
+    """The daemon fetches over HTTP from a server that holds the v2 fetch: killed in it, the next daemon ends the
+    deployment (no instance was touched) and v1 keeps serving."""
+    server = StallingGitServer(tmp_path / "fleet")
+    try:
+        workspace, daemon = fleet(source_url=server.url("bot.git"))
+        server.stall()
+        v2 = workspace.commit_fault()
+        id = daemon.request_deployment(v2)
+        assert server.arrived.wait(DEPLOY_DEADLINE_S), "the daemon did not fetch"
+        assert daemon.phase() == ("preparing", 0)
+        daemon.kill()
+        server.release()
+        daemon.start()
+        assert_interrupted(daemon, id)
+        assert_recovered(daemon, workspace, workspace.v1)
+    finally:
+        server.close()
