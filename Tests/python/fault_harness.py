@@ -15,8 +15,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-from daemon_harness import (GOOD, START_DEADLINE_S, BotWorkspace, Daemon, clients, is_running,  # noqa: F401
-                            kill_process_groups, wait_for)
+from daemon_harness import GOOD, START_DEADLINE_S, BotWorkspace, Daemon, clients, is_running, wait_for
 
 HERE = Path(__file__).resolve().parent
 RECOVERY_DEADLINE_S = 60

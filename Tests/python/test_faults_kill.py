@@ -8,38 +8,12 @@ know. Bots hold at a gate step (a file they wait for) so each point is hit
 deterministically; the test waits on events, never on sleeps.
 """
 
-import signal
-
 import pytest
 
 from daemon_harness import DEPLOY_DEADLINE_S, wait_for
-from fault_harness import (FaultDaemon, FaultWorkspace, StallingGitServer, assert_interrupted, assert_recovered,
-                           bot_processes, kill_process_groups)
+from fault_harness import StallingGitServer, assert_interrupted, assert_recovered
 
-from faults_common import deadline  # noqa: F401  (the per-test deadline fixture)
-
-
-@pytest.fixture
-def fleet(tmp_path):
-    """A workspace and its daemon, v1 deployed at once on 2 shards; everything is stopped and killed at the end.
-    `v1_pause` makes v1's bots hold at a step (for the handover case); `source_url` is where the daemon fetches."""
-    made = []
-
-    def make(v1_pause=None, source_url=None):
-        workspace = FaultWorkspace(tmp_path / "fleet", source_url=source_url)
-        daemon = FaultDaemon(workspace).start()
-        made.append((workspace, daemon))
-        workspace.v1 = workspace.commit_fault(pause=v1_pause)
-        deployed = daemon.cli("deploy", workspace.v1, "--immediate", timeout=DEPLOY_DEADLINE_S)
-        assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
-        assert_recovered(daemon, workspace, workspace.v1)
-        return workspace, daemon
-
-    yield make
-    signal.alarm(0)  # the teardown below must run to its end, whatever the test's deadline
-    for workspace, daemon in made:
-        daemon.stop_everything()
-        kill_process_groups(list(bot_processes(workspace)))
+from faults_common import deadline, fleet  # noqa: F401  (fixtures)
 
 
 def held(step):

@@ -8,41 +8,13 @@ import shutil
 import signal
 import subprocess
 
-import pytest
-
 from daemon_harness import DEPLOY_DEADLINE_S, START_DEADLINE_S, wait_for
-from fault_harness import (FaultDaemon, FaultWorkspace, assert_recovered, bot_processes, kill_process_groups,
-                           RECOVERY_DEADLINE_S)
+from fault_harness import RECOVERY_DEADLINE_S, FaultDaemon, FaultWorkspace, assert_recovered, bot_processes
 
-from faults_common import deadline  # noqa: F401  (the per-test deadline fixture)
+from faults_common import deadline, fleet  # noqa: F401  (fixtures)
 
 # Engine.IO pings every second, a peer silent for 2 s more is gone: a stopped bot is noticed within seconds.
 FAST_PINGS = {"ping_interval": '"1s"', "ping_timeout": '"2s"'}
-
-
-@pytest.fixture
-def fleet(tmp_path):
-    """A workspace (with `channel` keys) and its daemon, v1 deployed at once on 2 shards; stopped processes get
-    SIGCONT, and everything is stopped and killed at the end."""
-    made = []
-
-    def make(channel=None):
-        workspace = FaultWorkspace(tmp_path / "fleet", channel=channel)
-        daemon = FaultDaemon(workspace).start()
-        made.append((workspace, daemon))
-        workspace.v1 = workspace.commit_fault()
-        deployed = daemon.cli("deploy", workspace.v1, "--immediate", timeout=DEPLOY_DEADLINE_S)
-        assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
-        assert_recovered(daemon, workspace, workspace.v1)
-        return workspace, daemon
-
-    yield make
-    signal.alarm(0)  # the teardown below must run to its end, whatever the test's deadline
-    for workspace, daemon in made:
-        for pid in bot_processes(workspace):
-            os.kill(pid, signal.SIGCONT)
-        daemon.stop_everything()
-        kill_process_groups(list(bot_processes(workspace)))
 
 
 def test_sigstop_during_gate_fails_it_with_a_timeout_and_v1_keeps_serving(fleet):
