@@ -2,11 +2,11 @@
 hold at one step of its gate so that a test can act (kill the daemon, SIGSTOP the bot)
 while the daemon waits on exactly that step.
 
-``fault.json`` beside this file (committed in the revision under test) says where:
+``fault.json`` beside this file (committed in the revision under test) says where
+(steps: launch, identify, ready, health, coma):
 
-    {"pause": "launch" | "identify" | "ready" | "health" | "coma",
-     "shards": [1],            # optional: only these shards pause
-     "dir": "/abs/faults"}     # where the marker and release files are
+    {"pauses": {"health": [1], "coma": null},   # step -> the shards that hold there (null: all)
+     "dir": "/abs/faults"}                       # where the marker and release files are
 
 At the step, the bot writes ``<dir>/reached-<step>-<client>`` (holding its pid) and waits
 until ``<dir>/release`` exists. Steps: ``launch`` before connecting, ``identify`` once
@@ -33,8 +33,8 @@ def log(message):
 
 async def hold(step):
     """Waits at `step` until the release file exists, when fault.json pauses this shard there."""
-    shards = FAULT.get("shards")
-    if FAULT.get("pause") != step or (shards is not None and SHARD not in shards):
+    pauses = FAULT.get("pauses", {})
+    if step not in pauses or (pauses[step] is not None and SHARD not in pauses[step]):
         return
     folder = Path(FAULT["dir"])
     (folder / f"reached-{step}-{CLIENT}").write_text(str(os.getpid()))

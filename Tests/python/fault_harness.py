@@ -54,14 +54,13 @@ class FaultWorkspace(BotWorkspace):
             text = text.replace(f'url = "{self.source}"', f'url = "{source_url}"')
         self.config.write_text(text.replace("[channel]\n", "[channel]\n" + extra))
 
-    def commit_fault(self, pause=None, shards=None):
-        """Commits a revision whose bots hold at `pause` (on `shards`, default all); returns its id."""
-        fault = {"dir": str(self.faults)}
+    def commit_fault(self, pause=None, shards=None, pauses=None):
+        """Commits a revision whose bots hold at `pause` (on `shards`, default all), or at each step of `pauses`
+        (step -> shards or None for all); returns its id."""
+        steps = dict(pauses or {})
         if pause:
-            fault["pause"] = pause
-        if shards is not None:
-            fault["shards"] = shards
-        (self.work / "fault.json").write_text(json.dumps(fault) + "\n")
+            steps[pause] = shards
+        (self.work / "fault.json").write_text(json.dumps({"dir": str(self.faults), "pauses": steps}) + "\n")
         revision = self.commit(GOOD)
         assert self.push().returncode == 0
         return revision
