@@ -3,7 +3,7 @@ hold at one step of its gate so that a test can act (kill the daemon, SIGSTOP th
 while the daemon waits on exactly that step.
 
 ``fault.json`` beside this file (committed in the revision under test) says where
-(steps: launch, identify, ready, health, coma):
+(steps: launch, identify, ready, health, coma, revive):
 
     {"pauses": {"health": [1], "coma": null},   # step -> the shards that hold there (null: all)
      "dir": "/abs/faults"}                       # where the marker and release files are
@@ -11,7 +11,8 @@ while the daemon waits on exactly that step.
 At the step, the bot writes ``<dir>/reached-<step>-<client>`` (holding its pid) and waits
 until ``<dir>/release`` exists. Steps: ``launch`` before connecting, ``identify`` once
 connected but before ``identify``, ``ready`` after ``hello`` but before ``ready``, ``health``
-on ``cmd health_check`` before the report, ``coma`` on ``cmd coma`` before the answer.
+on ``cmd health_check`` before the report, ``coma`` on ``cmd coma`` before the answer, ``revive``
+on ``cmd process_commands`` after a ``coma`` (a standby brought back), before obeying it.
 """
 
 import asyncio
@@ -45,15 +46,20 @@ async def hold(step):
 
 
 class FaultClient(UrbanRobotClient):
-    """The channel client, holding at the steps it owns (identify, coma)."""
+    """The channel client, holding at the steps it owns (identify, coma, revive)."""
 
     async def _connected(self):
         await hold("identify")
         await super()._connected()
 
+    was_in_coma = False
+
     async def _command(self, data):
         if data.get("t") == "coma":
             await hold("coma")
+            self.was_in_coma = True
+        elif data.get("t") == "process_commands" and self.was_in_coma:
+            await hold("revive")
         await super()._command(data)
 
 

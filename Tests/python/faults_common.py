@@ -20,16 +20,16 @@ def deadline(request):
 
 @pytest.fixture
 def fleet(tmp_path):
-    """Makes a workspace and its daemon with v1 deployed at once on 2 shards: `v1_pause` makes v1's bots hold at
-    a step, `channel` adds [channel] keys, `source_url` is where the daemon fetches. At the end, stopped bots get
+    """Makes a workspace and its daemon with v1 deployed at once on 2 shards: `v1_pause` makes v1's bots (of
+    `v1_shards`, default all) hold at a step, `channel` adds [channel] keys, `source_url` is where the daemon fetches. At the end, stopped bots get
     SIGCONT, the daemon is stopped and every bot of the workspace is killed."""
     made = []
 
-    def make(v1_pause=None, channel=None, source_url=None):
+    def make(v1_pause=None, v1_shards=None, channel=None, source_url=None):
         workspace = FaultWorkspace(tmp_path / "fleet", channel=channel, source_url=source_url)
         daemon = FaultDaemon(workspace).start()
         made.append((workspace, daemon))
-        workspace.v1 = workspace.commit_fault(pause=v1_pause)
+        workspace.v1 = workspace.commit_fault(pause=v1_pause, shards=v1_shards)
         deployed = daemon.cli("deploy", workspace.v1, "--immediate", timeout=DEPLOY_DEADLINE_S)
         assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
         assert_recovered(daemon, workspace, workspace.v1)

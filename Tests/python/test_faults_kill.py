@@ -57,16 +57,15 @@ def test_kill_during_rollout(fleet, name, v2_fault, reach, v1_pause):
 
 
 def test_double_kill_during_recovery(fleet):
-    """Killed while wave 1 holds at its health check, the next daemon rolls back: shard 0's standby v1 comes
-    back through a handover whose coma the v2 active holds; killed there too, the third daemon recovers."""
-    workspace, daemon = fleet()
-    v2 = workspace.commit_fault(pauses={"health": [1], "coma": [0]})
+    """Killed while wave 1 holds at its health check, the next daemon rolls back: shard 0's standby v1 is brought
+    back and holds at that `process_commands`; killed there too, the third daemon recovers."""
+    workspace, daemon = fleet(v1_pause="revive", v1_shards=[0])
+    v2 = workspace.commit_fault(pause="health", shards=[1])
     id = daemon.request_deployment(v2)
     held("health")(workspace, daemon)
     daemon.kill()
     daemon.start()
-    wait_for(lambda: workspace.reached("coma"), DEPLOY_DEADLINE_S, "the recovery's handover on shard 0")
-    assert daemon.status()["instances"][0]["standby"] is not None, "the rollback has not handed shard 0 back yet"
+    wait_for(lambda: workspace.reached("revive"), DEPLOY_DEADLINE_S, "the recovery to bring shard 0's standby back")
     daemon.kill()
     daemon.start()
     workspace.release()
