@@ -62,6 +62,20 @@ struct GitHubWebhookAncestryTests {
         }
     }
 
+    @Test("an unmanaged active serves no revision to descend from: the tip is checked against the others")
+    func unmanagedActive() async throws {
+        let control = Route.control()
+        control.state.withLock { state in
+            state.status = Fixtures.status(revision: nil)
+            state.status.instances[0].active?.revision = Revision(rawValue: "unmanaged")
+        }
+        try await AdminServerHarness.run(control: control, webhook: Route.webhook()) { server in
+            let answer = try await Self.push(server, after: Route.tip, delivery: "u-1")
+            #expect(answer.body["deployment"] as? Int == 7, "\(answer.body)")
+            #expect(!server.control.calls.contains { $0.hasSuffix(" unmanaged") })
+        }
+    }
+
     @Test("a source that cannot be fetched: 500 with the error, nothing requested")
     func fetchFails() async throws {
         let control = Route.control()

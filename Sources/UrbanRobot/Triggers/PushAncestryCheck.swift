@@ -4,7 +4,7 @@ import Deployer
 /// later (or a force-push that rewinds the branch) must not roll the fleet back to an older revision.
 ///
 /// After fetching, the revision is deployed only when it descends from every revision an instance serves
-/// (from the branch tip when nothing serves yet). One that already serves, or that the running deployment
+/// (from the branch tip when nothing serves yet; an unmanaged client serves no revision of ours). One that already serves, or that the running deployment
 /// is rolling out, is a no-op. Rewinding the branch on purpose is the operator's to deploy by hand.
 struct PushAncestryCheck {
     let control: any DaemonControl
@@ -22,7 +22,7 @@ struct PushAncestryCheck {
         if let running = status.deployment, [running.revision?.rawValue, running.ref].contains(revision) {
             return "revision \(short) is already being deployed (deployment \(running.id))"
         }
-        let serving = Set(status.instances.compactMap { $0.active?.revision.rawValue })
+        let serving = Set(status.instances.compactMap { $0.active?.revision.rawValue }.filter(Self.isCommitID))
         let bases = serving.isEmpty ? [tip] : serving.sorted()
         for base in bases where base != revision {
             guard try await control.isDescendant(revision, of: base) else {
@@ -32,5 +32,10 @@ struct PushAncestryCheck {
             }
         }
         return nil
+    }
+
+    /// Whether `revision` is a full commit id (an unmanaged client's is `unmanaged`: nothing to descend from).
+    static func isCommitID(_ revision: String) -> Bool {
+        revision.count == 40 && revision.allSatisfy(\.isHexDigit)
     }
 }
