@@ -25,10 +25,20 @@ struct AdminServerHarness {
         webhook: (TestDaemonControl) -> GitHubWebhook? = { _ in nil },
         _ body: (AdminServerHarness) async throws -> Value
     ) async throws -> Value {
+        try await serve(control: control, metrics: metrics, webhook: webhook(control)) { port in
+            try await body(AdminServerHarness(port: port, control: control))
+        }
+    }
+
+    /// Runs an ``AdminServer`` of any `control` (a real ``Daemon`` too) around `body`, which gets its port.
+    static func serve<Value: Sendable>(
+        control: any DaemonControl, metrics: DaemonMetrics = DaemonMetrics(channelSessions: { 2 }),
+        webhook: GitHubWebhook?, _ body: (Int) async throws -> Value
+    ) async throws -> Value {
         let logger = Logger(label: "admin-test")
         let (ports, announce) = AsyncStream<Int>.makeStream()
         let server = AdminServer(listen: ListenAddress(host: "127.0.0.1", port: 0), token: token, control: control,
-                                 metrics: metrics, webhook: webhook(control), branch: "main", logger: logger) { port in
+                                 metrics: metrics, webhook: webhook, branch: "main", logger: logger) { port in
             announce.yield(port)
         }
         let group = ServiceGroup(services: [server], logger: logger)
@@ -37,7 +47,7 @@ struct AdminServerHarness {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             do {
-                let value = try await body(AdminServerHarness(port: port, control: control))
+                let value = try await body(port)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return value
@@ -52,6 +62,12 @@ struct AdminServerHarness {
     /// A raw request: method, path, optional bearer token, headers and body; returns status and body text.
     func request(_ method: NIOHTTP1.HTTPMethod, _ path: String, token: String? = Self.token.value,
                  headers: [(String, String)] = [], body: [UInt8]? = nil) async throws -> (status: Int, body: String) {
+        try await Self.request(port: port, method, path, token: token, headers: headers, body: body)
+    }
+
+    /// A raw request to the server on `port`.
+    static func request(port: Int, _ method: NIOHTTP1.HTTPMethod, _ path: String, token: String? = token.value,
+                        headers: [(String, String)] = [], body: [UInt8]? = nil) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }

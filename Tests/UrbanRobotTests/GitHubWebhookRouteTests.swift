@@ -15,22 +15,39 @@ struct GitHubWebhookRouteTests {
         { control in GitHubWebhook(secret: secret, branch: "main", marker: marker, control: control, logger: Logger(label: "test")) }
     }
 
-    static func push(ref: String = "refs/heads/main", message: String = "Fix the dice cog") -> [UInt8] {
-        let body: [String: Any] = ["ref": ref, "after": tip, "deleted": false, "head_commit": ["message": message]]
+    /// A control whose branch tip is ``tip``, a descendant of both revisions the fixture's fleet serves.
+    static func control() -> TestDaemonControl {
+        let control = TestDaemonControl()
+        control.state.withLock { state in
+            state.tips = [.success(tip)]
+            state.ancestors[tip] = [Fixtures.revisionA, Fixtures.revisionB]
+        }
+        return control
+    }
+
+    static func push(ref: String = "refs/heads/main", after: String = tip, message: String = "Fix the dice cog") -> [UInt8] {
+        let body: [String: Any] = ["ref": ref, "after": after, "deleted": false, "head_commit": ["message": message]]
         return Array(try! JSONSerialization.data(withJSONObject: body))
     }
 
     static func post(_ server: AdminServerHarness, event: String = "push", delivery: String, body: [UInt8],
                      signature: String?) async throws -> (status: Int, body: [String: Any]) {
+        try await post(port: server.port, event: event, delivery: delivery, body: body, signature: signature)
+    }
+
+    /// Posts one delivery to the server on `port`, without a bearer token, as GitHub does.
+    static func post(port: Int, event: String = "push", delivery: String, body: [UInt8],
+                     signature: String?) async throws -> (status: Int, body: [String: Any]) {
         var headers = [("X-GitHub-Event", event), ("X-GitHub-Delivery", delivery), ("Content-Type", "application/json")]
         if let signature { headers.append(("X-Hub-Signature-256", signature)) }
-        let answer = try await server.request(.POST, "/hooks/github", token: nil, headers: headers, body: body)
+        let answer = try await AdminServerHarness.request(port: port, .POST, "/hooks/github", token: nil, headers: headers,
+                                                          body: body)
         return (answer.status, try AdminServerHarness.object(answer.body))
     }
 
     @Test("a signed push deploys the tip as trigger webhook; a replay of the delivery is ignored")
     func signedPush() async throws {
-        try await AdminServerHarness.run(webhook: Self.webhook()) { server in
+        try await AdminServerHarness.run(control: Self.control(), webhook: Self.webhook()) { server in
             let body = Self.push()
             let signature = GitHubSignature.header(body: body, secret: Self.secret)
             let answer = try await Self.post(server, delivery: "d-1", body: body, signature: signature)
@@ -46,7 +63,7 @@ struct GitHubWebhookRouteTests {
 
     @Test("a bad or missing signature: 401, nothing requested, and the delivery is not spent")
     func badSignature() async throws {
-        try await AdminServerHarness.run(webhook: Self.webhook()) { server in
+        try await AdminServerHarness.run(control: Self.control(), webhook: Self.webhook()) { server in
             let body = Self.push()
             let wrong = GitHubSignature.header(body: body, secret: Array("other".utf8))
             let tampered = GitHubSignature.header(body: Self.push(message: "other"), secret: Self.secret)
@@ -63,7 +80,7 @@ struct GitHubWebhookRouteTests {
 
     @Test("ping answers pong; another branch and a missing marker are ignored")
     func pingBranchMarker() async throws {
-        try await AdminServerHarness.run(webhook: Self.webhook(marker: "[DEPLOY]")) { server in
+        try await AdminServerHarness.run(control: Self.control(), webhook: Self.webhook(marker: "[DEPLOY]")) { server in
             let ping = Array(#"{"zen": "Keep it logically awesome."}"#.utf8)
             let pong = try await Self.post(server, event: "ping", delivery: "p-1", body: ping,
                                            signature: GitHubSignature.header(body: ping, secret: Self.secret))
@@ -87,7 +104,7 @@ struct GitHubWebhookRouteTests {
 
     @Test("a refused deployment answers 409 with the daemon's reason")
     func refused() async throws {
-        try await AdminServerHarness.run(webhook: Self.webhook()) { server in
+        try await AdminServerHarness.run(control: Self.control(), webhook: Self.webhook()) { server in
             server.control.state.withLock { $0.refusal = DaemonControlError(code: .refused, message: "revision is marked bad") }
             let body = Self.push()
             let answer = try await Self.post(server, delivery: "r-1", body: body,

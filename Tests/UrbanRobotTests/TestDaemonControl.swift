@@ -17,6 +17,8 @@ final class TestDaemonControl: DaemonControl {
         var live: [AsyncThrowingStream<ProgressEvent, any Error>.Continuation] = []
         var logFile = ""
         var tips: [Result<String, DaemonControlError>] = []
+        /// The ancestors of each revision, for `isDescendant`; a revision not listed has none.
+        var ancestors: [String: Set<String>] = [:]
         /// Follow streams end after the stored events, as when the daemon stops.
         var followEndsEarly = false
     }
@@ -107,6 +109,13 @@ final class TestDaemonControl: DaemonControl {
             state.calls.append("fetch")
             guard !state.tips.isEmpty else { throw DaemonControlError(code: .invalid, message: "no tip scripted") }
             return try (state.tips.count > 1 ? state.tips.removeFirst() : state.tips[0]).get()
+        }
+    }
+
+    func isDescendant(_ revision: String, of ancestor: String) async throws -> Bool {
+        state.withLock { state in
+            state.calls.append("ancestry \(revision) \(ancestor)")
+            return state.ancestors[revision]?.contains(ancestor) == true
         }
     }
 }

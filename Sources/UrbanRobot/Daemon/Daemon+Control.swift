@@ -121,4 +121,9 @@ extension Daemon {
         _ = try await releaseStore.fetch()
         return try await releaseStore.resolve(configuration.source.branch).id
     }
+
+    /// Whether `revision` descends from `ancestor` in the mirror.
+    public func isDescendant(_ revision: String, of ancestor: String) async throws -> Bool {
+        try await releases.value.isDescendant(revision, of: ancestor)
+    }
 }

@@ -37,6 +37,12 @@ public protocol DaemonControl: Sendable {
 
     /// Fetches the source and returns the full commit id of the configured branch's tip (for `source.poll`).
     func fetchBranchTip() async throws -> String
+
+    /// Whether commit `revision` descends from commit `ancestor` in the mirror (a commit is not its own
+    /// descendant); fetch first to know new commits.
+    ///
+    /// - Throws: when either does not resolve in the mirror.
+    func isDescendant(_ revision: String, of ancestor: String) async throws -> Bool
 }
 
 /// A request the daemon cannot carry out.

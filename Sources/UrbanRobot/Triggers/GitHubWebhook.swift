@@ -4,7 +4,8 @@ public import Logging
 import Synchronization
 
 /// `POST /hooks/github`: verifies GitHub's signature on the raw body, ignores replayed deliveries,
-/// decides with ``GitHubPushDecision`` and asks the daemon for a `webhook` deployment.
+/// decides with ``GitHubPushDecision``, ignores a revision that does not move the fleet forward
+/// (``PushAncestryCheck``) and asks the daemon for a `webhook` deployment.
 ///
 /// The secret is read once, from `[webhook] github_secret_file`, and never logged.
 public final class GitHubWebhook: Sendable {
@@ -64,15 +65,30 @@ public final class GitHubWebhook: Sendable {
             logger.info("GitHub webhook: ignored", metadata: ["delivery": "\(delivery)", "reason": "\(reason)"])
             return .ignored(reason)
         case .deploy(let revision, let subject):
-            do {
-                let id = try await control.requestDeployment(DeploymentRequest(ref: revision, trigger: .webhook, who: "github:\(delivery)"))
-                logger.info("GitHub webhook: deployment \(id) of \(revision.prefix(12)) (\(subject))")
-                return .deployment(id)
-            } catch let error as DaemonControlError {
-                return error.code == .refused ? .refused(error.message) : .invalid(error.message)
-            } catch {
-                return .failed("\(error)")
+            return await deploy(revision, subject: subject, delivery: delivery)
+        }
+    }
+
+    /// Requests a deployment of `revision` when it moves the fleet forward.
+    private func deploy(_ revision: String, subject: String, delivery: String) async -> GitHubWebhookAnswer {
+        let metadata: Logger.Metadata = ["delivery": "\(delivery)", "revision": "\(revision)"]
+        do {
+            if let reason = try await PushAncestryCheck(control: control).reasonToIgnore(revision) {
+                logger.warning("GitHub webhook: push ignored", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+                return .ignored(reason)
             }
+        } catch {
+            logger.error("GitHub webhook: cannot check the push's ancestry", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return .failed("cannot check that \(revision.prefix(12)) descends from what serves: \(error)")
+        }
+        do {
+            let id = try await control.requestDeployment(DeploymentRequest(ref: revision, trigger: .webhook, who: "github:\(delivery)"))
+            logger.info("GitHub webhook: deployment \(id) of \(revision.prefix(12)) (\(subject))")
+            return .deployment(id)
+        } catch let error as DaemonControlError {
+            return error.code == .refused ? .refused(error.message) : .invalid(error.message)
+        } catch {
+            return .failed("\(error)")
         }
     }
 }

@@ -1,0 +1,84 @@
+"""Fault suite, beyond the kill matrix: a bot SIGSTOPped in its gate or while it
+serves, the mirror deleted while the daemon is stopped, and a corrupt
+state.sqlite. A real daemon, real bots (fault_bot.py), real repositories.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+
+from daemon_harness import DEPLOY_DEADLINE_S, START_DEADLINE_S, wait_for
+from fault_harness import RECOVERY_DEADLINE_S, FaultDaemon, FaultWorkspace, assert_recovered, bot_processes
+
+from faults_common import fault_test_deadline, fleet  # noqa: F401  (fixtures)
+
+# Engine.IO pings every second, a peer silent for 2 s more is gone: a stopped bot is noticed within seconds.
+FAST_PINGS = {"ping_interval": '"1s"', "ping_timeout": '"2s"'}
+
+
+def test_sigstop_during_gate_fails_it_with_a_timeout_and_v1_keeps_serving(fleet):
+    workspace, daemon = fleet()
+    v2 = workspace.commit_fault(pause="health", shards=[0])
+    id = daemon.request_deployment(v2)
+    [candidate] = wait_for(lambda: workspace.reached("health"), DEPLOY_DEADLINE_S, "the canary's health check")
+    os.kill(candidate, signal.SIGSTOP)
+    workspace.release()  # it would answer now, but it is stopped
+    entry = wait_for(lambda: (lambda e: e if e["outcome"] not in {"running", "queued"} else None)(
+        daemon.deployment(id)), DEPLOY_DEADLINE_S, f"deployment #{id} to end")
+    assert entry["outcome"] == "rolled-back", entry
+    assert "health_check_timeout" in entry["reason"], entry
+    assert_recovered(daemon, workspace, workspace.v1)
+    assert candidate not in bot_processes(workspace)
+
+
+def test_sigstop_of_a_serving_bot_is_reported_and_the_bot_replaced(fleet):
+    """A serving bot that stops answering loses its session at the ping timeout (status: `disconnected`); past
+    `reconnect_grace` it is stopped (SIGKILL after the graces: it cannot act on SIGTERM) and a fresh client of
+    the same revision takes the shard."""
+    workspace, daemon = fleet(channel=FAST_PINGS)
+    active = daemon.status()["instances"][0]["active"]
+    os.kill(active["pid"], signal.SIGSTOP)
+
+    def reported():
+        now = daemon.status()["instances"][0]["active"]
+        return now is None or now["client"] != active["client"] or now["state"] != "serving"
+
+    wait_for(reported, RECOVERY_DEADLINE_S, "status to report the stopped bot")
+    assert_recovered(daemon, workspace, workspace.v1)
+    replacement = daemon.status()["instances"][0]["active"]
+    assert replacement["client"] != active["client"] and replacement["pid"] != active["pid"], replacement
+    assert active["pid"] not in bot_processes(workspace)
+    assert daemon.history()[0]["revision"] == workspace.v1 and len(daemon.history()) == 1, "no deployment was made"
+
+
+def test_mirror_deleted_while_stopped_is_made_again(fleet):
+    workspace, daemon = fleet()
+    status, _ = daemon.terminate()
+    assert status == 0
+    shutil.rmtree(workspace.state / "repo.git")
+    v2 = workspace.commit_fault()
+    daemon.start()
+    deployed = daemon.cli("deploy", v2, timeout=DEPLOY_DEADLINE_S)
+    assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
+    assert (workspace.state / "repo.git").is_dir()
+    assert_recovered(daemon, workspace, v2)
+
+
+def test_corrupt_state_database_refuses_to_start(tmp_path):
+    workspace = FaultWorkspace(tmp_path / "fleet")
+    daemon = FaultDaemon(workspace).start()
+    assert daemon.terminate()[0] == 0
+    database = workspace.state / "state.sqlite"
+    garbage = bytes((index * 37 + 11) % 256 for index in range(8192))
+    database.write_bytes(garbage)
+    for journal in ("state.sqlite-wal", "state.sqlite-shm"):  # the whole database is garbage, its WAL too
+        (workspace.state / journal).unlink(missing_ok=True)
+    environment = {key: value for key, value in os.environ.items()}
+    environment["URBAN_ROBOT_E2E_TOKEN"] = "fault-suite-token"
+    completed = subprocess.run([daemon.binary, "serve", "-c", str(workspace.config)], capture_output=True,
+                               text=True, timeout=START_DEADLINE_S, env=environment, stdin=subprocess.DEVNULL)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0, output
+    assert str(database) in output, output
+    assert database.read_bytes() == garbage, "the corrupt database was changed"
