@@ -202,6 +202,8 @@ class StallingGitServer:
         self.arrived = threading.Event()
         self._stalling = threading.Event()
         self._released = threading.Event()
+        self._count_lock = threading.Lock()
+        self._fetches_to_pass = 0
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -222,9 +224,11 @@ class StallingGitServer:
     def url(self, name):
         return f"http://127.0.0.1:{self.http.server_address[1]}/{name}"
 
-    def stall(self):
+    def stall(self, after_fetches=0):
+        """Holds requests from the fetch after the next `after_fetches` ones (a fetch starts with GET info/refs)."""
         self._released.clear()
         self.arrived.clear()
+        self._fetches_to_pass = after_fetches
         self._stalling.set()
 
     def release(self):
@@ -237,7 +241,10 @@ class StallingGitServer:
         self.http.server_close()
 
     def _serve(self, request):
-        if self._stalling.is_set():
+        if self._stalling.is_set() and request.command == "GET" and "/info/refs" in request.path:
+            with self._count_lock:
+                self._fetches_to_pass -= 1
+        if self._stalling.is_set() and self._fetches_to_pass < 0:
             self.arrived.set()
             self._released.wait(RECOVERY_DEADLINE_S)
         body = self._body(request)

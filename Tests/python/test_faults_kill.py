@@ -74,12 +74,13 @@ def test_double_kill_during_recovery(fleet):
 
 
 def test_kill_during_fetch(fleet, tmp_path):
-    """The daemon fetches over HTTP from a server that holds the v2 fetch: killed in it, the next daemon ends the
-    deployment (no instance was touched) and v1 keeps serving."""
+    """The daemon fetches over HTTP from a server that holds the release step's fetch of v2 (the request's own fetch,
+    which resolves the ref before any record exists, passes): killed in it, the next daemon ends the deployment
+    (no instance was touched) and v1 keeps serving."""
     server = StallingGitServer(tmp_path / "fleet")
     try:
         workspace, daemon = fleet(source_url=server.url("bot.git"))
-        server.stall()
+        server.stall(after_fetches=1)
         v2 = workspace.commit_fault()
         id = daemon.request_deployment(v2)
         assert server.arrived.wait(DEPLOY_DEADLINE_S), "the daemon did not fetch"

@@ -33,9 +33,10 @@ def test_sigstop_during_gate_fails_it_with_a_timeout_and_v1_keeps_serving(fleet)
 
 
 def test_sigstop_of_a_serving_bot_is_reported_and_the_bot_replaced(fleet):
-    """A serving bot that stops answering loses its session at the ping timeout (status: `disconnected`); past
-    `reconnect_grace` it is stopped (SIGKILL after the graces: it cannot act on SIGTERM) and a fresh client of
-    the same revision takes the shard."""
+    """A serving bot that stops answering loses its session at the ping timeout (status: `reconnecting`); past
+    `reconnect_grace` it is repaired: a fresh client of the same revision passes its gate first, then the stopped
+    one is stopped (SIGKILL after the graces: it cannot act on SIGTERM) and the fresh one takes the shard; history
+    shows the repair."""
     workspace, daemon = fleet(channel=FAST_PINGS)
     active = daemon.status()["instances"][0]["active"]
     os.kill(active["pid"], signal.SIGSTOP)
@@ -49,7 +50,12 @@ def test_sigstop_of_a_serving_bot_is_reported_and_the_bot_replaced(fleet):
     replacement = daemon.status()["instances"][0]["active"]
     assert replacement["client"] != active["client"] and replacement["pid"] != active["pid"], replacement
     assert active["pid"] not in bot_processes(workspace)
-    assert daemon.history()[0]["revision"] == workspace.v1 and len(daemon.history()) == 1, "no deployment was made"
+    history = daemon.history()
+    assert [entry["trigger"] for entry in history] == ["repair", "cli"], history
+    repair = history[0]
+    assert repair["outcome"] == "succeeded" and repair["revision"] == workspace.v1, repair
+    assert repair["reason"].startswith(f"{active['client']} disconnected and did not come back within"), repair
+    assert repair["reason"].endswith(f"replaced by {replacement['client']}"), repair
 
 
 def test_mirror_deleted_while_stopped_is_made_again(fleet):
