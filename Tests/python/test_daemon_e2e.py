@@ -166,6 +166,25 @@ def test_bad_push_is_rolled_back_and_the_fleet_keeps_serving(make_fleet):
     assert "health_check_failure" in newest["reason"], newest
 
 
+def test_push_of_a_syntax_error_shows_the_traceback(make_fleet):
+    workspace, daemon = make_fleet()
+    assert daemon.cli("hook", "install", str(workspace.source)).returncode == 0
+    bot = workspace.work / "bot.py"
+    bot.write_text("def broken(:\n" + bot.read_text())
+    broken = workspace.commit(GOOD)
+
+    push = workspace.push()
+
+    assert push.returncode == 0, push.stderr
+    lines = remote_lines(push)
+    text = "\n".join(lines)
+    log_heading = first_index(lines, r"^the last \d+ lines of the log of shard-0\.\d+ \(instance 0\):$")
+    assert first_index(lines, r"^\| SyntaxError: ") > log_heading, text
+    assert any(re.search(r"^\| +def broken\(:$", line) for line in lines), text
+    assert lines[-1].startswith(f"urban-robot: FAILED: {broken[:12]} was not deployed"), text
+    assert_fleet_on(daemon.status(), workspace.first, 2)
+
+
 def test_deploy_exit_code_says_whether_the_deployment_succeeded(make_fleet):
     workspace, daemon = make_fleet()
     bad = workspace.commit(BAD)

@@ -64,7 +64,7 @@ public final class Daemon: DaemonControl {
         self.logger = logger
         let store = try DeployerStore(path: "\(stateDirectory)/state.sqlite")
         self.store = store
-        progressHub = ProgressHub(store: store)
+        progressHub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: stateDirectory))
         processes = RunningProcesses(records: try LaunchRecordStore(path: "\(stateDirectory)/state.sqlite"))
         var forbidden: Set<String> = []
         if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }
