@@ -3,8 +3,8 @@ import Foundation
 import Testing
 @testable import UrbanRobot
 
-/// A revision whose bot raises at import: the traceback reaches the `finished` progress event (what `deploy` and the
-/// push hook print) and the failure notification.
+/// A revision whose bot prints its key and raises at import: the traceback, without the key, reaches the `finished`
+/// progress event (what `deploy` and the push hook print) and the failure notification.
 @Suite("Integration: failure log", .serialized)
 struct FailureLogIntegrationTests {
     @Test("a bot that raises at import: the finished event and the rolled-back notification carry its traceback")
@@ -29,7 +29,8 @@ struct FailureLogIntegrationTests {
 
         let botFile = "\(repository.workingCopy)/bot.py"
         let healthy = try String(contentsOfFile: botFile, encoding: .utf8)
-        try ("raise RuntimeError(\"the music cog is missing\")\n" + healthy).write(toFile: botFile, atomically: true, encoding: .utf8)
+        let leak = "import os\nprint(\"my key is\", os.environ[\"URBAN_ROBOT_KEY\"], flush=True)\n"
+        try (leak + "raise RuntimeError(\"the music cog is missing\")\n" + healthy).write(toFile: botFile, atomically: true, encoding: .utf8)
         _ = try await repository.commit("v2 raises at import", simulate: nil)
         let second = try await harness.deploy("main")
         pids += await harness.pids()
@@ -48,6 +49,8 @@ struct FailureLogIntegrationTests {
         #expect(tail.contains("Traceback (most recent call last):"), "\(tail)")
         #expect(tail.contains("RuntimeError: the music cog is missing"), "\(tail)")
         #expect(tail.split(separator: "\n").count <= FailureLog.lines)
+        // The per-launch key the bot printed is redacted before it reaches the file.
+        #expect(tail.contains("my key is <redacted>\n"), "\(tail)")
 
         let notification = try await harness.poll("the rolled_back notification", timeout: .seconds(30)) {
             notifications.receivedObjects.first { $0["event"] as? String == "rolled_back" }
