@@ -293,6 +293,33 @@ def test_admin_api_needs_the_token(make_fleet):
     assert entry["outcome"] == "succeeded", entry
 
 
+def test_logs_refuse_paths_and_read_the_files_when_the_daemon_is_down(make_fleet):
+    workspace, daemon = make_fleet()
+    outside = workspace.root / "outside.log"
+    outside.write_text("not a bot's log\n")
+    token = daemon.admin_token()
+    for client in ("../../../outside", "../../../../../../../../etc/hostname"):
+        answer = daemon.request("GET", "/v1/logs/0", token=token, params={"client": client})
+        assert answer.status_code == 400, answer.text
+        assert "is not a client of instance 0" in answer.json()["error"], answer.text
+    active = daemon.status()["instances"][0]["active"]["client"]
+    online = daemon.cli("logs", "0", "-n", "3")
+    assert online.returncode == 0 and online.stdout, online.stderr
+
+    exit_status, _ = daemon.terminate()
+    assert exit_status == 0, daemon.log_tail()
+
+    offline = daemon.cli("logs", "0", "-n", "3")
+    assert offline.returncode == 0, offline.stderr
+    assert "the daemon does not answer; reading the logs in" in offline.stderr, offline.stderr
+    assert offline.stdout.splitlines()[-3:] == (workspace.state / "logs" / "0" / f"{active}.log").read_text().splitlines()[-3:]
+    named = daemon.cli("logs", "0", "--client", active, "-n", "1")
+    assert named.returncode == 0 and named.stdout.strip(), named.stderr
+    climbing = daemon.cli("logs", "0", "--client", "../../../outside")
+    assert climbing.returncode != 0 and "not a client of instance 0" in climbing.stderr, climbing.stderr
+    assert "not a bot's log" not in climbing.stdout
+
+
 def test_sigterm_leaves_the_bots_running_and_a_new_daemon_readmits_them(make_fleet):
     workspace, daemon = make_fleet()
     before = daemon.status()
