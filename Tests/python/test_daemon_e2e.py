@@ -104,7 +104,7 @@ def test_push_with_the_hook_rolls_out_canary_first(make_fleet):
     assert any("deploying" in line and second[:12] in line for line in lines), text
     # Canary first: instance 0's new client passes its gate and bakes before instance 1 starts.
     canary_passed = first_index(lines, r"^shard-0\.\d+ passed its gate\.$")
-    canary_baked = first_index(lines, r"^Baking wave 0\.$")
+    canary_baked = first_index(lines, r"^Baking wave 1\.$")
     second_started = first_index(lines, r"^Starting shard-1\.\d+ ")
     assert first_index(lines, r"^Launch of instance 0 queued\.$") < canary_passed, text
     assert canary_passed < canary_baked < second_started, text
