@@ -5,15 +5,10 @@ import Testing
 
 @Suite("Status watcher", .serialized, .timeLimit(.minutes(2)))
 struct StatusWatcherTests {
-    final class Output: Sendable {
-        let text = Mutex("")
-        func write(_ piece: String) { text.withLock { $0 += piece } }
-    }
-
     @Test("on a terminal each table clears the screen and replaces the previous one, asking the daemon each time")
     func terminal() async throws {
         let control = TestDaemonControl()
-        let output = Output()
+        let output = TextOutput()
         try await AdminServerHarness.run(control: control) { server in
             try await StatusWatcher(client: server.client, terminal: true, interval: .milliseconds(50)) { output.write($0) }
                 .run(count: 3)
@@ -27,7 +22,7 @@ struct StatusWatcherTests {
 
     @Test("without a terminal the tables follow each other, each under its time, without control characters")
     func plain() async throws {
-        let output = Output()
+        let output = TextOutput()
         try await AdminServerHarness.run { server in
             try await StatusWatcher(client: server.client, terminal: false, interval: .milliseconds(50)) { output.write($0) }
                 .run(count: 2)
