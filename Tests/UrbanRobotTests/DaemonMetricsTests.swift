@@ -92,6 +92,14 @@ struct DaemonMetricsTests {
         #expect(text.contains("urban_robot_client_gateway_latency_seconds{\(active)} 0.042"))
         #expect(text.contains(#"urban_robot_client_up{instance="1",role="candidate",client="shard-1.3"} 0.0"#))
         #expect(!text.contains(#"urban_robot_client_heartbeat_age_seconds{instance="1""#))
+        // The fixture's pids are not processes here: no usage series.
+        #expect(!text.contains("urban_robot_client_resident_memory_bytes"))
+        var own = status
+        own.instances[0].active?.pid = getpid()
+        let withUsage = metrics.render(status: own)
+        let rss = try #require(withUsage.split(separator: "\n").first { $0.hasPrefix("urban_robot_client_resident_memory_bytes{\(active)} ") })
+        #expect((Double(rss.split(separator: " ").last ?? "") ?? 0) > 1_000_000)
+        #expect(withUsage.contains("urban_robot_client_cpu_seconds{\(active)} "))
 
         status.state = .halted
         status.revision = Revision(Fixtures.revisionB)

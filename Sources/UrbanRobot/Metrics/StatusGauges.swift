@@ -1,6 +1,7 @@
 import Deployer
 import Foundation
 import Prometheus
+import Supervisor
 import Synchronization
 
 /// The gauges `/metrics` sets from the daemon's status at each scrape: the daemon's state, its revision, and one
@@ -11,7 +12,9 @@ import Synchronization
 /// - `urban_robot_state{state}`: 1 for the daemon's state (`idle`, `deploying`, `halted`), 0 for the others;
 /// - `urban_robot_revision_info{revision}`: 1 for the fleet's revision (the series of an earlier one is removed);
 /// - per client, labelled `instance`, `role` (`active`, `standby`, `candidate`) and `client`:
-///   `urban_robot_client_up` (1 while serving, else 0), `urban_robot_client_heartbeat_age_seconds`,
+///   `urban_robot_client_up` (1 while serving, else 0), `urban_robot_client_resident_memory_bytes` and
+///   `urban_robot_client_cpu_seconds` (read from `/proc/<pid>/stat` when the process is known),
+///   `urban_robot_client_heartbeat_age_seconds`,
 ///   `urban_robot_client_guilds` and `urban_robot_client_gateway_latency_seconds` (the last three only once the
 ///   client sent them in a heartbeat).
 final class StatusGauges: Sendable {
@@ -42,6 +45,10 @@ final class StatusGauges: Sendable {
                 guard let client else { continue }
                 let labels = [("instance", "\(instance.instance)"), ("role", role), ("client", client.client.rawValue)]
                 set("client_up", "1 while the client is serving, else 0.", labels, client.state == "serving" ? 1 : 0)
+                if let pid = client.pid, let usage = ProcessUsage.read(pid: pid) {
+                    set("client_resident_memory_bytes", "The client process's resident memory.", labels, Double(usage.rssBytes))
+                    set("client_cpu_seconds", "The client process's user and system CPU time.", labels, usage.cpuSeconds)
+                }
                 guard let heartbeat = client.heartbeat else { continue }
                 set("client_heartbeat_age_seconds", "Seconds since the client's last heartbeat.", labels,
                     max(0, now.timeIntervalSince(heartbeat.at)))

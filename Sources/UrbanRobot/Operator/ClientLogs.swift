@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where the logs of a fleet's clients are, `<state>/logs/<instance>/<client>.log`, for the daemon's
 /// `GET /v1/logs/{instance}` and for `urban-robot logs` when no daemon runs.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `urban-robot status --watch`: the status table again and again until interrupted, like `kubectl get -w` and
 /// Argo's `get -w`. On a terminal each table replaces the previous one (the screen is cleared and redrawn);
