@@ -46,9 +46,14 @@ static int relay_is_prefix(const char *bytes, size_t count, char *const secrets[
 // (moved to the front) the shortest end that may still become a secret; at
 // EOF (`final`) nothing is kept back.
 static void relay_flush(char *buffer, size_t *size, char *const secrets[], const size_t lengths[],
-                        size_t number, size_t longest, int final) {
+                        size_t number, size_t longest, const unsigned char first_bytes[256], int final) {
     size_t have = *size, start = 0, index = 0;
     while (index < have) {
+        // Most bytes start no secret: skip them without comparing.
+        if (!first_bytes[(unsigned char)buffer[index]]) {
+            index++;
+            continue;
+        }
         size_t matched = 0;
         for (size_t secret = 0; secret < number && matched == 0; secret++) {
             if (index + lengths[secret] <= have && memcmp(buffer + index, secrets[secret], lengths[secret]) == 0) {
@@ -94,6 +99,8 @@ static void relay_main(void) {
         }
         from = index + 1;
     }
+    static unsigned char first_bytes[256];
+    for (size_t index = 0; index < number; index++) first_bytes[(unsigned char)secrets[index][0]] = 1;
     // Leave the spawner at once: the grandchild is re-parented (never a zombie of the daemon).
     pid_t pid = fork();
     if (pid != 0) _exit(pid < 0 ? 127 : 0);
@@ -109,9 +116,9 @@ static void relay_main(void) {
         if (count < 0 && errno == EINTR) continue;
         if (count <= 0) break;
         size += (size_t)count;
-        relay_flush(buffer, &size, secrets, lengths, number, longest, 0);
+        relay_flush(buffer, &size, secrets, lengths, number, longest, first_bytes, 0);
     }
-    relay_flush(buffer, &size, secrets, lengths, number, longest, 1);
+    relay_flush(buffer, &size, secrets, lengths, number, longest, first_bytes, 1);
     _exit(0);
 }
 
