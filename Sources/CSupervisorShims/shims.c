@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CSupervisorShims.h"
+#include "spawn_session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,19 @@
 #define P_PIDFD 3
 #endif
 
+int csup_set_new_session(posix_spawnattr_t *attributes) {
+    sigset_t all_signals, no_signals;
+    sigfillset(&all_signals);
+    sigdelset(&all_signals, SIGKILL);
+    sigdelset(&all_signals, SIGSTOP);
+    sigemptyset(&no_signals);
+    int rc = posix_spawnattr_setsigdefault(attributes, &all_signals);
+    if (rc == 0) rc = posix_spawnattr_setsigmask(attributes, &no_signals);
+    if (rc == 0) rc = posix_spawnattr_setflags(attributes,
+        POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    return rc;
+}
+
 int csup_spawn(const char *path, char *const argv[], char *const envp[],
                const char *cwd, int output_fd, pid_t *pid_out) {
     posix_spawnattr_t attributes;
@@ -28,16 +42,7 @@ int csup_spawn(const char *path, char *const argv[], char *const envp[],
         return rc;
     }
 
-    sigset_t all_signals, no_signals;
-    sigfillset(&all_signals);
-    sigdelset(&all_signals, SIGKILL);
-    sigdelset(&all_signals, SIGSTOP);
-    sigemptyset(&no_signals);
-
-    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attributes, &all_signals);
-    if (rc == 0) rc = posix_spawnattr_setsigmask(&attributes, &no_signals);
-    if (rc == 0) rc = posix_spawnattr_setflags(&attributes,
-        POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    if (rc == 0) rc = csup_set_new_session(&attributes);
     if (rc == 0) rc = posix_spawn_file_actions_addchdir_np(&actions, cwd);
     if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 1);

@@ -84,8 +84,10 @@ public final class LocalProcessLauncher: ProcessLauncher {
             workingDirectory: request.workingDirectory)
         let log = LogFile(policy: request.log)
         let launchedAt = Date()
-        let outputFD = try log.open(header: Self.header(for: request, at: launchedAt))
-        defer { close(outputFD) }
+        let logFD = try log.open(header: Self.header(for: request, at: launchedAt))
+        defer { close(logFD) }
+        let outputFD = try log.output(into: logFD)
+        defer { if outputFD != logFD { close(outputFD) } }
 
         let pid: Int32
         do {

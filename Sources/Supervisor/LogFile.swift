@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSupervisorShims
 import Foundation
 
 /// A process's log file: created with a header line, written directly by the
@@ -19,6 +20,13 @@ import Foundation
 /// land at the new end) and appends a line saying so. Output written between
 /// the last copy and the truncation (microseconds) is lost. `tail -F` follows
 /// the truncation.
+///
+/// Why a relay when the policy names secrets: the bot's output must reach the
+/// file without them, so it goes through a pipe to a small process that
+/// replaces each secret by `<redacted>` (`csup_start_relay`). The relay is
+/// not the daemon: it lives in its own session, ignores the stop signals and
+/// exits at the pipe's EOF, so the bot keeps a reader (no SIGPIPE) when the
+/// daemon dies, and its last words are written after a stop.
 struct LogFile: Sendable {
     let policy: LogPolicy
 
@@ -39,6 +47,23 @@ struct LogFile: Sendable {
         }
         Self.append(header + "\n", to: fd)
         return fd
+    }
+
+    /// The descriptor the process writes to: `fd` itself, or, when the policy names secrets, the write end of a
+    /// redacting relay's pipe into `fd` (close both once the process is started).
+    func output(into fd: Int32) throws(SupervisorError) -> Int32 {
+        let secrets = policy.redacting.filter { !$0.isEmpty }.sorted { $0.utf8.count > $1.utf8.count }
+        guard !secrets.isEmpty else { return fd }
+        let copies = secrets.map { strdup($0) }
+        defer { for copy in copies { free(copy) } }
+        var pipe: Int32 = -1
+        let rc = copies.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+            csup_start_relay(fd, buffer.baseAddress, buffer.count, &pipe)
+        }
+        guard rc == 0 else {
+            throw SupervisorError(.logFailed, "cannot start the redacting relay of \(policy.path)", cause: SystemCallError("csup_start_relay", errno: rc))
+        }
+        return pipe
     }
 
     /// Rotates when the live file is larger than the cap. Returns true when it rotated.

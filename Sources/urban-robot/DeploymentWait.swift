@@ -25,11 +25,7 @@ enum DeploymentWait {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         let result = try await follower.follow(deployment: id)
-        if result.succeeded {
-            print("deployment #\(id) succeeded")
-            return
-        }
-        print("deployment #\(id) \(result.outcome): \(result.reason ?? "no reason given")")
-        throw ExitCode.failure
+        print(result.closingText(deployment: id), terminator: "")
+        if !result.succeeded { throw ExitCode.failure }
     }
 }

@@ -6,7 +6,8 @@ import UrbanRobot
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Prints the log of an instance's active client (or of --client), and with -f follows it."
+        abstract: "Prints the log of an instance's active client (or of --client), and with -f follows it.",
+        discussion: "When the daemon does not run, reads the state folder directly: the instance's newest log, or --client's."
     )
 
     @OptionGroup var options: ConfigOption
@@ -29,7 +30,17 @@ struct LogsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let body = try await options.client().logs(instance: instance, client: client, lines: n, follow: follow)
+        let configuration = try options.load()
+        let body: LogChunkSequence
+        do {
+            body = try await AdminClient(configuration: configuration).logs(instance: instance, client: client, lines: n, follow: follow)
+        } catch let error as AdminClientError where error.code == .notRunning {
+            FileHandle.standardError.write(Data("urban-robot: the daemon does not answer; reading the logs in \(configuration.state.directory)\n".utf8))
+            try await ClientLogs(configuration: configuration).read(instance: instance, client: client, lines: n, follow: follow) { bytes in
+                FileHandle.standardOutput.write(Data(bytes))
+            }
+            return
+        }
         for try await chunk in body {
             FileHandle.standardOutput.write(Data(chunk))
         }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import UrbanRobot
 
-/// `urban-robot status [--json]`.
+/// `urban-robot status [--json] [--watch]`.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
@@ -14,9 +14,20 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print the admin API's JSON unchanged (a stable interface for scripts).")
     var json = false
 
+    @Flag(name: [.short, .customLong("watch")], help: "Redraw the table every 2 seconds until interrupted (repeated tables when not a terminal).")
+    var watch = false
+
+    func validate() throws {
+        if json && watch { throw ValidationError("--watch shows the table; it cannot be combined with --json") }
+    }
+
     func run() async throws {
         let client = try options.client()
-        if json {
+        if watch {
+            try await StatusWatcher(client: client, terminal: isatty(STDOUT_FILENO) != 0) { text in
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }.run()
+        } else if json {
             FileHandle.standardOutput.write(try await client.statusJSON() + Data("\n".utf8))
         } else {
             print(StatusTable.render(try await client.status(), now: Date()))

@@ -208,6 +208,22 @@ struct AdminServerTests {
         }
     }
 
+    @Test("logs: a client that is not one of the instance's is refused before the daemon is asked; no request names a path")
+    func logsRefuseOtherNames() async throws {
+        let control = TestDaemonControl()
+        control.state.withLock { $0.logFile = "/etc/hostname" }
+        try await AdminServerHarness.run(control: control) { server in
+            for client in ["../../../../var/log/dpkg", "shard-0.4/../../x", "shard-1.4", "shard-0.", "shard-0.4.log", "/etc/hostname"] {
+                let query = client.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? client
+                let answer = try await server.request(.GET, "/v1/logs/0?client=\(query)")
+                #expect(answer.status == 400, "client \(client)")
+                #expect(answer.body.contains("is not a client of instance 0"), "\(answer.body)")
+            }
+            #expect(!control.calls.contains { $0.hasPrefix("logs") })
+            #expect(try await server.request(.GET, "/v1/logs/0?client=unmanaged-0.2").status == 200)
+        }
+    }
+
     @Test("metrics: Prometheus text with every family")
     func metrics() async throws {
         let metrics = DaemonMetrics(channelSessions: { 3 })

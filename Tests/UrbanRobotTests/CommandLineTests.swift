@@ -36,6 +36,9 @@ struct CommandLineTests {
     func statusHistory() throws {
         #expect(try !Self.parse(["status"], as: StatusCommand.self).json)
         #expect(try Self.parse(["status", "--json", "-c", "a.toml"], as: StatusCommand.self).json)
+        #expect(try Self.parse(["status", "--watch"], as: StatusCommand.self).watch)
+        #expect(try Self.parse(["status", "-w"], as: StatusCommand.self).watch)
+        #expect(throws: (any Error).self) { try UrbanRobotCommand.parseAsRoot(["status", "--watch", "--json"]) }
         let history = try Self.parse(["history", "--json", "-n", "5"], as: HistoryCommand.self)
         #expect(history.json && history.n == 5)
         #expect(try Self.parse(["history"], as: HistoryCommand.self).n == 20)

@@ -58,6 +58,60 @@ struct DaemonMetricsTests {
         #expect(metrics.render(status: calm).contains(#"urban_robot_instances{role="candidate",state="identifying"} 0.0"#))
     }
 
+    @Test("the handover gap runs from coma sent to the old active until process_commands to the new one, a coma that never came included")
+    func handoverGapFromComa() {
+        let metrics = DaemonMetrics(channelSessions: { 0 })
+        // The old active never confirmed coma: it was stopped at the coma timeout, 0.1 s before the commit, but
+        // the instance had no serving active for the 3.2 s since coma was sent.
+        metrics.observe(Self.audit("handover.committed", client: "shard-0.2", detail: ["gap_seconds": "0.1", "since_coma_seconds": "3.2"]))
+        // No old active, so no coma: the gap since the old one stopped.
+        metrics.observe(Self.audit("handover.committed", client: "shard-1.1", detail: ["gap_seconds": "0.02", "since_coma_seconds": ""]))
+        let text = metrics.render(status: Fixtures.status)
+        #expect(text.contains("urban_robot_handover_gap_seconds_count 2"))
+        #expect(text.contains(#"urban_robot_handover_gap_seconds_bucket{le="0.05"} 1"#))
+        #expect(text.contains(#"urban_robot_handover_gap_seconds_bucket{le="2.5"} 1"#))
+        #expect(text.contains(#"urban_robot_handover_gap_seconds_bucket{le="5.0"} 2"#))
+    }
+
+    @Test("status gauges: halted, state, revision, and per client up, heartbeat age, guilds, latency; gone clients lose their series")
+    func statusGauges() throws {
+        let clock = ManualClock()
+        clock.time.withLock { $0 = try! Date("2026-11-27T06:03:00Z", strategy: .iso8601) }
+        let metrics = DaemonMetrics(now: { clock.now() }, channelSessions: { 0 })
+        var status = Fixtures.status
+        status.revision = Revision(Fixtures.revisionA)
+        let text = metrics.render(status: status)
+        #expect(text.contains("urban_robot_halted 0.0"))
+        #expect(text.contains(#"urban_robot_state{state="deploying"} 1.0"#))
+        #expect(text.contains(#"urban_robot_state{state="halted"} 0.0"#))
+        #expect(text.contains(#"urban_robot_revision_info{revision="\#(Fixtures.revisionA)"} 1.0"#))
+        let active = #"instance="0",role="active",client="shard-0.4""#
+        #expect(text.contains("urban_robot_client_up{\(active)} 1.0"))
+        #expect(text.contains("urban_robot_client_heartbeat_age_seconds{\(active)} 12.0"))
+        #expect(text.contains("urban_robot_client_guilds{\(active)} 1500.0"))
+        #expect(text.contains("urban_robot_client_gateway_latency_seconds{\(active)} 0.042"))
+        #expect(text.contains(#"urban_robot_client_up{instance="1",role="candidate",client="shard-1.3"} 0.0"#))
+        #expect(!text.contains(#"urban_robot_client_heartbeat_age_seconds{instance="1""#))
+        // The fixture's pids are not processes here: no usage series.
+        #expect(!text.contains("urban_robot_client_resident_memory_bytes"))
+        var own = status
+        own.instances[0].active?.pid = getpid()
+        let withUsage = metrics.render(status: own)
+        let rss = try #require(withUsage.split(separator: "\n").first { $0.hasPrefix("urban_robot_client_resident_memory_bytes{\(active)} ") })
+        #expect((Double(rss.split(separator: " ").last ?? "") ?? 0) > 1_000_000)
+        #expect(withUsage.contains("urban_robot_client_cpu_seconds{\(active)} "))
+
+        status.state = .halted
+        status.revision = Revision(Fixtures.revisionB)
+        status.instances[1].candidate = nil
+        let later = metrics.render(status: status)
+        #expect(later.contains("urban_robot_halted 1.0"))
+        #expect(later.contains(#"urban_robot_state{state="halted"} 1.0"#))
+        #expect(later.contains(#"urban_robot_revision_info{revision="\#(Fixtures.revisionB)"} 1.0"#))
+        #expect(!later.contains(Fixtures.revisionA))
+        #expect(!later.contains("shard-1.3"))
+    }
+
     @Test("gate timer: phases in order only; a failure before the health check measures nothing; retired clients are forgotten")
     func gateTimer() {
         var timer = GatePhaseTimer()

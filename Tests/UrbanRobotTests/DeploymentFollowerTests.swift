@@ -6,11 +6,6 @@ import Testing
 
 @Suite("Deployment follower", .serialized, .timeLimit(.minutes(2)))
 struct DeploymentFollowerTests {
-    final class Output: Sendable {
-        let text = Mutex("")
-        func write(_ piece: String) { text.withLock { $0 += piece } }
-    }
-
     @Test("plain mode: one line per event, the outcome and reason of the finished event")
     func plain() async throws {
         let control = TestDaemonControl()
@@ -18,7 +13,7 @@ struct DeploymentFollowerTests {
         control.emit(Fixtures.event("gate.failed", "shard-0.5 failed its gate: health check not OK", instance: 0, client: "shard-0.5"))
         control.emit(Fixtures.event(ProgressEvent.finishedKind, "deployment #6 rolled back",
                                     detail: ["outcome": "rolled-back", "reason": "canary failed its health check"]))
-        let output = Output()
+        let output = TextOutput()
         let result = try await AdminServerHarness.run(control: control) { server in
             try await DeploymentFollower(client: server.client, terminal: false) { output.write($0) }.follow(deployment: 6)
         }
@@ -32,13 +27,35 @@ struct DeploymentFollowerTests {
             """)
     }
 
+    @Test("a failed deployment's finished event brings the failing client's log, printed above the outcome")
+    func failureLogTail() async throws {
+        let control = TestDaemonControl()
+        control.emit(Fixtures.event("deployment.started", "deployment #6 of main started (push)"))
+        control.emit(Fixtures.event(ProgressEvent.finishedKind, "deployment #6 rolled back", instance: 0, client: "shard-0.5",
+                                    detail: ["outcome": "rolled-back", "reason": "instance 0 (shard-0.5): exited",
+                                             ProgressEvent.logTailKey: "Traceback (most recent call last):\n  File \"bot.py\", line 1\nSyntaxError: invalid syntax\n"]))
+        let result = try await AdminServerHarness.run(control: control) { server in
+            try await DeploymentFollower(client: server.client, terminal: false) { _ in }.follow(deployment: 6)
+        }
+        #expect(result.failedClient == "shard-0.5" && result.failedInstance == 0)
+        #expect(result.closingText(deployment: 6) == """
+            the last 3 lines of the log of shard-0.5 (instance 0):
+              | Traceback (most recent call last):
+              |   File "bot.py", line 1
+              | SyntaxError: invalid syntax
+            deployment #6 rolled-back: instance 0 (shard-0.5): exited
+
+            """)
+        #expect(DeploymentFollower.Result(outcome: "succeeded").closingText(deployment: 6) == "deployment #6 succeeded\n")
+    }
+
     @Test("terminal mode: each event is printed above a redrawn status line, which is cleared and rewritten")
     func terminal() async throws {
         let control = TestDaemonControl()
         control.emit(Fixtures.event("deployment.started", "deployment #6 of main started (push)"))
         control.emit(Fixtures.event(ProgressEvent.finishedKind, "deployment #6 succeeded",
                                     detail: ["outcome": "succeeded", "reason": ""]))
-        let output = Output()
+        let output = TextOutput()
         let result = try await AdminServerHarness.run(control: control) { server in
             try await DeploymentFollower(client: server.client, terminal: true) { output.write($0) }.follow(deployment: 6)
         }
@@ -64,7 +81,7 @@ struct DeploymentFollowerTests {
         let control = TestDaemonControl()
         control.emit(Fixtures.event("deployment.started", "deployment #5 started"))
         control.state.withLock { $0.followEndsEarly = true }
-        let output = Output()
+        let output = TextOutput()
         let result = try await AdminServerHarness.run(control: control) { server in
             let follower = DeploymentFollower(client: server.client, terminal: false) { output.write($0) }
             let finished = try await follower.follow(deployment: 5)

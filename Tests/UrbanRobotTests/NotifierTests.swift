@@ -70,6 +70,28 @@ struct NotifierTests {
             + " (deployment #9, push)\nreason: more than 3 automatic rollbacks within an hour")
     }
 
+    @Test("a failure carries the end of the failing client's log: in the JSON body, and as a code block in Discord that keeps the newest lines")
+    func failureLogTail() throws {
+        var failed = notification
+        failed.failedClient = "shard-0.5"
+        failed.logTail = "Traceback (most recent call last):\nRuntimeError: the music cog is missing\n"
+        let object = try #require(try JSONSerialization.jsonObject(with: failed.genericWebhookBody()) as? [String: Any])
+        #expect(object["failed_client"] as? String == "shard-0.5")
+        #expect(object["log_tail"] as? String == failed.logTail)
+        #expect(failed.discordText().hasSuffix("""
+            the end of the log of shard-0.5:
+            ```
+            Traceback (most recent call last):
+            RuntimeError: the music cog is missing
+            ```
+            """))
+        failed.logTail = (1...400).map { "line \($0) of a long traceback" }.joined(separator: "\n")
+        let long = failed.discordText()
+        #expect(long.count <= DeploymentNotification.discordContentLimit)
+        #expect(long.hasSuffix("line 400 of a long traceback\n```"))
+        #expect(!long.contains("line 1 of"))
+    }
+
     @Test("a long message is cut to Discord's limit")
     func discordLimit() {
         var long = notification

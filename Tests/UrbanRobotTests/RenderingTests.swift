@@ -166,4 +166,19 @@ struct RenderingTests {
         #expect(display.reason == "canary failed its health check")
         #expect(display.statusLine(now: Self.now) == "#6 rolled-back · instance 0 shard-0.5")
     }
+
+    @Test("progress sentences: a rollback names its target, waves count from 1 as in status, an immediate deployment has no watch")
+    func sentences() {
+        func sentence(_ kind: String, _ detail: [String: String]) -> String {
+            ProgressSentence.make(for: AuditEntry(deployment: 3, time: Self.now, kind: kind, detail: detail))
+        }
+        #expect(sentence("deployment.started", ["ref": "", "trigger": "rollback"])
+            == "Deployment of the last good revision started (trigger rollback).")
+        #expect(sentence("deployment.started", ["ref": "good/2026-11-27", "trigger": "rollback"])
+            == "Deployment of good/2026-11-27 started (trigger rollback).")
+        #expect(sentence("rollout.wave", ["wave": "0", "instances": "0"]) == "Rolling out wave 1.")
+        #expect(sentence("rollout.bake", ["wave": "2", "seconds": "300.0"]) == "Baking wave 3.")
+        #expect(sentence("rollout.watch", ["seconds": "0.0"]) == "No watch (immediate).")
+        #expect(sentence("rollout.watch", ["seconds": "600.0"]) == "Watching the whole fleet for 10m00s.")
+    }
 }

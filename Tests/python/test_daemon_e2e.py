@@ -97,7 +97,7 @@ def test_push_with_the_hook_rolls_out_canary_first(make_fleet):
     assert any("deploying" in line and second[:12] in line for line in lines), text
     # Canary first: instance 0's new client passes its gate and bakes before instance 1 starts.
     canary_passed = first_index(lines, r"^shard-0\.\d+ passed its gate\.$")
-    canary_baked = first_index(lines, r"^Baking wave 0\.$")
+    canary_baked = first_index(lines, r"^Baking wave 1\.$")
     second_started = first_index(lines, r"^Starting shard-1\.\d+ ")
     assert first_index(lines, r"^Launch of instance 0 queued\.$") < canary_passed, text
     assert canary_passed < canary_baked < second_started, text
@@ -157,6 +157,25 @@ def test_bad_push_is_rolled_back_and_the_fleet_keeps_serving(make_fleet):
     newest = daemon.history()[0]
     assert (newest["revision"], newest["trigger"], newest["outcome"]) == (bad, "push", "rolled-back")
     assert "health_check_failure" in newest["reason"], newest
+
+
+def test_push_of_a_syntax_error_shows_the_traceback(make_fleet):
+    workspace, daemon = make_fleet()
+    assert daemon.cli("hook", "install", str(workspace.source)).returncode == 0
+    bot = workspace.work / "bot.py"
+    bot.write_text("def broken(:\n" + bot.read_text())
+    broken = workspace.commit(GOOD)
+
+    push = workspace.push()
+
+    assert push.returncode == 0, push.stderr
+    lines = remote_lines(push)
+    text = "\n".join(lines)
+    log_heading = first_index(lines, r"^the last \d+ lines of the log of shard-0\.\d+ \(instance 0\):$")
+    assert first_index(lines, r"^\| SyntaxError: ") > log_heading, text
+    assert any(re.search(r"^\| +def broken\(:$", line) for line in lines), text
+    assert lines[-1].startswith(f"urban-robot: FAILED: {broken[:12]} was not deployed"), text
+    assert_fleet_on(daemon.status(), workspace.first, 2)
 
 
 def test_deploy_exit_code_says_whether_the_deployment_succeeded(make_fleet):
@@ -265,6 +284,33 @@ def test_admin_api_needs_the_token(make_fleet):
     assert accepted.status_code == 202, accepted.text
     entry = daemon.wait_for_deployment(accepted.json()["id"] - 1, revision=second, trigger="cli")
     assert entry["outcome"] == "succeeded", entry
+
+
+def test_logs_refuse_paths_and_read_the_files_when_the_daemon_is_down(make_fleet):
+    workspace, daemon = make_fleet()
+    outside = workspace.root / "outside.log"
+    outside.write_text("not a bot's log\n")
+    token = daemon.admin_token()
+    for client in ("../../../outside", "../../../../../../../../etc/hostname"):
+        answer = daemon.request("GET", "/v1/logs/0", token=token, params={"client": client})
+        assert answer.status_code == 400, answer.text
+        assert "is not a client of instance 0" in answer.json()["error"], answer.text
+    active = daemon.status()["instances"][0]["active"]["client"]
+    online = daemon.cli("logs", "0", "-n", "3")
+    assert online.returncode == 0 and online.stdout, online.stderr
+
+    exit_status, _ = daemon.terminate()
+    assert exit_status == 0, daemon.log_tail()
+
+    offline = daemon.cli("logs", "0", "-n", "3")
+    assert offline.returncode == 0, offline.stderr
+    assert "the daemon does not answer; reading the logs in" in offline.stderr, offline.stderr
+    assert offline.stdout.splitlines()[-3:] == (workspace.state / "logs" / "0" / f"{active}.log").read_text().splitlines()[-3:]
+    named = daemon.cli("logs", "0", "--client", active, "-n", "1")
+    assert named.returncode == 0 and named.stdout.strip(), named.stderr
+    climbing = daemon.cli("logs", "0", "--client", "../../../outside")
+    assert climbing.returncode != 0 and "not a client of instance 0" in climbing.stderr, climbing.stderr
+    assert "not a bot's log" not in climbing.stdout
 
 
 def test_sigterm_leaves_the_bots_running_and_a_new_daemon_readmits_them(make_fleet):

@@ -6,8 +6,25 @@
 #ifndef CSUPERVISORSHIMS_H
 #define CSUPERVISORSHIMS_H
 
+#include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/types.h>
+
+/// argv[0] of the redacting log relay (see csup_start_relay).
+#define CSUP_RELAY_NAME "urban-robot-log-relay"
+
+/// Starts the redacting log relay: a copy of this program (/proc/self/exe, started
+/// as CSUP_RELAY_NAME, which a constructor of this library catches before main)
+/// that copies what is written to the returned pipe into `log_fd`, with every
+/// occurrence of each of the `count` NUL-terminated `secrets` replaced by
+/// "<redacted>" (a secret split across writes included: an end that may still
+/// become a secret is held back until the next bytes or EOF). The secrets reach
+/// it over a pipe, never its argv or environment. It runs in its own session,
+/// re-parented (never a zombie of ours), ignores SIGTERM, SIGINT, SIGHUP, SIGQUIT
+/// and SIGPIPE, and exits when every writer has closed the pipe: it outlives the
+/// daemon and the stop of the bot's process group, and writes the bot's last words.
+/// Returns 0 and stores the pipe's write end (close-on-exec), or an errno.
+int csup_start_relay(int log_fd, const char *const secrets[], size_t count, int *write_fd_out);
 
 /// Spawns `path` with `argv` and `envp` in a new session (pid = pgid = sid),
 /// in `cwd`, with stdin from /dev/null, stdout and stderr on `output_fd`,

@@ -132,17 +132,22 @@ struct AdminRoutes: Sendable {
             return AdminResponse.error(.badRequest, "lines '\(linesText ?? "")' is not a number; use ?lines=N")
         }
         let follow = request.uri.queryParameters.get("follow") == "true"
+        let client = request.uri.queryParameters.get("client")
+        if let client, !ClientLogs.isClient(client, of: instance) {
+            return AdminResponse.error(.badRequest, "'\(client)' is not a client of instance \(instance); "
+                + "client ids look like shard-\(instance).3 (see GET /v1/status)")
+        }
         let path: String
         let tail: LogTail
         do {
-            path = try await control.logFile(instance: instance, client: request.uri.queryParameters.get("client"))
+            path = try await control.logFile(instance: instance, client: client)
             tail = try LogTail(path: path, lines: lines)
         } catch {
             return AdminResponse.error(for: error)
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init { writer in
             try await writer.write(ByteBuffer(bytes: tail.text))
-            if follow { try await tail.follow(into: &writer) }
+            if follow { try await tail.follow { try await writer.write(ByteBuffer(bytes: $0)) } }
             try await writer.finish(nil)
         })
     }

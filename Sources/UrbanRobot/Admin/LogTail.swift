@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import ServiceLifecycle
 import Synchronization
 
@@ -54,8 +53,9 @@ struct LogTail: Sendable {
         return bytes
     }
 
-    /// Sends what is appended to the file until the client leaves (a write throws) or graceful shutdown.
-    func follow(into writer: inout any ResponseBodyWriter) async throws {
+    /// Sends what is appended to the file until `write` throws (the client left), the task is cancelled or
+    /// graceful shutdown.
+    func follow(into write: (_ bytes: [UInt8]) async throws -> Void) async throws {
         let stopping = StopFlag()
         var position = offset
         try await withGracefulShutdownHandler {
@@ -69,7 +69,7 @@ struct LogTail: Sendable {
                 try handle.seek(toOffset: position)
                 let data = try handle.read(upToCount: Int(size - position)) ?? Data()
                 position += UInt64(data.count)
-                try await writer.write(ByteBuffer(bytes: data))
+                try await write(Array(data))
             }
         } onGracefulShutdown: {
             stopping.set()

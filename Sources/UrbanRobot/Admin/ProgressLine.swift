@@ -4,12 +4,14 @@ import Hummingbird
 import ServiceLifecycle
 
 /// One line of `GET /v1/deployments/{id}/events`: a ``ProgressEvent`` as JSON, and for the last
-/// event (`finished`) also `outcome` and `reason` at the top level, as docs/admin-api.md shows.
+/// event (`finished`) also `outcome` and `reason` at the top level, and `log_tail` when a failing client's log
+/// is known, as docs/admin-api.md shows.
 struct ProgressLine: Encodable {
     let event: ProgressEvent
 
     private enum CodingKeys: String, CodingKey {
         case time, deployment, kind, instance, client, detail, message, outcome, reason
+        case logTail = "log_tail"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -24,6 +26,7 @@ struct ProgressLine: Encodable {
         if event.kind == ProgressEvent.finishedKind {
             try container.encode(event.detail["outcome"], forKey: .outcome)
             try container.encode(event.detail["reason"], forKey: .reason)
+            try container.encodeIfPresent(event.logTail, forKey: .logTail)
         }
     }
 
@@ -62,4 +65,9 @@ struct ProgressLine: Encodable {
 extension ProgressEvent {
     /// The kind of a deployment's last event.
     public static let finishedKind = "finished"
+    /// The `detail` key of a failed deployment's `finished` event holding the end of the failing client's log.
+    public static let logTailKey = "log_tail"
+
+    /// The end of the failing client's log, on a failed deployment's `finished` event.
+    public var logTail: String? { detail[Self.logTailKey] }
 }

@@ -96,10 +96,8 @@ extension Daemon {
 
     /// The log file of `client` of `instance`, or of the instance's active client.
     public func logFile(instance: Int, client: String?) async throws -> String {
-        guard (0..<configuration.bot.instances).contains(instance) else {
-            throw DaemonControlError(code: .notFound, message: "there is no instance \(instance); the fleet has "
-                + "\(configuration.bot.instances)")
-        }
+        let logs = ClientLogs(configuration: configuration)
+        try logs.validate(instance: instance)
         let name: String
         if let client {
             name = client
@@ -108,7 +106,7 @@ extension Daemon {
         } else {
             throw DaemonControlError(code: .notFound, message: "instance \(instance) has no active client")
         }
-        let path = processes.logPath(of: ClientID(rawValue: name)) ?? "\(stateDirectory)/logs/\(instance)/\(name).log"
+        let path = try logs.path(instance: instance, client: name)
         guard FileManager.default.fileExists(atPath: path) else {
             throw DaemonControlError(code: .notFound, message: "no log of client \(name) of instance \(instance)")
         }

@@ -81,7 +81,7 @@ public final class Daemon: DaemonControl {
         self.logger = logger
         let store = try DeployerStore(path: StateFolder.databasePath(stateDirectory))
         self.store = store
-        progressHub = ProgressHub(store: store)
+        progressHub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: stateDirectory))
         processes = RunningProcesses(records: try LaunchRecordStore(path: StateFolder.databasePath(stateDirectory)))
         var forbidden: Set<String> = []
         if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }

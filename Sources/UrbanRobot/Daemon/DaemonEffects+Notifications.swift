@@ -37,11 +37,15 @@ extension DaemonEffects {
         guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
         let revision = record.revision?.rawValue
         let releases = parts.releases
-        parts.notifier.post(DeploymentNotification(
+        var notification = DeploymentNotification(
             event: event, bot: botName, deployment: record.id,
             revision: revision ?? record.ref ?? "", trigger: record.trigger.rawValue,
             reason: record.reason, time: record.finishedAt ?? record.startedAt ?? record.requestedAt)
-        ) { notification in
+        if record.outcome.isTerminal, record.outcome != .succeeded, let failure = parts.progress.failureTail(deployment: record.id) {
+            notification.failedClient = failure.client
+            notification.logTail = failure.text
+        }
+        parts.notifier.post(notification) { notification in
             guard event != .started, let revision else { return }
             notification.commits = await Self.commits(bringing: revision, from: releases)
         }

@@ -28,7 +28,7 @@ extension DaemonEffects {
             let process = try parts.launcher.launch(LaunchRequest(
                 command: configuration.bot.command, workingDirectory: directory, environment: environment,
                 clientID: order.client.rawValue, revision: order.revision.rawValue,
-                log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log"),
+                log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log", redacting: parts.environment.secrets + [order.key]),
                 diesWithDaemon: configuration.bot.stopWithDaemon))
             try parts.processes.add(process, as: order.client)
             logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.pid)"])

@@ -23,11 +23,14 @@ final class ProgressHub: Sendable {
     }
 
     private let store: DeployerStore
+    private let failureLog: FailureLog
     private let state = Mutex(State())
 
-    /// A hub reading `store`.
-    init(store: DeployerStore) {
+    /// A hub reading `store`; a failed deployment's `finished` event carries the end of the failing client's log
+    /// from `failureLog`.
+    init(store: DeployerStore, failureLog: FailureLog) {
         self.store = store
+        self.failureLog = failureLog
     }
 
     /// A stream of the events of `deployment`: the stored ones, then (with `follow`) the new ones until the
@@ -36,8 +39,9 @@ final class ProgressHub: Sendable {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressEvent.self)
         guard follow else {
             do {
-                for event in try storedEvents(of: deployment) { continuation.yield(event) }
-                if let finished = try finishedEvent(of: deployment) { continuation.yield(finished) }
+                let entries = try store.events(deployment: deployment)
+                for entry in entries { continuation.yield(Self.event(entry)) }
+                if let finished = try finishedEvent(of: deployment, entries: entries) { continuation.yield(finished) }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -71,8 +75,9 @@ final class ProgressHub: Sendable {
             let events: [ProgressEvent]
             let finished: ProgressEvent?
             do {
-                events = try storedEvents(of: deployment)
-                finished = try finishedEvent(of: deployment)
+                let entries = try store.events(deployment: deployment)
+                events = entries.map(Self.event)
+                finished = try finishedEvent(of: deployment, entries: entries)
             } catch {
                 return ids.compactMap { state.subscribers.removeValue(forKey: $0).map { ($0.continuation, error) } }
             }
@@ -93,13 +98,14 @@ final class ProgressHub: Sendable {
         for (continuation, error) in ended { continuation.finish(throwing: error) }
     }
 
-    private func storedEvents(of deployment: Int) throws -> [ProgressEvent] {
-        try store.events(deployment: deployment).map(Self.event)
+    private func finishedEvent(of deployment: Int, entries: [AuditEntry]) throws -> ProgressEvent? {
+        guard let record = try store.deployment(id: deployment), record.outcome.isTerminal else { return nil }
+        return Self.finished(record, failure: record.outcome == .succeeded ? nil : failureLog.tail(of: entries))
     }
 
-    private func finishedEvent(of deployment: Int) throws -> ProgressEvent? {
-        guard let record = try store.deployment(id: deployment), record.outcome.isTerminal else { return nil }
-        return Self.finished(record)
+    /// The end of the log of the client whose failure ended deployment `id`, or nil when none is known.
+    func failureTail(deployment id: Int) -> FailureLog.Tail? {
+        (try? store.events(deployment: id)).flatMap(failureLog.tail(of:))
     }
 
     /// The progress event of an audit entry, with its sentence.
@@ -109,14 +115,17 @@ final class ProgressHub: Sendable {
             client: entry.client?.rawValue, detail: entry.detail, message: ProgressSentence.make(for: entry))
     }
 
-    /// The closing event of a terminal deployment.
-    static func finished(_ record: DeploymentRecord) -> ProgressEvent {
+    /// The closing event of a terminal deployment; with `failure`, its instance and client are the failing
+    /// client's and `detail["log_tail"]` holds the end of its log.
+    static func finished(_ record: DeploymentRecord, failure: FailureLog.Tail? = nil) -> ProgressEvent {
         var detail = ["outcome": record.outcome.rawValue]
         if let reason = record.reason { detail["reason"] = reason }
         if let revision = record.revision { detail["revision"] = revision.rawValue }
+        if let failure { detail[ProgressEvent.logTailKey] = failure.text }
         let reason = record.reason.map { ": \($0)" } ?? ""
         return ProgressEvent(
-            time: record.finishedAt ?? record.requestedAt, deployment: record.id, kind: "finished", detail: detail,
+            time: record.finishedAt ?? record.requestedAt, deployment: record.id, kind: "finished",
+            instance: failure?.instance, client: failure?.client, detail: detail,
             message: "Deployment #\(record.id) \(record.outcome.rawValue)\(reason).")
     }
 }

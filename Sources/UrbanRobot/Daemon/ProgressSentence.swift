@@ -8,14 +8,18 @@ enum ProgressSentence {
         let detail = entry.detail
         func value(_ key: String) -> String { detail[key] ?? "?" }
         switch entry.kind {
-        case "deployment.started": return "Deployment of \(value("ref")) started (trigger \(value("trigger")))."
+        case "deployment.started":
+            let ref = detail["ref"].flatMap { $0.isEmpty ? nil : $0 } ?? "the last good revision"
+            return "Deployment of \(ref) started (trigger \(value("trigger")))."
         case "deployment.interrupted": return "The deployment was interrupted by a daemon restart."
         case "deployment.finished": return "Deployment finished: \(value("outcome"))."
         case "release.prepared": return "Release \(value("revision")) is checked out and built."
         case "release.failed": return "The release step failed: \(value("message"))."
-        case "rollout.wave": return "Rolling out wave \(value("wave"))."
-        case "rollout.bake": return "Baking wave \(value("wave"))."
-        case "rollout.watch": return "Watching the whole fleet for \(value("seconds")) s."
+        case "rollout.wave": return "Rolling out wave \(wave(detail))."
+        case "rollout.bake": return "Baking wave \(wave(detail))."
+        case "rollout.watch":
+            guard let seconds = detail["seconds"].flatMap(Double.init), seconds > 0 else { return "No watch (immediate)." }
+            return "Watching the whole fleet for \(StatusTable.duration(seconds))."
         case "launch.queued": return "Launch of \(who) queued."
         case "client.launch": return "Launching \(who)."
         case "client.launched": return "\(who) started (pid \(value("pid")))."
@@ -68,5 +72,11 @@ enum ProgressSentence {
             return "Sent \(kind.dropFirst("action.cmd.".count)) to \(who)."
         default: return "\(entry.kind) (\(who))."
         }
+    }
+
+    /// The wave of a `rollout.*` entry counted from 1, as `status` and the progress line show it (the engine
+    /// counts from 0).
+    private static func wave(_ detail: [String: String]) -> String {
+        detail["wave"].flatMap(Int.init).map { "\($0 + 1)" } ?? "?"
     }
 }

@@ -33,11 +33,6 @@ final class RunningProcesses: Sendable {
         processes.withLock { $0.map { ($0.key, $0.value) } }
     }
 
-    /// The log file of `client`'s process, if it is known.
-    func logPath(of client: ClientID) -> String? {
-        processes.withLock { $0[client]?.record.logPath }
-    }
-
     /// Adopts the processes of an earlier daemon that still run (same pid, start time and boot: a recycled pid
     /// is never adopted); forgets the others.
     /// - Returns: the clients adopted, and the clients whose process is gone.

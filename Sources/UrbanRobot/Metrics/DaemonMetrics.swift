@@ -8,8 +8,11 @@ import Synchronization
 /// - `urban_robot_deployments_total{outcome,trigger}`: finished deployments;
 /// - `urban_robot_rollbacks_total`: rollbacks the engine started (failed rollouts, aborts);
 /// - `urban_robot_gate_phase_seconds{phase}`: `identify`, `ready` and `health_check` of each gate;
-/// - `urban_robot_handover_gap_seconds`: the time without an active client at each handover;
-/// - `urban_robot_instances{role,state}` and `urban_robot_channel_sessions`: read at scrape time.
+/// - `urban_robot_handover_gap_seconds`: the time without a serving active client at each handover: from `coma`
+///   sent to the old active (a coma that never came included) until `process_commands` sent to the new one, or
+///   from the old one's stop when no coma was sent;
+/// - `urban_robot_instances{role,state}` and `urban_robot_channel_sessions`, and the ``StatusGauges``: read at
+///   scrape time.
 ///
 /// ```swift
 /// let metrics = DaemonMetrics(channelSessions: { daemon.channelSessionCount })
@@ -20,6 +23,7 @@ public final class DaemonMetrics: Sendable {
     private let now: @Sendable () -> Date
     private let channelSessions: @Sendable () -> Int
     private let state = Mutex(ObservedState())
+    private let gauges: StatusGauges
 
     private struct ObservedState {
         var gates = GatePhaseTimer()
@@ -37,6 +41,7 @@ public final class DaemonMetrics: Sendable {
     public init(now: @escaping @Sendable () -> Date = Date.init, channelSessions: @escaping @Sendable () -> Int) {
         self.now = now
         self.channelSessions = channelSessions
+        gauges = StatusGauges(registry: registry)
         _ = registry.makeCounter(descriptor: Self.descriptor("rollbacks", unit: "total",
                                                              help: "Rollbacks the engine started."))
     }
@@ -69,9 +74,11 @@ public final class DaemonMetrics: Sendable {
             registry.makeCounter(descriptor: Self.descriptor("rollbacks", unit: "total", help: "Rollbacks the engine started."))
                 .increment()
         case "handover.committed":
-            guard let gap = entry.detail["gap_seconds"].flatMap(Double.init) else { return }
+            let sinceComa = entry.detail["since_coma_seconds"].flatMap(Double.init)
+            guard let gap = sinceComa ?? entry.detail["gap_seconds"].flatMap(Double.init) else { return }
             registry.makeDurationHistogram(
-                descriptor: Self.descriptor("handover_gap", unit: "seconds", help: "Time without an active client at a handover."),
+                descriptor: Self.descriptor("handover_gap", unit: "seconds",
+                                             help: "Time without a serving active client at a handover: coma sent to the old one until process_commands sent to the new one."),
                 buckets: Self.durationBuckets
             ).record(Duration.milliseconds(Int64((max(0, gap) * 1000).rounded())))
         default:
@@ -99,6 +106,7 @@ public final class DaemonMetrics: Sendable {
         }
         registry.makeGauge(descriptor: Self.descriptor("channel_sessions", unit: "", help: "Open channel sessions."))
             .set(Double(channelSessions()))
+        gauges.update(from: status, now: now())
         return registry.emitToString()
     }
 

@@ -38,8 +38,25 @@ extension DeploymentNotification {
             lines.append("• `\(commit.id.prefix(8))` \(commit.subject)")
         }
         if commits.count > 10 { lines.append("• … and \(commits.count - 10) more") }
-        let text = lines.joined(separator: "\n")
-        guard text.count > Self.discordContentLimit else { return text }
-        return String(text.prefix(Self.discordContentLimit - 1)) + "…"
+        var text = lines.joined(separator: "\n")
+        guard text.count <= Self.discordContentLimit else { return String(text.prefix(Self.discordContentLimit - 1)) + "…" }
+        if let logTail, let failedClient {
+            text += logBlock(logTail, of: failedClient, room: Self.discordContentLimit - text.count)
+        }
+        return text
+    }
+
+    /// The end of `client`'s log as a code block of at most `room` characters (nothing when even its heading does
+    /// not fit): the newest lines are kept, the oldest dropped first.
+    private func logBlock(_ log: String, of client: String, room: Int) -> String {
+        let heading = "\nthe end of the log of \(client):\n```\n"
+        let closing = "\n```"
+        let fence = "```"
+        let cleaned = log.replacingOccurrences(of: fence, with: "ʼʼʼ").trimmingCharacters(in: .newlines)
+        let budget = room - heading.count - closing.count
+        guard budget > 0 else { return "" }
+        var kept = cleaned.count > budget ? String(cleaned.suffix(budget)) : cleaned
+        if kept.count < cleaned.count, let newline = kept.firstIndex(of: "\n") { kept = String(kept[kept.index(after: newline)...]) }
+        return heading + kept + closing
     }
 }

@@ -3,7 +3,8 @@ public import Foundation
 /// News about a deployment, posted to the configured webhooks.
 ///
 /// The generic webhook receives it as JSON with these keys:
-/// `{"event", "bot", "deployment", "revision", "trigger", "reason", "commits": [{"id", "subject"}], "time"}`.
+/// `{"event", "bot", "deployment", "revision", "trigger", "reason", "commits": [{"id", "subject"}], "time"}`, and on a
+/// failure whose client is known `"failed_client"` and `"log_tail"` (the last lines of its log).
 public struct DeploymentNotification: Sendable, Equatable, Codable {
     /// What happened.
     public enum Event: String, Sendable, Codable, CaseIterable {
@@ -53,6 +54,16 @@ public struct DeploymentNotification: Sendable, Equatable, Codable {
     public var commits: [Commit]
     /// When it happened.
     public var time: Date
+    /// The client whose failure ended the deployment, when known (`shard-0.3`).
+    public var failedClient: String?
+    /// The last lines of that client's log.
+    public var logTail: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case event, bot, deployment, revision, trigger, reason, commits, time
+        case failedClient = "failed_client"
+        case logTail = "log_tail"
+    }
 
     /// A notification from its parts.
     public init(event: Event, bot: String, deployment: Int? = nil, revision: String, trigger: String? = nil,

@@ -12,8 +12,29 @@ public struct DeploymentFollower: Sendable {
         public var outcome: String
         /// Why, when it did not succeed.
         public var reason: String?
+        /// The client whose failure ended it, when one is known (`shard-0.3`).
+        public var failedClient: String?
+        /// The failing client's instance.
+        public var failedInstance: Int?
+        /// The end of the failing client's log.
+        public var logTail: String?
         /// Whether it succeeded.
         public var succeeded: Bool { outcome == DeploymentOutcome.succeeded.rawValue }
+
+        /// What `deploy` and `rollback` print last: the end of the failing client's log when there is one, then
+        /// `deployment #7 rolled-back: <reason>`.
+        public func closingText(deployment id: Int) -> String {
+            if succeeded { return "deployment #\(id) succeeded\n" }
+            var text = ""
+            if let logTail, let failedClient {
+                let lines = logTail.split(separator: "\n", omittingEmptySubsequences: false)
+                let shown = lines.last == "" ? lines.dropLast() : lines[...]
+                text += "the last \(shown.count) lines of the log of \(failedClient)"
+                    + "\(failedInstance.map { " (instance \($0))" } ?? ""):\n"
+                text += shown.map { "  | \($0)\n" }.joined()
+            }
+            return text + "deployment #\(id) \(outcome): \(reason ?? "no reason given")\n"
+        }
     }
 
     private let client: AdminClient
@@ -33,6 +54,7 @@ public struct DeploymentFollower: Sendable {
     public func follow(deployment id: Int) async throws -> Result {
         let display = SharedDisplay(ProgressDisplay(deployment: id))
         let events = try await client.events(deployment: id, follow: true)
+        var finished: ProgressEvent?
         try await withThrowingTaskGroup(of: Void.self) { group in
             if terminal {
                 group.addTask { try await redraw(display) }
@@ -44,12 +66,18 @@ public struct DeploymentFollower: Sendable {
                     return display.statusLine(now: Date())
                 }
                 write(terminal ? "\r\u{1B}[2K\(ProgressDisplay.plainLine(event))\n\(line)" : "\(ProgressDisplay.plainLine(event))\n")
-                if event.kind == ProgressEvent.finishedKind { break }
+                if event.kind == ProgressEvent.finishedKind {
+                    finished = event
+                    break
+                }
             }
         }
         if terminal { write("\n") }
         let shown = display.state.withLock { $0 }
-        if let outcome = shown.outcome { return Result(outcome: outcome, reason: shown.reason) }
+        if let outcome = shown.outcome {
+            return Result(outcome: outcome, reason: shown.reason, failedClient: finished?.client,
+                          failedInstance: finished?.instance, logTail: finished?.logTail)
+        }
         let entry = try await client.deployment(id: id)
         guard entry.outcome.isTerminal else {
             throw AdminClientError(code: .failed, message: "the daemon stopped streaming deployment \(id) while it was \(entry.outcome.rawValue); "

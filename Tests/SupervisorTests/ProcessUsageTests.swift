@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import Supervisor
+
+@Suite struct ProcessUsageTests {
+    @Test func aStatLineGivesResidentMemoryAndCPUTime() {
+        // A real line's shape: the command name holds a space and a parenthesis.
+        let line = "4242 (python3 (bot)) S 1 4242 4242 0 -1 4194560 2615 0 0 0 150 25 0 0 20 0 3 0 123456 "
+            + "210000000 5000 18446744073709551615 1 1 0 0 0 0 0 16781312 16386 0 0 0 17 1 0 0 0 0 0"
+        #expect(ProcessUsage.parse(line, pageSize: 4096, ticksPerSecond: 100) == ProcessUsage(rssBytes: 5000 * 4096, cpuSeconds: 1.75))
+        #expect(ProcessUsage.parse("4242 (short) S 1 2 3", pageSize: 4096, ticksPerSecond: 100) == nil)
+    }
+
+    @Test func aBusyChildUsesCPUAndMemory() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.script("busy.py", """
+            #!/usr/bin/env python3
+            import os, time
+            block = bytearray(32 << 20)
+            for index in range(0, len(block), 4096):
+                block[index] = 1
+            deadline = time.process_time() + 0.3
+            while time.process_time() < deadline:
+                pass
+            open("busy", "w").close()
+            while not os.path.exists("done"):
+                time.sleep(0.05)
+            """)
+        let launcher = LocalProcessLauncher()
+        let process = try launcher.launch(request(["python3", "./busy.py"], in: scratch))
+        #expect(await eventually { FileManager.default.fileExists(atPath: scratch.file("busy")) })
+        let usage = try #require(ProcessUsage.read(pid: process.pid))
+        #expect(usage.rssBytes > 32 << 20)
+        #expect(usage.cpuSeconds >= 0.3)
+        _ = FileManager.default.createFile(atPath: scratch.file("done"), contents: nil)
+        #expect(try await exitStatus(of: process) == .exited(code: 0))
+        #expect(ProcessUsage.read(pid: process.pid) == nil)
+    }
+}
