@@ -82,7 +82,7 @@ struct StateFolderTests {
     func resetStateMovesAside() throws {
         let workspace = try Workspace()
         try workspace.leaveReleaseAndLog()
-        _ = try workspace.daemon(resetState: true)
+        try workspace.daemon(resetState: true).stateLock.release()
 
         let entries = try FileManager.default.contentsOfDirectory(atPath: workspace.state)
         let aside = try #require(entries.first { $0.hasPrefix("reset-") })
@@ -103,7 +103,7 @@ struct StateFolderTests {
         }
         let previous = umask(0o022)
         defer { umask(previous) }
-        _ = try workspace.daemon()
+        try workspace.daemon().stateLock.release()
         #expect(try mode("state.sqlite") == 0o600)
         #expect(try mode("admin.token") == 0o600)
 

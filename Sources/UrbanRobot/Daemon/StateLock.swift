@@ -51,10 +51,15 @@ final class StateLock: Sendable {
         release()
     }
 
-    /// Releases the lock (closes the file; the pid in it stays until the next daemon writes its own).
+    /// Releases the lock (unlocks, then closes the file; the pid in it stays until the next daemon writes its own).
+    /// The explicit unlock matters: a child forked meanwhile holds a copy of the descriptor until its exec, and
+    /// closing alone would leave the lock held through that copy.
     func release() {
         descriptor.withLock { descriptor in
-            if let open = descriptor { close(open) }
+            if let open = descriptor {
+                flock(open, LOCK_UN)
+                close(open)
+            }
             descriptor = nil
         }
     }
