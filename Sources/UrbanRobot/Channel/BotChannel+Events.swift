@@ -42,30 +42,44 @@ extension BotChannel {
 
     private func identify(_ session: ChannelSession, _ payload: JSONValue?, ack: SocketIOAck?) async {
         if session.client == nil {
-            guard let client = await authenticateAtIdentify(session, payload) else {
+            switch await authenticateAtIdentify(session, payload) {
+            case .success(let client):
+                logger.info("client authenticated at identify", metadata: ["client": "\(client)"])
+            case .failure(let refusal):
+                refuse(peer: session.socket.handshake.peer, client: refusal.client, why: refusal.why)
                 ack?([ChannelPayload.unauthorized])
-                session.socket.disconnect()
+                session.socket.disconnect(closingSession: true)
                 return
             }
-            logger.info("client authenticated at identify", metadata: ["client": "\(client)"])
         }
         ack?([ChannelPayload.identified])
         await report(session, "identify") { .identified($0) }
     }
 
+    /// Why `identify` could not authenticate a socket: the client it claimed, if any, and the particulars.
+    struct IdentifyRefusal: Error {
+        var client: ClientID?
+        var why: String
+    }
+
     /// Credentials in `identify`, or an unmanaged loopback client under `allow_unmanaged`.
-    private func authenticateAtIdentify(_ session: ChannelSession, _ payload: JSONValue?) async -> ClientID? {
+    private func authenticateAtIdentify(_ session: ChannelSession, _ payload: JSONValue?) async -> Result<ClientID, IdentifyRefusal> {
         if let credentials = ChannelPayload.credentials(in: payload) {
-            guard await admits(credentials) else { return nil }
+            guard await admits(credentials) else {
+                return .failure(IdentifyRefusal(client: credentials.client, why: Self.refusedCredentials(credentials, at: "identify")))
+            }
             bind(session, to: credentials.client, unmanaged: false)
-            return credentials.client
+            return .success(credentials.client)
         }
-        guard allowUnmanaged, session.socket.handshake.isLoopback else { return nil }
-        guard let client = await admitsUnmanaged(instance: ChannelPayload.unmanagedInstance(in: payload)) else {
-            return nil
+        guard allowUnmanaged, session.socket.handshake.isLoopback else {
+            return .failure(IdentifyRefusal(client: nil, why: ChannelPayload.missingCredentials))
+        }
+        let instance = ChannelPayload.unmanagedInstance(in: payload)
+        guard let client = await admitsUnmanaged(instance: instance) else {
+            return .failure(IdentifyRefusal(client: nil, why: "unmanaged client for instance \(instance) refused (missing or busy)"))
         }
         bind(session, to: client, unmanaged: true)
-        return client
+        return .success(client)
     }
 
     private func report(_ session: ChannelSession, _ event: String, _ make: (ClientID) -> DeployerEvent) async {
