@@ -4,7 +4,8 @@ import Logging
 import SocketIO
 
 extension BotChannel {
-    /// Registers the protocol's events on a new socket.
+    /// Registers the protocol's events on a new socket. What the bot sends is redacted (``redacted(_:for:)``)
+    /// before it is kept, reported or logged; only `identify` reads the key it presents.
     func registerHandlers(on session: ChannelSession) {
         let socket = session.socket
         socket.on("identify") { [self] arguments, ack in await identify(session, arguments.first, ack: ack) }
@@ -14,7 +15,7 @@ extension BotChannel {
         }
         socket.on("health_check") { [self] arguments, ack in
             ack?([])
-            guard let health = ChannelPayload.healthReport(in: arguments.first) else {
+            guard let health = ChannelPayload.healthReport(in: redacted(arguments.first, for: session)) else {
                 logger.warning("malformed health_check ignored", metadata: ["client": "\(session.client.map { "\($0)" } ?? "?")"])
                 return
             }
@@ -26,12 +27,12 @@ extension BotChannel {
         }
         socket.on("shutdown") { [self] arguments, ack in
             ack?([])
-            let reason = ChannelPayload.reason(in: arguments.first)
+            let reason = ChannelPayload.reason(in: redacted(arguments.first, for: session))
             await report(session, "shutdown") { .shutdownAnnounced($0, reason: reason) }
         }
-        socket.on("heartbeat") { arguments, ack in
+        socket.on("heartbeat") { [self] arguments, ack in
             ack?([])
-            session.heartbeat = HeartbeatStats.heartbeat(from: arguments.first, at: Date())
+            session.heartbeat = HeartbeatStats.heartbeat(from: redacted(arguments.first, for: session), at: Date())
         }
         socket.onDisconnect { [self] _ in
             guard let detached = detach(session) else { return }
@@ -68,7 +69,7 @@ extension BotChannel {
             guard await admits(credentials) else {
                 return .failure(IdentifyRefusal(client: credentials.client, why: Self.refusedCredentials(credentials, at: "identify")))
             }
-            bind(session, to: credentials.client, unmanaged: false)
+            bind(session, to: credentials.client, unmanaged: false, key: credentials.key)
             return .success(credentials.client)
         }
         guard allowUnmanaged, session.socket.handshake.isLoopback else {
@@ -78,7 +79,7 @@ extension BotChannel {
         guard let client = await admitsUnmanaged(instance: instance) else {
             return .failure(IdentifyRefusal(client: nil, why: "unmanaged client for instance \(instance) refused (missing or busy)"))
         }
-        bind(session, to: client, unmanaged: true)
+        bind(session, to: client, unmanaged: true, key: nil)
         return .success(client)
     }
 

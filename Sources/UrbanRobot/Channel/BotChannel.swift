@@ -11,7 +11,7 @@ import Synchronization
 final class BotChannel: Sendable {
     private struct State {
         /// Clients admitted at CONNECT, by Engine.IO session id, until their socket is handed over.
-        var admittedAtConnect: [String: ClientID] = [:]
+        var admittedAtConnect: [String: ChannelPayload.Credentials] = [:]
         /// The current socket of each authenticated client.
         var sessions: [ClientID: ChannelSession] = [:]
         /// Unmanaged clients asked to stop: their closing socket counts as their exit.
@@ -108,7 +108,7 @@ final class BotChannel: Sendable {
             refuse(peer: handshake.peer, client: credentials.client, why: Self.refusedCredentials(credentials, at: "CONNECT auth"))
             return .refuse(message: "unauthorized")
         }
-        state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials.client }
+        state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials }
         return .accept
     }
 
@@ -151,8 +151,8 @@ final class BotChannel: Sendable {
 
     /// Makes `session` the socket of `client` (its Engine.IO session authenticated), closing an older socket of
     /// the same client.
-    func bind(_ session: ChannelSession, to client: ClientID, unmanaged: Bool) {
-        session.bind(client, unmanaged: unmanaged)
+    func bind(_ session: ChannelSession, to client: ClientID, unmanaged: Bool, key: String?) {
+        session.bind(client, unmanaged: unmanaged, key: key)
         session.socket.markAuthenticated()
         let older = state.withLock { state -> ChannelSession? in
             defer { state.sessions[client] = session }
@@ -162,10 +162,15 @@ final class BotChannel: Sendable {
     }
 
     private func attach(_ socket: SocketIOSocket) {
-        let client = state.withLock { $0.admittedAtConnect.removeValue(forKey: socket.sessionID) }
+        let credentials = state.withLock { $0.admittedAtConnect.removeValue(forKey: socket.sessionID) }
         let session = ChannelSession(socket: socket, client: nil)
-        if let client { bind(session, to: client, unmanaged: false) }
+        if let credentials { bind(session, to: credentials.client, unmanaged: false, key: credentials.key) }
         registerHandlers(on: session)
+    }
+
+    /// `value` without the Discord token and the key `session` presented (``ChannelRedaction``).
+    func redacted(_ value: JSONValue?, for session: ChannelSession) -> JSONValue? {
+        value.map { ChannelRedaction.redact($0, secrets: [token, session.presentedKey].compactMap { $0 }) }
     }
 
     /// Forgets `session` when it is still its client's socket; returns what to report.
