@@ -199,6 +199,7 @@ let package = Package(
             name: "DeployerTests",
             dependencies: [
                 "Deployer",
+                "TestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

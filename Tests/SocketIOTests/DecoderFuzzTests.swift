@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import SocketIO
@@ -21,19 +22,7 @@ import Testing
         return try names.map { Array(try Data(contentsOf: corpusDirectory.appendingPathComponent($0))) }
     }
 
-    /// A small, fast, seedable generator (SplitMix64).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ input: [UInt8], corpus: [[UInt8]], using random: inout SplitMix) -> [UInt8] {
+    static func mutate(_ input: [UInt8], corpus: [[UInt8]], using random: inout SplitMix64) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
@@ -94,7 +83,7 @@ import Testing
         let environment = ProcessInfo.processInfo.environment
         let seconds = environment["SOCKETIO_FUZZ_SECONDS"].flatMap(Double.init) ?? 2
         let seed = environment["SOCKETIO_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x5EED_0F_50C3_710
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let corpus = try Self.corpus()
         let deadline = Date().addingTimeInterval(seconds)
         var runs = 0
