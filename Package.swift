@@ -187,6 +187,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["FuzzCorpus"],  // read from the source tree by DecoderFuzzTests
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -198,6 +199,7 @@ let package = Package(
             name: "DeployerTests",
             dependencies: [
                 "Deployer",
+                "TestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

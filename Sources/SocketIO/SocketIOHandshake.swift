@@ -12,6 +12,12 @@ public struct SocketIOHandshake: Sendable {
         public var headers: HTTPFields
         /// The query parameters (`EIO`, `transport`, and whatever the client added)
         public var query: [String: String]
+
+        /// The peer's IP address as text, `unknown` when the transport did not say.
+        public var peer: String { Self.peer(of: remoteAddress) }
+
+        /// An IP address as text, `unknown` for none.
+        static func peer(of address: SocketAddress?) -> String { address?.ipAddress ?? "unknown" }
     }
 
     /// The namespace the client asks to join
@@ -25,6 +31,8 @@ public struct SocketIOHandshake: Sendable {
 
     /// The peer's address.
     public var remoteAddress: SocketAddress? { connection.remoteAddress }
+    /// The peer's IP address as text, `unknown` when the transport did not say.
+    public var peer: String { connection.peer }
     /// The request headers of the session's first request.
     public var headers: HTTPFields { connection.headers }
     /// The query parameters of the session's first request.
@@ -39,8 +47,12 @@ public struct SocketIOHandshake: Sendable {
 
 /// The verdict of a namespace's auth hook.
 public enum SocketIOAuthDecision: Sendable, Hashable {
-    /// Let the client join
+    /// Let the client join; the session is authenticated
     case accept
+    /// Let the client join, but leave the session unauthenticated (credentials may come later, in an event):
+    /// it counts against the unauthenticated limits and is closed at the connect timeout unless the application
+    /// calls ``SocketIOSocket/markAuthenticated()`` first
+    case acceptUnauthenticated
     /// Refuse with CONNECT_ERROR `{"message": message}`
     case refuse(message: String)
 }

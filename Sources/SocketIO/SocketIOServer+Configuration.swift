@@ -9,12 +9,22 @@ extension SocketIOServer {
         public var pingTimeout: Duration
         /// The largest HTTP POST body and WebSocket message accepted, in bytes
         public var maxPayload: Int
-        /// How long a session may stay without a Socket.IO CONNECT before it is closed
+        /// How long a session may stay unauthenticated before it is closed, transport included. A session is
+        /// authenticated once a namespace accepted its CONNECT with ``SocketIOAuthDecision/accept``, or once the
+        /// application called ``SocketIOSocket/markAuthenticated()`` on a socket it accepted with
+        /// ``SocketIOAuthDecision/acceptUnauthenticated``.
         public var connectTimeout: Duration
         /// How long an upgrade to WebSocket may take once the WebSocket is open
         public var upgradeTimeout: Duration
-        /// The largest number of open sessions; more handshakes get HTTP 403
+        /// The largest number of open sessions. At the limit a handshake sheds the oldest unauthenticated
+        /// session, or gets HTTP 403 `{"code":4}` when every session is authenticated
         public var maxSessions: Int
+        /// The largest number of unauthenticated sessions; at the limit a handshake sheds the oldest one, so that
+        /// unauthenticated sessions never starve a client that authenticates
+        public var maxUnauthenticatedSessions: Int
+        /// The largest number of unauthenticated sessions of one peer IP address; at the limit a handshake from
+        /// that address sheds that address's oldest one
+        public var maxUnauthenticatedSessionsPerAddress: Int
         /// The largest number of packets queued for one client (out or in) before its session is closed
         public var maxQueuedPackets: Int
         /// The largest number of bytes queued for one client before its session is closed
@@ -28,9 +38,11 @@ extension SocketIOServer {
         ///   - pingInterval: Ping period (25 s)
         ///   - pingTimeout: Pong deadline after a ping (20 s)
         ///   - maxPayload: Largest body or message in bytes (1,000,000)
-        ///   - connectTimeout: Time allowed until the first Socket.IO CONNECT (45 s)
+        ///   - connectTimeout: Time allowed until the session is authenticated (45 s)
         ///   - upgradeTimeout: Time allowed for an upgrade to WebSocket (10 s)
         ///   - maxSessions: Largest number of open sessions (10,000)
+        ///   - maxUnauthenticatedSessions: Largest number of unauthenticated sessions (1,000)
+        ///   - maxUnauthenticatedSessionsPerAddress: Largest number of unauthenticated sessions per peer address (100)
         ///   - maxQueuedPackets: Largest queue per client, in packets (1,024)
         ///   - maxQueuedBytes: Largest outgoing queue per client, in bytes (8 × maxPayload)
         ///   - maxAttachments: Largest attachment count per packet (10)
@@ -42,6 +54,8 @@ extension SocketIOServer {
             connectTimeout: Duration = .seconds(45),
             upgradeTimeout: Duration = .seconds(10),
             maxSessions: Int = 10_000,
+            maxUnauthenticatedSessions: Int = 1000,
+            maxUnauthenticatedSessionsPerAddress: Int = 100,
             maxQueuedPackets: Int = 1024,
             maxQueuedBytes: Int? = nil,
             maxAttachments: Int = 10
@@ -53,6 +67,8 @@ extension SocketIOServer {
             self.connectTimeout = connectTimeout
             self.upgradeTimeout = upgradeTimeout
             self.maxSessions = maxSessions
+            self.maxUnauthenticatedSessions = maxUnauthenticatedSessions
+            self.maxUnauthenticatedSessionsPerAddress = maxUnauthenticatedSessionsPerAddress
             self.maxQueuedPackets = maxQueuedPackets
             self.maxQueuedBytes = maxQueuedBytes ?? 8 * maxPayload
             self.maxAttachments = maxAttachments

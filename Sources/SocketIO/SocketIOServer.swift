@@ -38,7 +38,16 @@ public final class SocketIOServer: Service, Sendable {
     private struct State: Sendable {
         var namespaces: [String: SocketIONamespace] = [:]
         var sessions: [String: EngineIOSession] = [:]
+        var unauthenticated = UnauthenticatedSessions()
+        var refusalObservers: [@Sendable (SocketIOSessionRefusal) -> Void] = []
         var isShuttingDown = false
+    }
+
+    /// What a handshake gets.
+    private enum Admission {
+        case opened(shed: (session: EngineIOSession, limit: SocketIOSessionRefusal.Limit)?)
+        case refused(SocketIOSessionRefusal.Limit)
+        case shuttingDown
     }
 
     /// The server's settings
@@ -75,6 +84,17 @@ public final class SocketIOServer: Service, Sendable {
     /// The number of open Engine.IO sessions.
     public var sessionCount: Int {
         state.withLock { $0.sessions.count }
+    }
+
+    /// The number of open Engine.IO sessions that have not authenticated yet.
+    public var unauthenticatedSessionCount: Int {
+        state.withLock { $0.unauthenticated.count }
+    }
+
+    /// Adds an observer of the handshakes refused and the sessions shed because of a session limit. It is
+    /// called on the thread of the handshake, for every one: keep it short, never block, aggregate floods.
+    public func onSessionRefusal(_ observer: @escaping @Sendable (SocketIOSessionRefusal) -> Void) {
+        state.withLock { $0.refusalObservers.append(observer) }
     }
 
     /// Runs the heartbeat ticker and the session dispatchers until graceful shutdown, then
@@ -128,7 +148,9 @@ public final class SocketIOServer: Service, Sendable {
 
     // MARK: Sessions
 
-    /// Opens a session, or returns `nil` when the session limit is reached or the server stops.
+    /// Opens a session, unauthenticated, or returns `nil` when every session is authenticated and the limit is
+    /// reached, or the server stops. At an unauthenticated limit the oldest unauthenticated session (of the
+    /// same peer address, for the per-address limit) is closed to make room.
     /// - Parameter eventLoop: The event loop of the opening connection, where the session's
     ///   handlers run; `nil` for the global executor
     func openSession(
@@ -144,17 +166,59 @@ public final class SocketIOServer: Service, Sendable {
             now: .now,
             dispatchExecutor: eventLoop.map { EventLoopTaskExecutor(eventLoop: $0) },
             namespaceExists: { [weak self] name in self?.hasNamespace(name) ?? false },
+            onAuthenticated: { [weak self] session in self?.sessionAuthenticated(session) },
             onEnded: { [weak self] session, reason in self?.sessionEnded(session, reason: reason) }
         )
-        let accepted = state.withLock { state in
-            guard !state.isShuttingDown, state.sessions.count < configuration.maxSessions else { return false }
-            state.sessions[session.id] = session
-            return true
+        let address = connection.peer
+        let (admission, observers) = state.withLock { state in
+            (admit(session, address: address, state: &state), state.refusalObservers)
         }
-        guard accepted else { return nil }
-        newSessionsContinuation.yield(session)
-        logger.debug("Engine.IO session opened", metadata: ["sid": "\(session.id)"])
-        return session
+        switch admission {
+        case .shuttingDown:
+            return nil
+        case .refused(let limit):
+            let refusal = SocketIOSessionRefusal(action: .refused, limit: limit, remoteAddress: connection.remoteAddress)
+            logger.debug("Engine.IO handshake refused", metadata: ["peer": "\(refusal.peer)", "limit": "\(limit)"])
+            for observer in observers { observer(refusal) }
+            return nil
+        case .opened(let shed):
+            if let (victim, limit) = shed {
+                // At once (a pending GET gets the close packet): it left the server's table, so no tick would
+                // end a session that lingers in its closing phase.
+                victim.close(reason: .forcedClose, kind: .silent)
+                let refusal = SocketIOSessionRefusal(action: .shed, limit: limit, remoteAddress: victim.connectionInfo.remoteAddress)
+                logger.debug("unauthenticated Engine.IO session shed", metadata: ["sid": "\(victim.id)", "limit": "\(limit)"])
+                for observer in observers { observer(refusal) }
+            }
+            newSessionsContinuation.yield(session)
+            logger.debug("Engine.IO session opened", metadata: ["sid": "\(session.id)"])
+            return session
+        }
+    }
+
+    /// Registers `session` as unauthenticated, making room first when a limit is reached.
+    private func admit(_ session: EngineIOSession, address: String, state: inout State) -> Admission {
+        guard !state.isShuttingDown else { return .shuttingDown }
+        let limit: SocketIOSessionRefusal.Limit? =
+            if state.unauthenticated.count(of: address) >= configuration.maxUnauthenticatedSessionsPerAddress {
+                .unauthenticatedSessionsPerAddress
+            } else if state.unauthenticated.count >= configuration.maxUnauthenticatedSessions {
+                .unauthenticatedSessions
+            } else if state.sessions.count >= configuration.maxSessions {
+                .sessions
+            } else {
+                nil
+            }
+        var shed: (session: EngineIOSession, limit: SocketIOSessionRefusal.Limit)?
+        if let limit {
+            let victimAddress = limit == .unauthenticatedSessionsPerAddress ? address : nil
+            guard let victimID = state.unauthenticated.oldest(of: victimAddress) else { return .refused(limit) }
+            state.unauthenticated.remove(victimID)
+            if let victim = state.sessions.removeValue(forKey: victimID) { shed = (victim, limit) }
+        }
+        state.sessions[session.id] = session
+        state.unauthenticated.insert(session.id, address: address)
+        return .opened(shed: shed)
     }
 
     func session(id: String) -> EngineIOSession? {
@@ -165,8 +229,15 @@ public final class SocketIOServer: Service, Sendable {
         state.withLock { $0.namespaces[name] != nil }
     }
 
+    private func sessionAuthenticated(_ session: EngineIOSession) {
+        state.withLock { $0.unauthenticated.remove(session.id) }
+    }
+
     private func sessionEnded(_ session: EngineIOSession, reason: DisconnectReason) {
-        _ = state.withLock { $0.sessions.removeValue(forKey: session.id) }
+        state.withLock { state in
+            state.sessions.removeValue(forKey: session.id)
+            state.unauthenticated.remove(session.id)
+        }
         logger.debug("Engine.IO session closed", metadata: ["sid": "\(session.id)", "reason": "\(reason)"])
     }
 
@@ -197,12 +268,14 @@ public final class SocketIOServer: Service, Sendable {
                     sessionID: session.id,
                     connection: session.connectionInfo
                 )
-                if case .refuse(let message) = await namespace.authenticate(handshake) {
+                let decision = await namespace.authenticate(handshake)
+                if case .refuse(let message) = decision {
                     session.refuseConnect(namespace: name, message: message)
                     continue
                 }
                 let socket = SocketIOSocket(id: Self.makeID(), namespace: name, handshake: handshake, session: session)
-                guard session.acceptConnect(namespace: name, socketID: socket.id) else { continue }
+                guard session.acceptConnect(namespace: name, socketID: socket.id, authenticates: decision == .accept)
+                else { continue }
                 sockets[name] = socket
                 await namespace.connected(socket)
             case .event(let name, let event, let arguments, let ackID):

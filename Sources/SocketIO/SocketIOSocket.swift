@@ -96,9 +96,20 @@ public final class SocketIOSocket: Sendable {
         try await session.sendWithAck(namespace: namespace, event: [.string(event)] + arguments, socketID: id, timeout: timeout)
     }
 
-    /// Sends DISCONNECT for this namespace; the Engine.IO session stays open for other namespaces.
-    public func disconnect() {
+    /// Sends DISCONNECT for this namespace.
+    /// - Parameter closingSession: Whether to close the whole Engine.IO session afterwards (with a close
+    ///   packet, after the DISCONNECT); otherwise it stays open for other namespaces.
+    public func disconnect(closingSession: Bool = false) {
         session.disconnect(namespace: namespace, socketID: id)
+        if closingSession { closeSession() }
+    }
+
+    /// Marks the socket's Engine.IO session authenticated, for a socket its namespace accepted with
+    /// ``SocketIOAuthDecision/acceptUnauthenticated`` once the application checked credentials that came
+    /// later (in an event): the session is then no longer closed at the connect timeout nor counted against
+    /// the unauthenticated limits. Does nothing when the session already is authenticated or has ended.
+    public func markAuthenticated() {
+        session.markAuthenticated()
     }
 
     /// Closes the whole Engine.IO session (every namespace of this client), with a close packet.

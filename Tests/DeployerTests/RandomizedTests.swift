@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import TestSupport
 import Testing
 
 /// Thousands of random event orders (arrivals, timeouts, exits, disconnects, duplicate and late messages), with

@@ -69,4 +69,22 @@ import Testing
         _ = try decoder.receive(text: #"51-["a",{"_placeholder":true,"num":5}]"#)
         expectProtocolError(.invalidPayload, "a placeholder naming no attachment") { _ = try decoder.receive(binary: [1]) }
     }
+
+    @Test func attachmentsAddingUpPastTheByteLimitThrowAndAreDropped() throws {
+        var decoder = SocketIOPacketDecoder(maxAttachments: 3, maxAttachmentBytes: 10)
+        _ = try decoder.receive(text: #"53-["a",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1},{"_placeholder":true,"num":2}]"#)
+        #expect(try decoder.receive(binary: Array(repeating: 1, count: 6)) == nil)
+        expectProtocolError(.tooLarge, "attachments of 12 bytes over a 10-byte limit") {
+            _ = try decoder.receive(binary: Array(repeating: 2, count: 6))
+        }
+        #expect(!decoder.isAwaitingAttachments)
+    }
+
+    @Test func resetDropsAPacketAwaitingAttachments() throws {
+        var decoder = SocketIOPacketDecoder()
+        _ = try decoder.receive(text: #"51-["a",{"_placeholder":true,"num":0}]"#)
+        decoder.reset()
+        #expect(!decoder.isAwaitingAttachments)
+        #expect(try decoder.receive(text: #"2["b"]"#)?.kind == .event)
+    }
 }

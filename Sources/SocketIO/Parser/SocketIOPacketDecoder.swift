@@ -1,17 +1,29 @@
 /// Reassembles Socket.IO packets from Engine.IO messages: a text packet, then as many binary
 /// messages as it announced attachments, whose bytes replace the placeholders.
+///
+/// What it holds is bounded: at most `maxAttachments` attachments of at most `maxAttachmentBytes` bytes in all.
 public struct SocketIOPacketDecoder: Sendable {
-    private var pending: (packet: SocketIOPacket, expected: Int, attachments: [[UInt8]])?
+    private var pending: (packet: SocketIOPacket, expected: Int, attachments: [[UInt8]], bytes: Int)?
     private let maxAttachments: Int
+    private let maxAttachmentBytes: Int
 
     /// Creates a decoder.
-    /// - Parameter maxAttachments: The largest attachment count accepted in one packet
-    public init(maxAttachments: Int = 10) {
+    /// - Parameters:
+    ///   - maxAttachments: The largest attachment count accepted in one packet
+    ///   - maxAttachmentBytes: The largest number of attachment bytes accepted in one packet (the server passes its
+    ///     `maxPayload`)
+    public init(maxAttachments: Int = 10, maxAttachmentBytes: Int = 1_000_000) {
         self.maxAttachments = maxAttachments
+        self.maxAttachmentBytes = maxAttachmentBytes
     }
 
     /// Whether the decoder waits for attachments.
     public var isAwaitingAttachments: Bool { pending != nil }
+
+    /// Drops a packet still waiting for attachments, and its bytes.
+    public mutating func reset() {
+        pending = nil
+    }
 
     /// Takes a text message.
     /// - Returns: The complete packet, or `nil` when attachments must follow
@@ -27,16 +39,22 @@ public struct SocketIOPacketDecoder: Sendable {
             }
             return packet
         }
-        pending = (packet, count, [])
+        pending = (packet, count, [], 0)
         return nil
     }
 
     /// Takes a binary message (one attachment).
     /// - Returns: The complete packet once its last attachment arrived, otherwise `nil`
-    /// - Throws: ``ProtocolError`` when no attachment was expected or a placeholder is wrong.
+    /// - Throws: ``ProtocolError`` when no attachment was expected, the attachments add up past
+    ///   `maxAttachmentBytes`, or a placeholder is wrong.
     public mutating func receive(binary: [UInt8]) throws(ProtocolError) -> SocketIOPacket? {
         guard var current = pending else {
             throw ProtocolError(.unexpectedAttachment, "binary message of \(binary.count) bytes while no attachment was expected")
+        }
+        current.bytes += binary.count
+        guard current.bytes <= maxAttachmentBytes else {
+            pending = nil
+            throw ProtocolError(.tooLarge, "attachments of \(current.bytes) bytes so far, more than the limit of \(maxAttachmentBytes)")
         }
         current.attachments.append(binary)
         guard current.attachments.count == current.expected else {

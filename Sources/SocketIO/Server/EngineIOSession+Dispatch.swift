@@ -23,17 +23,19 @@ extension EngineIOSession {
         }
     }
 
-    /// Answers a CONNECT with `{"sid": ...}` and marks the namespace connected.
+    /// Answers a CONNECT with `{"sid": ...}` and marks the namespace connected, and the session authenticated
+    /// when `authenticates`.
     /// - Returns: `false` when the session ended meanwhile.
-    func acceptConnect(namespace: String, socketID: String) -> Bool {
+    func acceptConnect(namespace: String, socketID: String, authenticates: Bool) -> Bool {
         let now = Instant.now
-        return withCore { core, work in
+        let accepted = withCore { core, work in
             guard core.socketIO.namespaces[namespace] == .connecting else { return false }
             core.socketIO.namespaces[namespace] = .connected(socketID: socketID)
-            core.socketIO.connectDeadline = nil
             let packet = SocketIOPacket(kind: .connect, namespace: namespace, data: ["sid": .string(socketID)])
             return core.send(packet, session: self, now: now, work: &work)
         }
+        if accepted, authenticates { markAuthenticated() }
+        return accepted
     }
 
     /// Answers a CONNECT with CONNECT_ERROR `{"message": ...}`.

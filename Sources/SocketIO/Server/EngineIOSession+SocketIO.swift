@@ -65,6 +65,7 @@ extension EngineIOSession.Core {
             work.acks.append((pending.continuation, .failure(SocketIOError(.disconnected, "the session ended (\(reason)) before ack \(ackID) arrived"))))
         }
         socketIO.pendingAcks.removeAll()
+        socketIO.decoder.reset()
         socketIO.namespaces.removeAll()
         socketIO.connectDeadline = nil
         for (_, waiter) in writers { work.writers.append((waiter, .finish([]))) }

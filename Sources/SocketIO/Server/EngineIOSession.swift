@@ -45,6 +45,8 @@ final class EngineIOSession: Sendable {
     let connectionInfo: SocketIOHandshake.Connection
     let configuration: SocketIOServer.Configuration
     let namespaceExists: @Sendable (String) -> Bool
+    /// Called once, when the session authenticated
+    let onAuthenticated: @Sendable (EngineIOSession) -> Void
     let onEnded: @Sendable (EngineIOSession, DisconnectReason) -> Void
     /// Where the session's dispatcher runs: the event loop of the connection that opened the
     /// session, or the global executor when that is not known
@@ -59,12 +61,14 @@ final class EngineIOSession: Sendable {
         now: Instant,
         dispatchExecutor: EventLoopTaskExecutor?,
         namespaceExists: @escaping @Sendable (String) -> Bool,
+        onAuthenticated: @escaping @Sendable (EngineIOSession) -> Void,
         onEnded: @escaping @Sendable (EngineIOSession, DisconnectReason) -> Void
     ) {
         self.id = id
         self.connectionInfo = connectionInfo
         self.configuration = configuration
         self.namespaceExists = namespaceExists
+        self.onAuthenticated = onAuthenticated
         self.onEnded = onEnded
         self.dispatchExecutor = dispatchExecutor
         let engine = EngineIOSessionStateMachine<Instant>(
@@ -80,6 +84,7 @@ final class EngineIOSession: Sendable {
         )
         let socketIO = SocketIOClientState(
             maxAttachments: configuration.maxAttachments,
+            maxAttachmentBytes: configuration.maxPayload,
             connectDeadline: now.advanced(by: configuration.connectTimeout)
         )
         self.core = Mutex(Core(engine: engine, socketIO: socketIO))
@@ -187,6 +192,17 @@ final class EngineIOSession: Sendable {
             let effects = core.engine.close(reason: reason, kind: kind, now: now)
             core.apply(effects, session: self, now: now, work: &work)
         }
+    }
+
+    /// Marks the session authenticated: the connect timeout no longer applies and the server stops counting it
+    /// as unauthenticated. Does nothing when it already is, or when it ended.
+    func markAuthenticated() {
+        let changed = core.withLock { core in
+            guard core.socketIO.connectDeadline != nil, !core.engine.isClosed else { return false }
+            core.socketIO.connectDeadline = nil
+            return true
+        }
+        if changed { onAuthenticated(self) }
     }
 
     /// Applies deadlines: heartbeat, upgrade, connect timeout, ack timeouts.

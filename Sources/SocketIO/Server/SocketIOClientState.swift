@@ -16,13 +16,13 @@ struct SocketIOClientState: Sendable {
 
     var decoder: SocketIOPacketDecoder
     var namespaces: [String: NamespaceState] = [:]
-    /// Set until the first namespace connection is accepted.
+    /// Set until the session is authenticated (see ``SocketIOServer/Configuration/connectTimeout``).
     var connectDeadline: ContinuousClock.Instant?
     var pendingAcks: [Int: PendingAck] = [:]
     var nextAckID = 0
 
-    init(maxAttachments: Int, connectDeadline: ContinuousClock.Instant) {
-        self.decoder = SocketIOPacketDecoder(maxAttachments: maxAttachments)
+    init(maxAttachments: Int, maxAttachmentBytes: Int, connectDeadline: ContinuousClock.Instant) {
+        self.decoder = SocketIOPacketDecoder(maxAttachments: maxAttachments, maxAttachmentBytes: maxAttachmentBytes)
         self.connectDeadline = connectDeadline
     }
 

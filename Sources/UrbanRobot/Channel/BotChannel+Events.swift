@@ -4,7 +4,8 @@ import Logging
 import SocketIO
 
 extension BotChannel {
-    /// Registers the protocol's events on a new socket.
+    /// Registers the protocol's events on a new socket. What the bot sends is redacted (``redacted(_:for:)``)
+    /// before it is kept, reported or logged; only `identify` reads the key it presents.
     func registerHandlers(on session: ChannelSession) {
         let socket = session.socket
         socket.on("identify") { [self] arguments, ack in await identify(session, arguments.first, ack: ack) }
@@ -14,7 +15,7 @@ extension BotChannel {
         }
         socket.on("health_check") { [self] arguments, ack in
             ack?([])
-            guard let health = ChannelPayload.healthReport(in: arguments.first) else {
+            guard let health = ChannelPayload.healthReport(in: redacted(arguments.first, for: session)) else {
                 logger.warning("malformed health_check ignored", metadata: ["client": "\(session.client.map { "\($0)" } ?? "?")"])
                 return
             }
@@ -26,12 +27,12 @@ extension BotChannel {
         }
         socket.on("shutdown") { [self] arguments, ack in
             ack?([])
-            let reason = ChannelPayload.reason(in: arguments.first)
+            let reason = ChannelPayload.reason(in: redacted(arguments.first, for: session))
             await report(session, "shutdown") { .shutdownAnnounced($0, reason: reason) }
         }
-        socket.on("heartbeat") { arguments, ack in
+        socket.on("heartbeat") { [self] arguments, ack in
             ack?([])
-            session.heartbeat = HeartbeatStats.heartbeat(from: arguments.first, at: Date())
+            session.heartbeat = HeartbeatStats.heartbeat(from: redacted(arguments.first, for: session), at: Date())
         }
         socket.onDisconnect { [self] _ in
             guard let detached = detach(session) else { return }
@@ -42,30 +43,44 @@ extension BotChannel {
 
     private func identify(_ session: ChannelSession, _ payload: JSONValue?, ack: SocketIOAck?) async {
         if session.client == nil {
-            guard let client = await authenticateAtIdentify(session, payload) else {
+            switch await authenticateAtIdentify(session, payload) {
+            case .success(let client):
+                logger.info("client authenticated at identify", metadata: ["client": "\(client)"])
+            case .failure(let refusal):
+                refuse(peer: session.socket.handshake.peer, client: refusal.client, why: refusal.why)
                 ack?([ChannelPayload.unauthorized])
-                session.socket.disconnect()
+                session.socket.disconnect(closingSession: true)
                 return
             }
-            logger.info("client authenticated at identify", metadata: ["client": "\(client)"])
         }
         ack?([ChannelPayload.identified])
         await report(session, "identify") { .identified($0) }
     }
 
+    /// Why `identify` could not authenticate a socket: the client it claimed, if any, and the particulars.
+    struct IdentifyRefusal: Error {
+        var client: ClientID?
+        var why: String
+    }
+
     /// Credentials in `identify`, or an unmanaged loopback client under `allow_unmanaged`.
-    private func authenticateAtIdentify(_ session: ChannelSession, _ payload: JSONValue?) async -> ClientID? {
+    private func authenticateAtIdentify(_ session: ChannelSession, _ payload: JSONValue?) async -> Result<ClientID, IdentifyRefusal> {
         if let credentials = ChannelPayload.credentials(in: payload) {
-            guard await admits(credentials) else { return nil }
-            bind(session, to: credentials.client, unmanaged: false)
-            return credentials.client
+            guard await admits(credentials) else {
+                return .failure(IdentifyRefusal(client: credentials.client, why: Self.refusedCredentials(credentials, at: "identify")))
+            }
+            bind(session, to: credentials.client, unmanaged: false, key: credentials.key)
+            return .success(credentials.client)
         }
-        guard allowUnmanaged, session.socket.handshake.isLoopback else { return nil }
-        guard let client = await admitsUnmanaged(instance: ChannelPayload.unmanagedInstance(in: payload)) else {
-            return nil
+        guard allowUnmanaged, session.socket.handshake.isLoopback else {
+            return .failure(IdentifyRefusal(client: nil, why: ChannelPayload.missingCredentials))
         }
-        bind(session, to: client, unmanaged: true)
-        return client
+        let instance = ChannelPayload.unmanagedInstance(in: payload)
+        guard let client = await admitsUnmanaged(instance: instance) else {
+            return .failure(IdentifyRefusal(client: nil, why: "unmanaged client for instance \(instance) refused (missing or busy)"))
+        }
+        bind(session, to: client, unmanaged: true, key: nil)
+        return .success(client)
     }
 
     private func report(_ session: ChannelSession, _ event: String, _ make: (ClientID) -> DeployerEvent) async {

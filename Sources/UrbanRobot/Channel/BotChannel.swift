@@ -11,7 +11,7 @@ import Synchronization
 final class BotChannel: Sendable {
     private struct State {
         /// Clients admitted at CONNECT, by Engine.IO session id, until their socket is handed over.
-        var admittedAtConnect: [String: ClientID] = [:]
+        var admittedAtConnect: [String: ChannelPayload.Credentials] = [:]
         /// The current socket of each authenticated client.
         var sessions: [ClientID: ChannelSession] = [:]
         /// Unmanaged clients asked to stop: their closing socket counts as their exit.
@@ -25,31 +25,30 @@ final class BotChannel: Sendable {
     let allowUnmanaged: Bool
     let heartbeatInterval: Int
     let logger: Logger
-    /// How long a socket may stay connected without credentials (its `identify` brings them).
-    let identifyTimeout: Duration
-    /// Runs the timers that close sockets that never authenticate.
-    let work: DaemonWork
+    /// Reports refused connections and shed sessions to the engine and the log, rate-limited.
+    let refusals: RefusalReporter
     private let state = Mutex(State())
 
-    /// A channel reporting to `driver`, handing `token` to authenticated clients only.
-    init(
-        driver: DriverReference, token: String, allowUnmanaged: Bool, heartbeatInterval: Int,
-        identifyTimeout: Duration, work: DaemonWork, logger: Logger
-    ) {
+    /// A channel reporting to `driver`, handing `token` to authenticated clients only; `work` runs its reports.
+    init(driver: DriverReference, token: String, allowUnmanaged: Bool, heartbeatInterval: Int, work: DaemonWork, logger: Logger) {
         self.driver = driver
         self.token = token
         self.allowUnmanaged = allowUnmanaged
         self.heartbeatInterval = heartbeatInterval
-        self.identifyTimeout = identifyTimeout
-        self.work = work
         self.logger = logger
+        refusals = RefusalReporter(driver: driver, work: work, logger: logger)
     }
 
-    /// Installs the authentication hook and the event handlers on the server's namespace `/`.
+    /// Installs the authentication hook and the event handlers on the server's namespace `/`, and reports the
+    /// server's shedding. A socket without credentials at CONNECT stays unauthenticated until its `identify`
+    /// brings them; the server closes its session at its connect timeout (the daemon's `health.identify_timeout`).
     func install(on server: SocketIOServer) {
         let namespace = server.namespace("/")
         namespace.authenticate { [self] handshake in await authenticate(handshake) }
         namespace.onConnect { [self] socket in attach(socket) }
+        server.onSessionRefusal { [refusals] refusal in
+            refusals.record(ConnectionRefusal(cause: .shedding, client: nil, peer: refusal.peer, why: refusal.description))
+        }
     }
 
     /// How many clients hold an authenticated socket.
@@ -108,11 +107,24 @@ final class BotChannel: Sendable {
     private func authenticate(_ handshake: SocketIOHandshake) async -> SocketIOAuthDecision {
         guard let credentials = ChannelPayload.credentials(in: handshake.auth) else {
             // Credentials may come with `identify`, or the client is unmanaged: decided there.
-            return .accept
+            return .acceptUnauthenticated
         }
-        guard await admits(credentials) else { return .refuse(message: "unauthorized") }
-        state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials.client }
+        guard await admits(credentials) else {
+            refuse(peer: handshake.peer, client: credentials.client, why: Self.refusedCredentials(credentials, at: "CONNECT auth"))
+            return .refuse(message: "unauthorized")
+        }
+        state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials }
         return .accept
+    }
+
+    /// Why the engine refused credentials (it does not say which of the two it was).
+    static func refusedCredentials(_ credentials: ChannelPayload.Credentials, at place: String) -> String {
+        "unknown client id or wrong key for \(credentials.client) in the \(place)"
+    }
+
+    /// Reports a connection refused for its credentials (a WARNING and an engine event, rate-limited).
+    func refuse(peer: String, client: ClientID?, why: String) {
+        refusals.record(ConnectionRefusal(cause: .credentials, client: client, peer: peer, why: why))
     }
 
     /// Submits the credentials; true when the engine admitted them.
@@ -142,9 +154,11 @@ final class BotChannel: Sendable {
         }
     }
 
-    /// Makes `session` the socket of `client`, closing an older socket of the same client.
-    func bind(_ session: ChannelSession, to client: ClientID, unmanaged: Bool) {
-        session.bind(client, unmanaged: unmanaged)
+    /// Makes `session` the socket of `client` (its Engine.IO session authenticated), closing an older socket of
+    /// the same client.
+    func bind(_ session: ChannelSession, to client: ClientID, unmanaged: Bool, key: String?) {
+        session.bind(client, unmanaged: unmanaged, key: key)
+        session.socket.markAuthenticated()
         let older = state.withLock { state -> ChannelSession? in
             defer { state.sessions[client] = session }
             return state.sessions[client]
@@ -153,23 +167,15 @@ final class BotChannel: Sendable {
     }
 
     private func attach(_ socket: SocketIOSocket) {
-        let client = state.withLock { $0.admittedAtConnect.removeValue(forKey: socket.sessionID) }
+        let credentials = state.withLock { $0.admittedAtConnect.removeValue(forKey: socket.sessionID) }
         let session = ChannelSession(socket: socket, client: nil)
-        if let client { bind(session, to: client, unmanaged: false) }
+        if let credentials { bind(session, to: credentials.client, unmanaged: false, key: credentials.key) }
         registerHandlers(on: session)
-        if client == nil { closeUnlessAuthenticated(session) }
     }
 
-    /// Closes `session` when it has not authenticated (by `identify`) within the identify timeout.
-    private func closeUnlessAuthenticated(_ session: ChannelSession) {
-        let timeout = identifyTimeout
-        let logger = self.logger
-        work.start {
-            let waited: Void? = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: timeout) }
-            guard waited != nil, session.client == nil, session.socket.isConnected else { return }
-            logger.info("closing a socket that did not authenticate in time")
-            session.socket.disconnect()
-        }
+    /// `value` without the Discord token and the key `session` presented (``ChannelRedaction``).
+    func redacted(_ value: JSONValue?, for session: ChannelSession) -> JSONValue? {
+        value.map { ChannelRedaction.redact($0, secrets: [token, session.presentedKey].compactMap { $0 }) }
     }
 
     /// Forgets `session` when it is still its client's socket; returns what to report.

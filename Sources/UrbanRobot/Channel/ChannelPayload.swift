@@ -63,6 +63,10 @@ enum ChannelPayload {
         value?["reason"]?.stringValue
     }
 
+    /// Why a socket that sent `identify` without credentials (and is no allowed unmanaged client) was refused.
+    static let missingCredentials =
+        "no instance/key in the CONNECT auth nor in identify (and not an allowed unmanaged client); see the README's protocol section"
+
     /// The error ACK of an `identify` whose credentials were refused.
     static let unauthorized: JSONValue = .object([
         JSONMember("ok", .bool(false)), JSONMember("error", .string("unauthorized")),

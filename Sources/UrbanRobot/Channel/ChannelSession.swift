@@ -7,6 +7,7 @@ final class ChannelSession: Sendable {
     private struct State {
         var client: ClientID?
         var isUnmanaged = false
+        var presentedKey: String?
         var heartbeat: StatusSnapshot.Heartbeat?
     }
 
@@ -33,11 +34,15 @@ final class ChannelSession: Sendable {
         set { state.withLock { $0.heartbeat = newValue } }
     }
 
-    /// Binds the session to its client.
-    func bind(_ client: ClientID, unmanaged: Bool) {
+    /// The launch key the client presented (none for an unmanaged client): redacted from what it sends.
+    var presentedKey: String? { state.withLock { $0.presentedKey } }
+
+    /// Binds the session to its client, which presented `key`.
+    func bind(_ client: ClientID, unmanaged: Bool, key: String?) {
         state.withLock {
             $0.client = client
             $0.isUnmanaged = unmanaged
+            $0.presentedKey = key
         }
     }
 }

@@ -96,12 +96,11 @@ public final class Daemon: DaemonControl {
         let socketServer = SocketIOServer(
             configuration: .init(
                 pingInterval: channelSettings.pingInterval, pingTimeout: channelSettings.pingTimeout,
-                maxPayload: channelSettings.maxPayload, connectTimeout: .seconds(10)),
+                maxPayload: channelSettings.maxPayload, connectTimeout: configuration.health.identifyTimeout),
             logger: logger)
         let channel = BotChannel(
             driver: driver, token: token, allowUnmanaged: channelSettings.allowUnmanaged,
-            heartbeatInterval: Self.heartbeatInterval, identifyTimeout: configuration.health.identifyTimeout,
-            work: work, logger: logger)
+            heartbeatInterval: Self.heartbeatInterval, work: work, logger: logger)
         channel.install(on: socketServer)
         self.socketServer = socketServer
         self.channel = channel

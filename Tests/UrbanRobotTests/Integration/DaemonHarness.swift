@@ -17,9 +17,10 @@ final class DaemonHarness: Sendable {
     private let running: Task<Void, any Error>
 
     /// Starts a daemon on `stateDirectory` for `source` with `instances` instances; `adjust` changes the test
-    /// configuration last.
+    /// configuration last; `logHandler`, when given, receives the daemon's log.
     init(folder: String, source: String, instances: Int, port: Int = 0, allowUnmanaged: Bool = false,
-         notifyURL: String = "", adjust: (inout Configuration) -> Void = { _ in }) async throws {
+         notifyURL: String = "", adjust: (inout Configuration) -> Void = { _ in },
+         logHandler: (@Sendable (String) -> any LogHandler)? = nil) async throws {
         let tokenFile = "\(folder)/discord.token"
         if !FileManager.default.fileExists(atPath: tokenFile) {
             try Self.token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -47,7 +48,7 @@ final class DaemonHarness: Sendable {
         configuration.state.directory = "\(folder)/state"
         adjust(&configuration)
         self.configuration = configuration
-        var logger = Logger(label: "integration")
+        var logger = logHandler.map { Logger(label: "integration", factory: $0) } ?? Logger(label: "integration")
         logger.logLevel = ProcessInfo.processInfo.environment["URBAN_ROBOT_TEST_LOG"] == nil ? .warning : .debug
         let daemon = try Daemon(configuration: configuration, logger: logger)
         self.daemon = daemon

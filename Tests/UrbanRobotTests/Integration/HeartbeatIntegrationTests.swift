@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import TestSupport
 import Testing
 @testable import UrbanRobot
 
@@ -114,6 +115,42 @@ struct HeartbeatIntegrationTests {
         #expect(await candidate()?.heartbeat == nil)
         _ = try await harness.poll("the probe to exit", timeout: .seconds(30)) { probe.isRunning ? nil : true }
         #expect(probe.terminationStatus == 0)
+        try await harness.shutdown()
+    }
+
+    /// An unmanaged client that echoes the token (argv) back in a heartbeat, then waits to be killed.
+    static let echoingProbe = #"""
+        import asyncio, sys
+        import socketio
+
+        async def main(url, token):
+            client = socketio.AsyncClient(reconnection=False)
+            await client.connect(url, wait_timeout=10)
+            await client.call("identify", {"version": "probe", "instance": 0}, timeout=10)
+            await client.call("heartbeat", {"guilds": 2, "leak": "token " + token, token: "as a key"}, timeout=10)
+            print("sent", flush=True)
+            await asyncio.sleep(120)
+
+        asyncio.run(main(sys.argv[1], sys.argv[2]))
+        """#
+
+    @Test("a heartbeat that echoes the Discord token is kept and shown with the token redacted")
+    func echoedTokenIsRedacted() async throws {
+        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 1, allowUnmanaged: true)
+        let script = "\(folder)/echo.py"
+        try Self.echoingProbe.write(toFile: script, atomically: true, encoding: .utf8)
+        let port = await harness.daemon.channelPort
+        try await BackgroundProcess.run(["python3", script, "http://127.0.0.1:\(port)", DaemonHarness.token]) { probe in
+            #expect(await probe.firstLine(within: .seconds(30)) == "sent")
+            let heartbeat = try await harness.poll("the heartbeat", timeout: .seconds(30)) {
+                await harness.daemon.status().instances[0].candidate?.heartbeat
+            }
+            #expect(heartbeat.stats == ["guilds": .number(2), "leak": .string("token <redacted>"), "<redacted>": .string("as a key")])
+            let json = String(decoding: try StatusSnapshot.encoder.encode(await harness.daemon.status()), as: UTF8.self)
+            #expect(!json.contains(DaemonHarness.token) && json.contains("<redacted>"))
+        }
         try await harness.shutdown()
     }
 }
