@@ -124,3 +124,23 @@ import Testing
         }
     }
 }
+
+extension RecoveryTests {
+    @Test func clientIdsAreNeverReusedAfterARestart() throws {
+        var fleet = try Self.fleet(instances: 1)
+        fleet.bots[.v2] = .unhealthy
+        fleet.deploy(.v2)
+        fleet.advance(.seconds(3600))
+        let used = Set(fleet.launched)
+        #expect(used.count == 2)
+        // v2's failed candidate (the newest id) is gone with its record; only v1's active, shard-0.1, is recorded.
+        // The counter is stored on its own.
+        #expect(try #require(fleet.store).recover(goodTags: []).clients.count == 1)
+        try fleet.restartDaemon()
+        fleet.crash(try #require(fleet.active(0)))
+        fleet.advance(.seconds(5))
+        let fresh = try #require(fleet.launched.last)
+        #expect(!used.contains(fresh), "\(fresh) was used before the restart: \(used.sorted())")
+        #expect(fresh == ClientID(instance: 0, launch: used.count + 1))
+    }
+}

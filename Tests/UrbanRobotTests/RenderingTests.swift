@@ -182,3 +182,21 @@ struct RenderingTests {
         #expect(sentence("rollout.watch", ["seconds": "600.0"]) == "Watching the whole fleet for 10m00s.")
     }
 }
+
+extension RenderingTests {
+    @Test("an active not yet confirmed shows its state with the time left before it is replaced; a paused rollout says how to go on")
+    func unconfirmedAndPaused() throws {
+        var status = Fixtures.status
+        var active = try #require(status.instances[1].active)
+        active.state = "unconfirmed"
+        active.confirmBy = Self.now.addingTimeInterval(24)
+        status.instances[1].active = active
+        status.deployment?.phase = "paused"
+        status.deployment?.phaseEndsAt = nil
+        let lines = StatusTable.render(status, now: Self.now).split(separator: "\n").map(String.init)
+        #expect(lines.contains("deployment: #6 push bbbbbbbbbbbb: paused, wave 1/3 (`urban-robot promote` goes on)"))
+        let row = try #require(lines.first { $0.contains("shard-1.2") })
+        #expect(row.contains("unconfirmed 24s"), "\(row)")
+        #expect(StatusTable.stateCell(try #require(status.instances[0].active), now: Self.now) == "serving")
+    }
+}

@@ -39,6 +39,7 @@ extension DeploymentEngine {
                 )
             },
             epochs: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.epoch) }),
+            launches: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.launches) }),
             haltReason: haltReason, deployment: rollout?.record.id
         )
     }

@@ -44,6 +44,8 @@ public struct EngineSnapshot: Hashable, Sendable {
     public var clients: [ClientRecord]
     /// Each instance's epoch.
     public var epochs: [Int: Int]
+    /// Each instance's launch counter (the `n` of the last `shard-<i>.<n>`), so that ids are never reused.
+    public var launches: [Int: Int] = [:]
     /// Why the daemon is halted, if it is.
     public var haltReason: String?
     /// The running deployment's id, if one runs (the store files the step's actions under it).
@@ -56,6 +58,8 @@ public struct RecoveredState: Hashable, Sendable {
     public var clients: [ClientRecord]
     /// Each instance's epoch.
     public var epochs: [Int: Int]
+    /// Each instance's launch counter.
+    public var launches: [Int: Int] = [:]
     /// The largest deployment id used.
     public var lastDeploymentID: Int
     /// Deployments recorded as `running` or `queued`.

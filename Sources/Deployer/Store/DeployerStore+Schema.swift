@@ -24,6 +24,9 @@ extension DeployerStore {
                 CREATE TABLE daemon_state (key TEXT PRIMARY KEY, value TEXT);
                 """)
         }
+        migrator.registerMigration("v2: launch counters") { db in
+            try db.execute(sql: "ALTER TABLE instance_epochs ADD COLUMN launches INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -86,8 +86,8 @@ public final class DeployerStore: Sendable {
             }
             for (instance, epoch) in snapshot.epochs {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch) VALUES (?, ?)",
-                    arguments: [instance, epoch]
+                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch, launches) VALUES (?, ?, ?)",
+                    arguments: [instance, epoch, snapshot.launches[instance] ?? 0]
                 )
             }
             try db.execute(
@@ -130,15 +130,19 @@ public final class DeployerStore: Sendable {
         return try read("recover the engine state") { db in
             let clients = try Row.fetchAll(db, sql: "SELECT * FROM clients ORDER BY client").map(Self.clientRecord)
             var epochs: [Int: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT instance, epoch FROM instance_epochs") {
+            var launches: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT instance, epoch, launches FROM instance_epochs") {
                 epochs[row["instance"]] = row["epoch"]
+                launches[row["instance"]] = row["launches"]
             }
             let lastID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM deployments") ?? 0
             let halt = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'halt_reason'")
-            return RecoveredState(
+            var recovered = RecoveredState(
                 clients: clients, epochs: epochs, lastDeploymentID: lastID, unfinishedDeployments: unfinished,
                 goodTags: goodTags, badRevisions: try Self.badRevisions(db), haltReason: halt
             )
+            recovered.launches = launches
+            return recovered
         }
     }
 

@@ -23,6 +23,7 @@ public enum StatusTable {
             var text = "#\(deployment.id) \(deployment.trigger.rawValue) \(deployment.revision.map { shortID($0.rawValue) } ?? deployment.ref ?? "?")"
             text += ": \(deployment.phase), wave \(deployment.wave + 1)/\(max(deployment.waves, 1))"
             if let end = deployment.phaseEndsAt { text += ", \(duration(end.timeIntervalSince(now))) left" }
+            if deployment.phase == "paused" { text += " (`urban-robot promote` goes on)" }
             lines.append("deployment: \(text)")
         } else {
             lines.append("deployment: none")
@@ -54,12 +55,20 @@ public enum StatusTable {
             for (role, client) in present {
                 table.rows.append([
                     "\(instance.instance)", role, client.client.rawValue, String(client.revision.rawValue.prefix(8)),
-                    client.pid.map(String.init) ?? "-", client.state, duration(now.timeIntervalSince(client.since)),
+                    client.pid.map(String.init) ?? "-", stateCell(client, now: now),
+                    duration(now.timeIntervalSince(client.since)),
                     heartbeatCell(client.heartbeat, now: now, withStats: withStats),
                 ])
             }
         }
         return table.render()
+    }
+
+    /// The client's state; for an active not yet confirmed (`unconfirmed`, `reconnecting`), with the time left
+    /// before it is replaced: `unconfirmed 24s`.
+    static func stateCell(_ client: StatusSnapshot.Client, now: Date) -> String {
+        guard let deadline = client.confirmBy else { return client.state }
+        return "\(client.state) \(duration(deadline.timeIntervalSince(now)))"
     }
 
     /// `12s ago`, then `1500g` (guilds) and `42ms` (latency) when the bot sends them and `withStats`; `-` when none.
