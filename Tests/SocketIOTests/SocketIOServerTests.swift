@@ -106,23 +106,25 @@ import Testing
         }
     }
 
+    /// Interval and timeout of a second each: on a loaded 2-core box (the whole suite in one process) the first
+    /// poll came later than the 400 ms that 200 ms timings allowed, after the session had rightly closed.
     @Test func missingPongClosesTheSessionInTime() async throws {
-        try await LiveServer.run(.init(pingInterval: .milliseconds(200), pingTimeout: .milliseconds(200))) { live in
+        try await LiveServer.run(.init(pingInterval: .seconds(1), pingTimeout: .seconds(1))) { live in
             let start = ContinuousClock.now
             let sid = try await live.handshake()
             #expect(try await live.poll(sid) == (200, "2"))
             var status = 200
-            while status == 200, ContinuousClock.now - start < .seconds(10) {
+            while status == 200, ContinuousClock.now - start < .seconds(20) {
                 status = try await live.poll(sid).status
             }
             #expect(status == 400)
-            #expect(ContinuousClock.now - start >= .milliseconds(400))
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(ContinuousClock.now - start >= .seconds(2))
+            #expect(ContinuousClock.now - start < .seconds(10))
             try await live.webSocket("EIO=4&transport=websocket") { socket in
                 _ = try await socket.nextText()
                 let opened = ContinuousClock.now
                 await socket.waitForClose()
-                #expect(ContinuousClock.now - opened < .seconds(5))
+                #expect(ContinuousClock.now - opened < .seconds(10))
             }
         }
     }
