@@ -29,6 +29,7 @@ final class RefusalReporter: Sendable {
     /// Records one refusal: reported at once when its cause had no report in the last ``interval``, otherwise
     /// folded into the report at the end of that interval.
     func record(_ refusal: ConnectionRefusal) {
+        let refusal = Self.printable(refusal)
         let now = ContinuousClock.now
         enum Next { case reportNow, reportAt(ContinuousClock.Instant), folded }
         let next = windows.withLock { windows -> Next in
@@ -56,6 +57,24 @@ final class RefusalReporter: Sendable {
         case .folded:
             break
         }
+    }
+
+    /// The longest claimed client id or reason kept, in characters.
+    static let textLimit = 300
+
+    /// The refusal with what a peer chose (the claimed client id, inside the reason too) made safe for the log, the
+    /// audit trail and a terminal: control characters and bidirectional overrides replaced by `?`, cut to
+    /// ``textLimit`` characters.
+    static func printable(_ refusal: ConnectionRefusal) -> ConnectionRefusal {
+        func clean(_ text: String) -> String {
+            let safe = TerminalText.sanitized(text)
+            return safe.count > textLimit ? String(safe.prefix(textLimit)) + "..." : safe
+        }
+        var printable = refusal
+        printable.why = clean(refusal.why)
+        printable.peer = clean(refusal.peer)
+        printable.client = refusal.client.map { ClientID(rawValue: clean($0.rawValue)) }
+        return printable
     }
 
     private static func folding(_ refusal: ConnectionRefusal, into pending: ConnectionRefusal) -> ConnectionRefusal {
