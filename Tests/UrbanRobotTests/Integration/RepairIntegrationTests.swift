@@ -68,7 +68,9 @@ struct RepairIntegrationTests {
         }
         let adjust: (inout Configuration) -> Void = { configuration in
             configuration.bot.command = ["python3", "once.py"]
-            configuration.health.identifyTimeout = .seconds(4)
+            // Generous enough for python-socketio to start on a loaded 2-core run (4 s failed the first deploy there),
+            // short enough that the adopted actives are found silent soon after the restart.
+            configuration.health.identifyTimeout = .seconds(15)
             configuration.rollout.reconnectGrace = .seconds(2)
         }
         let first = try await DaemonHarness(folder: folder, source: repository.url, instances: 3, adjust: adjust)
@@ -81,7 +83,7 @@ struct RepairIntegrationTests {
 
         let second = try await DaemonHarness(
             folder: folder, source: repository.url, instances: 3, port: port, adjust: adjust)
-        let unconfirmed = try await second.poll("the adopted actives to reconnect unconfirmed", timeout: .seconds(30)) {
+        let unconfirmed = try await second.poll("the adopted actives to reconnect unconfirmed", timeout: .seconds(60)) {
             let states = await second.daemon.status().instances.compactMap { $0.active?.state }
             return states == ["unconfirmed", "unconfirmed", "unconfirmed"] ? states : nil
         }
@@ -104,7 +106,7 @@ struct RepairIntegrationTests {
         let history = try await second.daemon.history(limit: 20)
         let repairs = history.filter { $0.trigger == .repair }
         #expect(repairs.count == 3)
-        #expect(repairs.allSatisfy { $0.outcome == .succeeded && $0.reason?.contains("sent no identify within 4 s") == true },
+        #expect(repairs.allSatisfy { $0.outcome == .succeeded && $0.reason?.contains("sent no identify within 15 s") == true },
                 "\(repairs)")
         // One at a time: each repair ended before the next began.
         let ordered = repairs.sorted { $0.id < $1.id }
