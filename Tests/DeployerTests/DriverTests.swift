@@ -10,6 +10,10 @@ struct RecordingEffects: DeployerEffects {
     func perform(_ action: DeployerAction) async {
         continuation.yield(action)
     }
+
+    func storeFailed(_ outage: StoreOutage) async {}
+
+    func storeRecovered(after duration: Duration, appliedEvents: Int) async {}
 }
 
 @Suite struct DriverTests {

@@ -18,12 +18,18 @@ public import ServiceLifecycle
 /// }
 /// ```
 public actor DeployerDriver: Service {
-    private var engine: DeploymentEngine
-    private let store: DeployerStore
-    private let effects: any DeployerEffects
-    private let clock: any DeployerClock
+    var engine: DeploymentEngine
+    let store: DeployerStore
+    let effects: any DeployerEffects
+    let clock: any DeployerClock
     /// The longest the run loop sleeps before looking at the deadlines again (new events may bring them closer).
     private let resolution: Duration
+    /// Set while the state store fails: the engine's time stands still and fact events wait here.
+    var outage: PausedEngine?
+    /// How long the engine's time stood still in past outages: engine time is the clock's minus this.
+    var pausedFor: TimeInterval = 0
+    /// How often a failing store is tried again.
+    static let storeRetryInterval = Duration.seconds(1)
 
     /// Makes a driver around an engine (fresh or recovered from `store`).
     public init(
@@ -38,26 +44,60 @@ public actor DeployerDriver: Service {
     }
 
     /// Starts the engine (re-admission deadlines, the fate of an interrupted deployment) and performs the result.
+    /// Throws when the step cannot be stored: a daemon does not start on a store it cannot write.
     public func start() async throws {
-        let (now, wall) = (clock.now, clock.wallNow)
+        let (now, wall) = (engineNow, clock.wallNow)
+        let before = engine
         let actions = engine.start(at: now, wall: wall)
-        try await commit(actions, at: wall)
+        do {
+            try store.record(actions, snapshot: engine.snapshot, at: wall)
+        } catch {
+            engine = before
+            throw error
+        }
+        await perform(actions)
     }
 
     /// Feeds one event; returns the actions, after they were stored and performed.
+    ///
+    /// While the store fails (``StoreOutage``), an event that reports a fact waits to be applied and `[]` is
+    /// returned, a tick is dropped, and a request, command or connection throws ``StateStoreUnavailable``. A step
+    /// whose write fails is undone, never half applied.
     @discardableResult
     public func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
-        let (now, wall) = (clock.now, clock.wallNow)
+        let whileFailing = event.whileTheStoreFails
+        if let outage {
+            switch whileFailing {
+            case .waits: self.outage?.pending.append(event)
+            case .dropped: break
+            case .refused: throw StateStoreUnavailable(outage: outage.description)
+            }
+            return []
+        }
+        let (now, wall) = (engineNow, clock.wallNow)
+        let before = engine
         let actions = engine.handle(event, at: now, wall: wall)
-        try await commit(actions, at: wall)
+        if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: whileFailing == .waits ? [event] : []) {
+            await reportOutage()
+            if whileFailing == .refused { throw StateStoreUnavailable(outage: failed) }
+            return []
+        }
+        await perform(actions)
         return actions
     }
 
     /// Feeds a deployment request; returns the engine's answer, after the step was stored and performed.
+    /// Throws ``StateStoreUnavailable`` while the store fails (nothing was asked for).
     public func request(_ request: DeploymentRequest) async throws -> RequestReply {
-        let (now, wall) = (clock.now, clock.wallNow)
+        if let outage { throw StateStoreUnavailable(outage: outage.description) }
+        let (now, wall) = (engineNow, clock.wallNow)
+        let before = engine
         let (reply, actions) = engine.request(request, at: now, wall: wall)
-        try await commit(actions, at: wall)
+        if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: []) {
+            await reportOutage()
+            throw StateStoreUnavailable(outage: failed)
+        }
+        await perform(actions)
         return reply
     }
 
@@ -72,21 +112,30 @@ public actor DeployerDriver: Service {
 
     private func tickAtDeadlines() async throws {
         while !Task.isCancelled {
-            if let deadline = engine.nextDeadline, deadline <= clock.now { try await submit(.tick) }
-            let now = clock.now
+            if outage != nil {
+                try await clock.sleep(until: clock.now.addingTimeInterval(Self.storeRetryInterval.timeInterval))
+                await retryTheStore()
+                continue
+            }
+            if let deadline = engine.nextDeadline, deadline <= engineNow { try await submit(.tick) }
+            let now = engineNow
             let wake = now.addingTimeInterval(resolution.timeInterval)
             let deadline = engine.nextDeadline ?? wake
             // A deadline the tick left in the past would spin; such a one waits for the next wake instead.
-            try await clock.sleep(until: deadline <= now ? wake : min(deadline, wake))
+            let until = deadline <= now ? wake : min(deadline, wake)
+            try await clock.sleep(until: until.addingTimeInterval(pausedFor))
         }
     }
 
-    /// The `status --json` snapshot.
-    public func status() -> StatusSnapshot { engine.status() }
+    /// The `status --json` snapshot, with the store's failure while it fails.
+    public func status() -> StatusSnapshot {
+        var snapshot = engine.status()
+        snapshot.storeError = outage?.description
+        return snapshot
+    }
 
-    /// Stores the step (`wall` dates the rows it adds) and performs its actions.
-    private func commit(_ actions: [DeployerAction], at wall: Date) async throws {
-        try store.record(actions, snapshot: engine.snapshot, at: wall)
+    /// Performs a stored step's actions, in order.
+    func perform(_ actions: [DeployerAction]) async {
         for action in actions { await effects.perform(action) }
     }
 }

@@ -10,6 +10,14 @@ public import Foundation
 public protocol DeployerEffects: Sendable {
     /// Performs one action.
     func perform(_ action: DeployerAction) async
+
+    /// A write to the state store failed: the step was undone, the engine stands still and fact events wait
+    /// (the daemon logs it at error level).
+    func storeFailed(_ outage: StoreOutage) async
+
+    /// The state store works again after failing for `duration`: the `appliedEvents` that waited were applied and
+    /// the engine runs on.
+    func storeRecovered(after duration: Duration, appliedEvents: Int) async
 }
 
 /// Where the driver reads the time and waits.

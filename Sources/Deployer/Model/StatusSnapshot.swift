@@ -125,9 +125,12 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
     public var instances: [Instance]
     /// The revisions marked bad, newest mark first (`[]` when none).
     public var bad: [BadRevision] = []
+    /// Why the state store cannot be written, while it cannot (the driver fills it in); `nil` while it works.
+    public var storeError: StoreOutage? = nil
 
     enum CodingKeys: String, CodingKey {
         case state, haltReason = "halt_reason", revision, lastGood = "last_good", deployment, instances, bad
+        case storeError = "store_error"
     }
 
     /// Encodes every key, `null` included, with ISO 8601 dates.
@@ -140,6 +143,7 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         try container.encode(deployment, forKey: .deployment)
         try container.encode(instances, forKey: .instances)
         try container.encode(bad, forKey: .bad)
+        try container.encode(storeError, forKey: .storeError)
     }
 
     /// A JSON encoder for the stable interface: ISO 8601 dates, sorted keys.
@@ -152,7 +156,8 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
 }
 
 extension StatusSnapshot {
-    /// Decodes a snapshot; `bad` may be missing (a daemon from before it was added): then none is known.
+    /// Decodes a snapshot; `bad` and `store_error` may be missing (a daemon from before they were added): then
+    /// none is known.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         state = try container.decode(State.self, forKey: .state)
@@ -162,6 +167,7 @@ extension StatusSnapshot {
         deployment = try container.decodeIfPresent(Deployment.self, forKey: .deployment)
         instances = try container.decode([Instance].self, forKey: .instances)
         bad = try container.decodeIfPresent([BadRevision].self, forKey: .bad) ?? []
+        storeError = try container.decodeIfPresent(StoreOutage.self, forKey: .storeError)
     }
 }
 

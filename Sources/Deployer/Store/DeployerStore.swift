@@ -97,6 +97,12 @@ public final class DeployerStore: Sendable {
         }
     }
 
+    /// Makes every later write fail (`PRAGMA query_only`), as a full disk or a read-only file would, or lifts that;
+    /// for the fault tests of the driver.
+    func refuseWrites(_ refuse: Bool) throws {
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = \(refuse ? 1 : 0)") }
+    }
+
     /// The deployments, newest first (`history --json`).
     public func history(limit: Int = 50) throws -> [HistoryEntry] {
         try deployments(sql: "SELECT * FROM deployments ORDER BY id DESC LIMIT ?", arguments: [limit]).map(HistoryEntry.init)

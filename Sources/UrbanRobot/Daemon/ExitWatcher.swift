@@ -15,11 +15,17 @@ struct ExitWatcher: Service {
             for await exit in launcher.exits {
                 let client = ClientID(rawValue: exit.record.clientID)
                 logger.info("process exited", metadata: ["client": "\(client)", "status": "\(exit.status)"])
+                // The engine hears of the exit even when the launch record cannot be removed (a full disk): a record
+                // left behind names a process that is gone, which the next start forgets.
                 do {
-                    try processes.remove(client)
                     _ = try await driver.submit(.exited(client, DaemonEffects.engineExit(exit.status)))
                 } catch {
                     logger.error("could not record an exit", metadata: ["client": "\(client)", "error": "\(error)"])
+                }
+                do {
+                    try processes.remove(client)
+                } catch {
+                    logger.error("could not forget the launch record of an exited process", metadata: ["client": "\(client)", "error": "\(error)"])
                 }
             }
         }

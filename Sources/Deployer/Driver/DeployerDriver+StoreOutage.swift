@@ -1,0 +1,79 @@
+import Foundation
+
+/// The engine while the state store fails: its time frozen at the failed step, and the fact events that wait.
+struct PausedEngine {
+    /// The store's latest error.
+    var error: String
+    /// When the first write failed (wall clock).
+    var since: Date
+    /// The engine's time when the first write failed; it stands still there until the store works again.
+    var frozenAt: Date
+    /// Events that report facts, in the order they came, to apply once the store works.
+    var pending: [DeployerEvent]
+    /// Whether the effects were told of this outage.
+    var reported = false
+    /// How many waiting events were applied so far.
+    var applied = 0
+
+    /// The `status --json` form.
+    var description: StoreOutage { StoreOutage(error: error, since: since, pendingEvents: pending.count) }
+}
+
+extension DeployerDriver {
+    /// The engine's time: the clock's, less the time it stood still in outages; frozen during an outage (no
+    /// deadline passes while the engine cannot record what it does).
+    var engineNow: Date { outage?.frozenAt ?? clock.now.addingTimeInterval(-pausedFor) }
+
+    /// Stores one step: nil when it was written. On failure the engine is set back to `before` (memory and
+    /// database agree), the outage begins (or its error is updated) with `waiting` queued, and it is returned.
+    func store(
+        _ actions: [DeployerAction], undoing before: DeploymentEngine, at now: Date, wall: Date, waiting: [DeployerEvent]
+    ) -> StoreOutage? {
+        do {
+            try store.record(actions, snapshot: engine.snapshot, at: wall)
+            return nil
+        } catch {
+            engine = before
+            if outage == nil {
+                outage = PausedEngine(error: "\(error)", since: wall, frozenAt: now, pending: waiting)
+            } else {
+                outage?.error = "\(error)"
+                outage?.pending.append(contentsOf: waiting)
+            }
+            return outage?.description
+        }
+    }
+
+    /// Tells the effects of an outage they have not heard of yet.
+    func reportOutage() async {
+        guard let outage, !outage.reported else { return }
+        self.outage?.reported = true
+        await effects.storeFailed(outage.description)
+    }
+
+    /// Applies the waiting events in order at the frozen time, then probes the store with a tick; when every
+    /// write succeeded, the engine's time runs again from where it stood and the effects hear of the recovery.
+    func retryTheStore() async {
+        while let event = outage?.pending.first {
+            guard let actions = retry(event) else { return }
+            outage?.pending.removeFirst()
+            outage?.applied += 1
+            await perform(actions)
+        }
+        guard let actions = retry(.tick), let ended = outage else { return }
+        let wall = clock.wallNow
+        pausedFor = clock.now.timeIntervalSince(ended.frozenAt)
+        outage = nil
+        await effects.storeRecovered(after: .seconds(wall.timeIntervalSince(ended.since)), appliedEvents: ended.applied)
+        await perform(actions)
+    }
+
+    /// One step of the retry at the frozen time; its actions, or nil when the store still fails.
+    private func retry(_ event: DeployerEvent) -> [DeployerAction]? {
+        guard let frozenAt = outage?.frozenAt else { return nil }
+        let wall = clock.wallNow
+        let before = engine
+        let actions = engine.handle(event, at: frozenAt, wall: wall)
+        return store(actions, undoing: before, at: frozenAt, wall: wall, waiting: []) == nil ? actions : nil
+    }
+}
