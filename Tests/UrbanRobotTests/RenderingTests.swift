@@ -199,4 +199,19 @@ extension RenderingTests {
         #expect(row.contains("unconfirmed 24s"), "\(row)")
         #expect(StatusTable.stateCell(try #require(status.instances[0].active), now: Self.now) == "serving")
     }
+
+    @Test("a failing state store is said under the state, with how long and how many events wait")
+    func failingStore() throws {
+        var status = Fixtures.status
+        #expect(!StatusTable.render(status, now: Self.now).contains("store:"))
+        status.storeError = StoreOutage(
+            error: "query\u{1B}[2J: cannot record an engine step in the state database (cause: SQLite error 13: database or disk is full)",
+            since: Self.now.addingTimeInterval(-65), pendingEvents: 3)
+        let lines = StatusTable.render(status, now: Self.now).split(separator: "\n").map(String.init)
+        let line = try #require(lines.first { $0.hasPrefix("store:") })
+        #expect(line.hasPrefix("store:      FAILING for 1m05s, 3 events waiting: query?[2J: cannot record an"), "\(line)")
+        #expect(line.count <= StatusTable.lineWidth && line.hasSuffix("..."), "\(line)")
+        #expect(!line.contains("\u{1B}"))
+        #expect(lines.firstIndex(of: line) == 1, "right under the state")
+    }
 }

@@ -23,8 +23,12 @@ enum AdminResponse {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// The answer to an error a ``DaemonControl`` threw: 409, 404 or 400 for its codes, 500 otherwise.
+    /// The answer to an error a ``DaemonControl`` threw: 409, 404 or 400 for its codes, 503 while the state store
+    /// cannot be written (nothing was changed; asking again later works), 500 otherwise.
     static func error(for error: any Error) -> Response {
+        if let unavailable = error as? StateStoreUnavailable {
+            return Self.error(.serviceUnavailable, unavailable.description)
+        }
         guard let error = error as? DaemonControlError else {
             return Self.error(.internalServerError, "the daemon failed: \(error)")
         }

@@ -14,6 +14,7 @@ public enum StatusTable {
         let state = status.state.rawValue.uppercased()
         let haltReason = status.haltReason.map { " (\(TerminalText.sanitized($0)))" } ?? ""
         lines.append("state:      \(state)\(haltReason)")
+        if let outage = status.storeError { lines.append(storeLine(outage, now: now)) }
         lines.append("revision:   \(status.revision.map { shortID($0.rawValue) } ?? "mixed")")
         lines.append("last good:  \(status.lastGood.map { "\(shortID($0.revision.rawValue)) (\($0.tag))" } ?? "none")")
         for bad in status.bad {
@@ -96,6 +97,13 @@ public enum StatusTable {
     /// The first 12 characters of a commit id.
     static func shortID(_ id: String) -> String {
         String(id.prefix(12))
+    }
+
+    /// `store:      FAILING for 1m05s, 3 events waiting: <error>`, sanitized, cut to ``lineWidth`` with `...`.
+    static func storeLine(_ outage: StoreOutage, now: Date) -> String {
+        let line = "store:      FAILING for \(duration(now.timeIntervalSince(outage.since))), \(outage.pendingEvents) "
+            + "event\(outage.pendingEvents == 1 ? "" : "s") waiting: \(TerminalText.sanitized(outage.error))"
+        return line.count <= lineWidth ? line : String(line.prefix(lineWidth - 3)) + "..."
     }
 
     /// `42s`, `3m05s`, `2h07m`, `3d04h`.
