@@ -37,10 +37,10 @@ FAULT_SETTINGS = {
 
 class FaultWorkspace(BotWorkspace):
     """A bot workspace running fault_bot.py, with `settings` (TOML values by key) over FAULT_SETTINGS,
-    `channel` keys (e.g. ping_interval) added to [channel], and the daemon fetching from `source_url` (default:
-    the bare repository's path)."""
+    `channel` and `rollout` keys (e.g. ping_interval, max_auto_rollbacks) added to their sections, and the daemon
+    fetching from `source_url` (default: the bare repository's path)."""
 
-    def __init__(self, root, settings=None, channel=None, source_url=None):
+    def __init__(self, root, settings=None, channel=None, rollout=None, source_url=None):
         super().__init__(root)
         self.faults = self.root / "faults"
         self.faults.mkdir()
@@ -49,18 +49,22 @@ class FaultWorkspace(BotWorkspace):
         for key, value in {**FAULT_SETTINGS, **(settings or {})}.items():
             text, count = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.MULTILINE)
             assert count == 1, f"the configuration has no single `{key}`"
-        extra = "".join(f"{key} = {value}\n" for key, value in (channel or {}).items())
+        for section, keys in (("channel", channel), ("rollout", rollout)):
+            extra = "".join(f"{key} = {value}\n" for key, value in (keys or {}).items())
+            text = text.replace(f"[{section}]\n", f"[{section}]\n" + extra)
         if source_url:
             text = text.replace(f'url = "{self.source}"', f'url = "{source_url}"')
-        self.config.write_text(text.replace("[channel]\n", "[channel]\n" + extra))
+        self.config.write_text(text)
 
-    def commit_fault(self, pause=None, shards=None, pauses=None):
+    def commit_fault(self, pause=None, shards=None, pauses=None, failures=None, processing=False):
         """Commits a revision whose bots hold at `pause` (on `shards`, default all), or at each step of `pauses`
-        (step -> shards or None for all); returns its id."""
+        (step -> shards or None for all), and fail as `failures` says (mode -> shards or None, see fault_bot.py),
+        keeping `processing-<pid>` markers when `processing`; returns its id."""
         steps = dict(pauses or {})
         if pause:
             steps[pause] = shards
-        (self.work / "fault.json").write_text(json.dumps({"dir": str(self.faults), "pauses": steps}) + "\n")
+        fault = {"dir": str(self.faults), "pauses": steps, "failures": failures or {}, "processing": processing}
+        (self.work / "fault.json").write_text(json.dumps(fault) + "\n")
         revision = self.commit(GOOD)
         assert self.push().returncode == 0
         return revision

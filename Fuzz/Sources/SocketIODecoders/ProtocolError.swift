@@ -1,0 +1,1 @@
+../../../Sources/SocketIO/ProtocolError.swift
