@@ -7,13 +7,13 @@ import Testing
 struct RecordingEffects: DeployerEffects {
     let continuation: AsyncStream<DeployerAction>.Continuation
 
-    func perform(_ action: DeployerAction) async {
+    func perform(_ action: DeployerAction) {
         continuation.yield(action)
     }
 
-    func storeFailed(_ outage: StoreOutage) async {}
+    func storeFailed(_ outage: StoreOutage) {}
 
-    func storeRecovered(after duration: Duration, appliedEvents: Int) async {}
+    func storeRecovered(after duration: Duration, appliedEvents: Int) {}
 }
 
 @Suite struct DriverTests {

@@ -21,9 +21,9 @@ import Testing
         let actions = Mutex<[DeployerAction]>([])
         let failures = Mutex<[StoreOutage]>([])
         let recoveries = Mutex<[Int]>([])
-        func perform(_ action: DeployerAction) async { actions.withLock { $0.append(action) } }
-        func storeFailed(_ outage: StoreOutage) async { failures.withLock { $0.append(outage) } }
-        func storeRecovered(after duration: Duration, appliedEvents: Int) async { recoveries.withLock { $0.append(appliedEvents) } }
+        func perform(_ action: DeployerAction) { actions.withLock { $0.append(action) } }
+        func storeFailed(_ outage: StoreOutage) { failures.withLock { $0.append(outage) } }
+        func storeRecovered(after duration: Duration, appliedEvents: Int) { recoveries.withLock { $0.append(appliedEvents) } }
         var launches: [LaunchOrder] { actions.withLock { $0.compactMap { if case .launch(let order) = $0 { order } else { nil } } } }
     }
 

@@ -35,7 +35,7 @@ struct AdminServerTests {
             let status = try await server.request(.GET, "/v1/status")
             #expect(status.status == 200)
             let object = try AdminServerHarness.object(status.body)
-            #expect(Set(object.keys) == ["state", "halt_reason", "revision", "last_good", "deployment", "instances", "bad"])
+            #expect(Set(object.keys) == ["state", "halt_reason", "revision", "last_good", "deployment", "instances", "bad", "store_error"])
             #expect((object["bad"] as? [Any])?.isEmpty == true, "bad is written, [] when no revision is marked")
             #expect(try await server.client.status() == Fixtures.status)
             #expect(try await server.client.history(limit: 2) == Array(Fixtures.history.prefix(2)))

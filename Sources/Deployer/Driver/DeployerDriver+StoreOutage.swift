@@ -45,27 +45,27 @@ extension DeployerDriver {
     }
 
     /// Tells the effects of an outage they have not heard of yet.
-    func reportOutage() async {
+    func reportOutage() {
         guard let outage, !outage.reported else { return }
         self.outage?.reported = true
-        await effects.storeFailed(outage.description)
+        effects.storeFailed(outage.description)
     }
 
     /// Applies the waiting events in order at the frozen time, then probes the store with a tick; when every
     /// write succeeded, the engine's time runs again from where it stood and the effects hear of the recovery.
-    func retryTheStore() async {
+    func retryTheStore() {
         while let event = outage?.pending.first {
             guard let actions = retry(event) else { return }
             outage?.pending.removeFirst()
             outage?.applied += 1
-            await perform(actions)
+            perform(actions)
         }
         guard let actions = retry(.tick), let ended = outage else { return }
         let wall = clock.wallNow
         pausedFor = clock.now.timeIntervalSince(ended.frozenAt)
         outage = nil
-        await effects.storeRecovered(after: .seconds(wall.timeIntervalSince(ended.since)), appliedEvents: ended.applied)
-        await perform(actions)
+        effects.storeRecovered(after: .seconds(wall.timeIntervalSince(ended.since)), appliedEvents: ended.applied)
+        perform(actions)
     }
 
     /// One step of the retry at the frozen time; its actions, or nil when the store still fails.

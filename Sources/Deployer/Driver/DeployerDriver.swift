@@ -45,7 +45,7 @@ public actor DeployerDriver: Service {
 
     /// Starts the engine (re-admission deadlines, the fate of an interrupted deployment) and performs the result.
     /// Throws when the step cannot be stored: a daemon does not start on a store it cannot write.
-    public func start() async throws {
+    public func start() throws {
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
         let actions = engine.start(at: now, wall: wall)
@@ -55,7 +55,7 @@ public actor DeployerDriver: Service {
             engine = before
             throw error
         }
-        await perform(actions)
+        perform(actions)
     }
 
     /// Feeds one event; returns the actions, after they were stored and performed.
@@ -64,7 +64,7 @@ public actor DeployerDriver: Service {
     /// returned, a tick is dropped, and a request, command or connection throws ``StateStoreUnavailable``. A step
     /// whose write fails is undone, never half applied.
     @discardableResult
-    public func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
+    public func submit(_ event: DeployerEvent) throws -> [DeployerAction] {
         let whileFailing = event.whileTheStoreFails
         if let outage {
             switch whileFailing {
@@ -78,26 +78,26 @@ public actor DeployerDriver: Service {
         let before = engine
         let actions = engine.handle(event, at: now, wall: wall)
         if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: whileFailing == .waits ? [event] : []) {
-            await reportOutage()
+            reportOutage()
             if whileFailing == .refused { throw StateStoreUnavailable(outage: failed) }
             return []
         }
-        await perform(actions)
+        perform(actions)
         return actions
     }
 
     /// Feeds a deployment request; returns the engine's answer, after the step was stored and performed.
     /// Throws ``StateStoreUnavailable`` while the store fails (nothing was asked for).
-    public func request(_ request: DeploymentRequest) async throws -> RequestReply {
+    public func request(_ request: DeploymentRequest) throws -> RequestReply {
         if let outage { throw StateStoreUnavailable(outage: outage.description) }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
         let (reply, actions) = engine.request(request, at: now, wall: wall)
         if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: []) {
-            await reportOutage()
+            reportOutage()
             throw StateStoreUnavailable(outage: failed)
         }
-        await perform(actions)
+        perform(actions)
         return reply
     }
 
@@ -114,10 +114,10 @@ public actor DeployerDriver: Service {
         while !Task.isCancelled {
             if outage != nil {
                 try await clock.sleep(until: clock.now.addingTimeInterval(Self.storeRetryInterval.timeInterval))
-                await retryTheStore()
+                retryTheStore()
                 continue
             }
-            if let deadline = engine.nextDeadline, deadline <= engineNow { try await submit(.tick) }
+            if let deadline = engine.nextDeadline, deadline <= engineNow { try submit(.tick) }
             let now = engineNow
             let wake = now.addingTimeInterval(resolution.timeInterval)
             let deadline = engine.nextDeadline ?? wake
@@ -135,7 +135,7 @@ public actor DeployerDriver: Service {
     }
 
     /// Performs a stored step's actions, in order.
-    func perform(_ actions: [DeployerAction]) async {
-        for action in actions { await effects.perform(action) }
+    func perform(_ actions: [DeployerAction]) {
+        for action in actions { effects.perform(action) }
     }
 }

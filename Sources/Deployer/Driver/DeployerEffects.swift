@@ -2,22 +2,24 @@ public import Foundation
 
 /// Performs the engine's decisions with the real channel, supervisor and release store (the daemon's part).
 ///
-/// `perform` is called for every action, in order, after the step is stored. It must return quickly: long work
-/// (a release step, a launch, a stop) is started and its result reported later with
+/// `perform` is called for every action, in order, after the step is stored, inside the driver's step: it is
+/// synchronous, so that a step (event, store, actions) is never interleaved with another and an action never waits
+/// behind queued events. It must return at once: long work (a release step, a launch, a stop) is started and its
+/// result reported later with
 /// ``DeployerDriver/submit(_:)`` (`releasePrepared`, `launched`, `exited`, ...). `admit`/`refuse` are
 /// answered by the caller of `submit(.connect(...))` from the returned actions, and `recordDeployment`/`audit`
 /// are already stored; `perform` may ignore them or log them.
 public protocol DeployerEffects: Sendable {
     /// Performs one action.
-    func perform(_ action: DeployerAction) async
+    func perform(_ action: DeployerAction)
 
     /// A write to the state store failed: the step was undone, the engine stands still and fact events wait
     /// (the daemon logs it at error level).
-    func storeFailed(_ outage: StoreOutage) async
+    func storeFailed(_ outage: StoreOutage)
 
     /// The state store works again after failing for `duration`: the `appliedEvents` that waited were applied and
     /// the engine runs on.
-    func storeRecovered(after duration: Duration, appliedEvents: Int) async
+    func storeRecovered(after duration: Duration, appliedEvents: Int)
 }
 
 /// Where the driver reads the time and waits.

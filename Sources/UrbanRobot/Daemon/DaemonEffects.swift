@@ -44,7 +44,7 @@ final class DaemonEffects: DeployerEffects {
 
     var logger: Logger { parts.logger }
 
-    func perform(_ action: DeployerAction) async {
+    func perform(_ action: DeployerAction) {
         parts.observers.notify(action)
         parts.progress.refreshFollowed()
         switch action {

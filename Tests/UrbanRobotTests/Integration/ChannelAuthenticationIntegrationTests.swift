@@ -114,8 +114,8 @@ struct ChannelRefusalIntegrationTests {
                 answers = await asyncio.gather(*[wrong_key(http) for _ in range(30)])
                 print("refused", sum('44{"message":"unauthorized"}' in answer for answer in answers), flush=True)
                 client = socketio.AsyncClient(reconnection=False)
-                await client.connect(URL, wait_timeout=10)
-                print("identify", json.dumps(await client.call("identify", {"version": "t"}, timeout=10)), flush=True)
+                await client.connect(URL, wait_timeout=30)
+                print("identify", json.dumps(await client.call("identify", {"version": "t"}, timeout=30)), flush=True)
                 await client.disconnect()
                 for _ in range(110):
                     await handshake(http)
