@@ -82,6 +82,7 @@ struct DaemonMetricsTests {
         status.revision = Revision(Fixtures.revisionA)
         let text = metrics.render(status: status)
         #expect(text.contains("urban_robot_halted 0.0"))
+        #expect(text.contains("urban_robot_store_failing 0.0"))
         #expect(text.contains(#"urban_robot_state{state="deploying"} 1.0"#))
         #expect(text.contains(#"urban_robot_state{state="halted"} 0.0"#))
         #expect(text.contains(#"urban_robot_revision_info{revision="\#(Fixtures.revisionA)"} 1.0"#))
@@ -102,10 +103,12 @@ struct DaemonMetricsTests {
         #expect(withUsage.contains("urban_robot_client_cpu_seconds{\(active)} "))
 
         status.state = .halted
+        status.storeError = StoreOutage(error: "disk full", since: clock.now(), pendingEvents: 2)
         status.revision = Revision(Fixtures.revisionB)
         status.instances[1].candidate = nil
         let later = metrics.render(status: status)
         #expect(later.contains("urban_robot_halted 1.0"))
+        #expect(later.contains("urban_robot_store_failing 1.0"))
         #expect(later.contains(#"urban_robot_state{state="halted"} 1.0"#))
         #expect(later.contains(#"urban_robot_revision_info{revision="\#(Fixtures.revisionB)"} 1.0"#))
         #expect(!later.contains(Fixtures.revisionA))

@@ -9,6 +9,7 @@ import Synchronization
 /// the fleet's clients).
 ///
 /// - `urban_robot_halted`: 1 while deployments are halted, else 0;
+/// - `urban_robot_store_failing`: 1 while the state store cannot be written (status `store_error`), else 0;
 /// - `urban_robot_state{state}`: 1 for the daemon's state (`idle`, `deploying`, `halted`), 0 for the others;
 /// - `urban_robot_revision_info{revision}`: 1 for the fleet's revision (the series of an earlier one is removed);
 /// - per client, labelled `instance`, `role` (`active`, `standby`, `candidate`) and `client`:
@@ -34,6 +35,8 @@ final class StatusGauges: Sendable {
         }
         set("halted", "1 while deployments are halted (until `urban-robot resume`), else 0.", [],
             status.state == .halted ? 1 : 0)
+        set("store_failing", "1 while the state store cannot be written (the engine stands still; see status), else 0.", [],
+            status.storeError == nil ? 0 : 1)
         for state in [StatusSnapshot.State.idle, .deploying, .halted] {
             set("state", "1 for the daemon's state, 0 for the others.", [("state", state.rawValue)], status.state == state ? 1 : 0)
         }
