@@ -40,8 +40,13 @@ extension AdminClient {
             return try await httpClient.execute(request, timeout: timeout)
         } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed {
             throw AdminClientError(code: .notRunning, message: "the daemon does not answer at \(baseURL) (\(error)); is `urban-robot serve` running?")
+        } catch let error as HTTPClientError where error == .cancelled {
+            // The caller was cancelled (a watch ended with ctrl-c): not a daemon that cannot be reached.
+            throw CancellationError()
         } catch let error as HTTPClientError {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw AdminClientError(code: .notRunning,
                                    message: "cannot reach the daemon at \(baseURL) (\(error)); is `urban-robot serve` running with this configuration?")
