@@ -1,15 +1,14 @@
 """Fault suite, beyond the kill matrix: a bot SIGSTOPped in its gate or while it
-serves, the mirror deleted while the daemon is stopped, and a corrupt
-state.sqlite. A real daemon, real bots (fault_bot.py), real repositories.
+serves, the mirror deleted while the daemon is stopped. A real daemon, real bots
+(fault_bot.py), real repositories.
 """
 
 import os
 import shutil
 import signal
-import subprocess
 
-from daemon_harness import DEPLOY_DEADLINE_S, START_DEADLINE_S, wait_for
-from fault_harness import RECOVERY_DEADLINE_S, FaultDaemon, FaultWorkspace, assert_recovered, bot_processes
+from daemon_harness import DEPLOY_DEADLINE_S, wait_for
+from fault_harness import RECOVERY_DEADLINE_S, assert_recovered, bot_processes
 
 from faults_common import fault_test_deadline, fleet  # noqa: F401  (fixtures)
 
@@ -69,22 +68,3 @@ def test_mirror_deleted_while_stopped_is_made_again(fleet):
     assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
     assert (workspace.state / "repo.git").is_dir()
     assert_recovered(daemon, workspace, v2)
-
-
-def test_corrupt_state_database_refuses_to_start(tmp_path):
-    workspace = FaultWorkspace(tmp_path / "fleet")
-    daemon = FaultDaemon(workspace).start()
-    assert daemon.terminate()[0] == 0
-    database = workspace.state / "state.sqlite"
-    garbage = bytes((index * 37 + 11) % 256 for index in range(8192))
-    database.write_bytes(garbage)
-    for journal in ("state.sqlite-wal", "state.sqlite-shm"):  # the whole database is garbage, its WAL too
-        (workspace.state / journal).unlink(missing_ok=True)
-    environment = {key: value for key, value in os.environ.items()}
-    environment["URBAN_ROBOT_E2E_TOKEN"] = "fault-suite-token"
-    completed = subprocess.run([daemon.binary, "serve", "-c", str(workspace.config)], capture_output=True,
-                               text=True, timeout=START_DEADLINE_S, env=environment, stdin=subprocess.DEVNULL)
-    output = completed.stdout + completed.stderr
-    assert completed.returncode != 0, output
-    assert str(database) in output, output
-    assert database.read_bytes() == garbage, "the corrupt database was changed"
