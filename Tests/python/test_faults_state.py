@@ -5,9 +5,9 @@ repositories. (Starting over on purpose with `serve --reset-state` is tested in
 test_daemon_startup.py.)
 """
 
-from daemon_harness import DEPLOY_DEADLINE_S, serve_once, wait_for
-from fault_harness import (TERMINAL, FaultDaemon, FaultWorkspace, assert_recovered, bot_processes, fill,
-                           tmpfs_refusal)
+from daemon_harness import DEPLOY_DEADLINE_S, is_running, serve_once, wait_for
+from fault_harness import (RECOVERY_DEADLINE_S, TERMINAL, FaultDaemon, FaultWorkspace, assert_recovered,
+                           bot_processes, fill, tmpfs_refusal)
 
 import pytest
 
@@ -85,3 +85,23 @@ def test_disk_full_during_checkout_fails_the_deployment_and_the_next_one_succeed
     deployed = daemon.cli("deploy", v2, timeout=DEPLOY_DEADLINE_S)
     assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
     assert_recovered(daemon, workspace, v2)
+
+
+def test_bots_left_running_by_a_state_reset_are_refused_and_leave(fleet):
+    """`serve --reset-state` while the old bots still run (the README says to stop them first): the new daemon does
+    not know their credentials; refused at their reconnect, each stops processing commands and exits, so a
+    deployment started at once (its launch numbers go on from the moved-aside database, no id is reused) leaves
+    exactly one bot per shard."""
+    workspace, daemon = fleet()
+    old = bot_processes(workspace)
+    old_clients = {client for _, client in old.values()}
+    assert daemon.terminate()[0] == 0
+    daemon.start_with("--reset-state")
+    deployed = daemon.cli("deploy", workspace.v1, "--immediate", timeout=DEPLOY_DEADLINE_S)
+    assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
+    wait_for(lambda: not any(is_running(pid) for pid in old), RECOVERY_DEADLINE_S, "the old bots to exit")
+    assert_recovered(daemon, workspace, workspace.v1)
+    new_clients = {instance["active"]["client"] for instance in daemon.status()["instances"]}
+    assert not new_clients & old_clients, (new_clients, old_clients)
+    log = workspace.daemon_log.read_text()
+    assert all(f"unknown client id {client}" in log for client in old_clients), daemon.log_tail(40)

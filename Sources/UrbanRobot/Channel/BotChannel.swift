@@ -109,17 +109,21 @@ final class BotChannel: Sendable {
             // Credentials may come with `identify`, or the client is unmanaged: decided there.
             return .acceptUnauthenticated
         }
-        guard await admits(credentials) else {
-            refuse(peer: handshake.peer, client: credentials.client, why: Self.refusedCredentials(credentials, at: "CONNECT auth"))
-            return .refuse(message: "unauthorized")
+        switch await admission(of: credentials) {
+        case .admitted:
+            state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials }
+            return .accept
+        case .refused(let reason):
+            refuse(peer: handshake.peer, client: credentials.client, why: Self.refusedCredentials(credentials, reason, at: "CONNECT auth"))
+            return .refuse(message: ChannelPayload.refusedMessage)
+        case .unavailable:
+            return .refuse(message: ChannelPayload.unavailableMessage)
         }
-        state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials }
-        return .accept
     }
 
-    /// Why the engine refused credentials (it does not say which of the two it was).
-    static func refusedCredentials(_ credentials: ChannelPayload.Credentials, at place: String) -> String {
-        "unknown client id or wrong key for \(credentials.client) in the \(place)"
+    /// Why the engine refused credentials: its reason (`unknown client id` or `wrong key`), the client, where.
+    static func refusedCredentials(_ credentials: ChannelPayload.Credentials, _ reason: String, at place: String) -> String {
+        "\(reason) \(reason == "wrong key" ? "for " : "")\(credentials.client) in the \(place)"
     }
 
     /// Reports a connection refused for its credentials (a WARNING and an engine event, rate-limited).
@@ -127,14 +131,29 @@ final class BotChannel: Sendable {
         refusals.record(ConnectionRefusal(cause: .credentials, client: client, peer: peer, why: why))
     }
 
-    /// Submits the credentials; true when the engine admitted them.
-    func admits(_ credentials: ChannelPayload.Credentials) async -> Bool {
+    /// What the engine said to credentials.
+    enum Admission {
+        case admitted
+        /// Refused, with the engine's reason (`unknown client id`, `wrong key`).
+        case refused(reason: String)
+        /// The engine could not take the event (not started yet, or its store failing): no verdict on the
+        /// credentials, so the client is not told they are wrong.
+        case unavailable
+    }
+
+    /// Submits the credentials to the engine.
+    func admission(of credentials: ChannelPayload.Credentials) async -> Admission {
         do {
             let actions = try await driver.submit(.connect(credentials.client, key: credentials.key))
-            return actions.contains(.admit(credentials.client))
+            if actions.contains(.admit(credentials.client)) { return .admitted }
+            let reason = actions.lazy.compactMap { action -> String? in
+                guard case .refuse(credentials.client, let reason) = action else { return nil }
+                return reason
+            }.first
+            return .refused(reason: reason ?? "refused")
         } catch {
             logger.error("could not record a connect", metadata: ["client": "\(credentials.client)", "error": "\(error)"])
-            return false
+            return .unavailable
         }
     }
 
