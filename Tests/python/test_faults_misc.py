@@ -6,6 +6,8 @@ serves, the mirror deleted while the daemon is stopped. A real daemon, real bots
 import os
 import shutil
 import signal
+import subprocess
+import time
 
 from daemon_harness import DEPLOY_DEADLINE_S, wait_for
 from fault_harness import RECOVERY_DEADLINE_S, assert_recovered, bot_processes
@@ -14,6 +16,8 @@ from faults_common import fault_test_deadline, fleet  # noqa: F401  (fixtures)
 
 # Engine.IO pings every second, a peer silent for 2 s more is gone: a stopped bot is noticed within seconds.
 FAST_PINGS = {"ping_interval": '"1s"', "ping_timeout": '"2s"'}
+# An instance left without a client by an unmanaged one is served again within this (it was about 70 s).
+REPLACEMENT_DEADLINE_S = 20
 
 
 def test_sigstop_during_gate_fails_it_with_a_timeout_and_v1_keeps_serving(fleet):
@@ -68,3 +72,25 @@ def test_mirror_deleted_while_stopped_is_made_again(fleet):
     assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
     assert (workspace.state / "repo.git").is_dir()
     assert_recovered(daemon, workspace, v2)
+
+
+def test_an_unmanaged_client_that_leaves_is_replaced_at_once(fleet):
+    """Under `allow_unmanaged` a bot started by hand takes over shard 0 (v1's bot is put in coma and shut down);
+    when it leaves, shard 0 gets a managed client of the serving revision again within seconds, not after a
+    repair's timeouts."""
+    workspace, daemon = fleet(channel={"allow_unmanaged": "true"})
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("URBAN_ROBOT_")}
+    environment["URBAN_ROBOT_URL"] = f"http://127.0.0.1:{workspace.channel_port}"
+    by_hand = subprocess.Popen(["python3", "fault_bot.py"], cwd=workspace.work, env=environment,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: daemon.status()["instances"][0]["active"]["client"].startswith("unmanaged-0."),
+                 DEPLOY_DEADLINE_S, "the unmanaged client to take over shard 0")
+        by_hand.terminate()
+        by_hand.wait(timeout=DEPLOY_DEADLINE_S)
+        left = time.monotonic()
+        assert_recovered(daemon, workspace, workspace.v1, deadline_s=REPLACEMENT_DEADLINE_S)
+        print(f"shard 0 served again {time.monotonic() - left:.1f} s after the unmanaged client left")
+    finally:
+        by_hand.kill()
+        by_hand.wait()

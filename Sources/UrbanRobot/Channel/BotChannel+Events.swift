@@ -35,9 +35,10 @@ extension BotChannel {
             session.heartbeat = HeartbeatStats.heartbeat(from: redacted(arguments.first, for: session), at: Date())
         }
         socket.onDisconnect { [self] _ in
-            guard let detached = detach(session) else { return }
-            await submit(.disconnected(detached.client))
-            if detached.stoppedUnmanaged { await submit(.exited(detached.client, .code(0))) }
+            guard let client = detach(session) else { return }
+            await submit(.disconnected(client))
+            // An unmanaged client has no process of ours: its socket closing (asked to stop or not) is its exit.
+            if session.isUnmanaged { await submit(.exited(client, .code(0))) }
         }
     }
 

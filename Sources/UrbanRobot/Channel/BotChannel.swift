@@ -14,8 +14,6 @@ final class BotChannel: Sendable {
         var admittedAtConnect: [String: ChannelPayload.Credentials] = [:]
         /// The current socket of each authenticated client.
         var sessions: [ClientID: ChannelSession] = [:]
-        /// Unmanaged clients asked to stop: their closing socket counts as their exit.
-        var stoppingUnmanaged: Set<ClientID> = []
         /// Numbers the unmanaged clients' ids.
         var unmanagedLaunches = 0
     }
@@ -82,12 +80,7 @@ final class BotChannel: Sendable {
     /// Stops an unmanaged client: disconnects its socket; its closing is reported as its exit.
     /// - Returns: false when it has no socket left (the caller reports the exit itself).
     func stopUnmanaged(_ client: ClientID) -> Bool {
-        let session = state.withLock { state -> ChannelSession? in
-            guard let session = state.sessions[client] else { return nil }
-            state.stoppingUnmanaged.insert(client)
-            return session
-        }
-        guard let session else { return false }
+        guard let session = state.withLock({ $0.sessions[client] }) else { return false }
         session.socket.disconnect()
         return true
     }
@@ -197,13 +190,13 @@ final class BotChannel: Sendable {
         value.map { ChannelRedaction.redact($0, secrets: [token, session.presentedKey].compactMap { $0 }) }
     }
 
-    /// Forgets `session` when it is still its client's socket; returns what to report.
-    func detach(_ session: ChannelSession) -> (client: ClientID, stoppedUnmanaged: Bool)? {
+    /// Forgets `session` when it is still its client's socket; returns that client.
+    func detach(_ session: ChannelSession) -> ClientID? {
         guard let client = session.client else { return nil }
         return state.withLock { state in
             guard state.sessions[client] === session else { return nil }
             state.sessions[client] = nil
-            return (client, state.stoppingUnmanaged.remove(client) != nil)
+            return client
         }
     }
 }
