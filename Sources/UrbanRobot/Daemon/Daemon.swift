@@ -101,7 +101,9 @@ public final class Daemon: DaemonControl {
         let socketServer = SocketIOServer(
             configuration: .init(
                 pingInterval: channelSettings.pingInterval, pingTimeout: channelSettings.pingTimeout,
-                maxPayload: channelSettings.maxPayload, connectTimeout: configuration.health.identifyTimeout),
+                maxPayload: channelSettings.maxPayload, connectTimeout: configuration.health.identifyTimeout,
+                maxUnauthenticatedSessions: channelSettings.maxUnauthenticated,
+                maxUnauthenticatedSessionsPerAddress: channelSettings.maxUnauthenticatedPerPeer),
             logger: logger)
         let channel = BotChannel(
             driver: driver, token: token, allowUnmanaged: channelSettings.allowUnmanaged,

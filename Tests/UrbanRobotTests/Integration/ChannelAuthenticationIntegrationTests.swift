@@ -124,7 +124,7 @@ struct ChannelRefusalIntegrationTests {
                 await client.connect(URL, wait_timeout=10)
                 print("identify", json.dumps(await client.call("identify", {"version": "t"}, timeout=10)), flush=True)
                 await client.disconnect()
-                for _ in range(110):
+                for _ in range(50):
                     await handshake(http)
                 print("handshakes done", flush=True)
 
@@ -142,6 +142,8 @@ struct ChannelRefusalIntegrationTests {
                 configuration.health.identifyTimeout = .seconds(3)
                 configuration.channel.pingInterval = .milliseconds(300)
                 configuration.channel.pingTimeout = .seconds(10)
+                // 50 handshakes pass this cap, above the 30 wrong keys (all below the default 100): the key reaches the server.
+                configuration.channel.maxUnauthenticatedPerPeer = 40
             },
             logHandler: { _ in RedactingLogHandlerTests.CollectingHandler(collector: log) })
         let port = await harness.daemon.channelPort
