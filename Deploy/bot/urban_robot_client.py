@@ -72,6 +72,7 @@ class UrbanRobotClient:
         self.sio = socketio.AsyncClient(reconnection=True)
         self.sio.on("connect", self._connected)
         self.sio.on("disconnect", self._disconnected)
+        self.sio.on("connect_error", self._connect_refused)
         self.sio.on("hello", self._hello)
         self.sio.on("cmd", self._command)
 
@@ -84,7 +85,7 @@ class UrbanRobotClient:
         await self._stopped.wait()
         if self._heartbeat_task:
             self._heartbeat_task.cancel()
-        await self.sio.disconnect()
+        await self.sio.shutdown()  # disconnects, or ends the reconnection attempts
 
     async def ready(self) -> None:
         """Tells urban-robot that the Discord connection is live (Discord's READY)."""
@@ -112,6 +113,16 @@ class UrbanRobotClient:
         # refused, or an unmanaged client told to leave) is not, so the client stops instead of idling forever.
         if reason == self.sio.reason.SERVER_DISCONNECT and not self._stopped.is_set():
             await self._set_active(False, self._active_epoch, "disconnected by the server")
+            self._stopped.set()
+
+    async def _connect_refused(self, data: Any = None) -> None:
+        # Launch credentials never change, so a refusal of them is final: this process is not (or no longer) one
+        # the daemon runs, e.g. a bot left running when its state was reset. It stops processing commands and
+        # exits rather than retrying as a second active. (A daemon that cannot decide answers "unavailable",
+        # and a daemon that is not there refuses the TCP connection: both are retried.)
+        if isinstance(data, dict) and data.get("message") == "unauthorized" and not self._stopped.is_set():
+            await self._set_active(False, self._active_epoch, "credentials refused by urban-robot")
+            await self._on_shutdown("credentials refused by urban-robot")
             self._stopped.set()
 
     async def _hello(self, data: Dict[str, Any]) -> None:

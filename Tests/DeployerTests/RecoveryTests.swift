@@ -35,9 +35,20 @@ import Testing
         try fleet.restartDaemon()
         let active = try #require(fleet.active(0))
         #expect(fleet.send(.connect(active, key: "guess")) == [
-            .refuse(active, reason: "unauthorized"),
+            .refuse(active, reason: "wrong key"),
             .audit(AuditEntry(deployment: nil, time: fleet.now, kind: "client.refused", instance: 0, client: active,
                               detail: ["why": "wrong key"])),
+        ])
+    }
+
+    @Test func anUnknownClientIDAfterARestartIsRefusedAsSuch() throws {
+        var fleet = try Self.fleet(instances: 1)
+        try fleet.restartDaemon()
+        let stranger = ClientID(instance: 0, launch: 99)
+        #expect(fleet.send(.connect(stranger, key: "anything")) == [
+            .refuse(stranger, reason: "unknown client id"),
+            .audit(AuditEntry(deployment: nil, time: fleet.now, kind: "client.refused", client: stranger,
+                              detail: ["why": "unknown client id"])),
         ])
     }
 

@@ -79,8 +79,13 @@ import Testing
         let launches = fleet.launched.count
         fleet.send(.disconnected(manual))
         fleet.send(.exited(manual, .code(0)))
+        #expect(fleet.launched.count == launches + 1, "the instance gets a managed client at once")
+        #expect(fleet.launched.last?.rawValue.hasPrefix("shard-1.") == true)
         fleet.advance(.seconds(120))
-        #expect(fleet.launched.count == launches, "an unmanaged client is not restarted")
+        #expect(fleet.launched.count == launches + 1, "an unmanaged client is not restarted")
+        #expect(fleet.activeRevisions == [.v1, .v1])
+        #expect(fleet.active(1) == fleet.launched.last)
+        #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
     }
 
     @Test func anUnmanagedClientForABusyOrMissingInstanceIsRefused() {

@@ -22,6 +22,7 @@ struct ConfigurationLoaderTests {
         #expect(configuration.bot.token == .environment("DISCORD_TOKEN"))
         #expect(configuration.bot.stopWithDaemon == false)
         #expect(configuration.channel.listen == ListenAddress(host: "127.0.0.1", port: 8080))
+        #expect(configuration.channel.maxUnauthenticated == 1_000 && configuration.channel.maxUnauthenticatedPerPeer == 100)
         #expect(configuration.admin.listen.port == 8081)
         #expect(configuration.state.goodTagPrefix == "good/")
     }
@@ -85,6 +86,8 @@ struct ConfigurationLoaderTests {
             [channel]
             listen = "[::1]:9000"
             allow_unmanaged = true
+            max_unauthenticated = 50
+            max_unauthenticated_per_peer = 5
 
             [state]
             dir = "/tmp/ur"
@@ -105,6 +108,8 @@ struct ConfigurationLoaderTests {
         #expect(configuration.deployerSettings.pauseAfterCanary)
         #expect(configuration.channel.listen == ListenAddress(host: "::1", port: 9000))
         #expect(configuration.channel.allowUnmanaged)
+        #expect(configuration.channel.maxUnauthenticated == 50)
+        #expect(configuration.channel.maxUnauthenticatedPerPeer == 5)
         #expect(configuration.state.directory == "/tmp/ur")
         #expect(configuration.state.pushTags)
     }
@@ -128,6 +133,12 @@ struct ConfigurationLoaderTests {
         ("[bot]\ntoken_env = \"T\"\ntoken_file = \"/t\"", .conflict, "bot.token_file", 5),
         ("[channel]\nlisten = \"localhost\"", .invalidValue, "channel.listen", 4),
         ("[channel]\nallow_unmanaged = \"yes\"", .wrongType, "channel.allow_unmanaged", 4),
+        ("[channel]\nmax_unauthenticated = 0", .invalidValue, "channel.max_unauthenticated", 4),
+        ("[channel]\nmax_unauthenticated = 10001", .invalidValue, "channel.max_unauthenticated", 4),
+        ("[channel]\nmax_unauthenticated = \"100\"", .wrongType, "channel.max_unauthenticated", 4),
+        ("[channel]\nmax_unauthenticated_per_peer = 0", .invalidValue, "channel.max_unauthenticated_per_peer", 4),
+        ("[channel]\nmax_unauthenticated = 10\nmax_unauthenticated_per_peer = 11", .invalidValue,
+         "channel.max_unauthenticated_per_peer", 5),
         ("[bot]\nstop_with_daemon = \"yes\"", .wrongType, "bot.stop_with_daemon", 4),
         ("[bot]\nstop_with_daemon = 1", .wrongType, "bot.stop_with_daemon", 4),
         ("[notify]\nwebhook = \"ftp://x\"", .invalidValue, "notify.webhook", 4),

@@ -193,16 +193,21 @@ class Daemon:
         environment = dict(os.environ)
         environment.update(self.extra_environment)
         environment[TOKEN_VARIABLE] = "e2e-token-not-a-real-discord-token"
-        command = [self.binary, "serve", "-c", str(self.workspace.config), *arguments]
-        if "LD_PRELOAD" in self.extra_environment:
-            # Started straight from Python's subprocess with libfaketime preloaded, the Swift runtime saw no
-            # arguments (it printed the top-level help); an exec from a shell hands them over.
-            command = ["/bin/sh", "-c", 'exec "$0" "$@"', *command]
+        command = self.serve_command(arguments)
         with open(self.workspace.daemon_log, "ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                             env=environment)
         wait_for(self._answers, START_DEADLINE_S, "the daemon to answer `status --json`")
         return self
+
+    def serve_command(self, arguments):
+        """The command line that starts `serve -c CONFIG ARGUMENTS`."""
+        command = [self.binary, "serve", "-c", str(self.workspace.config), *arguments]
+        if "LD_PRELOAD" in self.extra_environment:
+            # Started straight from Python's subprocess with libfaketime preloaded, the Swift runtime saw no
+            # arguments (it printed the top-level help); an exec from a shell hands them over.
+            command = ["/bin/sh", "-c", 'exec "$0" "$@"', *command]
+        return command
 
     def _answers(self):
         if self.process.poll() is not None:
@@ -290,6 +295,15 @@ class Daemon:
                 pass
         self.terminate()
         kill_process_groups(self.seen_pids)
+
+
+def serve_once(config, *arguments, deadline_s=START_DEADLINE_S):
+    """`urban-robot serve -c CONFIG ARGUMENTS` expected to exit by itself (a refusal); returns the completed
+    process (text)."""
+    environment = dict(os.environ)
+    environment[TOKEN_VARIABLE] = "e2e-token-not-a-real-discord-token"
+    return subprocess.run([binary(), "serve", "-c", str(config), *arguments], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=deadline_s, env=environment)
 
 
 def clients(status):

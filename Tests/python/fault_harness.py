@@ -5,6 +5,7 @@ the bot processes of the workspace found in /proc (by their URBAN_ROBOT_*
 environment), and the invariants that must hold after every recovery.
 """
 
+import errno
 import http.server
 import json
 import os
@@ -79,7 +80,25 @@ class FaultWorkspace(BotWorkspace):
 
 
 class FaultDaemon(Daemon):
-    """The daemon, which a test may SIGKILL and start again on the same workspace."""
+    """The daemon, which a test may SIGKILL and start again on the same workspace. With `tmpfs` (folder, size) it
+    runs in a private mount namespace where a tmpfs of that size is mounted on the folder (which must exist): a small
+    disk that only the daemon and its bots see (`inside` names a path as they see it)."""
+
+    def __init__(self, workspace, environment=None, tmpfs=None):
+        super().__init__(workspace, environment)
+        self.tmpfs = tmpfs
+
+    def serve_command(self, arguments):
+        command = super().serve_command(arguments)
+        if not self.tmpfs:
+            return command
+        folder, size = self.tmpfs
+        return ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                'mount -t tmpfs -o "size=$0" tmpfs "$1" && shift && exec "$@"', size, str(folder), *command]
+
+    def inside(self, path):
+        """`path` as the daemon sees it (through /proc/PID/root, which resolves in its mount namespace)."""
+        return Path(f"/proc/{self.process.pid}/root") / Path(path).relative_to("/")
 
     def kill(self):
         """SIGKILL, as a crash or an OOM kill would; returns when it is gone."""
@@ -118,6 +137,29 @@ class FaultDaemon(Daemon):
         """The running deployment's (phase, wave), or None."""
         deployment = self.status().get("deployment")
         return (deployment["phase"], deployment["wave"]) if deployment else None
+
+
+def tmpfs_refusal(folder):
+    """Why a tmpfs cannot be mounted in a private mount namespace here (None when it can)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                            'mount -t tmpfs -o size=1m tmpfs "$0"', str(folder)],
+                           capture_output=True, text=True, timeout=START_DEADLINE_S)
+    return None if probe.returncode == 0 else f"no tmpfs in a private mount namespace: {probe.stderr.strip()}"
+
+
+def fill(path):
+    """Writes zeros to `path` until its file system is full."""
+    chunk = bytes(1 << 16)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        while True:
+            os.write(descriptor, chunk)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+    finally:
+        os.close(descriptor)
 
 
 def bot_processes(workspace):

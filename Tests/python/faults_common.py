@@ -21,13 +21,19 @@ def fault_test_deadline(request):
 @pytest.fixture
 def fleet(tmp_path):
     """Makes a workspace and its daemon with v1 deployed at once on 2 shards: `v1_pause` makes v1's bots (of
-    `v1_shards`, default all) hold at a step, `channel` adds [channel] keys, `source_url` is where the daemon fetches. At the end, stopped bots get
-    SIGCONT, the daemon is stopped and every bot of the workspace is killed."""
+    `v1_shards`, default all) hold at a step, `channel` adds [channel] keys, `source_url` is where the daemon
+    fetches, `tmpfs` (a folder of the state folder, a size) gives the daemon a small disk there (FaultDaemon). At the
+    end, stopped bots get SIGCONT, the daemon is stopped and every bot of the workspace is killed."""
     made = []
 
-    def make(v1_pause=None, v1_shards=None, channel=None, source_url=None):
+    def make(v1_pause=None, v1_shards=None, channel=None, source_url=None, tmpfs=None):
         workspace = FaultWorkspace(tmp_path / "fleet", channel=channel, source_url=source_url)
-        daemon = FaultDaemon(workspace).start()
+        if tmpfs:
+            folder = workspace.state / tmpfs[0]
+            folder.mkdir(parents=True)
+            workspace.state.chmod(0o700)
+            tmpfs = (folder, tmpfs[1])
+        daemon = FaultDaemon(workspace, tmpfs=tmpfs).start()
         made.append((workspace, daemon))
         workspace.v1 = workspace.commit_fault(pause=v1_pause, shards=v1_shards)
         deployed = daemon.cli("deploy", workspace.v1, "--immediate", timeout=DEPLOY_DEADLINE_S)

@@ -1,17 +1,16 @@
-"""Starting `urban-robot serve` where it must not start: on a state folder another
-daemon holds, on listen addresses another daemon holds, and on a state folder that
-ran a fleet but lost its database (and starting over there on purpose)."""
+"""Starting `urban-robot serve` where it must not start: on listen addresses another
+daemon holds, and on a state folder that ran a fleet but lost its database (and
+starting over there on purpose). A second daemon on the same state folder, and an
+empty or missing database beside a running fleet, are cases of the fault suite
+(test_faults_state.py)."""
 
-import os
 import signal
-import subprocess
 
 import pytest
 
-from daemon_harness import TOKEN_VARIABLE, BotWorkspace, Daemon, binary, deadline
+from daemon_harness import BotWorkspace, Daemon, deadline, serve_once
 
 TEST_DEADLINE_S = 60
-REFUSAL_DEADLINE_S = 20
 
 
 @pytest.fixture(autouse=True)
@@ -31,29 +30,11 @@ def running(tmp_path):
     daemon.stop_everything()
 
 
-def serve(config, *arguments):
-    """`urban-robot serve -c CONFIG ARGUMENTS` expected to exit by itself; returns the completed process."""
-    environment = dict(os.environ)
-    environment[TOKEN_VARIABLE] = "e2e-token-not-a-real-discord-token"
-    return subprocess.run([binary(), "serve", "-c", str(config), *arguments], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=REFUSAL_DEADLINE_S, env=environment)
-
-
-def test_a_second_daemon_on_the_same_state_folder_exits_naming_the_lock_and_its_holder(running):
-    workspace, daemon = running
-    second = serve(workspace.config)
-    assert second.returncode != 0
-    assert str(workspace.state / "daemon.lock") in second.stderr, second.stderr
-    assert f"pid {daemon.process.pid}" in second.stderr, second.stderr
-    assert daemon.process.poll() is None
-    assert daemon.cli("status", "--json").returncode == 0
-
-
 def test_a_second_daemon_on_taken_addresses_names_the_address(running, tmp_path):
     workspace, _ = running
     other = tmp_path / "other.toml"
     other.write_text(workspace.config.read_text().replace(str(workspace.state), str(tmp_path / "other-state")))
-    second = serve(other)
+    second = serve_once(other)
     assert second.returncode != 0
     assert f"channel.listen 127.0.0.1:{workspace.channel_port}" in second.stderr, second.stderr
     assert "in use" in second.stderr
@@ -65,7 +46,7 @@ def test_a_state_folder_that_lost_its_database_is_refused_until_reset_on_purpose
     (workspace.state / "logs" / "0").mkdir(parents=True)
     (workspace.state / "logs" / "0" / "old.log").write_text("an old bot's log\n")
 
-    refused = serve(workspace.config)
+    refused = serve_once(workspace.config)
     assert refused.returncode != 0
     assert "state.sqlite" in refused.stderr and "--reset-state" in refused.stderr, refused.stderr
     assert not (workspace.state / "state.sqlite").exists()
@@ -92,6 +73,6 @@ def test_a_missing_local_source_is_named_by_serve_and_by_deploy(running, tmp_pat
 
     other = tmp_path / "other.toml"
     other.write_text(workspace.config.read_text().replace(str(workspace.state), str(tmp_path / "other-state")))
-    second = serve(other)
+    second = serve_once(other)
     assert second.returncode != 0
     assert f"no folder {workspace.source}" in second.stderr, second.stderr

@@ -1,20 +1,23 @@
 """Fault suite, beyond the kill matrix: a bot SIGSTOPped in its gate or while it
-serves, the mirror deleted while the daemon is stopped, and a corrupt
-state.sqlite. A real daemon, real bots (fault_bot.py), real repositories.
+serves, the mirror deleted while the daemon is stopped. A real daemon, real bots
+(fault_bot.py), real repositories.
 """
 
 import os
 import shutil
 import signal
 import subprocess
+import time
 
-from daemon_harness import DEPLOY_DEADLINE_S, START_DEADLINE_S, wait_for
-from fault_harness import RECOVERY_DEADLINE_S, FaultDaemon, FaultWorkspace, assert_recovered, bot_processes
+from daemon_harness import DEPLOY_DEADLINE_S, wait_for
+from fault_harness import RECOVERY_DEADLINE_S, assert_recovered, bot_processes
 
 from faults_common import fault_test_deadline, fleet  # noqa: F401  (fixtures)
 
 # Engine.IO pings every second, a peer silent for 2 s more is gone: a stopped bot is noticed within seconds.
 FAST_PINGS = {"ping_interval": '"1s"', "ping_timeout": '"2s"'}
+# An instance left without a client by an unmanaged one is served again within this (it was about 70 s).
+REPLACEMENT_DEADLINE_S = 20
 
 
 def test_sigstop_during_gate_fails_it_with_a_timeout_and_v1_keeps_serving(fleet):
@@ -71,20 +74,23 @@ def test_mirror_deleted_while_stopped_is_made_again(fleet):
     assert_recovered(daemon, workspace, v2)
 
 
-def test_corrupt_state_database_refuses_to_start(tmp_path):
-    workspace = FaultWorkspace(tmp_path / "fleet")
-    daemon = FaultDaemon(workspace).start()
-    assert daemon.terminate()[0] == 0
-    database = workspace.state / "state.sqlite"
-    garbage = bytes((index * 37 + 11) % 256 for index in range(8192))
-    database.write_bytes(garbage)
-    for journal in ("state.sqlite-wal", "state.sqlite-shm"):  # the whole database is garbage, its WAL too
-        (workspace.state / journal).unlink(missing_ok=True)
-    environment = {key: value for key, value in os.environ.items()}
-    environment["URBAN_ROBOT_E2E_TOKEN"] = "fault-suite-token"
-    completed = subprocess.run([daemon.binary, "serve", "-c", str(workspace.config)], capture_output=True,
-                               text=True, timeout=START_DEADLINE_S, env=environment, stdin=subprocess.DEVNULL)
-    output = completed.stdout + completed.stderr
-    assert completed.returncode != 0, output
-    assert str(database) in output, output
-    assert database.read_bytes() == garbage, "the corrupt database was changed"
+def test_an_unmanaged_client_that_leaves_is_replaced_at_once(fleet):
+    """Under `allow_unmanaged` a bot started by hand takes over shard 0 (v1's bot is put in coma and shut down);
+    when it leaves, shard 0 gets a managed client of the serving revision again within seconds, not after a
+    repair's timeouts."""
+    workspace, daemon = fleet(channel={"allow_unmanaged": "true"})
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("URBAN_ROBOT_")}
+    environment["URBAN_ROBOT_URL"] = f"http://127.0.0.1:{workspace.channel_port}"
+    by_hand = subprocess.Popen(["python3", "fault_bot.py"], cwd=workspace.work, env=environment,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: daemon.status()["instances"][0]["active"]["client"].startswith("unmanaged-0."),
+                 DEPLOY_DEADLINE_S, "the unmanaged client to take over shard 0")
+        by_hand.terminate()
+        by_hand.wait(timeout=DEPLOY_DEADLINE_S)
+        left = time.monotonic()
+        assert_recovered(daemon, workspace, workspace.v1, deadline_s=REPLACEMENT_DEADLINE_S)
+        print(f"shard 0 served again {time.monotonic() - left:.1f} s after the unmanaged client left")
+    finally:
+        by_hand.kill()
+        by_hand.wait()

@@ -7,15 +7,20 @@ extension DeploymentEngine {
         audit("client.launched", instance: clients[id]?.instance, client: id, ["pid": "\(pid)"])
     }
 
+    /// The reason of a ``DeployerAction/refuse(_:reason:)`` for credentials whose client id the engine does not know.
+    public static let unknownClientID = "unknown client id"
+    /// The reason of a ``DeployerAction/refuse(_:reason:)`` for a known client id with another key.
+    public static let wrongKey = "wrong key"
+
     mutating func connect(_ id: ClientID, key: String) {
         guard var client = clients[id] else {
-            emit(.refuse(id, reason: "unauthorized"))
-            audit("client.refused", client: id, ["why": "unknown client id"])
+            emit(.refuse(id, reason: Self.unknownClientID))
+            audit("client.refused", client: id, ["why": Self.unknownClientID])
             return
         }
         guard client.keyHash.matches(key) else {
-            emit(.refuse(id, reason: "unauthorized"))
-            audit("client.refused", instance: client.instance, client: id, ["why": "wrong key"])
+            emit(.refuse(id, reason: Self.wrongKey))
+            audit("client.refused", instance: client.instance, client: id, ["why": Self.wrongKey])
             if client.role == .candidate, !client.authenticated { candidateFailed(id, reason: .unauthorized) }
             return
         }

@@ -68,8 +68,21 @@ extension DeploymentEngine {
             return
         }
         if let plan = rollout?.rollback, plan.undoing == client.revision { return }
-        if client.purpose == .unmanaged { return }
+        if client.purpose == .unmanaged {
+            unmanagedLeft(client)
+            return
+        }
         restartFailed(instance: client.instance, revision: client.revision)
+    }
+
+    /// An unmanaged active left (it has no process: its socket closing is its exit): its instance gets a managed
+    /// client at once, of the last good revision, else of the revision the other instances serve.
+    private mutating func unmanagedLeft(_ client: ClientState) {
+        let clients = self.clients
+        let serving = instances.compactMap { $0.active.flatMap { clients[$0] } }
+            .first { $0.purpose != .unmanaged }?.revision
+        guard let revision = lastGood()?.revision ?? serving, instances[client.instance].isSettled else { return }
+        queueLaunch(of: client.instance, revision: revision, purpose: .restart)
     }
 
     /// Counts an exit of the instance's active (or of its restart) and schedules the next restart.

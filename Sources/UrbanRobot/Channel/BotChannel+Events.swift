@@ -35,9 +35,10 @@ extension BotChannel {
             session.heartbeat = HeartbeatStats.heartbeat(from: redacted(arguments.first, for: session), at: Date())
         }
         socket.onDisconnect { [self] _ in
-            guard let detached = detach(session) else { return }
-            await submit(.disconnected(detached.client))
-            if detached.stoppedUnmanaged { await submit(.exited(detached.client, .code(0))) }
+            guard let client = detach(session) else { return }
+            await submit(.disconnected(client))
+            // An unmanaged client has no process of ours: its socket closing (asked to stop or not) is its exit.
+            if session.isUnmanaged { await submit(.exited(client, .code(0))) }
         }
     }
 
@@ -66,11 +67,15 @@ extension BotChannel {
     /// Credentials in `identify`, or an unmanaged loopback client under `allow_unmanaged`.
     private func authenticateAtIdentify(_ session: ChannelSession, _ payload: JSONValue?) async -> Result<ClientID, IdentifyRefusal> {
         if let credentials = ChannelPayload.credentials(in: payload) {
-            guard await admits(credentials) else {
-                return .failure(IdentifyRefusal(client: credentials.client, why: Self.refusedCredentials(credentials, at: "identify")))
+            switch await admission(of: credentials) {
+            case .admitted:
+                bind(session, to: credentials.client, unmanaged: false, key: credentials.key)
+                return .success(credentials.client)
+            case .refused(let reason):
+                return .failure(IdentifyRefusal(client: credentials.client, why: Self.refusedCredentials(credentials, reason, at: "identify")))
+            case .unavailable:
+                return .failure(IdentifyRefusal(client: credentials.client, why: "the engine could not take the identify of \(credentials.client)"))
             }
-            bind(session, to: credentials.client, unmanaged: false, key: credentials.key)
-            return .success(credentials.client)
         }
         guard allowUnmanaged, session.socket.handshake.isLoopback else {
             return .failure(IdentifyRefusal(client: nil, why: ChannelPayload.missingCredentials))

@@ -14,8 +14,6 @@ final class BotChannel: Sendable {
         var admittedAtConnect: [String: ChannelPayload.Credentials] = [:]
         /// The current socket of each authenticated client.
         var sessions: [ClientID: ChannelSession] = [:]
-        /// Unmanaged clients asked to stop: their closing socket counts as their exit.
-        var stoppingUnmanaged: Set<ClientID> = []
         /// Numbers the unmanaged clients' ids.
         var unmanagedLaunches = 0
     }
@@ -82,12 +80,7 @@ final class BotChannel: Sendable {
     /// Stops an unmanaged client: disconnects its socket; its closing is reported as its exit.
     /// - Returns: false when it has no socket left (the caller reports the exit itself).
     func stopUnmanaged(_ client: ClientID) -> Bool {
-        let session = state.withLock { state -> ChannelSession? in
-            guard let session = state.sessions[client] else { return nil }
-            state.stoppingUnmanaged.insert(client)
-            return session
-        }
-        guard let session else { return false }
+        guard let session = state.withLock({ $0.sessions[client] }) else { return false }
         session.socket.disconnect()
         return true
     }
@@ -109,17 +102,21 @@ final class BotChannel: Sendable {
             // Credentials may come with `identify`, or the client is unmanaged: decided there.
             return .acceptUnauthenticated
         }
-        guard await admits(credentials) else {
-            refuse(peer: handshake.peer, client: credentials.client, why: Self.refusedCredentials(credentials, at: "CONNECT auth"))
-            return .refuse(message: "unauthorized")
+        switch await admission(of: credentials) {
+        case .admitted:
+            state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials }
+            return .accept
+        case .refused(let reason):
+            refuse(peer: handshake.peer, client: credentials.client, why: Self.refusedCredentials(credentials, reason, at: "CONNECT auth"))
+            return .refuse(message: ChannelPayload.refusedMessage)
+        case .unavailable:
+            return .refuse(message: ChannelPayload.unavailableMessage)
         }
-        state.withLock { $0.admittedAtConnect[handshake.sessionID] = credentials }
-        return .accept
     }
 
-    /// Why the engine refused credentials (it does not say which of the two it was).
-    static func refusedCredentials(_ credentials: ChannelPayload.Credentials, at place: String) -> String {
-        "unknown client id or wrong key for \(credentials.client) in the \(place)"
+    /// Why the engine refused credentials: its reason (`unknown client id` or `wrong key`), the client, where.
+    static func refusedCredentials(_ credentials: ChannelPayload.Credentials, _ reason: String, at place: String) -> String {
+        "\(reason) \(reason == "wrong key" ? "for " : "")\(credentials.client) in the \(place)"
     }
 
     /// Reports a connection refused for its credentials (a WARNING and an engine event, rate-limited).
@@ -127,14 +124,29 @@ final class BotChannel: Sendable {
         refusals.record(ConnectionRefusal(cause: .credentials, client: client, peer: peer, why: why))
     }
 
-    /// Submits the credentials; true when the engine admitted them.
-    func admits(_ credentials: ChannelPayload.Credentials) async -> Bool {
+    /// What the engine said to credentials.
+    enum Admission {
+        case admitted
+        /// Refused, with the engine's reason (`unknown client id`, `wrong key`).
+        case refused(reason: String)
+        /// The engine could not take the event (not started yet, or its store failing): no verdict on the
+        /// credentials, so the client is not told they are wrong.
+        case unavailable
+    }
+
+    /// Submits the credentials to the engine.
+    func admission(of credentials: ChannelPayload.Credentials) async -> Admission {
         do {
             let actions = try await driver.submit(.connect(credentials.client, key: credentials.key))
-            return actions.contains(.admit(credentials.client))
+            if actions.contains(.admit(credentials.client)) { return .admitted }
+            let reason = actions.lazy.compactMap { action -> String? in
+                guard case .refuse(credentials.client, let reason) = action else { return nil }
+                return reason
+            }.first
+            return .refused(reason: reason ?? "refused")
         } catch {
             logger.error("could not record a connect", metadata: ["client": "\(credentials.client)", "error": "\(error)"])
-            return false
+            return .unavailable
         }
     }
 
@@ -178,13 +190,13 @@ final class BotChannel: Sendable {
         value.map { ChannelRedaction.redact($0, secrets: [token, session.presentedKey].compactMap { $0 }) }
     }
 
-    /// Forgets `session` when it is still its client's socket; returns what to report.
-    func detach(_ session: ChannelSession) -> (client: ClientID, stoppedUnmanaged: Bool)? {
+    /// Forgets `session` when it is still its client's socket; returns that client.
+    func detach(_ session: ChannelSession) -> ClientID? {
         guard let client = session.client else { return nil }
         return state.withLock { state in
             guard state.sessions[client] === session else { return nil }
             state.sessions[client] = nil
-            return (client, state.stoppingUnmanaged.remove(client) != nil)
+            return client
         }
     }
 }

@@ -67,9 +67,16 @@ enum ChannelPayload {
     static let missingCredentials =
         "no instance/key in the CONNECT auth nor in identify (and not an allowed unmanaged client); see the README's protocol section"
 
+    /// The CONNECT_ERROR message for refused credentials: final (they belong to one launch), the client stops.
+    static let refusedMessage = "unauthorized"
+
+    /// The CONNECT_ERROR message when the engine could not decide (not started yet, its store failing): the
+    /// client retries.
+    static let unavailableMessage = "unavailable"
+
     /// The error ACK of an `identify` whose credentials were refused.
     static let unauthorized: JSONValue = .object([
-        JSONMember("ok", .bool(false)), JSONMember("error", .string("unauthorized")),
+        JSONMember("ok", .bool(false)), JSONMember("error", .string(refusedMessage)),
     ])
 
     /// The ACK of an accepted `identify`.

@@ -154,6 +154,11 @@ public struct ChannelSettings: Sendable, Equatable {
     public var maxPayload = 1_000_000
     /// `allow_unmanaged`: admit clients started by hand, from loopback peers only.
     public var allowUnmanaged = false
+    /// `max_unauthenticated`: the most sessions that have not authenticated yet, from all peers; at the cap a new
+    /// handshake sheds the oldest one.
+    public var maxUnauthenticated = 1_000
+    /// `max_unauthenticated_per_peer`: the same, per peer IP address (at most `max_unauthenticated`).
+    public var maxUnauthenticatedPerPeer = 100
 }
 
 /// `[admin]`: the admin API listener.

@@ -1,3 +1,5 @@
+import SocketIO
+
 /// One function per table: each reads its keys over the defaults and rejects unknown ones.
 extension ConfigurationLoader {
     static func readSource(_ table: TOMLSectionReader) throws(ConfigurationError) -> SourceSettings {
@@ -115,6 +117,14 @@ extension ConfigurationLoader {
         channel.pingTimeout = try table.duration("ping_timeout", minimum: .milliseconds(1)) ?? channel.pingTimeout
         channel.maxPayload = try table.integer("max_payload", in: 1_024...100_000_000) ?? channel.maxPayload
         channel.allowUnmanaged = try table.boolean("allow_unmanaged") ?? channel.allowUnmanaged
+        let sessionLimit = SocketIOServer.Configuration().maxSessions
+        channel.maxUnauthenticated = try table.integer("max_unauthenticated", in: 1...sessionLimit) ?? channel.maxUnauthenticated
+        channel.maxUnauthenticatedPerPeer = try table.integer("max_unauthenticated_per_peer", in: 1...sessionLimit)
+            ?? channel.maxUnauthenticatedPerPeer
+        guard channel.maxUnauthenticatedPerPeer <= channel.maxUnauthenticated else {
+            throw table.error(.invalidValue, key: "max_unauthenticated_per_peer", "must be at most max_unauthenticated "
+                + "(\(channel.maxUnauthenticated)), not \(channel.maxUnauthenticatedPerPeer)")
+        }
         try table.rejectUnknownKeys()
         return channel
     }

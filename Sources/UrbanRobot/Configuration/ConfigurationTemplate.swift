@@ -63,6 +63,8 @@ public enum ConfigurationTemplate {
         ping_timeout = "20s"
         max_payload = 1000000
         allow_unmanaged = false           # admit bots started by hand (loopback peers only)
+        max_unauthenticated = 1000        # sessions not authenticated yet, from all peers (the oldest is shed)
+        max_unauthenticated_per_peer = 100  # the same, per peer address
 
         [admin]
         listen = "127.0.0.1:8081"         # the CLI's API; bearer token in <state>/admin.token

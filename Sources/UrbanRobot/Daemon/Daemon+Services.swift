@@ -30,6 +30,22 @@ extension Daemon {
         try ReleaseStore.checkLocalSource(configuration.source.url)
     }
 
+    /// `recovered`, after a `--reset-state`, with the epochs and launch counters of the moved-aside database
+    /// (``MovedAsideCounters``); one that cannot be read is logged and skipped.
+    func goingOnFromMovedAside(_ recovered: RecoveredState) -> RecoveredState {
+        guard let movedAside else { return recovered }
+        do {
+            let counters = try MovedAsideCounters(aside: movedAside)
+            logger.info("launch numbers and epochs go on from the moved-aside state",
+                        metadata: ["launches": "\(counters.launches)", "epochs": "\(counters.epochs)"])
+            return counters.raising(recovered)
+        } catch {
+            logger.warning("the moved-aside database could not be read: launch numbers start over",
+                           metadata: ["folder": "\(movedAside)", "error": "\(error)"])
+            return recovered
+        }
+    }
+
     /// Opens the release store (`repo.git`, `releases/`) of `[source]` and `[state]`.
     func openReleaseStore() async throws -> ReleaseStore {
         let source = configuration.source

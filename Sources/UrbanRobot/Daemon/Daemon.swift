@@ -49,6 +49,8 @@ public final class Daemon: DaemonControl {
     let accepting = Mutex(true)
     /// This daemon's lock on the state folder, held while the daemon lives.
     let stateLock: StateLock
+    /// Where `--reset-state` moved the old contents, if it did: the new fleet's counters go on from there.
+    let movedAside: String?
 
     /// How often clients send `heartbeat` (seconds), told in `hello`.
     static let heartbeatInterval = 30
@@ -69,6 +71,9 @@ public final class Daemon: DaemonControl {
         if resetState, let aside = try StateFolder.moveAside(stateDirectory) {
             logger.warning("state reset on request: the old contents were moved aside", metadata: ["folder": "\(aside)"])
             try Self.makeStateFolder(stateDirectory)
+            movedAside = aside
+        } else {
+            movedAside = nil
         }
         try StateFolder.requireDatabase(stateDirectory)
         for file in ["", "-wal", "-shm"] {
@@ -96,7 +101,9 @@ public final class Daemon: DaemonControl {
         let socketServer = SocketIOServer(
             configuration: .init(
                 pingInterval: channelSettings.pingInterval, pingTimeout: channelSettings.pingTimeout,
-                maxPayload: channelSettings.maxPayload, connectTimeout: configuration.health.identifyTimeout),
+                maxPayload: channelSettings.maxPayload, connectTimeout: configuration.health.identifyTimeout,
+                maxUnauthenticatedSessions: channelSettings.maxUnauthenticated,
+                maxUnauthenticatedSessionsPerAddress: channelSettings.maxUnauthenticatedPerPeer),
             logger: logger)
         let channel = BotChannel(
             driver: driver, token: token, allowUnmanaged: channelSettings.allowUnmanaged,
@@ -131,7 +138,7 @@ public final class Daemon: DaemonControl {
             launcher: launcher, processes: processes, releases: releaseStore, tagDate: tagDate,
             progress: progressHub, notifier: notifier, channelURL: channelURL, environment: environment,
             observers: observers, logger: logger))
-        let recovered = try store.recover(goodTags: try await effects.goodTags())
+        let recovered = goingOnFromMovedAside(try store.recover(goodTags: try await effects.goodTags()))
         let engine = DeploymentEngine(settings: configuration.deployerSettings, recovered: recovered)
         let deployerDriver = DeployerDriver(engine: engine, store: store, effects: effects)
         driver.set(deployerDriver)

@@ -39,11 +39,12 @@ struct ChannelAuthenticationIntegrationTests {
         asyncio.run(main(sys.argv[1]))
         """#
 
-    @Test("wrong credentials get CONNECT_ERROR unauthorized, or an error ACK and a disconnect at identify; no hello")
+    @Test("wrong credentials get CONNECT_ERROR unauthorized, or an error ACK and a disconnect at identify; no hello; the log says wrong key")
     func wrongCredentialsAreRefused() async throws {
         let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 1)
+        #expect(try await harness.deploy("main").outcome == .succeeded)
         let port = await harness.daemon.channelPort
         let script = "\(folder)/probe.py"
         try Self.probe.write(toFile: script, atomically: true, encoding: .utf8)
@@ -56,7 +57,13 @@ struct ChannelAuthenticationIntegrationTests {
         for line in lines.dropFirst() {
             #expect(line.contains(#""error": "unauthorized""#) && line.hasSuffix("no-hello disconnected"), "\(line)")
         }
-        #expect(harness.daemon.channelSessionCount == 0)
+        #expect(harness.daemon.channelSessionCount == 1)
+        // The first refusal is reported at once (the next ones within a second are folded into one report).
+        _ = try await harness.poll("the wrong key of shard-0.1 reported as such") {
+            try harness.daemon.store.events(deployment: nil).first {
+                $0.kind == "channel.refused" && $0.detail["why"] == "wrong key for shard-0.1 in the CONNECT auth"
+            }
+        }
         try await harness.shutdown()
     }
 }
@@ -117,7 +124,7 @@ struct ChannelRefusalIntegrationTests {
                 await client.connect(URL, wait_timeout=30)
                 print("identify", json.dumps(await client.call("identify", {"version": "t"}, timeout=30)), flush=True)
                 await client.disconnect()
-                for _ in range(110):
+                for _ in range(50):
                     await handshake(http)
                 print("handshakes done", flush=True)
 
@@ -135,6 +142,8 @@ struct ChannelRefusalIntegrationTests {
                 configuration.health.identifyTimeout = .seconds(3)
                 configuration.channel.pingInterval = .milliseconds(300)
                 configuration.channel.pingTimeout = .seconds(10)
+                // 50 handshakes pass this cap, above the 30 wrong keys (all below the default 100): the key reaches the server.
+                configuration.channel.maxUnauthenticatedPerPeer = 40
             },
             logHandler: { _ in RedactingLogHandlerTests.CollectingHandler(collector: log) })
         let port = await harness.daemon.channelPort
@@ -161,7 +170,7 @@ struct ChannelRefusalIntegrationTests {
         let elapsedSeconds = Int((ContinuousClock.now - started).components.seconds)
         #expect(credentials.count <= elapsedSeconds + 2, "\(credentials.count) reports in \(elapsedSeconds) s")
         #expect(credentials.allSatisfy { $0.detail["peer"] == "127.0.0.1" })
-        #expect(credentials.contains { $0.client == ClientID(rawValue: "shard-0.9") && $0.detail["why"]?.contains("wrong key for shard-0.9") == true })
+        #expect(credentials.contains { $0.client == ClientID(rawValue: "shard-0.9") && $0.detail["why"] == "unknown client id shard-0.9 in the CONNECT auth" })
         #expect(credentials.contains { $0.client == nil && $0.detail["why"]?.contains("see the README's protocol section") == true })
         _ = try await harness.poll("shedding reported") { try reports("shedding").first }
 
