@@ -25,8 +25,13 @@ import Testing
         let expected: String
         switch failure {
         case .wrongKey:
+            // Refused, and the gate runs on: the canary fails at its identify timeout, naming the refusal.
             fleet.send(.connect(canary, key: "not-the-key"))
-            expected = "unauthorized"
+            fleet.send(.connectionRefused(ConnectionRefusal(
+                cause: .credentials, client: canary, peer: "127.0.0.1", why: "wrong key for shard-0.2 in the CONNECT auth")))
+            fleet.advance(.seconds(30))
+            expected = "identify_timeout (no identify within 30 s); 1 connection(s) were refused meanwhile, the latest "
+                + "from 127.0.0.1: wrong key for shard-0.2 in the CONNECT auth"
         case .neverIdentifies:
             fleet.send(.connect(canary, key: key))
             fleet.advance(.seconds(30))
@@ -70,6 +75,26 @@ import Testing
         #expect(fleet.log.contains(.stop(canary)) || failure == .exits)
         #expect(!fleet.commands(to: old).contains { $0.name == "coma" }, "the old active was never touched")
         #expect(fleet.engine.badRevisions[.v2]?.reason == record.reason)
+        #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
+    }
+
+    /// Anyone on the channel port can guess the next client id: a wrong key for it is refused and changes nothing,
+    /// so no peer without the key can fail a deployment or get a revision marked bad.
+    @Test func aWrongKeyForACandidateFromAnotherPeerNeitherFailsItsGateNorMarksTheRevisionBad() throws {
+        var fleet = Fleet.serving(.v1, .test())
+        fleet.autopilot = false
+        fleet.deploy(.v2)
+        fleet.send(.releasePrepared(deployment: 2, result: .prepared(.v2)))
+        let canary = ClientID(instance: 0, launch: 2)
+        fleet.send(.launched(canary, pid: 9, startTime: 9))
+        let refused = fleet.send(.connect(canary, key: "a-guess"))
+        #expect(refused.contains(.refuse(canary, reason: DeploymentEngine.wrongKey)))
+        #expect(fleet.deployments[2]?.outcome == .running)
+        #expect(!fleet.log.contains(.stop(canary)))
+        fleet.pass(canary)
+        #expect(fleet.audits("gate.passed").contains { $0.client == canary }, "the real canary passed its gate")
+        #expect(fleet.deployments[2]?.outcome == .running)
+        #expect(fleet.engine.badRevisions[.v2] == nil)
         #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
     }
 }

@@ -21,7 +21,6 @@ extension DeploymentEngine {
         guard client.keyHash.matches(key) else {
             emit(.refuse(id, reason: Self.wrongKey))
             audit("client.refused", instance: client.instance, client: id, ["why": Self.wrongKey])
-            if client.role == .candidate, !client.authenticated { candidateFailed(id, reason: .unauthorized) }
             return
         }
         client.authenticated = true
