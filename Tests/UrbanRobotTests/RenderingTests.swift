@@ -180,6 +180,11 @@ struct RenderingTests {
         #expect(sentence("rollout.bake", ["wave": "2", "seconds": "300.0"]) == "Baking wave 3.")
         #expect(sentence("rollout.watch", ["seconds": "0.0"]) == "No watch (immediate).")
         #expect(sentence("rollout.watch", ["seconds": "600.0"]) == "Watching the whole fleet for 10m00s.")
+        #expect(ProgressSentence.make(for: AuditEntry(deployment: 3, time: Self.now, kind: "gate.failed", instance: 0, client: ClientID(rawValue: "shard-0.5"),
+                                                      detail: ["reason": "no identify within 30 s", "revision": "bbbb"]))
+            == "shard-0.5 failed its gate: no identify within 30 s.")
+        #expect(sentence("rollout.paused", ["why": "pause_after_canary: `urban-robot promote` goes on, `abort` undoes it"])
+            == "Paused after the canary's bake (pause_after_canary: `urban-robot promote` goes on, `abort` undoes it).")
     }
 }
 

@@ -95,12 +95,16 @@ def test_push_with_the_hook_rolls_out_canary_first(make_fleet):
     lines = remote_lines(push)
     text = "\n".join(lines)
     assert any("deploying" in line and second[:12] in line for line in lines), text
-    # Canary first: instance 0's new client passes its gate and bakes before instance 1 starts.
-    canary_passed = first_index(lines, r"^shard-0\.\d+ passed its gate\.$")
-    canary_baked = first_index(lines, r"^Baking wave 1\.$")
-    second_started = first_index(lines, r"^Starting shard-1\.\d+ ")
-    assert first_index(lines, r"^Launch of instance 0 queued\.$") < canary_passed, text
-    assert canary_passed < canary_baked < second_started, text
+    # Canary first, one line per wave: instance 0's new client passes its gate, is handed over and bakes before
+    # instance 1's wave; then the watch, and a summary with the revision and the waves.
+    canary = first_index(lines, r"^wave 1/2: shard-0\.\d+ passed its gate \(\d+s\), handed over; baking \d+s$")
+    second_wave = first_index(lines, r"^wave 2/2: shard-1\.\d+ passed its gate \(\d+s\), handed over")
+    watch = first_index(lines, r"^Watching the whole fleet for ")
+    summary = first_index(lines, rf"^deployment #\d+ succeeded \({second[:12]}, 2/2 waves, \d+s\)$")
+    assert canary < second_wave < watch < summary, text
+    # Without --verbose the pusher reads a few lines, not every event.
+    assert not any(line.startswith(("Launch of", "Starting shard-", "Handover of")) for line in lines), text
+    assert len(lines) <= 10, text
     assert lines[-1] == f"urban-robot: SUCCESS: {second[:12]} is deployed to the whole fleet", text
     status = daemon.status()
     assert_fleet_on(status, second, 2)
@@ -192,10 +196,16 @@ def test_deploy_exit_code_says_whether_the_deployment_succeeded(make_fleet):
 
     good = workspace.commit(GOOD)
     assert workspace.push().returncode == 0
-    deployed = daemon.cli("deploy", good, timeout=DEPLOY_DEADLINE_S)
+    deployed = daemon.cli("deploy", good, "--verbose", timeout=DEPLOY_DEADLINE_S)
 
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     assert_fleet_on(daemon.status(), good, 2)
+    # --verbose prints every event, as the daemon wrote it.
+    verbose = deployed.stdout.splitlines()
+    for pattern in (r"^Launch of instance 0 queued\.$", r"^shard-1\.\d+ passed its gate\.$", r"^Handover of shard-1\.\d+ committed\.$",
+                    r"^Baking wave 1\.$"):
+        assert any(re.search(pattern, line) for line in verbose), deployed.stdout
+    assert re.search(rf"^deployment #\d+ succeeded \({good[:12]}, 2/2 waves, \d+s\)$", deployed.stdout, re.M), deployed.stdout
 
 
 def signed_delivery(secret, body, delivery, signature=True, event="push"):
