@@ -24,6 +24,21 @@ struct RenderingTests {
         #expect(lines.count == 10)
     }
 
+    @Test("--wide adds the process's uptime, the active's restarts, its memory and CPU time; `-` when unknown")
+    func wide() throws {
+        var status = Fixtures.status
+        status.instances[0].active?.launchedAt = Self.now.addingTimeInterval(-7_500)
+        status.instances[0].active?.restarts = 2
+        status.instances[0].active?.rssBytes = 50_541_773
+        status.instances[0].active?.cpuSeconds = 65.2
+        let lines = StatusTable.render(status, now: Self.now, wide: true).split(separator: "\n").map(String.init)
+        #expect(lines[4] == "INST  ROLE       CLIENT     REVISION  PID   STATE        AGE     UPTIME  RESTARTS  RSS    CPU    HEARTBEAT")
+        #expect(lines[5] == "0     active     shard-0.4  bbbbbbbb  4242  serving      2m00s   2h05m   2         48.2M  1m05s  12s ago 1500g 42ms")
+        #expect(lines[6] == "0     standby    shard-0.3  aaaaaaaa  4100  standby      50m00s  -       -         -      -      3m00s ago")
+        #expect(StatusTable.render(status, now: Self.now) == StatusTable.render(Fixtures.status, now: Self.now),
+                "without --wide the table is as before")
+    }
+
     @Test("a steady fleet of 3 instances shows guilds and latency within 80 columns")
     func heartbeatStats() throws {
         var status = Fixtures.status

@@ -129,7 +129,8 @@ def test_status_json_writes_every_role_key(make_fleet):
         assert {"instance", "active", "standby", "candidate"} <= instance.keys(), instance
     assert clients(status), json.dumps(status, indent=1)
     for client in clients(status):
-        assert {"client", "revision", "pid", "state", "epoch", "since", "heartbeat"} <= client.keys(), client
+        assert {"client", "revision", "pid", "state", "epoch", "since", "heartbeat",
+                "restarts", "rss_bytes", "cpu_seconds", "launched_at"} <= client.keys(), client
         heartbeat = client["heartbeat"]
         assert heartbeat is None or (set(heartbeat) == {"at", "stats"} and isinstance(heartbeat["stats"], dict)), \
             client
@@ -141,7 +142,11 @@ def test_status_json_writes_every_role_key(make_fleet):
         return current if all(active and active["heartbeat"] for active in actives) else None
 
     for instance in wait_for(beating, 20, "every active's heartbeat in status --json")["instances"]:
-        assert instance["active"]["heartbeat"]["stats"]["guilds"] == 1500, instance
+        active = instance["active"]
+        assert active["heartbeat"]["stats"]["guilds"] == 1500, instance
+        # Nothing restarted; the process's memory, CPU time and start time come from /proc.
+        assert active["restarts"] == 0 and active["rss_bytes"] > 1_000_000 and active["cpu_seconds"] >= 0, active
+        assert active["launched_at"] and active["launched_at"] <= active["heartbeat"]["at"], active
     table = daemon.cli("status")
     assert table.returncode == 0 and "HEARTBEAT" in table.stdout and " ago" in table.stdout, table.stdout
 

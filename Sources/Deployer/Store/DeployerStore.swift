@@ -86,8 +86,8 @@ public final class DeployerStore: Sendable {
             }
             for (instance, epoch) in snapshot.epochs {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch, launches) VALUES (?, ?, ?)",
-                    arguments: [instance, epoch, snapshot.launches[instance] ?? 0]
+                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch, launches, restarts) VALUES (?, ?, ?, ?)",
+                    arguments: [instance, epoch, snapshot.launches[instance] ?? 0, snapshot.restarts[instance] ?? 0]
                 )
             }
             try db.execute(
@@ -131,9 +131,11 @@ public final class DeployerStore: Sendable {
             let clients = try Row.fetchAll(db, sql: "SELECT * FROM clients ORDER BY client").map(Self.clientRecord)
             var epochs: [Int: Int] = [:]
             var launches: [Int: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT instance, epoch, launches FROM instance_epochs") {
+            var restarts: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT instance, epoch, launches, restarts FROM instance_epochs") {
                 epochs[row["instance"]] = row["epoch"]
                 launches[row["instance"]] = row["launches"]
+                restarts[row["instance"]] = row["restarts"]
             }
             let lastID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM deployments") ?? 0
             let halt = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'halt_reason'")
@@ -142,6 +144,7 @@ public final class DeployerStore: Sendable {
                 goodTags: goodTags, badRevisions: try Self.badRevisions(db), haltReason: halt
             )
             recovered.launches = launches
+            recovered.restarts = restarts
             return recovered
         }
     }
