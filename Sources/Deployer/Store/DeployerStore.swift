@@ -117,6 +117,19 @@ public final class DeployerStore: Sendable {
         }
     }
 
+    /// The newest `limit` audit entries outside any deployment (adoptions, restarts, crash loops, repairs, refusals),
+    /// newest first; without `routine`, the periodic health checks passed and the engine's `action.*` records are
+    /// left out.
+    public func recentEvents(limit: Int, routine: Bool) throws -> [AuditEntry] {
+        let filter = routine ? "" : " AND kind NOT LIKE 'action.%' AND kind <> 'health.probe_passed'"
+        return try read("read the audit trail") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE deployment_id IS NULL\(filter) ORDER BY id DESC LIMIT ?", arguments: [limit]
+            )
+            return try rows.map(Self.auditEntry)
+        }
+    }
+
     /// Revisions marked bad, with why and when.
     public func badRevisions() throws -> [Revision: BadRevision] {
         try read("read the bad revisions", Self.badRevisions)

@@ -32,6 +32,12 @@ extension Daemon {
         try store.history(limit: limit)
     }
 
+    /// The newest `limit` events outside any deployment, newest first (`routine`: also health checks passed and
+    /// `action.*` records).
+    public func recentEvents(limit: Int, routine: Bool) async throws -> [ProgressEvent] {
+        try store.recentEvents(limit: limit, routine: routine).map(ProgressHub.event)
+    }
+
     /// One deployment, or nil.
     public func deployment(id: Int) async throws -> HistoryEntry? {
         try store.deployment(id: id).map(HistoryEntry.init)
