@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, clients, deadline,
+from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, clients, deadline, git,
                             is_alive, is_running, wait_for)
 
 
@@ -154,6 +154,8 @@ def test_status_json_writes_every_role_key(make_fleet):
 def test_bad_push_is_rolled_back_and_the_fleet_keeps_serving(make_fleet):
     workspace, daemon = make_fleet()
     assert daemon.cli("hook", "install", str(workspace.source)).returncode == 0
+    # With urban-robot.verbose the hook streams every event.
+    git("config", "urban-robot.verbose", "true", cwd=workspace.source)
     bad = workspace.commit(BAD)
 
     push = workspace.push()
@@ -161,6 +163,7 @@ def test_bad_push_is_rolled_back_and_the_fleet_keeps_serving(make_fleet):
     assert push.returncode == 0, push.stderr
     lines = remote_lines(push)
     assert lines[-1].startswith(f"urban-robot: FAILED: {bad[:12]} was not deployed"), "\n".join(lines)
+    assert "Launch of instance 0 queued." in lines and "Rolling back." in lines, "\n".join(lines)
     status = daemon.status()
     assert_fleet_on(status, workspace.first, 2)
     newest = daemon.history()[0]
