@@ -21,7 +21,8 @@ and, in the bot: ``await client.ready()`` on Discord's READY, and
 ``if client.may_process(): ...`` before answering a user command.
 
 With ``stats`` (``() -> dict``, e.g. ``{"guilds": 12, "latency": 0.042}``, latency
-in seconds), the client sends a ``heartbeat`` right after ``hello`` and then every
+in seconds), the client sends a ``heartbeat`` right after each ``hello`` (a reconnection's
+included) and then every
 ``heartbeat_interval`` seconds; ``urban-robot status`` shows its age, the guild count
 and the latency. Keep the dict small (at most 4 KB of JSON) and JSON-safe (no NaN).
 """
@@ -131,7 +132,11 @@ class UrbanRobotClient:
         self._heartbeat_interval = float(data.get("heartbeat_interval") or 0)
         if data.get("process_commands"):
             await self._set_active(True, self._newest_epoch, "re-admitted as the active client")
-        if self._heartbeat_interval > 0 and self._heartbeat_task is None:
+        # Every hello (a reconnection's too) starts the beats anew, the first one at once.
+        if self._heartbeat_task:
+            self._heartbeat_task.cancel()
+            self._heartbeat_task = None
+        if self._heartbeat_interval > 0:
             self._heartbeat_task = asyncio.ensure_future(self._heartbeats())
         if first_token and self._token:
             await self._on_token(self._token)
@@ -170,7 +175,7 @@ class UrbanRobotClient:
             await self._on_processing_changed(active, reason)
 
     async def _heartbeats(self) -> None:
-        # The first one right after hello, so that `urban-robot status` shows the client alive at once (hello
+        # The first one right after each hello, so that `urban-robot status` shows the client alive at once (hello
         # comes while the connect handler still runs, when `sio.connected` is not yet true, so it is not asked);
         # a failed send (no connection at the moment) is retried at the next beat.
         while not self._stopped.is_set():

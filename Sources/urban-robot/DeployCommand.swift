@@ -1,7 +1,7 @@
 import ArgumentParser
 import UrbanRobot
 
-/// `urban-robot deploy [REV] [--immediate] [--force] [--no-wait] [--trigger push|cli]`.
+/// `urban-robot deploy [REV] [--immediate] [--force] [--no-wait] [-v/--verbose] [--trigger push|cli]`.
 struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
@@ -23,6 +23,9 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Print the deployment's id and return without following it.")
     var noWait = false
 
+    @Flag(name: .shortAndLong, help: "Print every progress event, not one line per phase and wave.")
+    var verbose = false
+
     @Option(help: "What asks: cli, or push (the push hook).")
     var trigger: DeployTriggerArgument = .cli
 
@@ -30,6 +33,6 @@ struct DeployCommand: AsyncParsableCommand {
         let client = try options.client()
         let who = trigger == .push ? "push:\(invokingUser)" : invokingUser
         let answer = try await client.deploy(revision: revision, trigger: trigger.trigger, force: force, immediate: immediate, who: who)
-        try await DeploymentWait.finish(answer, client: client, noWait: noWait)
+        try await DeploymentWait.finish(answer, client: client, noWait: noWait, verbose: verbose)
     }
 }

@@ -5,8 +5,8 @@ import UrbanRobot
 /// What `deploy` and `rollback` do once the daemon took the request.
 enum DeploymentWait {
     /// Prints why when there was nothing to do (exit 0); else the id with `noWait`; otherwise follows the
-    /// deployment and exits 1 unless it succeeded.
-    static func finish(_ answer: DeploymentAnswer, client: AdminClient, noWait: Bool) async throws {
+    /// deployment (every event with `verbose`, else one line per phase and wave) and exits 1 unless it succeeded.
+    static func finish(_ answer: DeploymentAnswer, client: AdminClient, noWait: Bool, verbose: Bool) async throws {
         let id: Int
         switch answer {
         case .nothingToDo(let why):
@@ -21,7 +21,7 @@ enum DeploymentWait {
         }
         let terminal = isatty(STDOUT_FILENO) != 0
         print("deployment #\(id) queued")
-        let follower = DeploymentFollower(client: client, terminal: terminal) { text in
+        let follower = DeploymentFollower(client: client, terminal: terminal, verbose: verbose) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         let result = try await follower.follow(deployment: id)

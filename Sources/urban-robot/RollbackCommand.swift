@@ -1,7 +1,7 @@
 import ArgumentParser
 import UrbanRobot
 
-/// `urban-robot rollback [--to REV] [--immediate] [--force] [--no-wait]`.
+/// `urban-robot rollback [--to REV] [--immediate] [--force] [--no-wait] [-v/--verbose]`.
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
@@ -23,9 +23,12 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Print the deployment's id and return without following it.")
     var noWait = false
 
+    @Flag(name: .shortAndLong, help: "Print every progress event, not one line per phase and wave.")
+    var verbose = false
+
     func run() async throws {
         let client = try options.client()
         let answer = try await client.rollback(to: target, force: force, immediate: immediate, who: invokingUser)
-        try await DeploymentWait.finish(answer, client: client, noWait: noWait)
+        try await DeploymentWait.finish(answer, client: client, noWait: noWait, verbose: verbose)
     }
 }

@@ -126,8 +126,12 @@ import Testing
         #expect(status?["state"] as? String == "deploying")
         let instance = (status?["instances"] as? [[String: Any]])?.first
         let active = instance?["active"] as? [String: Any]
-        #expect(Set(active?.keys.map { $0 } ?? []) == ["client", "revision", "pid", "state", "epoch", "since", "heartbeat", "confirm_by"])
+        #expect(Set(active?.keys.map { $0 } ?? []) == ["client", "revision", "pid", "state", "epoch", "since", "heartbeat", "confirm_by",
+                                                        "restarts", "rss_bytes", "cpu_seconds", "launched_at"])
         #expect(active?["heartbeat"] is NSNull, "the engine knows no heartbeats; the daemon adds them")
+        #expect(active?["restarts"] as? Int == 0, "the active's restart count")
+        #expect(active?["rss_bytes"] is NSNull, "the engine reads no /proc; the daemon adds usage")
+        #expect((instance?["standby"] as? [String: Any])?["restarts"] is NSNull, "restarts are the active's")
         #expect(active?["confirm_by"] is NSNull, "an identified active is confirmed")
         #expect(active?["state"] as? String == "serving")
         #expect((instance?["standby"] as? [String: Any])?["state"] as? String == "standby")

@@ -12,7 +12,7 @@ struct AdminServerTests {
     static let guardedRoutes: [(NIOHTTP1.HTTPMethod, String)] = [
         (.GET, "/v1/status"), (.GET, "/v1/history"), (.GET, "/v1/deployments/5"), (.GET, "/v1/deployments/5/events"),
         (.POST, "/v1/deployments"), (.POST, "/v1/rollback"), (.POST, "/v1/abort"), (.POST, "/v1/promote"),
-        (.POST, "/v1/resume"), (.GET, "/v1/logs/0"), (.GET, "/metrics"), (.GET, "/v1/nothing"),
+        (.POST, "/v1/resume"), (.GET, "/v1/logs/0"), (.GET, "/metrics"), (.GET, "/v1/events"), (.GET, "/v1/nothing"),
     ]
 
     @Test("no token or a wrong one: 401 on every route, and the daemon is never asked")
@@ -48,6 +48,39 @@ struct AdminServerTests {
             #expect(try await server.request(.GET, "/v1/history?limit=x").status == 400)
             #expect(try await server.request(.GET, "/v1/history?limit=0").status == 400)
         }
+    }
+
+    @Test("events outside deployments: newest first, every key, routine ones only when asked, a bad limit is 400")
+    func recentEvents() async throws {
+        let control = TestDaemonControl()
+        let crashLoop = ProgressEvent(time: Date(timeIntervalSince1970: 1_795_000_300), deployment: nil, kind: "instance.crash_loop",
+                                      instance: 1, detail: ["exits": "3"], message: "instance 1 is crash-looping.")
+        let probe = ProgressEvent(time: Date(timeIntervalSince1970: 1_795_000_200), deployment: nil, kind: "health.probe_passed",
+                                  instance: 0, client: "shard-0.4", detail: ["routine": "true"],
+                                  message: "shard-0.4 passed a periodic health check.")
+        let exited = ProgressEvent(time: Date(timeIntervalSince1970: 1_795_000_100), deployment: nil, kind: "client.exited",
+                                   instance: 1, client: "shard-1.2", detail: ["exit": "status 1"], message: "shard-1.2 exited (status 1).")
+        control.state.withLock { $0.recentEvents = [crashLoop, probe, exited] }
+        try await AdminServerHarness.run(control: control) { server in
+            #expect(try await server.client.recentEvents(limit: 50, routine: false) == [crashLoop, exited])
+            #expect(try await server.client.recentEvents(limit: 2, routine: true) == [crashLoop, probe])
+            let answer = try await server.request(.GET, "/v1/events")
+            #expect(answer.status == 200)
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [[String: Any]])
+            #expect(rows.count == 2)
+            #expect(Set(rows[0].keys) == ["time", "deployment", "kind", "instance", "client", "detail", "message"])
+            #expect(rows[0]["deployment"] is NSNull && rows[0]["client"] is NSNull, "every key is written, null included")
+            #expect(control.calls.contains("events 50 false"))
+            #expect(try await server.request(.GET, "/v1/events?limit=0").status == 400)
+            #expect(try await server.request(.GET, "/v1/events?limit=many").status == 400)
+        }
+        let table = EventsTable.render([crashLoop, exited]).split(separator: "\n").map(String.init)
+        #expect(table == [
+            "TIME (UTC)           KIND                 INST  CLIENT     WHAT",
+            "2026-11-18 11:11:40  instance.crash_loop  1     -          instance 1 is crash-looping.",
+            "2026-11-18 11:08:20  client.exited        1     shard-1.2  shard-1.2 exited (status 1).",
+        ])
+        #expect(EventsTable.render([]) == "no events outside deployments yet")
     }
 
     @Test("one deployment: 200, 404 for an unknown id, 400 for a malformed one")

@@ -95,12 +95,15 @@ struct DaemonMetricsTests {
         #expect(!text.contains(#"urban_robot_client_heartbeat_age_seconds{instance="1""#))
         // The fixture's pids are not processes here: no usage series.
         #expect(!text.contains("urban_robot_client_resident_memory_bytes"))
+        #expect(!text.contains("urban_robot_client_restarts"), "no client has a restart count in the fixture")
         var own = status
         own.instances[0].active?.pid = getpid()
+        own.instances[0].active?.restarts = 3
         let withUsage = metrics.render(status: own)
         let rss = try #require(withUsage.split(separator: "\n").first { $0.hasPrefix("urban_robot_client_resident_memory_bytes{\(active)} ") })
         #expect((Double(rss.split(separator: " ").last ?? "") ?? 0) > 1_000_000)
         #expect(withUsage.contains("urban_robot_client_cpu_seconds{\(active)} "))
+        #expect(withUsage.contains("urban_robot_client_restarts{\(active)} 3.0"))
 
         status.state = .halted
         status.storeError = StoreOutage(error: "disk full", since: clock.now(), pendingEvents: 2)

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Deployment follower", .serialized, .timeLimit(.minutes(2)))
 struct DeploymentFollowerTests {
-    @Test("plain mode: one line per event, the outcome and reason of the finished event")
+    @Test("plain verbose mode: one line per event, the outcome and reason of the finished event")
     func plain() async throws {
         let control = TestDaemonControl()
         control.emit(Fixtures.event("deployment.started", "deployment #6 of main started (push)"))
@@ -15,9 +15,9 @@ struct DeploymentFollowerTests {
                                     detail: ["outcome": "rolled-back", "reason": "canary failed its health check"]))
         let output = TextOutput()
         let result = try await AdminServerHarness.run(control: control) { server in
-            try await DeploymentFollower(client: server.client, terminal: false) { output.write($0) }.follow(deployment: 6)
+            try await DeploymentFollower(client: server.client, terminal: false, verbose: true) { output.write($0) }.follow(deployment: 6)
         }
-        #expect(result == .init(outcome: "rolled-back", reason: "canary failed its health check"))
+        #expect(result == .init(outcome: "rolled-back", reason: "canary failed its health check", facts: "0s"))
         #expect(!result.succeeded)
         #expect(output.text.withLock { $0 } == """
             deployment #6 of main started (push)
@@ -35,7 +35,7 @@ struct DeploymentFollowerTests {
                                     detail: ["outcome": "rolled-back", "reason": "instance 0 (shard-0.5): exited",
                                              ProgressEvent.logTailKey: "Traceback (most recent call last):\n  File \"bot.py\", line 1\nSyntaxError: invalid syntax\n"]))
         let result = try await AdminServerHarness.run(control: control) { server in
-            try await DeploymentFollower(client: server.client, terminal: false) { _ in }.follow(deployment: 6)
+            try await DeploymentFollower(client: server.client, terminal: false, verbose: false) { _ in }.follow(deployment: 6)
         }
         #expect(result.failedClient == "shard-0.5" && result.failedInstance == 0)
         #expect(result.closingText(deployment: 6) == """
@@ -43,13 +43,15 @@ struct DeploymentFollowerTests {
               | Traceback (most recent call last):
               |   File "bot.py", line 1
               | SyntaxError: invalid syntax
-            deployment #6 rolled-back: instance 0 (shard-0.5): exited
+            deployment #6 rolled-back (0s): instance 0 (shard-0.5): exited
 
             """)
         #expect(DeploymentFollower.Result(outcome: "succeeded").closingText(deployment: 6) == "deployment #6 succeeded\n")
+        #expect(DeploymentFollower.Result(outcome: "aborted", reason: "an operator aborted it").closingText(deployment: 6)
+            == "deployment #6 aborted: an operator aborted it\n")
     }
 
-    @Test("terminal mode: each event is printed above a redrawn status line, which is cleared and rewritten")
+    @Test("terminal verbose mode: each event is printed above a redrawn status line, which is cleared and rewritten")
     func terminal() async throws {
         let control = TestDaemonControl()
         control.emit(Fixtures.event("deployment.started", "deployment #6 of main started (push)"))
@@ -57,7 +59,7 @@ struct DeploymentFollowerTests {
                                     detail: ["outcome": "succeeded", "reason": ""]))
         let output = TextOutput()
         let result = try await AdminServerHarness.run(control: control) { server in
-            try await DeploymentFollower(client: server.client, terminal: true) { output.write($0) }.follow(deployment: 6)
+            try await DeploymentFollower(client: server.client, terminal: true, verbose: true) { output.write($0) }.follow(deployment: 6)
         }
         #expect(result.succeeded)
         let text = output.text.withLock { $0 }
@@ -83,7 +85,7 @@ struct DeploymentFollowerTests {
         control.state.withLock { $0.followEndsEarly = true }
         let output = TextOutput()
         let result = try await AdminServerHarness.run(control: control) { server in
-            let follower = DeploymentFollower(client: server.client, terminal: false) { output.write($0) }
+            let follower = DeploymentFollower(client: server.client, terminal: false, verbose: false) { output.write($0) }
             let finished = try await follower.follow(deployment: 5)
             let running = await #expect(throws: AdminClientError.self) { _ = try await follower.follow(deployment: 6) }
             #expect(running?.message.contains("running") == true)

@@ -26,7 +26,8 @@ struct HeartbeatStatusTests {
         let text = String(decoding: try StatusSnapshot.encoder.encode(Self.client(nil)), as: UTF8.self)
         #expect(text.contains(#""heartbeat":null"#), "\(text)")
         let object = try Self.encoded(Self.client(nil))
-        #expect(Set(object.keys) == ["client", "revision", "pid", "state", "epoch", "since", "heartbeat", "confirm_by"])
+        #expect(Set(object.keys) == ["client", "revision", "pid", "state", "epoch", "since", "heartbeat", "confirm_by",
+                                     "restarts", "rss_bytes", "cpu_seconds", "launched_at"])
     }
 
     @Test("a heartbeat is {\"at\": ISO 8601, \"stats\": the object as the bot sent it}")

@@ -24,6 +24,21 @@ struct RenderingTests {
         #expect(lines.count == 10)
     }
 
+    @Test("--wide adds the process's uptime, the active's restarts, its memory and CPU time; `-` when unknown")
+    func wide() throws {
+        var status = Fixtures.status
+        status.instances[0].active?.launchedAt = Self.now.addingTimeInterval(-7_500)
+        status.instances[0].active?.restarts = 2
+        status.instances[0].active?.rssBytes = 50_541_773
+        status.instances[0].active?.cpuSeconds = 65.2
+        let lines = StatusTable.render(status, now: Self.now, wide: true).split(separator: "\n").map(String.init)
+        #expect(lines[4] == "INST  ROLE       CLIENT     REVISION  PID   STATE        AGE     UPTIME  RESTARTS  RSS    CPU    HEARTBEAT")
+        #expect(lines[5] == "0     active     shard-0.4  bbbbbbbb  4242  serving      2m00s   2h05m   2         48.2M  1m05s  12s ago 1500g 42ms")
+        #expect(lines[6] == "0     standby    shard-0.3  aaaaaaaa  4100  standby      50m00s  -       -         -      -      3m00s ago")
+        #expect(StatusTable.render(status, now: Self.now) == StatusTable.render(Fixtures.status, now: Self.now),
+                "without --wide the table is as before")
+    }
+
     @Test("a steady fleet of 3 instances shows guilds and latency within 80 columns")
     func heartbeatStats() throws {
         var status = Fixtures.status
@@ -180,6 +195,11 @@ struct RenderingTests {
         #expect(sentence("rollout.bake", ["wave": "2", "seconds": "300.0"]) == "Baking wave 3.")
         #expect(sentence("rollout.watch", ["seconds": "0.0"]) == "No watch (immediate).")
         #expect(sentence("rollout.watch", ["seconds": "600.0"]) == "Watching the whole fleet for 10m00s.")
+        #expect(ProgressSentence.make(for: AuditEntry(deployment: 3, time: Self.now, kind: "gate.failed", instance: 0, client: ClientID(rawValue: "shard-0.5"),
+                                                      detail: ["reason": "no identify within 30 s", "revision": "bbbb"]))
+            == "shard-0.5 failed its gate: no identify within 30 s.")
+        #expect(sentence("rollout.paused", ["why": "pause_after_canary: `urban-robot promote` goes on, `abort` undoes it"])
+            == "Paused after the canary's bake (pause_after_canary: `urban-robot promote` goes on, `abort` undoes it).")
     }
 }
 

@@ -19,6 +19,8 @@ final class TestDaemonControl: DaemonControl {
         var tips: [Result<String, DaemonControlError>] = []
         /// The ancestors of each revision, for `isDescendant`; a revision not listed has none.
         var ancestors: [String: Set<String>] = [:]
+        /// The events outside any deployment, newest first, routine ones included (`detail["routine"] == "true"`).
+        var recentEvents: [ProgressEvent] = []
         /// Follow streams end after the stored events, as when the daemon stops.
         var followEndsEarly = false
     }
@@ -95,6 +97,13 @@ final class TestDaemonControl: DaemonControl {
 
     /// How many follow streams are open.
     var followers: Int { state.withLock { $0.live.count } }
+
+    func recentEvents(limit: Int, routine: Bool) async throws -> [ProgressEvent] {
+        try record("events \(limit) \(routine)")
+        return state.withLock { state in
+            Array(state.recentEvents.filter { routine || $0.detail["routine"] != "true" }.prefix(limit))
+        }
+    }
 
     func logFile(instance: Int, client: String?) async throws -> String {
         try record("logs \(instance) \(client ?? "active")")

@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, clients, deadline,
+from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, clients, deadline, git,
                             is_alive, is_running, wait_for)
 
 
@@ -95,12 +95,16 @@ def test_push_with_the_hook_rolls_out_canary_first(make_fleet):
     lines = remote_lines(push)
     text = "\n".join(lines)
     assert any("deploying" in line and second[:12] in line for line in lines), text
-    # Canary first: instance 0's new client passes its gate and bakes before instance 1 starts.
-    canary_passed = first_index(lines, r"^shard-0\.\d+ passed its gate\.$")
-    canary_baked = first_index(lines, r"^Baking wave 1\.$")
-    second_started = first_index(lines, r"^Starting shard-1\.\d+ ")
-    assert first_index(lines, r"^Launch of instance 0 queued\.$") < canary_passed, text
-    assert canary_passed < canary_baked < second_started, text
+    # Canary first, one line per wave: instance 0's new client passes its gate, is handed over and bakes before
+    # instance 1's wave; then the watch, and a summary with the revision and the waves.
+    canary = first_index(lines, r"^wave 1/2: shard-0\.\d+ passed its gate \(\d+s\), handed over; baking \d+s$")
+    second_wave = first_index(lines, r"^wave 2/2: shard-1\.\d+ passed its gate \(\d+s\), handed over")
+    watch = first_index(lines, r"^Watching the whole fleet for ")
+    summary = first_index(lines, rf"^deployment #\d+ succeeded \({second[:12]}, 2/2 waves, \d+s\)$")
+    assert canary < second_wave < watch < summary, text
+    # Without --verbose the pusher reads a few lines, not every event.
+    assert not any(line.startswith(("Launch of", "Starting shard-", "Handover of")) for line in lines), text
+    assert len(lines) <= 10, text
     assert lines[-1] == f"urban-robot: SUCCESS: {second[:12]} is deployed to the whole fleet", text
     status = daemon.status()
     assert_fleet_on(status, second, 2)
@@ -125,7 +129,8 @@ def test_status_json_writes_every_role_key(make_fleet):
         assert {"instance", "active", "standby", "candidate"} <= instance.keys(), instance
     assert clients(status), json.dumps(status, indent=1)
     for client in clients(status):
-        assert {"client", "revision", "pid", "state", "epoch", "since", "heartbeat"} <= client.keys(), client
+        assert {"client", "revision", "pid", "state", "epoch", "since", "heartbeat",
+                "restarts", "rss_bytes", "cpu_seconds", "launched_at"} <= client.keys(), client
         heartbeat = client["heartbeat"]
         assert heartbeat is None or (set(heartbeat) == {"at", "stats"} and isinstance(heartbeat["stats"], dict)), \
             client
@@ -137,7 +142,11 @@ def test_status_json_writes_every_role_key(make_fleet):
         return current if all(active and active["heartbeat"] for active in actives) else None
 
     for instance in wait_for(beating, 20, "every active's heartbeat in status --json")["instances"]:
-        assert instance["active"]["heartbeat"]["stats"]["guilds"] == 1500, instance
+        active = instance["active"]
+        assert active["heartbeat"]["stats"]["guilds"] == 1500, instance
+        # Nothing restarted; the process's memory, CPU time and start time come from /proc.
+        assert active["restarts"] == 0 and active["rss_bytes"] > 1_000_000 and active["cpu_seconds"] >= 0, active
+        assert active["launched_at"] and active["launched_at"] <= active["heartbeat"]["at"], active
     table = daemon.cli("status")
     assert table.returncode == 0 and "HEARTBEAT" in table.stdout and " ago" in table.stdout, table.stdout
 
@@ -145,6 +154,8 @@ def test_status_json_writes_every_role_key(make_fleet):
 def test_bad_push_is_rolled_back_and_the_fleet_keeps_serving(make_fleet):
     workspace, daemon = make_fleet()
     assert daemon.cli("hook", "install", str(workspace.source)).returncode == 0
+    # With urban-robot.verbose the hook streams every event.
+    git("config", "urban-robot.verbose", "true", cwd=workspace.source)
     bad = workspace.commit(BAD)
 
     push = workspace.push()
@@ -152,6 +163,7 @@ def test_bad_push_is_rolled_back_and_the_fleet_keeps_serving(make_fleet):
     assert push.returncode == 0, push.stderr
     lines = remote_lines(push)
     assert lines[-1].startswith(f"urban-robot: FAILED: {bad[:12]} was not deployed"), "\n".join(lines)
+    assert "Launch of instance 0 queued." in lines and "Rolling back." in lines, "\n".join(lines)
     status = daemon.status()
     assert_fleet_on(status, workspace.first, 2)
     newest = daemon.history()[0]
@@ -192,10 +204,16 @@ def test_deploy_exit_code_says_whether_the_deployment_succeeded(make_fleet):
 
     good = workspace.commit(GOOD)
     assert workspace.push().returncode == 0
-    deployed = daemon.cli("deploy", good, timeout=DEPLOY_DEADLINE_S)
+    deployed = daemon.cli("deploy", good, "--verbose", timeout=DEPLOY_DEADLINE_S)
 
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     assert_fleet_on(daemon.status(), good, 2)
+    # --verbose prints every event, as the daemon wrote it.
+    verbose = deployed.stdout.splitlines()
+    for pattern in (r"^Launch of instance 0 queued\.$", r"^shard-1\.\d+ passed its gate\.$", r"^Handover of shard-1\.\d+ committed\.$",
+                    r"^Baking wave 1\.$"):
+        assert any(re.search(pattern, line) for line in verbose), deployed.stdout
+    assert re.search(rf"^deployment #\d+ succeeded \({good[:12]}, 2/2 waves, \d+s\)$", deployed.stdout, re.M), deployed.stdout
 
 
 def signed_delivery(secret, body, delivery, signature=True, event="push"):

@@ -74,6 +74,9 @@ extension DeploymentEngine {
         if instances[index].candidate == handover.candidate { instances[index].candidate = nil }
         instances[index].epoch = handover.epoch
         instances[index].active = handover.candidate
+        if handover.reason != "\(LaunchPurpose.restart)" && handover.reason != "\(LaunchPurpose.repair)" {
+            instances[index].restarts = 0
+        }
         clients[handover.candidate]?.role = .active
         clients[handover.candidate]?.gate = nil
         clients[handover.candidate]?.since = wallNow

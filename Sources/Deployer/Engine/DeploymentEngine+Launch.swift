@@ -26,6 +26,7 @@ extension DeploymentEngine {
     private mutating func launch(_ index: Int, _ pending: PendingLaunch) {
         instances[index].pending = nil
         instances[index].launches += 1
+        if pending.purpose == .restart || pending.purpose == .repair { instances[index].restarts += 1 }
         let id = ClientID(instance: index, launch: instances[index].launches)
         let key = keys.nextKey()
         clients[id] = ClientState(

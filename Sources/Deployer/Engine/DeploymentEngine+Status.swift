@@ -18,8 +18,12 @@ extension DeploymentEngine {
             instances: instances.map { instance in
                 StatusSnapshot.Instance(
                     instance: instance.index, epoch: instance.epoch,
-                    active: instance.active.flatMap(clientStatus), standby: instance.standby.flatMap(clientStatus),
-                    candidate: instance.candidate.flatMap(clientStatus)
+                    active: instance.active.flatMap(clientStatus).map { active in
+                        var active = active
+                        active.restarts = instance.restarts
+                        return active
+                    },
+                    standby: instance.standby.flatMap(clientStatus), candidate: instance.candidate.flatMap(clientStatus)
                 )
             },
             bad: badRevisions.values.sorted {
@@ -40,6 +44,7 @@ extension DeploymentEngine {
             },
             epochs: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.epoch) }),
             launches: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.launches) }),
+            restarts: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.restarts) }),
             haltReason: haltReason, deployment: rollout?.record.id
         )
     }

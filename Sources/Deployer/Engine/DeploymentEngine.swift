@@ -56,7 +56,8 @@ public struct DeploymentEngine: Sendable {
         self.keys = keys
         self.pacer = LaunchPacer(maxConcurrency: settings.maxConcurrency, spacing: settings.identifySpacing)
         self.instances = (0..<max(0, settings.instances)).map {
-            InstanceState(index: $0, epoch: recovered.epochs[$0] ?? 0, launches: recovered.launches[$0] ?? 0)
+            InstanceState(index: $0, epoch: recovered.epochs[$0] ?? 0, launches: recovered.launches[$0] ?? 0,
+                          restarts: recovered.restarts[$0] ?? 0)
         }
         self.nextDeploymentID = recovered.lastDeploymentID + 1
         self.goodTags = recovered.goodTags

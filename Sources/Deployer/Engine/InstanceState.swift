@@ -7,6 +7,9 @@ struct InstanceState: Hashable, Sendable {
     var epoch: Int
     /// The number of the last launch, for client ids.
     var launches: Int
+    /// Relaunches for a reason other than a deployment (restarts after an exit, repairs) since the active's revision
+    /// went live here (a rollout's or rollback's handover sets it back to 0).
+    var restarts = 0
     var active: ClientID?
     var standby: ClientID?
     var candidate: ClientID?

@@ -46,6 +46,8 @@ public struct EngineSnapshot: Hashable, Sendable {
     public var epochs: [Int: Int]
     /// Each instance's launch counter (the `n` of the last `shard-<i>.<n>`), so that ids are never reused.
     public var launches: [Int: Int] = [:]
+    /// Each instance's restart counter (relaunches other than a deployment's since its revision went live).
+    public var restarts: [Int: Int] = [:]
     /// Why the daemon is halted, if it is.
     public var haltReason: String?
     /// The running deployment's id, if one runs (the store files the step's actions under it).
@@ -60,6 +62,8 @@ public struct RecoveredState: Hashable, Sendable {
     public var epochs: [Int: Int]
     /// Each instance's launch counter.
     public var launches: [Int: Int] = [:]
+    /// Each instance's restart counter.
+    public var restarts: [Int: Int] = [:]
     /// The largest deployment id used.
     public var lastDeploymentID: Int
     /// Deployments recorded as `running` or `queued`.

@@ -68,9 +68,19 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         /// For an active that has not identified to this daemon yet (state `unconfirmed` or `reconnecting`, after
         /// a daemon restart or a reconnect): when it is replaced if it stays silent. `nil` once it identified.
         public var confirmBy: Date? = nil
+        /// On the active: how many times its instance was relaunched for a reason other than a deployment (restarts
+        /// after an exit, repairs) since the active's revision went live there; `nil` on a standby or candidate.
+        public var restarts: Int? = nil
+        /// Its process's resident memory, read from `/proc` by the daemon; `nil` without a process of ours.
+        public var rssBytes: Int? = nil
+        /// Its process's user and system CPU time, read from `/proc` by the daemon.
+        public var cpuSeconds: Double? = nil
+        /// When its process started, read from `/proc` by the daemon.
+        public var launchedAt: Date? = nil
 
         enum CodingKeys: String, CodingKey {
-            case client, revision, pid, state, epoch, since, heartbeat, confirmBy = "confirm_by"
+            case client, revision, pid, state, epoch, since, heartbeat, confirmBy = "confirm_by", restarts
+            case rssBytes = "rss_bytes", cpuSeconds = "cpu_seconds", launchedAt = "launched_at"
         }
 
         /// Encodes every key, `null` included (an unmanaged client has no pid of ours).
@@ -84,6 +94,10 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
             try container.encode(since, forKey: .since)
             try container.encode(heartbeat, forKey: .heartbeat)
             try container.encode(confirmBy, forKey: .confirmBy)
+            try container.encode(restarts, forKey: .restarts)
+            try container.encode(rssBytes, forKey: .rssBytes)
+            try container.encode(cpuSeconds, forKey: .cpuSeconds)
+            try container.encode(launchedAt, forKey: .launchedAt)
         }
     }
 

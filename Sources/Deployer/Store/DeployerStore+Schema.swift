@@ -27,6 +27,9 @@ extension DeployerStore {
         migrator.registerMigration("v2: launch counters") { db in
             try db.execute(sql: "ALTER TABLE instance_epochs ADD COLUMN launches INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v3: restart counters") { db in
+            try db.execute(sql: "ALTER TABLE instance_epochs ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -86,8 +86,8 @@ public final class DeployerStore: Sendable {
             }
             for (instance, epoch) in snapshot.epochs {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch, launches) VALUES (?, ?, ?)",
-                    arguments: [instance, epoch, snapshot.launches[instance] ?? 0]
+                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch, launches, restarts) VALUES (?, ?, ?, ?)",
+                    arguments: [instance, epoch, snapshot.launches[instance] ?? 0, snapshot.restarts[instance] ?? 0]
                 )
             }
             try db.execute(
@@ -123,6 +123,19 @@ public final class DeployerStore: Sendable {
         }
     }
 
+    /// The newest `limit` audit entries outside any deployment (adoptions, restarts, crash loops, repairs, refusals),
+    /// newest first; without `routine`, the periodic health checks passed and the engine's `action.*` records are
+    /// left out.
+    public func recentEvents(limit: Int, routine: Bool) throws -> [AuditEntry] {
+        let filter = routine ? "" : " AND kind NOT LIKE 'action.%' AND kind <> 'health.probe_passed'"
+        return try read("read the audit trail") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE deployment_id IS NULL\(filter) ORDER BY id DESC LIMIT ?", arguments: [limit]
+            )
+            return try rows.map(Self.auditEntry)
+        }
+    }
+
     /// Revisions marked bad, with why and when.
     public func badRevisions() throws -> [Revision: BadRevision] {
         try read("read the bad revisions", Self.badRevisions)
@@ -137,9 +150,11 @@ public final class DeployerStore: Sendable {
             let clients = try Row.fetchAll(db, sql: "SELECT * FROM clients ORDER BY client").map(Self.clientRecord)
             var epochs: [Int: Int] = [:]
             var launches: [Int: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT instance, epoch, launches FROM instance_epochs") {
+            var restarts: [Int: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT instance, epoch, launches, restarts FROM instance_epochs") {
                 epochs[row["instance"]] = row["epoch"]
                 launches[row["instance"]] = row["launches"]
+                restarts[row["instance"]] = row["restarts"]
             }
             let lastID = try Int.fetchOne(db, sql: "SELECT MAX(id) FROM deployments") ?? 0
             let halt = try String.fetchOne(db, sql: "SELECT value FROM daemon_state WHERE key = 'halt_reason'")
@@ -148,6 +163,7 @@ public final class DeployerStore: Sendable {
                 goodTags: goodTags, badRevisions: try Self.badRevisions(db), haltReason: halt
             )
             recovered.launches = launches
+            recovered.restarts = restarts
             return recovered
         }
     }

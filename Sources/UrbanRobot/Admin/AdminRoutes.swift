@@ -17,6 +17,7 @@ struct AdminRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/status") { _, _ in AdminResponse.json(await control.status()) }
         router.get("/v1/history") { request, _ in try await history(request) }
+        router.get("/v1/events") { request, _ in try await recentEvents(request) }
         router.get("/v1/deployments/:id") { _, context in try await deployment(context) }
         router.get("/v1/deployments/:id/events") { request, context in try await events(request, context) }
         router.post("/v1/deployments") { request, context in try await deploy(request, context) }
@@ -34,15 +35,34 @@ struct AdminRoutes: Sendable {
     }
 
     private func history(_ request: Request) async throws -> Response {
-        let limitText = request.uri.queryParameters.get("limit")
-        guard let limit = limitText.map({ Int($0) }) ?? 20, limit > 0 else {
-            return AdminResponse.error(.badRequest, "limit '\(limitText ?? "")' is not a positive number; use ?limit=N")
-        }
+        guard let limit = Self.limit(of: request, default: 20) else { return Self.badLimit(request) }
         do {
             return AdminResponse.json(try await control.history(limit: limit))
         } catch {
             return AdminResponse.error(for: error)
         }
+    }
+
+    /// `GET /v1/events`: the newest events outside any deployment, each as a progress event line, in a list.
+    private func recentEvents(_ request: Request) async throws -> Response {
+        guard let limit = Self.limit(of: request, default: 50) else { return Self.badLimit(request) }
+        let routine = request.uri.queryParameters.get("routine") == "true"
+        do {
+            return AdminResponse.json(try await control.recentEvents(limit: limit, routine: routine).map(ProgressLine.init))
+        } catch {
+            return AdminResponse.error(for: error)
+        }
+    }
+
+    /// The request's `?limit=N`, `defaultLimit` without one; nil when it is not a positive number.
+    private static func limit(of request: Request, default defaultLimit: Int) -> Int? {
+        guard let text = request.uri.queryParameters.get("limit") else { return defaultLimit }
+        return Int(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    private static func badLimit(_ request: Request) -> Response {
+        let text = request.uri.queryParameters.get("limit").map { String($0) } ?? ""
+        return AdminResponse.error(.badRequest, "limit '\(text)' is not a positive number; use ?limit=N")
     }
 
     private func deployment(_ context: BasicRequestContext) async throws -> Response {

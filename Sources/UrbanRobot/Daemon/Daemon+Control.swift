@@ -1,21 +1,28 @@
 public import Deployer
 import Foundation
 import GitStore
+import Supervisor
 import Synchronization
 
 extension Daemon {
-    /// The `status --json` snapshot, with each connected client's latest `heartbeat`; waits until the daemon runs.
+    /// The `status --json` snapshot, with each connected client's latest `heartbeat` and its process's memory, CPU
+    /// time and start time (from `/proc`); waits until the daemon runs.
     public func status() async -> StatusSnapshot {
         var snapshot = await running.value.status()
         let channel = self.channel
-        func attachHeartbeat(_ client: inout StatusSnapshot.Client?) {
+        func attach(_ client: inout StatusSnapshot.Client?) {
             guard let id = client?.client else { return }
             client?.heartbeat = channel.heartbeat(of: id)
+            guard let pid = client?.pid else { return }
+            let usage = ProcessUsage.read(pid: pid)
+            client?.rssBytes = usage?.rssBytes
+            client?.cpuSeconds = usage?.cpuSeconds
+            client?.launchedAt = ProcessUsage.startTime(pid: pid)
         }
         for index in snapshot.instances.indices {
-            attachHeartbeat(&snapshot.instances[index].active)
-            attachHeartbeat(&snapshot.instances[index].standby)
-            attachHeartbeat(&snapshot.instances[index].candidate)
+            attach(&snapshot.instances[index].active)
+            attach(&snapshot.instances[index].standby)
+            attach(&snapshot.instances[index].candidate)
         }
         return snapshot
     }
@@ -23,6 +30,12 @@ extension Daemon {
     /// Deployments, newest first, at most `limit`.
     public func history(limit: Int) async throws -> [HistoryEntry] {
         try store.history(limit: limit)
+    }
+
+    /// The newest `limit` events outside any deployment, newest first (`routine`: also health checks passed and
+    /// `action.*` records).
+    public func recentEvents(limit: Int, routine: Bool) async throws -> [ProgressEvent] {
+        try store.recentEvents(limit: limit, routine: routine).map(ProgressHub.event)
     }
 
     /// One deployment, or nil.

@@ -30,6 +30,10 @@ public protocol DaemonControl: Sendable {
     /// as it happens until the deployment is terminal (the last event has kind `finished`).
     func progress(deployment id: Int, follow: Bool) async throws -> AsyncThrowingStream<ProgressEvent, any Error>
 
+    /// The newest `limit` events outside any deployment (adoptions, restarts, crash loops, repairs, refusals), newest
+    /// first; with `routine`, the periodic health checks passed and the engine's `action.*` records too.
+    func recentEvents(limit: Int, routine: Bool) async throws -> [ProgressEvent]
+
     /// The log file of instance `instance`: of `client` when given, else of its active client.
     ///
     /// - Throws: ``DaemonControlError`` with code `.notFound` when there is no such instance or client.

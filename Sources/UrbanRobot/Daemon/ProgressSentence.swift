@@ -17,6 +17,7 @@ enum ProgressSentence {
         case "release.failed": return "The release step failed: \(value("message"))."
         case "rollout.wave": return "Rolling out wave \(wave(detail))."
         case "rollout.bake": return "Baking wave \(wave(detail))."
+        case "rollout.paused": return "Paused after the canary's bake (\(value("why")))."
         case "rollout.watch":
             guard let seconds = detail["seconds"].flatMap(Double.init), seconds > 0 else { return "No watch (immediate)." }
             return "Watching the whole fleet for \(StatusTable.duration(seconds))."
@@ -33,7 +34,7 @@ enum ProgressSentence {
         case "client.retired": return "\(who) retired (\(value("reason")))."
         case "client.unasked_shutdown": return "\(who) shut down unasked (\(value("reason")))."
         case "gate.passed": return "\(who) passed its gate."
-        case "gate.failed": return "\(who) failed its gate."
+        case "gate.failed": return "\(who) failed its gate: \(value("reason"))."
         case "health.report": return "\(who) sent a health report."
         case "health.probe_passed": return "\(who) passed a periodic health check."
         case "handover.started": return "Handover of \(who) started."

@@ -13,7 +13,8 @@ import Synchronization
 /// - `urban_robot_state{state}`: 1 for the daemon's state (`idle`, `deploying`, `halted`), 0 for the others;
 /// - `urban_robot_revision_info{revision}`: 1 for the fleet's revision (the series of an earlier one is removed);
 /// - per client, labelled `instance`, `role` (`active`, `standby`, `candidate`) and `client`:
-///   `urban_robot_client_up` (1 while serving, else 0), `urban_robot_client_resident_memory_bytes` and
+///   `urban_robot_client_up` (1 while serving, else 0), `urban_robot_client_restarts` (the active only: its
+///   instance's relaunches other than a deployment's since its revision went live), `urban_robot_client_resident_memory_bytes` and
 ///   `urban_robot_client_cpu_seconds` (read from `/proc/<pid>/stat` when the process is known),
 ///   `urban_robot_client_heartbeat_age_seconds`,
 ///   `urban_robot_client_guilds` and `urban_robot_client_gateway_latency_seconds` (the last three only once the
@@ -48,6 +49,10 @@ final class StatusGauges: Sendable {
                 guard let client else { continue }
                 let labels = [("instance", "\(instance.instance)"), ("role", role), ("client", client.client.rawValue)]
                 set("client_up", "1 while the client is serving, else 0.", labels, client.state == "serving" ? 1 : 0)
+                if let restarts = client.restarts {
+                    set("client_restarts", "Relaunches of the active's instance other than a deployment's (restarts after an exit, "
+                        + "repairs) since its revision went live.", labels, Double(restarts))
+                }
                 if let pid = client.pid, let usage = ProcessUsage.read(pid: pid) {
                     set("client_resident_memory_bytes", "The client process's resident memory.", labels, Double(usage.rssBytes))
                     set("client_cpu_seconds", "The client process's user and system CPU time.", labels, usage.cpuSeconds)

@@ -67,6 +67,16 @@ public struct AdminClient: Sendable {
         try Self.decode([HistoryEntry].self, from: try await historyJSON(limit: limit))
     }
 
+    /// `GET /v1/events?limit=N[&routine=true]`, as the daemon sent it.
+    public func recentEventsJSON(limit: Int, routine: Bool) async throws -> Data {
+        try await send(.GET, "/v1/events?limit=\(limit)\(routine ? "&routine=true" : "")").body
+    }
+
+    /// `GET /v1/events?limit=N[&routine=true]`: the newest events outside any deployment, newest first.
+    public func recentEvents(limit: Int, routine: Bool) async throws -> [ProgressEvent] {
+        try Self.decode([ProgressEvent].self, from: try await recentEventsJSON(limit: limit, routine: routine))
+    }
+
     /// `GET /v1/deployments/{id}`.
     public func deployment(id: Int) async throws -> HistoryEntry {
         try Self.decode(HistoryEntry.self, from: try await send(.GET, "/v1/deployments/\(id)").body)

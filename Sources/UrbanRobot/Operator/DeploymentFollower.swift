@@ -2,9 +2,9 @@ import Deployer
 import Foundation
 import Synchronization
 
-/// Follows a deployment for `deploy` and `rollback`: prints its progress (plain lines, or on a
-/// terminal also a redrawn status line with the bake time left from the daemon's status) and
-/// returns how it ended.
+/// Follows a deployment for `deploy` and `rollback`: prints its progress (one line per phase and wave, see
+/// ``ProgressSummary``, or every event with `verbose`; on a terminal also a redrawn status line with the bake time
+/// left from the daemon's status) and returns how it ended.
 public struct DeploymentFollower: Sendable {
     /// How a followed deployment ended.
     public struct Result: Sendable, Equatable {
@@ -18,13 +18,17 @@ public struct DeploymentFollower: Sendable {
         public var failedInstance: Int?
         /// The end of the failing client's log.
         public var logTail: String?
+        /// The facts of the closing line (``ProgressSummary/facts``): revision, waves, duration, rollbacks.
+        public var facts = ""
         /// Whether it succeeded.
         public var succeeded: Bool { outcome == DeploymentOutcome.succeeded.rawValue }
 
         /// What `deploy` and `rollback` print last: the end of the failing client's log when there is one, then
-        /// `deployment #7 rolled-back: <reason>`.
+        /// `deployment #7 rolled-back (1a2b3c4d5e6f, 1/3 waves, 45s, 1 instance rolled back): <reason>` (the
+        /// parenthesis when facts are known; `deployment #7 succeeded (...)` without a reason).
         public func closingText(deployment id: Int) -> String {
-            if succeeded { return "deployment #\(id) succeeded\n" }
+            let heading = "deployment #\(id) \(outcome)" + (facts.isEmpty ? "" : " (\(facts))")
+            if succeeded { return heading + "\n" }
             var text = ""
             if let logTail, let failedClient {
                 let lines = logTail.split(separator: "\n", omittingEmptySubsequences: false)
@@ -33,18 +37,21 @@ public struct DeploymentFollower: Sendable {
                     + "\(failedInstance.map { " (instance \($0))" } ?? ""):\n"
                 text += shown.map { "  | \($0)\n" }.joined()
             }
-            return text + "deployment #\(id) \(outcome): \(reason ?? "no reason given")\n"
+            return text + heading + ": \(reason ?? "no reason given")\n"
         }
     }
 
     private let client: AdminClient
     private let terminal: Bool
+    private let verbose: Bool
     private let write: @Sendable (String) -> Void
 
-    /// A follower asking `client`, writing to `write`, redrawing a status line when `terminal`.
-    public init(client: AdminClient, terminal: Bool, write: @escaping @Sendable (String) -> Void) {
+    /// A follower asking `client`, writing to `write` one line per phase and wave (every event's message when
+    /// `verbose`), redrawing a status line when `terminal`.
+    public init(client: AdminClient, terminal: Bool, verbose: Bool, write: @escaping @Sendable (String) -> Void) {
         self.client = client
         self.terminal = terminal
+        self.verbose = verbose
         self.write = write
     }
 
@@ -55,17 +62,23 @@ public struct DeploymentFollower: Sendable {
         let display = SharedDisplay(ProgressDisplay(deployment: id))
         let events = try await client.events(deployment: id, follow: true)
         var finished: ProgressEvent?
+        var summary = ProgressSummary()
         try await withThrowingTaskGroup(of: Void.self) { group in
             if terminal {
                 group.addTask { try await redraw(display) }
             }
             defer { group.cancelAll() }
             for try await event in events {
+                if event.kind == "rollout.wave", summary.waves == nil {
+                    summary.waves = await waves(of: id, display: display)
+                }
+                let summaryLines = summary.lines(for: event)
+                let printed = (verbose ? [ProgressDisplay.plainLine(event)] : summaryLines).map { $0 + "\n" }.joined()
                 let line = display.state.withLock { display in
                     display.apply(event)
                     return display.statusLine(now: Date())
                 }
-                write(terminal ? "\r\u{1B}[2K\(ProgressDisplay.plainLine(event))\n\(line)" : "\(ProgressDisplay.plainLine(event))\n")
+                write(terminal ? "\r\u{1B}[2K\(printed)\(line)" : printed)
                 if event.kind == ProgressEvent.finishedKind {
                     finished = event
                     break
@@ -76,7 +89,7 @@ public struct DeploymentFollower: Sendable {
         let shown = display.state.withLock { $0 }
         if let outcome = shown.outcome {
             return Result(outcome: outcome, reason: shown.reason, failedClient: finished?.client,
-                          failedInstance: finished?.instance, logTail: finished?.logTail)
+                          failedInstance: finished?.instance, logTail: finished?.logTail, facts: summary.facts)
         }
         let entry = try await client.deployment(id: id)
         guard entry.outcome.isTerminal else {
@@ -84,6 +97,14 @@ public struct DeploymentFollower: Sendable {
                 + "see `urban-robot status` and `urban-robot history`")
         }
         return Result(outcome: entry.outcome.rawValue, reason: entry.reason)
+    }
+
+    /// How many waves deployment `id` has, from the daemon's status while it runs (which the display takes too);
+    /// `nil` when it cannot be asked or no longer runs.
+    private func waves(of id: Int, display: SharedDisplay) async -> Int? {
+        guard let status = try? await client.status(), let running = status.deployment, running.id == id else { return nil }
+        display.state.withLock { $0.apply(status: status) }
+        return running.waves
     }
 
     /// Redraws the status line every second, reading the daemon's status every other second.

@@ -3,13 +3,15 @@ public import Foundation
 
 /// `urban-robot status`: the fleet at a glance. A header (state, revision, last good, the running
 /// deployment) and one row per client: instance, role, client, revision, pid, state, how long it has held its role,
-/// and its last heartbeat (its age, then the bot's guild count and gateway latency when it sends them).
+/// and its last heartbeat (its age, then the bot's guild count and gateway latency when it sends them). The wide
+/// table (`status --wide`) adds the process's uptime, the instance's restarts, its resident memory and CPU time.
 public enum StatusTable {
     /// The widest a table line may be before the heartbeat cells drop the bot's stats (a terminal's 80 columns).
     static let lineWidth = 80
 
-    /// The table for `status`, with ages and time left shown relative to `now`.
-    public static func render(_ status: StatusSnapshot, now: Date) -> String {
+    /// The table for `status`, with ages and time left shown relative to `now`; `wide` adds the UPTIME, RESTARTS, RSS
+    /// and CPU columns (and may pass 80 columns).
+    public static func render(_ status: StatusSnapshot, now: Date, wide: Bool = false) -> String {
         var lines: [String] = []
         let state = status.state.rawValue.uppercased()
         let haltReason = status.haltReason.map { " (\(TerminalText.sanitized($0)))" } ?? ""
@@ -30,9 +32,9 @@ public enum StatusTable {
             lines.append("deployment: none")
         }
         lines.append("")
-        let table = clientTable(status, now: now, withStats: true)
-        let fits = table.split(separator: "\n").allSatisfy { $0.count <= lineWidth }
-        lines.append(fits ? table : clientTable(status, now: now, withStats: false))
+        let table = clientTable(status, now: now, withStats: true, wide: wide)
+        let fits = wide || table.split(separator: "\n").allSatisfy { $0.count <= lineWidth }
+        lines.append(fits ? table : clientTable(status, now: now, withStats: false, wide: wide))
         return lines.joined(separator: "\n")
     }
 
@@ -45,24 +47,41 @@ public enum StatusTable {
     }
 
     /// One row per client (a `no client` row for an instance without any).
-    private static func clientTable(_ status: StatusSnapshot, now: Date, withStats: Bool) -> String {
-        var table = TextTable(header: ["INST", "ROLE", "CLIENT", "REVISION", "PID", "STATE", "AGE", "HEARTBEAT"])
+    private static func clientTable(_ status: StatusSnapshot, now: Date, withStats: Bool, wide: Bool) -> String {
+        let wideHeader = wide ? ["UPTIME", "RESTARTS", "RSS", "CPU"] : []
+        var table = TextTable(header: ["INST", "ROLE", "CLIENT", "REVISION", "PID", "STATE", "AGE"] + wideHeader + ["HEARTBEAT"])
         for instance in status.instances {
             let clients = [("active", instance.active), ("standby", instance.standby), ("candidate", instance.candidate)]
             let present = clients.compactMap { role, client in client.map { (role, $0) } }
             if present.isEmpty {
-                table.rows.append(["\(instance.instance)", "-", "-", "-", "-", "no client", "-", "-"])
+                table.rows.append(["\(instance.instance)", "-", "-", "-", "-", "no client", "-"] + wideHeader.map { _ in "-" } + ["-"])
             }
             for (role, client) in present {
                 table.rows.append([
                     "\(instance.instance)", role, client.client.rawValue, String(client.revision.rawValue.prefix(8)),
                     client.pid.map(String.init) ?? "-", stateCell(client, now: now),
                     duration(now.timeIntervalSince(client.since)),
+                ] + (wide ? wideCells(client, now: now) : []) + [
                     heartbeatCell(client.heartbeat, now: now, withStats: withStats),
                 ])
             }
         }
         return table.render()
+    }
+
+    /// UPTIME (since the process started), RESTARTS (the active's), RSS (`48.2M`) and CPU (`1m05s`); `-` when unknown.
+    static func wideCells(_ client: StatusSnapshot.Client, now: Date) -> [String] {
+        [
+            client.launchedAt.map { duration(now.timeIntervalSince($0)) } ?? "-",
+            client.restarts.map(String.init) ?? "-",
+            client.rssBytes.map(megabytes) ?? "-",
+            client.cpuSeconds.map(duration) ?? "-",
+        ]
+    }
+
+    /// `48.2M`: bytes in MiB with one decimal.
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1fM", Double(bytes) / 1_048_576)
     }
 
     /// The client's state; for an active not yet confirmed (`unconfirmed`, `reconnecting`), with the time left

@@ -10,14 +10,17 @@ public struct StatusWatcher: Sendable {
     private let client: AdminClient
     private let terminal: Bool
     private let interval: Duration
+    private let wide: Bool
     private let write: @Sendable (String) -> Void
 
-    /// A watcher asking `client` every `interval`, writing to `write`, redrawing when `terminal`.
-    public init(client: AdminClient, terminal: Bool, interval: Duration = defaultInterval,
+    /// A watcher asking `client` every `interval`, writing to `write` the table (the wide one when `wide`),
+    /// redrawing when `terminal`.
+    public init(client: AdminClient, terminal: Bool, interval: Duration = defaultInterval, wide: Bool = false,
                 write: @escaping @Sendable (String) -> Void) {
         self.client = client
         self.terminal = terminal
         self.interval = interval
+        self.wide = wide
         self.write = write
     }
 
@@ -29,7 +32,7 @@ public struct StatusWatcher: Sendable {
         while count.map({ shown < $0 }) ?? true {
             if shown > 0 { try await Task.sleep(for: interval) }
             let now = Date()
-            let table = StatusTable.render(try await client.status(), now: now)
+            let table = StatusTable.render(try await client.status(), now: now, wide: wide)
             if terminal {
                 write("\u{1B}[H\u{1B}[2J" + "every \(interval.components.seconds)s · \(Self.clock(now)) · ctrl-c to stop\n\n" + table + "\n")
             } else {

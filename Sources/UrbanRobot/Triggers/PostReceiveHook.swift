@@ -12,8 +12,10 @@ public enum PostReceiveHook {
         # configuration (urban-robot.config). Copied by hand instead, it finds the
         # configuration through URBAN_ROBOT_CONFIG and the binary on PATH.
         #
-        # The deployment's progress streams into the pusher's terminal; the last line
-        # says whether it succeeded. The push itself is already accepted either way.
+        # The deployment's progress streams into the pusher's terminal, one line per
+        # phase and wave (every event when `git config urban-robot.verbose true` is set
+        # in REPO); the last line says whether it succeeded. The push itself is already
+        # accepted either way.
         #
         # A post-receive hook that was there before `hook install` was kept beside this
         # one as post-receive.before-urban-robot; it runs first, with the same input.
@@ -28,6 +30,10 @@ public enum PostReceiveHook {
         binary=$(git config --get urban-robot.binary 2>/dev/null || true)
         config=$(git config --get urban-robot.config 2>/dev/null || true)
         binary=${binary:-urban-robot}
+        verbose=()
+        if [[ "$(git config --bool --get urban-robot.verbose 2>/dev/null || true)" == "true" ]]; then
+            verbose=(--verbose)
+        fi
         config=${config:-${URBAN_ROBOT_CONFIG:-}}
 
         if [[ -z "$config" ]]; then
@@ -56,7 +62,7 @@ public enum PostReceiveHook {
                 continue
             fi
             echo "urban-robot: deploying ${new:0:12} (push to $branch)"
-            if "$binary" deploy --trigger push -c "$config" "$new" 2>&1; then
+            if "$binary" deploy --trigger push ${verbose[@]+"${verbose[@]}"} -c "$config" "$new" 2>&1; then
                 echo "urban-robot: SUCCESS: ${new:0:12} is deployed to the whole fleet"
             else
                 status=$?
