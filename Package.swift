@@ -200,6 +200,7 @@ let package = Package(
             dependencies: [
                 "Deployer",
                 "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),  // StoreTests counts the rows a step writes
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -42,27 +42,52 @@ extension DeployerStore {
         return bad
     }
 
+    /// Writes the rows of a step's actions: deployment rows, audit entries, bad marks, and an `action.<name>`
+    /// entry for every other action, filed under the deployment of the audit entry before it (else `deployment`).
+    static func append(_ actions: [DeployerAction], deployment: Int?, at now: Date, _ db: Database) throws {
+        var deployment = deployment
+        for action in actions {
+            switch action {
+            case .recordDeployment(let record): try save(record, db)
+            case .audit(let entry):
+                deployment = entry.deployment
+                try append(entry, db)
+            case .markBad(let revision, let reason):
+                try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO bad_revisions (revision, reason, marked_at) VALUES (?, ?, ?)"
+                ).execute(arguments: [revision.rawValue, reason, StoredDate.value(now)])
+                try append(entry(for: action, deployment: deployment, at: now), db)
+            case .unmarkBad(let revision, _):
+                try db.cachedStatement(sql: "DELETE FROM bad_revisions WHERE revision = ?")
+                    .execute(arguments: [revision.rawValue])
+                try append(entry(for: action, deployment: deployment, at: now), db)
+            default:
+                try append(entry(for: action, deployment: deployment, at: now), db)
+            }
+        }
+    }
+
     static func save(_ record: DeploymentRecord, _ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO deployments
                 (id, ref, revision, "trigger", who, force, immediate, outcome, reason, requested_at, started_at, finished_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                record.id, record.ref, record.revision?.rawValue, record.trigger.rawValue, record.who, record.force,
-                record.immediate, record.outcome.rawValue, record.reason, record.requestedAt, record.startedAt,
-                record.finishedAt,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            record.id, record.ref, record.revision?.rawValue, record.trigger.rawValue, record.who, record.force,
+            record.immediate, record.outcome.rawValue, record.reason, StoredDate.value(record.requestedAt),
+            StoredDate.value(record.startedAt), StoredDate.value(record.finishedAt),
+        ])
     }
 
     static func append(_ entry: AuditEntry, _ db: Database) throws {
         let detail = String(decoding: try JSONEncoder().encode(entry.detail), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO events (deployment_id, time, kind, instance, client, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [entry.deployment, entry.time, entry.kind, entry.instance, entry.client?.rawValue, detail]
-        )
+        try db.cachedStatement(
+            sql: "INSERT INTO events (deployment_id, time, kind, instance, client, detail) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            entry.deployment, StoredDate.value(entry.time), entry.kind, entry.instance, entry.client?.rawValue, detail,
+        ])
     }
 
     /// The audit entry of an action that is not itself a record.

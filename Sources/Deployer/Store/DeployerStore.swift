@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import Synchronization
 
 /// The engine's state in SQLite (GRDB, with migrations): deployments, events (the audit trail), clients
 /// (with the SHA-256 of their key, never the key), instance epochs, bad revisions, the halt.
@@ -12,6 +13,13 @@ import GRDB
 /// ```
 public final class DeployerStore: Sendable {
     private let database: any DatabaseWriter
+    /// The snapshot rows the last committed step left (nil before the first): what the next step compares with.
+    private let written = Mutex<WrittenSnapshot?>(nil)
+    private let commits = Atomic<Int>(0)
+
+    /// How many engine steps this store committed: a reader that saw this count and reads again only when it
+    /// changed misses nothing.
+    public var committedSteps: Int { commits.load(ordering: .acquiring) }
 
     /// Opens (creating and migrating) the database file at `path` in WAL mode.
     public convenience init(path: String) throws {
@@ -47,53 +55,19 @@ public final class DeployerStore: Sendable {
 
     /// Stores what one engine step produced, in one transaction: deployment rows, audit entries, bad
     /// revisions marked and unmarked, an `action.<name>` event for every other action (the audit trail of every action; launch keys
-    /// print redacted), then clients, epochs and the halt from the snapshot.
+    /// print redacted), then the clients, epochs and halt of the snapshot that differ from what the last committed
+    /// step wrote (all of them in a store's first step). A step that throws wrote nothing, and the next step, or
+    /// its retry, writes everything that differs from the database.
     public func record(_ actions: [DeployerAction], snapshot: EngineSnapshot, at now: Date = Date()) throws {
-        try write("record an engine step") { db in
-            var deployment = snapshot.deployment
-            for action in actions {
-                switch action {
-                case .recordDeployment(let record): try Self.save(record, db)
-                case .audit(let entry):
-                    deployment = entry.deployment
-                    try Self.append(entry, db)
-                case .markBad(let revision, let reason):
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO bad_revisions (revision, reason, marked_at) VALUES (?, ?, ?)",
-                        arguments: [revision.rawValue, reason, now]
-                    )
-                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
-                case .unmarkBad(let revision, _):
-                    try db.execute(sql: "DELETE FROM bad_revisions WHERE revision = ?", arguments: [revision.rawValue])
-                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
-                default:
-                    try Self.append(Self.entry(for: action, deployment: deployment, at: now), db)
-                }
+        try written.withLock { written in
+            let next = WrittenSnapshot(snapshot)
+            let previous = written
+            try write("record an engine step") { db in
+                try Self.append(actions, deployment: snapshot.deployment, at: now, db)
+                try next.write(since: previous, db)
             }
-            try db.execute(sql: "DELETE FROM clients")
-            for client in snapshot.clients {
-                try db.execute(
-                    sql: """
-                        INSERT INTO clients (client, instance, revision, role, pid, start_time, epoch, key_hash, since)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        client.client.rawValue, client.instance, client.revision.rawValue, client.role.rawValue,
-                        client.pid, client.startTime.map { Int64(bitPattern: $0) }, client.epoch,
-                        client.keyHash.bytes, client.since,
-                    ]
-                )
-            }
-            for (instance, epoch) in snapshot.epochs {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch, launches, restarts) VALUES (?, ?, ?, ?)",
-                    arguments: [instance, epoch, snapshot.launches[instance] ?? 0, snapshot.restarts[instance] ?? 0]
-                )
-            }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO daemon_state (key, value) VALUES ('halt_reason', ?)",
-                arguments: [snapshot.haltReason]
-            )
+            written = next
+            commits.add(1, ordering: .releasing)
         }
     }
 
@@ -133,6 +107,19 @@ public final class DeployerStore: Sendable {
                 db, sql: "SELECT * FROM events WHERE deployment_id IS NULL\(filter) ORDER BY id DESC LIMIT ?", arguments: [limit]
             )
             return try rows.map(Self.auditEntry)
+        }
+    }
+
+    /// The audit entries of `deployment` stored after row `id` (0: from its first), oldest first: what a reader
+    /// that had the entries up to row `id` has not had yet, read through the `(deployment_id, id)` index.
+    public func events(deployment: Int, after id: Int64) throws -> [StoredAuditEntry] {
+        try read("read the audit trail") { db in
+            let statement = try db.cachedStatement(
+                sql: "SELECT * FROM events WHERE deployment_id = ? AND id > ? ORDER BY id"
+            )
+            return try Row.fetchAll(statement, arguments: [deployment, id]).map { row in
+                StoredAuditEntry(id: row["id"], entry: try Self.auditEntry(row))
+            }
         }
     }
 

@@ -5,21 +5,26 @@ import Synchronization
 /// The progress streams of ``DaemonControl/progress(deployment:follow:)``: the stored events of a deployment, then
 /// the new ones as the engine makes them, ending with `finished`.
 ///
-/// The store is the single source: the driver stores every step before it performs it, so on each action of a
-/// followed deployment the hub reads that deployment's events again and sends the ones a stream has not had yet.
-/// The live feed is thus exactly the stored trail, in its order, with nothing lost or sent twice.
+/// The store is the single source: the driver stores every step before it performs it, so after a step was
+/// committed the hub reads, per followed deployment, only the entries stored after the last one it sent (by row
+/// id, through the `(deployment_id, id)` index) and sends each stream those it has not had yet. The live feed is
+/// thus exactly the stored trail, in its order, with nothing lost or sent twice, and following a deployment costs
+/// each step only its new entries, however long the trail already is.
 final class ProgressHub: Sendable {
     typealias Continuation = AsyncThrowingStream<ProgressEvent, any Error>.Continuation
 
     private struct Subscriber {
         var deployment: Int
         var continuation: Continuation
-        var delivered = 0
+        /// The row id of the last entry sent (0: none yet).
+        var delivered: Int64 = 0
     }
 
     private struct State {
         var subscribers: [Int: Subscriber] = [:]
         var nextID = 0
+        /// ``DeployerStore/committedSteps`` when the followed deployments were last read.
+        var refreshedAtStep = -1
     }
 
     private let store: DeployerStore
@@ -41,7 +46,7 @@ final class ProgressHub: Sendable {
             do {
                 let entries = try store.events(deployment: deployment)
                 for entry in entries { continuation.yield(Self.event(entry)) }
-                if let finished = try finishedEvent(of: deployment, entries: entries) { continuation.yield(finished) }
+                if let finished = try finishedEvent(of: deployment) { continuation.yield(finished) }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -60,9 +65,15 @@ final class ProgressHub: Sendable {
         return stream
     }
 
-    /// Refreshes every followed deployment (after each action the driver performs).
+    /// Refreshes every followed deployment (after each action the driver performs); nothing is read when no step
+    /// was committed since the last refresh (the other actions of the same step).
     func refreshFollowed() {
-        let deployments = state.withLock { Set($0.subscribers.values.map(\.deployment)) }
+        let step = store.committedSteps
+        let deployments = state.withLock { state -> Set<Int> in
+            guard state.refreshedAtStep != step else { return [] }
+            state.refreshedAtStep = step
+            return Set(state.subscribers.values.map(\.deployment))
+        }
         for deployment in deployments { refresh(deployment: deployment) }
     }
 
@@ -71,21 +82,22 @@ final class ProgressHub: Sendable {
         // Finishing calls `onTermination`, which takes the lock: finish outside it.
         let ended = state.withLock { state -> [(Continuation, (any Error)?)] in
             let ids = state.subscribers.filter { $0.value.deployment == deployment }.map(\.key)
-            guard !ids.isEmpty else { return [] }
-            let events: [ProgressEvent]
+            guard let from = ids.compactMap({ state.subscribers[$0]?.delivered }).min() else { return [] }
+            let entries: [StoredAuditEntry]
             let finished: ProgressEvent?
             do {
-                let entries = try store.events(deployment: deployment)
-                events = entries.map(Self.event)
-                finished = try finishedEvent(of: deployment, entries: entries)
+                entries = try store.events(deployment: deployment, after: from)
+                finished = try finishedEvent(of: deployment)
             } catch {
                 return ids.compactMap { state.subscribers.removeValue(forKey: $0).map { ($0.continuation, error) } }
             }
             var ended: [(Continuation, (any Error)?)] = []
             for id in ids {
                 guard var subscriber = state.subscribers[id] else { continue }
-                for event in events.dropFirst(subscriber.delivered) { subscriber.continuation.yield(event) }
-                subscriber.delivered = events.count
+                for stored in entries where stored.id > subscriber.delivered {
+                    subscriber.continuation.yield(Self.event(stored.entry))
+                    subscriber.delivered = stored.id
+                }
                 state.subscribers[id] = subscriber
                 if let finished {
                     subscriber.continuation.yield(finished)
@@ -98,9 +110,12 @@ final class ProgressHub: Sendable {
         for (continuation, error) in ended { continuation.finish(throwing: error) }
     }
 
-    private func finishedEvent(of deployment: Int, entries: [AuditEntry]) throws -> ProgressEvent? {
+    /// The `finished` event of a terminal deployment (nil while it runs); a failed one's reads its whole trail
+    /// once, for the failing client's log.
+    private func finishedEvent(of deployment: Int) throws -> ProgressEvent? {
         guard let record = try store.deployment(id: deployment), record.outcome.isTerminal else { return nil }
-        return Self.finished(record, failure: record.outcome == .succeeded ? nil : failureLog.tail(of: entries))
+        let failure = record.outcome == .succeeded ? nil : failureLog.tail(of: try store.events(deployment: deployment))
+        return Self.finished(record, failure: failure)
     }
 
     /// The end of the log of the client whose failure ended deployment `id`, or nil when none is known.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What `deploy`, `rollback` and the push hook print without `--verbose`: one line per phase and wave, built from
 /// the deployment's progress events, and the facts of the closing line (revision, waves, duration, rollbacks).

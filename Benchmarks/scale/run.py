@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""Scale benchmark: a real daemon (`urban-robot serve`, build it in release) with N
+real bot processes (minimal_bot.py, standard library only, so that the daemon is
+what is measured) on 127.0.0.1, and back-to-back rollouts of new revisions, half
+of them followed (an NDJSON progress stream open, as every `git push` has) and
+half not.
+
+    swift build -c release --scratch-path .build-release --product urban-robot
+    python3 Benchmarks/scale/run.py [--instances 10,50] [--rollouts 3] [--paced]
+                                    [--binary .build-release/release/urban-robot]
+
+For each N it prints, next to the target and the value of issue 11 (measured
+before the fixes), per rollout mode (unfollowed / followed):
+  - the daemon's CPU (utime + stime of /proc/<pid>/stat) per instance per rollout,
+    from the request to the terminal outcome;
+  - the handover gap at the bots: the old active's `coma` received → the new
+    one's `process_commands` received (time.monotonic() in both bots), p50/p99;
+  - exit seen: the bot's last instant (wall clock) → the `client.exited` entry of
+    the audit trail (ms resolution), p50/max;
+  - `GET /v1/status` latency while a rollout runs (polled every 50 ms), p50/p99;
+  - rollout time, and the daemon's RSS after each rollout (first → last).
+The first deployment (an empty fleet) is a warm-up and is not measured. The total
+CPU's exponent in N is fitted when more than one N ran.
+
+Default: unpaced launches (max_concurrency 50 per 250 ms), so that the daemon's own
+cost is what limits a rollout; `--paced` uses Discord's max_concurrency 16 per 5 s,
+which N = 200 needs today: unpaced, its CONNECTs wait for the driver's authorization
+past the channel's 100 unauthenticated sessions per peer address (all bots are on
+127.0.0.1) and bots are shed.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib import request as urlrequest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+TOKEN_VARIABLE = "BENCH_DISCORD_TOKEN"
+TERMINAL = {"succeeded", "rolled-back", "aborted", "failed"}
+
+# Issue 11's values (before the fixes) and targets, per N: (unfollowed, followed).
+BASELINE = {
+    "cpu_ms": {10: (10, 26), 50: (28, 116), 200: (79, 416)},
+    "gap_p50_ms": {10: (2, 6), 50: (17, 88), 200: (550, 850)},
+    "gap_p99_ms": {10: (5, 13), 50: (76, 375), 200: (900, 2750)},
+}
+TARGET = {"cpu_ms": 5.0, "gap_p99_ms": 5.0, "exit_ms": 50.0, "status_p99_ms": 50.0}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def git(*arguments, cwd=None):
+    return subprocess.run(["git", *arguments], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def percentile(values, share):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+
+
+class Fleet:
+    """A temporary workspace (bare source repository, working copy, configuration,
+    state folder) and `urban-robot serve` on it; `stop` ends the daemon and kills
+    every bot it launched by process group."""
+
+    def __init__(self, binary, instances, paced):
+        self.binary = binary
+        self.instances = instances
+        self.root = Path(tempfile.mkdtemp(prefix=f"scale-{instances}-"))
+        self.source, self.work, self.state = self.root / "bot.git", self.root / "work", self.root / "state"
+        self.records = self.root / "records.jsonl"
+        self.work.mkdir()
+        shutil.copy(HERE / "minimal_bot.py", self.work / "bot.py")
+        git("init", "-q", "--bare", "-b", "main", str(self.source))
+        git("init", "-q", "-b", "main", str(self.work))
+        git("remote", "add", "origin", str(self.source), cwd=self.work)
+        self.admin_port = free_port()
+        # Unpaced still launches at most 50 per 250 ms: the channel sheds unauthenticated sessions past 100 per
+        # peer address, every bot connects from 127.0.0.1, and a CONNECT stays unauthenticated until the driver
+        # answers it (at N = 200 that still sheds bots today: use --paced).
+        concurrency, spacing = (16, "5s") if paced else (50, "250ms")
+        (self.root / "urban-robot.toml").write_text(f"""\
+[source]
+url = "{self.source}"
+[bot]
+command = ["python3", "bot.py"]
+instances = {instances}
+token_env = "{TOKEN_VARIABLE}"
+env = {{ BENCH_RECORDS = "{self.records}" }}
+[health]
+identify_timeout = "120s"
+ready_timeout = "120s"
+check_timeout = "60s"
+[rollout]
+canary = 1
+bake = "1s"
+batch = "100%"
+watch = "1s"
+coma_timeout = "5s"
+stop_grace = "5s"
+max_concurrency = {concurrency}
+identify_spacing = "{spacing}"
+[channel]
+listen = "127.0.0.1:{free_port()}"
+[admin]
+listen = "127.0.0.1:{self.admin_port}"
+[state]
+dir = "{self.state}"
+""")
+        self.versions = 0
+        self.daemon = None
+        self.token = None
+        self.keep = False  # set on a failure: the folder (daemon.log, state) is left for a look
+
+    def start(self):
+        environment = dict(os.environ, **{TOKEN_VARIABLE: "bench-token-not-a-real-discord-token"})
+        log = open(self.root / "daemon.log", "ab")
+        self.daemon = subprocess.Popen([self.binary, "serve", "-c", str(self.root / "urban-robot.toml")],
+                                       stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=environment)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            token_file = self.state / "admin.token"
+            if token_file.exists():
+                self.token = token_file.read_text().strip()
+                try:
+                    self.get("/v1/status")
+                    return
+                except OSError:
+                    pass
+            if self.daemon.poll() is not None:
+                raise RuntimeError(f"the daemon exited at start; see {self.root / 'daemon.log'}")
+            time.sleep(0.2)
+        raise RuntimeError("the daemon did not answer within 60 s")
+
+    def call(self, method, path, body=None, timeout=60):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urlrequest.Request(f"http://127.0.0.1:{self.admin_port}{path}", data=data, method=method,
+                                     headers={"Authorization": f"Bearer {self.token}",
+                                              "Content-Type": "application/json"})
+        return urlrequest.urlopen(request, timeout=timeout)
+
+    def get(self, path):
+        with self.call("GET", path) as response:
+            return json.loads(response.read())
+
+    def commit(self):
+        self.versions += 1
+        (self.work / "VERSION").write_text(f"v{self.versions}\n")
+        git("add", "-A", cwd=self.work)
+        git("-c", "user.name=Bench", "-c", "user.email=bench@urban-robot.invalid", "commit", "-q", "-m",
+            f"v{self.versions}", cwd=self.work)
+        git("push", "-q", "origin", "main", cwd=self.work)
+        return git("rev-parse", "HEAD", cwd=self.work)
+
+    def deploy(self, revision, follow):
+        """Deploys `revision`; returns (deployment id, seconds to the terminal outcome, outcome)."""
+        started = time.monotonic()
+        with self.call("POST", "/v1/deployments", {"revision": revision, "trigger": "cli", "who": "bench"}) as answer:
+            deployment = json.loads(answer.read())["id"]
+        if follow:
+            with self.call("GET", f"/v1/deployments/{deployment}/events?follow=true", timeout=3600) as stream:
+                last = None
+                for line in stream:
+                    last = json.loads(line)
+            outcome = last["detail"]["outcome"]
+        else:
+            while (outcome := self.get(f"/v1/deployments/{deployment}")["outcome"]) not in TERMINAL:
+                time.sleep(0.25)
+        return deployment, time.monotonic() - started, outcome
+
+    def cpu_seconds(self):
+        fields = Path(f"/proc/{self.daemon.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self):
+        status = Path(f"/proc/{self.daemon.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+    def bot_pids(self):
+        try:
+            status = self.get("/v1/status")
+        except OSError:
+            return set()
+        return {client["pid"] for instance in status["instances"] for role in ("active", "standby", "candidate")
+                if isinstance(client := instance.get(role), dict) and (client.get("pid") or 0) > 1}
+
+    def stop(self):
+        pids = self.bot_pids() if self.daemon and self.daemon.poll() is None else set()
+        if self.daemon and self.daemon.poll() is None:
+            self.daemon.send_signal(signal.SIGTERM)
+            try:
+                self.daemon.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.daemon.kill()
+        for pid in pids:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if not self.keep:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+class StatusProbe:
+    """Polls GET /v1/status every 50 ms on a thread, recording each answer's latency."""
+
+    def __init__(self, fleet):
+        self.fleet, self.latencies, self.running = fleet, [], True
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+        self.thread.start()
+
+    def poll(self):
+        while self.running:
+            started = time.monotonic()
+            try:
+                self.fleet.get("/v1/status")
+                self.latencies.append(time.monotonic() - started)
+            except OSError:
+                pass
+            time.sleep(0.05)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        return self.latencies
+
+
+def records(fleet):
+    lines = fleet.records.read_text().splitlines() if fleet.records.exists() else []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def handover_gaps(all_records, revision):
+    """Per shard: the new client's first `process_commands` minus the latest `coma` of
+    another client of that shard before it (seconds)."""
+    gaps = []
+    for entry in all_records:
+        if entry["event"] != "process_commands" or entry["revision"] != revision:
+            continue
+        comas = [other["mono"] for other in all_records
+                 if other["event"] == "coma" and other["shard"] == entry["shard"]
+                 and other["client"] != entry["client"] and other["mono"] <= entry["mono"]]
+        if comas:
+            gaps.append(entry["mono"] - max(comas))
+    return gaps
+
+
+def exit_latencies(fleet, all_records):
+    """The bot's exit (wall) to the engine's `client.exited` entry, per client that exited."""
+    exits = {entry["client"]: entry["wall"] for entry in all_records if entry["event"] == "exit"}
+    database = sqlite3.connect(f"file:{fleet.state / 'state.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = database.execute("SELECT client, time FROM events WHERE kind = 'client.exited'").fetchall()
+    finally:
+        database.close()
+    latencies = []
+    for client, stamp in rows:
+        if client in exits:
+            seen = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
+            latencies.append(max(0.0, seen - exits[client]))
+    return latencies
+
+
+def run_fleet(binary, instances, rollouts, paced):
+    fleet = Fleet(binary, instances, paced)
+    try:
+        fleet.start()
+        _, warmup_s, outcome = fleet.deploy(fleet.commit(), follow=False)
+        if outcome != "succeeded":
+            fleet.keep = True
+            raise RuntimeError(f"the first deployment ended {outcome}; see {fleet.root / 'daemon.log'}")
+        results = {"rss": [fleet.rss_mb()], "modes": {False: [], True: []}, "failed": 0}
+        for index in range(2 * rollouts):
+            follow = index % 2 == 1
+            revision = fleet.commit()
+            probe = StatusProbe(fleet)
+            cpu_before = fleet.cpu_seconds()
+            _, seconds, outcome = fleet.deploy(revision, follow)
+            cpu = fleet.cpu_seconds() - cpu_before
+            status = probe.stop()
+            results["rss"].append(fleet.rss_mb())
+            results["failed"] += outcome != "succeeded"
+            results["modes"][follow].append({
+                "cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
+                "gaps": handover_gaps(records(fleet), revision), "status": status})
+            print(f"  N={instances} rollout {index + 1}/{2 * rollouts} ({'followed' if follow else 'unfollowed'}): "
+                  f"{outcome} in {seconds:.1f} s, daemon CPU {cpu:.2f} s, RSS {results['rss'][-1]:.1f} MB",
+                  flush=True)
+        time.sleep(2)  # the last standbys' exits reach the engine
+        results["exits"] = exit_latencies(fleet, records(fleet))
+        return results
+    finally:
+        fleet.stop()
+
+
+def report(instances, results):
+    def ms(value):
+        return f"{1000 * value:.1f}" if not math.isnan(value) else "-"
+
+    print(f"\nN = {instances}")
+    print(f"  {'measure':<44} {'unfollowed':>12} {'followed':>12} {'target':>8} {'issue 11 (unf./fol.)':>22}")
+    rows = []
+    for follow in (False, True):
+        runs = results["modes"][follow]
+        gaps = [gap for run in runs for gap in run["gaps"]]
+        status = [latency for run in runs for latency in run["status"]]
+        rows.append({
+            "cpu": statistics.median(run["cpu_ms_per_instance"] for run in runs),
+            "gap50": percentile(gaps, 0.5), "gap99": percentile(gaps, 0.99),
+            "status50": percentile(status, 0.5), "status99": percentile(status, 0.99),
+            "seconds": statistics.median(run["seconds"] for run in runs)})
+    baseline = {key: BASELINE[key].get(instances) for key in BASELINE}
+
+    def line(label, values, target="", issue=None):
+        issue_text = f"{issue[0]} / {issue[1]}" if issue else ""
+        print(f"  {label:<44} {values[0]:>12} {values[1]:>12} {target:>8} {issue_text:>22}")
+
+    line("daemon CPU per instance per rollout (ms)", [f"{row['cpu']:.1f}" for row in rows], "<= 5",
+         baseline["cpu_ms"])
+    line("handover gap p50 (ms)", [ms(row["gap50"]) for row in rows], "", baseline["gap_p50_ms"])
+    line("handover gap p99 (ms)", [ms(row["gap99"]) for row in rows], "<= 5", baseline["gap_p99_ms"])
+    line("GET /v1/status during a rollout p50 (ms)", [ms(row["status50"]) for row in rows])
+    line("GET /v1/status during a rollout p99 (ms)", [ms(row["status99"]) for row in rows], "<= 50")
+    line("rollout time, median (s)", [f"{row['seconds']:.1f}" for row in rows])
+    exits = results["exits"]
+    print(f"  exit seen by the engine after the bot's exit: p50 {ms(percentile(exits, 0.5))} ms, "
+          f"max {ms(max(exits) if exits else float('nan'))} ms over {len(exits)} exits (target <= 50 ms)")
+    rss = results["rss"]
+    print(f"  RSS after each rollout: {rss[0]:.1f} → {rss[-1]:.1f} MB over {len(rss) - 1} rollouts "
+          f"(+{rss[-1] - rss[0]:.1f} MB; target under 5 MB for 20 at N = 200)")
+    print(f"  rollouts that did not succeed: {results['failed']}")
+    return sum(run["cpu_s"] for mode in results["modes"].values() for run in mode) / len(
+        [run for mode in results["modes"].values() for run in mode])
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", default="10,50", help="comma-separated fleet sizes (default 10,50)")
+    parser.add_argument("--rollouts", type=int, default=3, help="rollouts per mode (unfollowed, followed)")
+    parser.add_argument("--paced", action="store_true", help="max_concurrency 16 per 5 s instead of unpaced")
+    parser.add_argument("--binary", default=str(ROOT / ".build-release" / "release" / "urban-robot"))
+    arguments = parser.parse_args(argv)
+    if not Path(arguments.binary).is_file():
+        print(f"{arguments.binary} does not exist: swift build -c release --scratch-path .build-release "
+              "--product urban-robot", file=sys.stderr)
+        return 2
+    totals = {}
+    for instances in [int(value) for value in arguments.instances.split(",")]:
+        totals[instances] = report(instances, run_fleet(arguments.binary, instances, arguments.rollouts,
+                                                        arguments.paced))
+    if len(totals) > 1:
+        sizes = sorted(totals)
+        exponent = math.log(totals[sizes[-1]] / totals[sizes[0]]) / math.log(sizes[-1] / sizes[0])
+        print(f"\ntotal daemon CPU per rollout grows as N^{exponent:.2f} from N = {sizes[0]} to {sizes[-1]} "
+              "(target: 1, linear; issue 11: 2)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+/// A date as the store writes it: GRDB's text format `yyyy-MM-dd HH:mm:ss.SSS` in UTC (milliseconds truncated),
+/// made by arithmetic instead of GRDB's `DateFormatter`, which goes through ICU on every call and was a large part
+/// of an engine step's cost. The text is the one GRDB writes and reads back, so databases written before and
+/// after read the same.
+enum StoredDate {
+    /// The database value of `date` (NULL for nil).
+    static func value(_ date: Date?) -> DatabaseValue {
+        guard let date else { return .null }
+        return text(date).databaseValue
+    }
+
+    /// `date` as `yyyy-MM-dd HH:mm:ss.SSS` in UTC.
+    static func text(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (days, dayMilliseconds) = floorDivision(milliseconds, 86_400_000)
+        let (year, month, day) = civilDate(daysSince1970: days)
+        let seconds = dayMilliseconds / 1000
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2)) "
+            + "\(padded(seconds / 3600, 2)):\(padded(seconds / 60 % 60, 2)):\(padded(seconds % 60, 2))."
+            + padded(dayMilliseconds % 1000, 3)
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    private static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = floorDivision(shifted, 146_097).quotient
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let remainder = value % divisor
+        return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)
+    }
+
+    private static func padded(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
