@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,23 +24,5 @@ public struct ProcessUsage: Equatable, Sendable {
         guard fields.count > 21, let user = UInt64(fields[11]), let system = UInt64(fields[12]), let pages = Int(fields[21])
         else { return nil }
         return ProcessUsage(rssBytes: pages * pageSize, cpuSeconds: Double(user + system) / ticksPerSecond)
-    }
-}
-
-extension ProcessUsage {
-    /// When process `pid` started: its start time after boot (field 22 of `/proc/<pid>/stat`) plus the boot time
-    /// (`btime` of `/proc/stat`); nil when there is no such process.
-    public static func startTime(pid: Int32) -> Date? {
-        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-        guard ticksPerSecond > 0, let stat = ProcessStat.read(pid: pid), let boot = bootTime(ProcFile.read("/proc/stat")) else {
-            return nil
-        }
-        return Date(timeIntervalSince1970: boot + Double(stat.startTicks) / ticksPerSecond)
-    }
-
-    /// The `btime` line of `/proc/stat`: the boot time in seconds since 1970.
-    static func bootTime(_ text: String?) -> Double? {
-        guard let line = text?.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }) else { return nil }
-        return Double(line.dropFirst("btime ".count))
     }
 }

@@ -75,7 +75,7 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var rssBytes: Int? = nil
         /// Its process's user and system CPU time, read from `/proc` by the daemon.
         public var cpuSeconds: Double? = nil
-        /// When its process started, read from `/proc` by the daemon.
+        /// When the daemon launched its process (wall clock, from the launch record); `nil` without a process of ours.
         public var launchedAt: Date? = nil
 
         enum CodingKeys: String, CodingKey {

@@ -9,15 +9,17 @@ extension Daemon {
     /// time and start time (from `/proc`); waits until the daemon runs.
     public func status() async -> StatusSnapshot {
         var snapshot = await running.value.status()
-        let channel = self.channel
+        let (channel, processes) = (self.channel, self.processes)
         func attach(_ client: inout StatusSnapshot.Client?) {
             guard let id = client?.client else { return }
             client?.heartbeat = channel.heartbeat(of: id)
+            // The wall-clock time of the launch, as recorded then (kept across daemon restarts): a later step of
+            // the system clock does not move it.
+            client?.launchedAt = processes.process(of: id).map { Date(timeIntervalSince1970: $0.record.launchedAt) }
             guard let pid = client?.pid else { return }
             let usage = ProcessUsage.read(pid: pid)
             client?.rssBytes = usage?.rssBytes
             client?.cpuSeconds = usage?.cpuSeconds
-            client?.launchedAt = ProcessUsage.startTime(pid: pid)
         }
         for index in snapshot.instances.indices {
             attach(&snapshot.instances[index].active)
