@@ -23,17 +23,26 @@ extension GitRepositoryHandle {
         }
     }
 
-    /// Creates an in-memory remote for `url`, calls `body` with it and frees it.
+    /// Creates an in-memory remote for `url` (rewritten by the configuration's `insteadOf` rules, as git
+    /// does), calls `body` with it and frees it.
+    ///
+    /// The rules are applied by ``URLRewriteRules``, not by libgit2, whose own reading of them leaks memory
+    /// on every remote it creates.
     func withAnonymousRemote<Result>(
         _ url: String,
         code: GitStoreError.Code,
         operation: String,
         _ body: (OpaquePointer) throws -> Result
     ) throws -> Result {
+        let rewritten = try urlRewriteRules(code: code, operation: operation).rewrite(url)
+        var options = git_remote_create_options()
+        git_remote_create_options_init(&options, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION))
+        options.repository = pointer
+        options.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue
         var remote: OpaquePointer?
         try LibGit2.check(
-            git_remote_create_anonymous(&remote, pointer, url), code, operation, input: SourceURL.redacted(url),
-            detail: "not a usable source URL; use a path, file://, https:// or ssh://")
+            git_remote_create_with_opts(&remote, rewritten, &options), code, operation,
+            input: SourceURL.redacted(url), detail: "not a usable source URL; use a path, file://, https:// or ssh://")
         defer { git_remote_free(remote) }
         guard let remote else {
             throw GitStoreError(code, operation: operation, input: SourceURL.redacted(url), detail: "no remote")
