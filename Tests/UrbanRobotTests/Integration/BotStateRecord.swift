@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One line of the file where the example bot in `--simulate` mode records its processing state
 /// (`SIMULATE_STATE_RECORD`, see `Deploy/bot/bot.py`): when, on the system-wide monotonic clock, the client of a
