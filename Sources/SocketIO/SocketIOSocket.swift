@@ -61,11 +61,11 @@ public final class SocketIOSocket: Sendable {
         session.core.withLock { $0.socketIO.isConnected(namespace: namespace, socketID: id) }
     }
 
-    /// Registers the handler for `event`, replacing an earlier one.
+    /// Registers the handler for `event`, replacing an earlier one. Once the socket has disconnected, nothing is
+    /// registered (no event will come).
     /// - Parameters:
     ///   - event: The event name
     ///   - handler: Called with the arguments and, when the client wants one, an ack
-    /// Once the socket has disconnected, nothing is registered (no event will come).
     public func on(_ event: String, _ handler: @escaping SocketIOEventHandler) {
         handlers.withLock { handlers in
             guard !handlers.disconnected else { return }
@@ -141,9 +141,9 @@ public final class SocketIOSocket: Sendable {
     func didDisconnect(reason: DisconnectReason) async {
         let callbacks = handlers.withLock { handlers -> [@Sendable (DisconnectReason) async -> Void] in
             guard !handlers.disconnected else { return [] }
-            handlers.disconnected = true
-            defer { handlers = Handlers(disconnected: true) }
-            return handlers.disconnect
+            let callbacks = handlers.disconnect
+            handlers = Handlers(disconnected: true)
+            return callbacks
         }
         for callback in callbacks { await callback(reason) }
     }

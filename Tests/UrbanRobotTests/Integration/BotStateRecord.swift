@@ -6,7 +6,7 @@ import Glibc
 /// One line of the file where the example bot in `--simulate` mode records its processing state
 /// (`SIMULATE_STATE_RECORD`, see `Deploy/bot/bot.py`): when, on the system-wide monotonic clock, the client of a
 /// shard started or stopped processing commands, or exited.
-struct BotStateRecord: Equatable, CustomStringConvertible {
+struct BotStateRecord {
     /// The variable naming the file, set through `[bot] env`.
     static let variable = "SIMULATE_STATE_RECORD"
 
@@ -18,8 +18,6 @@ struct BotStateRecord: Equatable, CustomStringConvertible {
     let shard: Int
     let client: String
     let state: State
-
-    var description: String { "\(Double(nanoseconds) / 1e9) shard \(shard) \(client) \(state)" }
 
     /// The lines of `path` in time order (none when the file does not exist yet).
     static func read(_ path: String) throws -> [BotStateRecord] {

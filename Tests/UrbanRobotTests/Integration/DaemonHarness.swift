@@ -73,6 +73,11 @@ final class DaemonHarness: Sendable {
 
     /// Polls `check` every 50 ms until it returns a value or `timeout` passes.
     func poll<T>(_ what: String, timeout: Duration = .seconds(60), _ check: () async throws -> T?) async throws -> T {
+        try await Self.poll(what, timeout: timeout, check)
+    }
+
+    /// Polls `check` every 50 ms until it returns a value or `timeout` passes (also once the daemon is gone).
+    static func poll<T>(_ what: String, timeout: Duration = .seconds(60), _ check: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let value = try await check() { return value }

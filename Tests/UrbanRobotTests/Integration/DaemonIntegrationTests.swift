@@ -47,9 +47,10 @@ struct DaemonIntegrationTests {
         #expect(second.outcome == .rolledBack, "\(second.reason ?? "")")
         // The candidate never took over: from its first client's start, no shard was ever without a client
         // processing commands, and never had two.
-        let service = ServiceTimeline(try scenario.botStates(), until: ServiceTimeline.now())
+        let states = try scenario.botStates()
+        let service = ServiceTimeline(states, until: ServiceTimeline.now())
         #expect(service.gaps.isEmpty && service.overlaps.isEmpty, "\(service.gaps) \(service.overlaps)")
-        #expect(Set(try scenario.botStates().filter { $0.state == .processing }.map(\.shard)) == [0, 1, 2])
+        #expect(Set(states.filter { $0.state == .processing }.map(\.shard)) == [0, 1, 2])
         let live = try await followed
         #expect(live.last?.kind == "finished" && live.last?.detail["outcome"] == "rolled-back", "\(live.suffix(3))")
         #expect(live.contains { $0.kind == "deployment.started" } && live.contains { $0.kind == "gate.failed" })

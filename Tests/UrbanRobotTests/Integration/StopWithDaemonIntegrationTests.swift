@@ -92,10 +92,8 @@ struct StopWithDaemonIntegrationTests {
 
     /// Waits until none of `pids` runs.
     private static func waitUntilGone(_ pids: [Int32], _ what: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while pids.contains(where: { FileManager.default.fileExists(atPath: "/proc/\($0)") }) {
-            guard ContinuousClock.now < deadline else { throw IntegrationError("\(what) still runs after 60 s: \(pids)") }
-            try await Task.sleep(for: .milliseconds(50))
+        _ = try await DaemonHarness.poll("\(what) to be gone (\(pids))", timeout: .seconds(60)) {
+            pids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
         }
     }
 }
