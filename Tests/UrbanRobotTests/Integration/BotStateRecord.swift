@@ -1,7 +1,5 @@
+import Dispatch
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One line of the file where the example bot in `--simulate` mode records its processing state
 /// (`SIMULATE_STATE_RECORD`, see `Deploy/bot/bot.py`): when, on the system-wide monotonic clock, the client of a
@@ -70,11 +68,11 @@ struct ServiceTimeline {
         }
     }
 
-    /// The system-wide monotonic clock the bots record on (Python's `time.monotonic_ns`), in nanoseconds.
+    /// The system-wide monotonic clock the bots record on (Python's `time.monotonic_ns`), in nanoseconds:
+    /// libdispatch's uptime, which on Linux is the same CLOCK_MONOTONIC. (Foundation's `timespec` and
+    /// `clock_gettime` resolve through CNIOLinux in a clean build, which this target does not import.)
     static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+        DispatchTime.now().uptimeNanoseconds
     }
 
     private static func seconds(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1e9 }
