@@ -204,13 +204,15 @@ struct StatusPageStreamTests {
                 #expect(text.contains("event: history\ndata: [{"))
                 #expect(text.contains("event: timeline\ndata: {\"deployment\":6}\n\n"), "the running deployment is shown")
                 #expect(text.contains("event: progress\ndata: {"))
-                control.emit(ProgressEvent(time: Date(timeIntervalSince1970: 1_795_000_001), deployment: 6, kind: "gate.passed",
+                control.emit(ProgressEvent(time: Date(timeIntervalSince1970: 1_795_000_001.0004), deployment: 6, kind: "gate.passed",
                                            instance: 0, client: "shard-0.4", detail: [:], message: "shard-0.4 passed its gate <b>."))
                 try await read(until: "passed its gate")
                 let line = try #require(text.split(separator: "\n").last { $0.contains("passed its gate") })
                 #expect(line.hasPrefix("data: "))
                 let event = try AdminServerHarness.object(String(line.dropFirst(6)))
                 #expect(event["kind"] as? String == "gate.passed" && event["message"] as? String == "shard-0.4 passed its gate <b>.")
+                #expect(event["time"] as? String == "2026-11-18T11:06:41Z")
+                #expect(event["time_ms"] as? Int == 1_795_000_001_000, "the time in milliseconds, for the timeline's bars")
             }
         }
     }

@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// - `history`: the `GET /v1/history` list, whenever it changed;
 /// - `timeline`: `{"deployment": N or null}`: the deployment the timeline shows from now on (the running one, else
 ///   the newest); its `progress` events follow, from its first;
-/// - `progress`: one line of `GET /v1/deployments/{id}/events?follow=true`, as is.
+/// - `progress`: one line of `GET /v1/deployments/{id}/events?follow=true`, plus `time_ms` (the time in milliseconds
+///   since 1970: `time` has whole seconds, and a gate's phases often take less).
 ///
 /// A reconnecting page gets everything again, so a lost connection loses nothing. A comment line is sent when
 /// nothing changed for a while, so a browser that left is noticed by the failing write.
@@ -90,7 +91,7 @@ struct UIEventStream: Sendable {
     private func follow(_ deployment: Int, into sink: AsyncStream<String>.Continuation) async {
         do {
             for try await event in try await control.progress(deployment: deployment, follow: true) {
-                sink.yield(Self.event("progress", try StatusSnapshot.encoder.encode(ProgressLine(event: event))))
+                sink.yield(Self.event("progress", try StatusSnapshot.encoder.encode(TimedProgressLine(event: event))))
             }
         } catch {
             // The deployment vanished or the store failed: the status events go on; a reconnect follows it again.
@@ -100,5 +101,20 @@ struct UIEventStream: Sendable {
     /// One server-sent event; JSON has no raw line break, so `data` is one line.
     private static func event(_ name: String, _ data: Data) -> String {
         "event: \(name)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
+    }
+}
+
+/// A progress line with `time_ms` added, for the timeline's bars.
+private struct TimedProgressLine: Encodable {
+    let event: ProgressEvent
+
+    private enum CodingKeys: String, CodingKey {
+        case timeMilliseconds = "time_ms"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try ProgressLine(event: event).encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Int64((event.time.timeIntervalSince1970 * 1000).rounded()), forKey: .timeMilliseconds)
     }
 }
