@@ -1,6 +1,6 @@
 """The status page (`/ui`) in a real headless Chromium (Debian's `chromium` and `chromium-driver`, driven by
 Selenium), against `urban-robot serve` with the example bot in --simulate mode: the one-time login URL of
-`urban-robot ui`, a deployment drawn live, a failure with its log lines, the abort and rollback buttons, a bot's
+`urban-robot ui`, a lost connection shown and re-established, a deployment drawn live, a failure with its log lines, the abort and rollback buttons, a bot's
 markup and control characters shown as text, and the session's CSRF and cookie checks.
 
 One daemon and one browser serve every case (they run in file order: each builds on the fleet the one before
@@ -11,6 +11,8 @@ here.
 import json
 import re
 import shutil
+import socket
+import threading
 
 import pytest
 import requests
@@ -40,6 +42,68 @@ def chromium():
                      "--disable-gpu"):
         options.add_argument(argument)
     return webdriver.Chrome(service=Service(executable_path=driver), options=options)
+
+
+class CuttableProxy:
+    """A TCP relay on 127.0.0.1 to the admin port that the test can cut (every connection closed, new ones closed at
+    once) and restore: a network outage between the browser and the daemon, which keeps running."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.lock = threading.Lock()
+        self.sockets = []
+        self.cut_off = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                if self.cut_off:
+                    client.close()
+                    continue
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+                self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._relay, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _relay(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self):
+        with self.lock:
+            self.cut_off = True
+            for end in self.sockets:
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                end.close()
+            self.sockets = []
+
+    def restore(self):
+        with self.lock:
+            self.cut_off = False
+
+    def close(self):
+        self.listener.close()
+        self.cut()
 
 
 class StatusPage:
@@ -140,6 +204,25 @@ def test_the_one_time_url_logs_in_once(page):
     assert page.browser.get_cookie(COOKIE) is None
     page.browser.get(page.daemon.cli("ui").stdout.strip())
     wait_for(lambda: page.text("connection") == "live", 20, "the live feed after a new login")
+
+
+def test_a_lost_connection_is_shown_and_re_established(page):
+    proxy = CuttableProxy(page.workspace.admin_port)
+    try:
+        # The session cookie is the host's, whatever the port: the page through the relay is logged in too.
+        page.browser.get(f"http://127.0.0.1:{proxy.port}/ui")
+        wait_for(lambda: page.text("connection") == "live", 20, "the live feed through the relay")
+        page.js("window.notReloaded = true")
+        proxy.cut()
+        wait_for(lambda: page.text("connection").startswith("connection lost"), 20, "the page to show the loss")
+        assert page.js("return document.getElementById('connection').classList.contains('lost')")
+        proxy.restore()
+        wait_for(lambda: page.text("connection") == "live", 30, "the browser to reconnect")
+        assert page.js("return window.notReloaded") is True, "reconnected without a reload"
+    finally:
+        proxy.close()
+    page.browser.get(page.daemon.admin_url + "/ui")
+    wait_for(lambda: page.text("connection") == "live", 20, "the live feed from the daemon")
 
 
 def test_a_deployment_is_drawn_live(page):
