@@ -51,6 +51,7 @@ struct UIEventStream: Sendable {
     private func watch(into sink: AsyncStream<String>.Continuation) async {
         var lastStatus: Data?
         var lastHistory: Data?
+        // The deployment the timeline shows: nil before the first `timeline` event, `.some(nil)` while there is none.
         var shown: Int??
         var follower: Task<Void, Never>?
         var quiet = 0

@@ -27,7 +27,8 @@ function clientBlock(role, client, now) {
     ["client", client.client],
     ["revision", shortId(client.revision)],
     ["state", client.state],
-    ["age", age(client.launched_at ?? client.since, now)],
+    ["age", age(client.since, now)], // in its role, as `urban-robot status` shows it
+    ["uptime", age(client.launched_at, now)], // of its process
     ["heartbeat", client.heartbeat ? `${age(client.heartbeat.at, now)} ago` : "none yet"],
     ["guilds", stats.guilds ?? "–"],
     ["latency", typeof stats.latency === "number" ? `${Math.round(stats.latency * 1000)} ms` : (stats.latency ?? "–")],
