@@ -109,6 +109,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The status page's files, compiled into the binary: nothing to install beside it.
+            resources: [.embedInCode("Resources/ui")],
             swiftSettings: swiftSettings
         ),
 

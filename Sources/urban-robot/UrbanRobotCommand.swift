@@ -10,7 +10,7 @@ struct UrbanRobotCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ServeCommand.self, DeployCommand.self, RollbackCommand.self, StatusCommand.self,
             HistoryCommand.self, LogsCommand.self, AbortCommand.self, PromoteCommand.self, ResumeCommand.self,
-            HookCommand.self, DemoCommand.self,
+            HookCommand.self, DemoCommand.self, UICommand.self,
         ]
     )
 }

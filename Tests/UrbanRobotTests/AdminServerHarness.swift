@@ -23,9 +23,10 @@ struct AdminServerHarness {
         control: TestDaemonControl = TestDaemonControl(),
         metrics: DaemonMetrics = DaemonMetrics(channelSessions: { 2 }),
         webhook: (TestDaemonControl) -> GitHubWebhook? = { _ in nil },
+        sessions: UISessions = UISessions(),
         _ body: (AdminServerHarness) async throws -> Value
     ) async throws -> Value {
-        try await serve(control: control, metrics: metrics, webhook: webhook(control)) { port in
+        try await serve(control: control, metrics: metrics, webhook: webhook(control), sessions: sessions) { port in
             try await body(AdminServerHarness(port: port, control: control))
         }
     }
@@ -33,12 +34,13 @@ struct AdminServerHarness {
     /// Runs an ``AdminServer`` of any `control` (a real ``Daemon`` too) around `body`, which gets its port.
     static func serve<Value: Sendable>(
         control: any DaemonControl, metrics: DaemonMetrics = DaemonMetrics(channelSessions: { 2 }),
-        webhook: GitHubWebhook?, _ body: (Int) async throws -> Value
+        webhook: GitHubWebhook?, sessions: UISessions = UISessions(), _ body: (Int) async throws -> Value
     ) async throws -> Value {
         let logger = Logger(label: "admin-test")
         let (ports, announce) = AsyncStream<Int>.makeStream()
         let server = AdminServer(listen: ListenAddress(host: "127.0.0.1", port: 0), token: token, control: control,
-                                 metrics: metrics, webhook: webhook, branch: "main", logger: logger) { port in
+                                 metrics: metrics, webhook: webhook, branch: "main", logger: logger,
+                                 sessions: sessions) { port in
             announce.yield(port)
         }
         let group = ServiceGroup(services: [server], logger: logger)

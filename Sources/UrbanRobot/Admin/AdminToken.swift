@@ -22,8 +22,7 @@ public struct AdminToken: Sendable, Equatable {
         }
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        var generator = SystemRandomNumberGenerator()
-        let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        let value = RandomSecret.hex(bytes: 32)
         let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             if errno == EEXIST { return try load(stateDirectory: stateDirectory) }
@@ -53,13 +52,7 @@ public struct AdminToken: Sendable, Equatable {
     /// Whether an `Authorization` header carries this token; constant time in the token's length.
     public func authorizes(header: String?) -> Bool {
         guard let header, header.hasPrefix("Bearer ") else { return false }
-        let offered = Array(header.dropFirst(7).utf8)
-        let expected = Array(value.utf8)
-        var difference = UInt8(offered.count == expected.count ? 0 : 1)
-        for index in expected.indices {
-            difference |= expected[index] ^ (index < offered.count ? offered[index] : 0)
-        }
-        return difference == 0
+        return RandomSecret.matches(header.dropFirst(7).utf8, value.utf8)
     }
 }
 

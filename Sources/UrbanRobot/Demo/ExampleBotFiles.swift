@@ -19,9 +19,10 @@ In --simulate mode the behaviour is read from ``simulate.json`` beside this file
      "crash_after_start": 2.0,             # exit(3) this many seconds after start
      "crash_after_promotion": 1.0,         # exit(3) this long after process_commands
      "ready_delay": 0.2,                   # simulated time to Discord's READY
-     "requires_env": "PAYMENTS_KEY"}       # health fails while this variable is unset
+     "requires_env": "PAYMENTS_KEY",       # health fails while this variable is unset
                                            # (a missing secret: fixed in [bot] env,
                                            # outside the commit)
+     "stats": {"guilds": 7}}               # merged into the heartbeat's stats
 
 With SIMULATE_STATE_RECORD=PATH in its environment (tests set it through [bot] env), the simulated bot appends
 one line to PATH whenever it starts or stops processing commands or exits: "MONOTONIC_NS SHARD CLIENT STATE",
@@ -100,7 +101,7 @@ async def run_simulated() -> None:
     client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,
                               on_processing_changed=on_processing_changed,
                               stats=lambda: {"guilds": SIMULATED_GUILDS, "latency": SIMULATED_LATENCY,
-                                             "simulated": True})
+                                             "simulated": True, **settings.get("stats", {})})
     if "crash_after_start" in settings:
         loop.call_later(float(settings["crash_after_start"]), crash, "after start")
     await client.run()
