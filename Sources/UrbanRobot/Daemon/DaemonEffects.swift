@@ -55,6 +55,7 @@ final class DaemonEffects: DeployerEffects {
         case .send(let client, let command):
             parts.channel.send(command, to: client)
         case .launch(let order):
+            parts.channel.issued(KeyHash(key: order.key), to: order.client)
             parts.work.start { [self] in await launch(order) }
         case .stop(let client):
             parts.work.start { [self] in await stop(client) }
