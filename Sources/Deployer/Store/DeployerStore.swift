@@ -16,10 +16,9 @@ public final class DeployerStore: Sendable {
     /// The snapshot rows the last committed step left (nil before the first): what the next step compares with.
     private let written = Mutex<WrittenSnapshot?>(nil)
     private let commits = Atomic<Int>(0)
-    private let observers = Mutex<[@Sendable ([StoredAuditEntry]) -> Void]>([])
+    private let observers = Mutex<[@Sendable (CommittedStep) -> Void]>([])
 
-    /// How many engine steps this store committed: a reader that saw this count and reads again only when it
-    /// changed misses nothing.
+    /// How many transactions of engine steps this store committed.
     public var committedSteps: Int { commits.load(ordering: .acquiring) }
 
     /// Opens (creating and migrating) the database file at `path` in WAL mode.
@@ -65,8 +64,8 @@ public final class DeployerStore: Sendable {
 
     /// Stores several engine steps made one after the other in one transaction, as ``record(_:snapshot:at:)``
     /// does one: each step's actions (their `action.*` entries attributed to that step's deployment), then the
-    /// rows of the last step's `snapshot` that changed. The transaction's new audit entries go to the commit
-    /// observers once it committed.
+    /// rows of the last step's `snapshot` that changed. What it stored goes to the commit observers once it
+    /// committed.
     func record(steps: [RecordedStep], snapshot: EngineSnapshot, at now: Date) throws {
         try written.withLock { written in
             let next = WrittenSnapshot(snapshot)
@@ -82,13 +81,18 @@ public final class DeployerStore: Sendable {
             written = next
             commits.add(1, ordering: .releasing)
             let observers = self.observers.withLock { $0 }
-            for observer in observers { observer(stored) }
+            guard !observers.isEmpty else { return }
+            let step = CommittedStep(entries: stored, deployments: steps.flatMap { step in
+                step.actions.compactMap { if case .recordDeployment(let record) = $0 { record } else { nil } }
+            })
+            for observer in observers { observer(step) }
         }
     }
 
-    /// Calls `observer` after every committed step, with the audit entries it stored (oldest first, with their
-    /// row ids), before the next step can commit: the observers see every entry once, in the order of the trail.
-    public func observeCommits(_ observer: @escaping @Sendable ([StoredAuditEntry]) -> Void) {
+    /// Calls `observer` after every committed transaction, with the audit entries it stored (oldest first, with
+    /// their row ids) and the deployment rows it wrote, before the next one can commit: the observers see every
+    /// entry once, in the order of the trail. It runs inside the driver's step: it must return at once.
+    public func observeCommits(_ observer: @escaping @Sendable (CommittedStep) -> Void) {
         observers.withLock { $0.append(observer) }
     }
 

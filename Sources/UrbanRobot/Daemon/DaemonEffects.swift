@@ -46,7 +46,6 @@ final class DaemonEffects: DeployerEffects {
 
     func perform(_ action: DeployerAction) {
         parts.observers.notify(action)
-        parts.progress.refreshFollowed()
         switch action {
         case .admit, .refuse:
             return
