@@ -72,7 +72,8 @@ final class BotChannel: Sendable {
         }
     }
 
-    private func holdsIssuedKey(_ credentials: ChannelPayload.Credentials) -> Bool {
+    /// Whether `credentials` present the issued key of their client (its CONNECT is then vouched for).
+    func holdsIssuedKey(_ credentials: ChannelPayload.Credentials) -> Bool {
         state.withLock { $0.issuedKeys[credentials.client] }?.matches(credentials.key) ?? false
     }
 
