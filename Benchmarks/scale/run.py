@@ -23,10 +23,13 @@ The first deployment (an empty fleet) is a warm-up and is not measured. The tota
 CPU's exponent in N is fitted when more than one N ran.
 
 Default: unpaced launches (max_concurrency 50 per 250 ms), so that the daemon's own
-cost is what limits a rollout; `--paced` uses Discord's max_concurrency 16 per 5 s,
-which N = 200 needs today: unpaced, its CONNECTs wait for the driver's authorization
-past the channel's 100 unauthenticated sessions per peer address (all bots are on
-127.0.0.1) and bots are shed.
+cost is what limits a rollout; `--paced` uses Discord's max_concurrency 16 per 5 s.
+(Before the channel vouched for CONNECTs with an issued launch key, N = 200 needed
+--paced: its CONNECTs waited for the engine past the channel's 100 unauthenticated
+sessions per peer address, all bots being on 127.0.0.1, and bots were shed.)
+
+--idle S, --back-to-back K and --canary-crashes K add the idle daemon's CPU, K
+rollouts in a row (first → last) and K crashes of a promoted canary (see --help).
 """
 
 import argparse
@@ -96,9 +99,7 @@ class Fleet:
         git("init", "-q", "-b", "main", str(self.work))
         git("remote", "add", "origin", str(self.source), cwd=self.work)
         self.admin_port = free_port()
-        # Unpaced still launches at most 50 per 250 ms: the channel sheds unauthenticated sessions past 100 per
-        # peer address, every bot connects from 127.0.0.1, and a CONNECT stays unauthenticated until the driver
-        # answers it (at N = 200 that still sheds bots today: use --paced).
+        # Unpaced launches at most 50 per 250 ms (as in the earlier rounds, so the numbers compare).
         concurrency, spacing = (16, "5s") if paced else (50, "250ms")
         (self.root / "urban-robot.toml").write_text(f"""\
 [source]
