@@ -23,10 +23,13 @@ The first deployment (an empty fleet) is a warm-up and is not measured. The tota
 CPU's exponent in N is fitted when more than one N ran.
 
 Default: unpaced launches (max_concurrency 50 per 250 ms), so that the daemon's own
-cost is what limits a rollout; `--paced` uses Discord's max_concurrency 16 per 5 s,
-which N = 200 needs today: unpaced, its CONNECTs wait for the driver's authorization
-past the channel's 100 unauthenticated sessions per peer address (all bots are on
-127.0.0.1) and bots are shed.
+cost is what limits a rollout; `--paced` uses Discord's max_concurrency 16 per 5 s.
+(Before the channel vouched for CONNECTs with an issued launch key, N = 200 needed
+--paced: its CONNECTs waited for the engine past the channel's 100 unauthenticated
+sessions per peer address, all bots being on 127.0.0.1, and bots were shed.)
+
+--idle S, --back-to-back K and --canary-crashes K add the idle daemon's CPU, K
+rollouts in a row (first → last) and K crashes of a promoted canary (see --help).
 """
 
 import argparse
@@ -84,7 +87,7 @@ class Fleet:
     state folder) and `urban-robot serve` on it; `stop` ends the daemon and kills
     every bot it launched by process group."""
 
-    def __init__(self, binary, instances, paced):
+    def __init__(self, binary, instances, paced, bake="1s"):
         self.binary = binary
         self.instances = instances
         self.root = Path(tempfile.mkdtemp(prefix=f"scale-{instances}-"))
@@ -96,9 +99,7 @@ class Fleet:
         git("init", "-q", "-b", "main", str(self.work))
         git("remote", "add", "origin", str(self.source), cwd=self.work)
         self.admin_port = free_port()
-        # Unpaced still launches at most 50 per 250 ms: the channel sheds unauthenticated sessions past 100 per
-        # peer address, every bot connects from 127.0.0.1, and a CONNECT stays unauthenticated until the driver
-        # answers it (at N = 200 that still sheds bots today: use --paced).
+        # Unpaced launches at most 50 per 250 ms (as in the earlier rounds, so the numbers compare).
         concurrency, spacing = (16, "5s") if paced else (50, "250ms")
         (self.root / "urban-robot.toml").write_text(f"""\
 [source]
@@ -114,7 +115,7 @@ ready_timeout = "120s"
 check_timeout = "60s"
 [rollout]
 canary = 1
-bake = "1s"
+bake = "{bake}"
 batch = "100%"
 watch = "1s"
 coma_timeout = "5s"
@@ -173,11 +174,20 @@ dir = "{self.state}"
         git("push", "-q", "origin", "main", cwd=self.work)
         return git("rev-parse", "HEAD", cwd=self.work)
 
-    def deploy(self, revision, follow):
+    def request(self, revision, immediate=False):
+        body = {"revision": revision, "trigger": "cli", "who": "bench", "immediate": immediate}
+        with self.call("POST", "/v1/deployments", body) as answer:
+            return json.loads(answer.read())["id"]
+
+    def wait_terminal(self, deployment):
+        while (outcome := self.get(f"/v1/deployments/{deployment}")["outcome"]) not in TERMINAL:
+            time.sleep(0.25)
+        return outcome
+
+    def deploy(self, revision, follow, immediate=False):
         """Deploys `revision`; returns (deployment id, seconds to the terminal outcome, outcome)."""
         started = time.monotonic()
-        with self.call("POST", "/v1/deployments", {"revision": revision, "trigger": "cli", "who": "bench"}) as answer:
-            deployment = json.loads(answer.read())["id"]
+        deployment = self.request(revision, immediate)
         if follow:
             with self.call("GET", f"/v1/deployments/{deployment}/events?follow=true", timeout=3600) as stream:
                 last = None
@@ -185,8 +195,7 @@ dir = "{self.state}"
                     last = json.loads(line)
             outcome = last["detail"]["outcome"]
         else:
-            while (outcome := self.get(f"/v1/deployments/{deployment}")["outcome"]) not in TERMINAL:
-                time.sleep(0.25)
+            outcome = self.wait_terminal(deployment)
         return deployment, time.monotonic() - started, outcome
 
     def cpu_seconds(self):
@@ -196,6 +205,15 @@ dir = "{self.state}"
     def rss_mb(self):
         status = Path(f"/proc/{self.daemon.pid}/status").read_text()
         return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+    def pid_of_revision(self, revision):
+        """The pid of a client of `revision` (any role), or None."""
+        for instance in self.get("/v1/status")["instances"]:
+            for role in ("active", "standby", "candidate"):
+                client = instance.get(role)
+                if isinstance(client, dict) and client.get("revision") == revision and (client.get("pid") or 0) > 1:
+                    return client["pid"]
+        return None
 
     def bot_pids(self):
         try:
@@ -282,7 +300,7 @@ def exit_latencies(fleet, all_records):
     return latencies
 
 
-def run_fleet(binary, instances, rollouts, paced):
+def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0):
     fleet = Fleet(binary, instances, paced)
     try:
         fleet.start()
@@ -309,7 +327,67 @@ def run_fleet(binary, instances, rollouts, paced):
                   flush=True)
         time.sleep(2)  # the last standbys' exits reach the engine
         results["exits"] = exit_latencies(fleet, records(fleet))
+        if idle_seconds:
+            before = fleet.cpu_seconds()
+            time.sleep(idle_seconds)
+            results["idle_cpu_ms"] = 1000 * (fleet.cpu_seconds() - before)
+            results["idle_seconds"] = idle_seconds
+        if back_to_back:
+            results["back_to_back"] = run_back_to_back(fleet, back_to_back)
+            time.sleep(2)
+            results["exits_after_back_to_back"] = exit_latencies(fleet, records(fleet))
         return results
+    finally:
+        fleet.stop()
+
+
+def run_back_to_back(fleet, count):
+    """`count` unfollowed rollouts one after the other: (seconds, daemon CPU s) each, and the RSS before/after."""
+    rss_before = fleet.rss_mb()
+    rollouts = []
+    for index in range(count):
+        cpu_before = fleet.cpu_seconds()
+        _, seconds, outcome = fleet.deploy(fleet.commit(), follow=False)
+        rollouts.append((seconds, fleet.cpu_seconds() - cpu_before, outcome))
+        print(f"  back-to-back {index + 1}/{count}: {outcome} in {seconds:.1f} s, daemon CPU "
+              f"{rollouts[-1][1]:.2f} s, RSS {fleet.rss_mb():.1f} MB", flush=True)
+    return {"rollouts": rollouts, "rss": (rss_before, fleet.rss_mb())}
+
+
+def run_canary_crashes(binary, instances, samples, paced):
+    """A fleet with a long bake: per sample, a rollout whose canary is SIGKILLed once it processes commands; the
+    time from the kill to the old active's `process_commands` (the bench's and the bots' time.monotonic())."""
+    fleet = Fleet(binary, instances, paced, bake="600s")
+    latencies, outcomes = [], []
+    try:
+        fleet.start()
+        _, _, outcome = fleet.deploy(fleet.commit(), follow=False, immediate=True)
+        if outcome != "succeeded":
+            fleet.keep = True
+            raise RuntimeError(f"the first deployment ended {outcome}; see {fleet.root / 'daemon.log'}")
+        for _ in range(samples):
+            revision = fleet.commit()
+            deployment = fleet.request(revision)
+            deadline = time.monotonic() + 300
+            canary = None
+            while canary is None and time.monotonic() < deadline:
+                canary = next((entry for entry in records(fleet) if entry["event"] == "process_commands"
+                               and entry["revision"] == revision), None)
+                time.sleep(0.01)
+            if canary is None:
+                raise RuntimeError(f"the canary of {revision} never processed commands")
+            pid = fleet.pid_of_revision(revision)
+            killed = time.monotonic()
+            os.kill(pid, signal.SIGKILL)
+            outcomes.append(fleet.wait_terminal(deployment))
+            standby = [entry["mono"] - killed for entry in records(fleet)
+                       if entry["event"] == "process_commands" and entry["shard"] == canary["shard"]
+                       and entry["revision"] != revision and entry["mono"] >= killed]
+            if standby:
+                latencies.append(min(standby))
+            print(f"  canary crash: {outcomes[-1]}, standby processing after "
+                  f"{1000 * min(standby) if standby else float('nan'):.1f} ms", flush=True)
+        return latencies, outcomes
     finally:
         fleet.stop()
 
@@ -350,6 +428,19 @@ def report(instances, results):
     print(f"  RSS after each rollout: {rss[0]:.1f} → {rss[-1]:.1f} MB over {len(rss) - 1} rollouts "
           f"(+{rss[-1] - rss[0]:.1f} MB; target under 5 MB for 20 at N = 200)")
     print(f"  rollouts that did not succeed: {results['failed']}")
+    if "idle_cpu_ms" in results:
+        print(f"  idle daemon CPU: {results['idle_cpu_ms']:.0f} ms over {results['idle_seconds']} s "
+              f"({results['idle_cpu_ms'] / 10 / results['idle_seconds']:.3f} % of a core; target ~0)")
+    if "back_to_back" in results:
+        rollouts, (rss_before, rss_after) = results["back_to_back"]["rollouts"], results["back_to_back"]["rss"]
+        (first_s, first_cpu, _), (last_s, last_cpu, _) = rollouts[0], rollouts[-1]
+        failed = sum(outcome != "succeeded" for _, _, outcome in rollouts)
+        print(f"  {len(rollouts)} back-to-back rollouts: time {first_s:.1f} → {last_s:.1f} s, daemon CPU "
+              f"{first_cpu:.2f} → {last_cpu:.2f} s (first → last; target within 10 %), RSS {rss_before:.1f} → "
+              f"{rss_after:.1f} MB (+{rss_after - rss_before:.1f}; target under 5), {failed} did not succeed")
+        exits = results["exits_after_back_to_back"]
+        print(f"  exit seen after them: p50 {ms(percentile(exits, 0.5))} ms, max "
+              f"{ms(max(exits) if exits else float('nan'))} ms over {len(exits)} exits (target <= 50 ms)")
     return sum(run["cpu_s"] for mode in results["modes"].values() for run in mode) / len(
         [run for mode in results["modes"].values() for run in mode])
 
@@ -360,6 +451,12 @@ def main(argv):
     parser.add_argument("--rollouts", type=int, default=3, help="rollouts per mode (unfollowed, followed)")
     parser.add_argument("--paced", action="store_true", help="max_concurrency 16 per 5 s instead of unpaced")
     parser.add_argument("--binary", default=str(ROOT / ".build-release" / "release" / "urban-robot"))
+    parser.add_argument("--idle", type=int, default=0, metavar="S",
+                        help="measure the idle daemon's CPU over S seconds after the rollouts")
+    parser.add_argument("--back-to-back", type=int, default=0, metavar="K",
+                        help="then K unfollowed rollouts back to back (issue 11: 20 at N = 200)")
+    parser.add_argument("--canary-crashes", type=int, default=0, metavar="K",
+                        help="K rollouts whose promoted canary is killed in bake, on a fleet of the largest N")
     arguments = parser.parse_args(argv)
     if not Path(arguments.binary).is_file():
         print(f"{arguments.binary} does not exist: swift build -c release --scratch-path .build-release "
@@ -368,12 +465,18 @@ def main(argv):
     totals = {}
     for instances in [int(value) for value in arguments.instances.split(",")]:
         totals[instances] = report(instances, run_fleet(arguments.binary, instances, arguments.rollouts,
-                                                        arguments.paced))
+                                                        arguments.paced, arguments.idle, arguments.back_to_back))
     if len(totals) > 1:
         sizes = sorted(totals)
         exponent = math.log(totals[sizes[-1]] / totals[sizes[0]]) / math.log(sizes[-1] / sizes[0])
         print(f"\ntotal daemon CPU per rollout grows as N^{exponent:.2f} from N = {sizes[0]} to {sizes[-1]} "
               "(target: 1, linear; issue 11: 2)")
+    if arguments.canary_crashes:
+        largest = max(totals)
+        latencies, outcomes = run_canary_crashes(arguments.binary, largest, arguments.canary_crashes, arguments.paced)
+        print(f"\ncrash of a promoted canary at N = {largest} -> the old active processing again: p50 "
+              f"{1000 * percentile(latencies, 0.5):.1f} ms, max {1000 * max(latencies, default=float('nan')):.1f} ms "
+              f"over {len(latencies)} crashes (target p99 <= 25 ms; issue 11: p50 28, max 41); outcomes {outcomes}")
     return 0
 
 

@@ -229,6 +229,15 @@ public final class SocketIOServer: Service, Sendable {
         state.withLock { $0.namespaces[name] != nil }
     }
 
+    /// The application recognised the credentials that session `id` presented at CONNECT and is authorizing them
+    /// (an asynchronous check): the session leaves the unauthenticated sessions, so that it is neither shed nor
+    /// counted for the unauthenticated limits while it waits for the verdict; the connect timeout still closes it
+    /// unless it is authenticated by then. Vouch only for credentials a peer cannot make up (a secret the
+    /// application issued): the limits are what protects the server from sessions that have none.
+    public func vouch(forSession id: String) {
+        state.withLock { _ = $0.unauthenticated.remove(id) }
+    }
+
     private func sessionAuthenticated(_ session: EngineIOSession) {
         state.withLock { $0.unauthenticated.remove(session.id) }
     }

@@ -118,6 +118,35 @@ import Testing
         }
     }
 
+    @Test("a session vouched for while its CONNECT is being authorized is never shed by the unauthenticated limits")
+    func vouchedSessionsAreNotShed() async throws {
+        let (vouched, vouchedSignal) = AsyncStream.makeStream(of: Void.self)
+        let (verdicts, verdict) = AsyncStream.makeStream(of: Bool.self)
+        var configuration = SocketIOServer.Configuration(pingInterval: .seconds(20))
+        configuration.maxUnauthenticatedSessionsPerAddress = 2
+        try await LiveServer.run(configuration, setup: { server in
+            server.namespace("/").authenticate { [weak server] handshake in
+                guard handshake.auth["key"] == "issued" else { return .acceptUnauthenticated }
+                server?.vouch(forSession: handshake.sessionID)
+                vouchedSignal.yield()
+                for await accepted in verdicts { return accepted ? .accept : .refuse(message: "no") }
+                return .refuse(message: "no")
+            }
+        }) { live in
+            let bot = try await live.handshake()
+            #expect(try await live.post(bot, #"40{"key":"issued"}"#).status == 200)
+            for await _ in vouched { break }
+            #expect(live.server.unauthenticatedSessionCount == 0)
+            // Three anonymous sessions from the same address: the limit of 2 sheds the oldest anonymous one only.
+            var anonymous: [String] = []
+            for _ in 0..<3 { anonymous.append(try await live.handshake()) }
+            #expect(live.server.unauthenticatedSessionCount == 2)
+            #expect(try await live.poll(anonymous[0]).status == 400)
+            verdict.yield(true)
+            #expect(try await live.poll(bot).body.hasPrefix("40{\"sid\""))
+        }
+    }
+
     @Test("the total unauthenticated limit sheds too; with every session authenticated at maxSessions a handshake gets 403")
     func totalLimits() async throws {
         let refusals = Mutex<[SocketIOSessionRefusal]>([])

@@ -3,8 +3,8 @@ import Foundation
 import Testing
 @testable import UrbanRobot
 
-/// The hub reads only the entries stored after the last one it sent: every follower still gets the whole trail of
-/// its deployment, once and in order, then `finished`.
+/// The store pushes every commit to the hub, which reads nothing after a follower joined: every follower still gets
+/// the whole trail of its deployment, once and in order, then `finished`.
 @Suite struct ProgressHubTests {
     static let time = Date(timeIntervalSince1970: 1_800_000_000)
     static let empty = EngineSnapshot(clients: [], epochs: [:], haltReason: nil, deployment: nil)
@@ -34,13 +34,9 @@ import Testing
         let early = hub.stream(deployment: 1, follow: true)
 
         try store.record([Self.entry(1, "c"), Self.record(2, .queued), Self.entry(2, "other")], snapshot: Self.empty)
-        hub.refreshFollowed()
-        hub.refreshFollowed()  // another action of the same step: nothing new
         let late = hub.stream(deployment: 1, follow: true)
         try store.record([Self.entry(1, "d")], snapshot: Self.empty)
-        hub.refreshFollowed()
         try store.record([Self.entry(1, "e"), Self.record(1, .succeeded)], snapshot: Self.empty)
-        hub.refreshFollowed()
 
         let trail = ["a", "b", "c", "d", "e", "finished"]
         #expect(try await Self.kinds(early) == trail)
@@ -56,10 +52,8 @@ import Testing
         let quiet = hub.stream(deployment: 1, follow: true)
         for index in 0..<20 {
             try store.record([Self.entry(2, "busy.\(index)")], snapshot: Self.empty)
-            hub.refreshFollowed()
         }
         try store.record([Self.entry(1, "only"), Self.record(1, .aborted)], snapshot: Self.empty)
-        hub.refreshFollowed()
         #expect(try await Self.kinds(quiet) == ["only", "finished"])
     }
 }

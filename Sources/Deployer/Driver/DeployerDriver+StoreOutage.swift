@@ -27,10 +27,10 @@ extension DeployerDriver {
     /// Stores one step: nil when it was written. On failure the engine is set back to `before` (memory and
     /// database agree), the outage begins (or its error is updated) with `waiting` queued, and it is returned.
     func store(
-        _ actions: [DeployerAction], undoing before: DeploymentEngine, at now: Date, wall: Date, waiting: [DeployerEvent]
+        _ steps: [RecordedStep], undoing before: DeploymentEngine, at now: Date, wall: Date, waiting: [DeployerEvent]
     ) -> StoreOutage? {
         do {
-            try store.record(actions, snapshot: engine.snapshot, at: wall)
+            try store.record(steps: steps, snapshot: engine.snapshot, at: wall)
             return nil
         } catch {
             engine = before
@@ -74,6 +74,7 @@ extension DeployerDriver {
         let wall = clock.wallNow
         let before = engine
         let actions = engine.handle(event, at: frozenAt, wall: wall)
-        return store(actions, undoing: before, at: frozenAt, wall: wall, waiting: []) == nil ? actions : nil
+        let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id)
+        return store([step], undoing: before, at: frozenAt, wall: wall, waiting: []) == nil ? actions : nil
     }
 }

@@ -22,14 +22,27 @@ public actor DeployerDriver: Service {
     let store: DeployerStore
     let effects: any DeployerEffects
     let clock: any DeployerClock
-    /// The longest the run loop sleeps before looking at the deadlines again (new events may bring them closer).
+    /// How long the run loop waits when a tick left a deadline in the past (which the engine never does: a guard
+    /// against spinning, not a polling interval).
     private let resolution: Duration
+    /// The dedicated thread every step runs on (engine, SQLite transaction, effects), off the cooperative pool.
+    private let thread = DriverThread(name: DeployerDriver.threadName)
+    /// The run loop while it waits for the next deadline (nil: it waits for an event).
+    var sleeper: DeadlineSleeper?
+    /// How many times the run loop went to sleep.
+    var sleeps = 0
     /// Set while the state store fails: the engine's time stands still and fact events wait here.
     var outage: PausedEngine?
     /// How long the engine's time stood still in past outages: engine time is the clock's minus this.
     var pausedFor: TimeInterval = 0
     /// How often a failing store is tried again.
     static let storeRetryInterval = Duration.seconds(1)
+
+    /// The name of the driver's thread.
+    public static let threadName = "urban-driver"
+
+    /// Runs the driver's steps on its own thread.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
     /// Makes a driver around an engine (fresh or recovered from `store`).
     public init(
@@ -65,23 +78,40 @@ public actor DeployerDriver: Service {
     /// whose write fails is undone, never half applied.
     @discardableResult
     public func submit(_ event: DeployerEvent) throws -> [DeployerAction] {
-        let whileFailing = event.whileTheStoreFails
+        try submit(contentsOf: [event])
+    }
+
+    /// Feeds events in order as one step: one transaction stores what they all produced, then their actions are
+    /// performed (the exits that are ready at once, say, instead of one transaction and one wait each). All or
+    /// nothing, as ``submit(_:)``: a failed write undoes every event of the batch; those that report facts wait,
+    /// and when one of them may not wait, the call throws ``StateStoreUnavailable``.
+    @discardableResult
+    public func submit(contentsOf events: [DeployerEvent]) throws -> [DeployerAction] {
+        defer { wakeIfSooner() }
         if let outage {
-            switch whileFailing {
-            case .waits: self.outage?.pending.append(event)
-            case .dropped: break
-            case .refused: throw StateStoreUnavailable(outage: outage.description)
+            var refused = false
+            for event in events {
+                switch event.whileTheStoreFails {
+                case .waits: self.outage?.pending.append(event)
+                case .dropped: break
+                case .refused: refused = true
+                }
             }
+            if refused { throw StateStoreUnavailable(outage: outage.description) }
             return []
         }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
-        let actions = engine.handle(event, at: now, wall: wall)
-        if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: whileFailing == .waits ? [event] : []) {
+        var steps: [RecordedStep] = []
+        for event in events {
+            steps.append(RecordedStep(actions: engine.handle(event, at: now, wall: wall), deployment: engine.rollout?.record.id))
+        }
+        if let failed = store(steps, undoing: before, at: now, wall: wall, waiting: events.filter { $0.whileTheStoreFails == .waits }) {
             reportOutage()
-            if whileFailing == .refused { throw StateStoreUnavailable(outage: failed) }
+            if events.contains(where: { $0.whileTheStoreFails == .refused }) { throw StateStoreUnavailable(outage: failed) }
             return []
         }
+        let actions = steps.flatMap(\.actions)
         perform(actions)
         return actions
     }
@@ -92,8 +122,10 @@ public actor DeployerDriver: Service {
         if let outage { throw StateStoreUnavailable(outage: outage.description) }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
+        defer { wakeIfSooner() }
         let (reply, actions) = engine.request(request, at: now, wall: wall)
-        if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: []) {
+        let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id)
+        if let failed = store([step], undoing: before, at: now, wall: wall, waiting: []) {
             reportOutage()
             throw StateStoreUnavailable(outage: failed)
         }
@@ -110,6 +142,9 @@ public actor DeployerDriver: Service {
         }
     }
 
+    /// Sleeps until the engine's next deadline (or, with none, until an event brings one), ticks, and again; a
+    /// ``submit(_:)`` or ``request(_:)`` that brings the deadline closer wakes it at once. While the store fails it
+    /// retries the store every ``storeRetryInterval`` instead.
     private func tickAtDeadlines() async throws {
         while !Task.isCancelled {
             if outage != nil {
@@ -118,12 +153,12 @@ public actor DeployerDriver: Service {
                 continue
             }
             if let deadline = engine.nextDeadline, deadline <= engineNow { try submit(.tick) }
+            guard outage == nil else { continue }
             let now = engineNow
-            let wake = now.addingTimeInterval(resolution.timeInterval)
-            let deadline = engine.nextDeadline ?? wake
-            // A deadline the tick left in the past would spin; such a one waits for the next wake instead.
-            let until = deadline <= now ? wake : min(deadline, wake)
-            try await clock.sleep(until: until.addingTimeInterval(pausedFor))
+            var until = engine.nextDeadline
+            // A deadline the tick left in the past would spin; such a one waits a moment instead.
+            if let deadline = until, deadline <= now { until = now.addingTimeInterval(resolution.timeInterval) }
+            await sleep(until: until)
         }
     }
 

@@ -44,27 +44,30 @@ extension DeployerStore {
 
     /// Writes the rows of a step's actions: deployment rows, audit entries, bad marks, and an `action.<name>`
     /// entry for every other action, filed under the deployment of the audit entry before it (else `deployment`).
-    static func append(_ actions: [DeployerAction], deployment: Int?, at now: Date, _ db: Database) throws {
+    /// - Returns: the audit entries written, with their row ids, in order.
+    static func append(_ actions: [DeployerAction], deployment: Int?, at now: Date, _ db: Database) throws -> [StoredAuditEntry] {
         var deployment = deployment
+        var stored: [StoredAuditEntry] = []
         for action in actions {
             switch action {
             case .recordDeployment(let record): try save(record, db)
             case .audit(let entry):
                 deployment = entry.deployment
-                try append(entry, db)
+                stored.append(try append(entry, db))
             case .markBad(let revision, let reason):
                 try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO bad_revisions (revision, reason, marked_at) VALUES (?, ?, ?)"
                 ).execute(arguments: [revision.rawValue, reason, StoredDate.value(now)])
-                try append(entry(for: action, deployment: deployment, at: now), db)
+                stored.append(try append(entry(for: action, deployment: deployment, at: now), db))
             case .unmarkBad(let revision, _):
                 try db.cachedStatement(sql: "DELETE FROM bad_revisions WHERE revision = ?")
                     .execute(arguments: [revision.rawValue])
-                try append(entry(for: action, deployment: deployment, at: now), db)
+                stored.append(try append(entry(for: action, deployment: deployment, at: now), db))
             default:
-                try append(entry(for: action, deployment: deployment, at: now), db)
+                stored.append(try append(entry(for: action, deployment: deployment, at: now), db))
             }
         }
+        return stored
     }
 
     static func save(_ record: DeploymentRecord, _ db: Database) throws {
@@ -81,13 +84,16 @@ extension DeployerStore {
         ])
     }
 
-    static func append(_ entry: AuditEntry, _ db: Database) throws {
+    static func append(_ entry: AuditEntry, _ db: Database) throws -> StoredAuditEntry {
         let detail = String(decoding: try JSONEncoder().encode(entry.detail), as: UTF8.self)
         try db.cachedStatement(
             sql: "INSERT INTO events (deployment_id, time, kind, instance, client, detail) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [
             entry.deployment, StoredDate.value(entry.time), entry.kind, entry.instance, entry.client?.rawValue, detail,
         ])
+        var stored = entry
+        stored.time = StoredDate.stored(entry.time)
+        return StoredAuditEntry(id: db.lastInsertedRowID, entry: stored)
     }
 
     /// The audit entry of an action that is not itself a record.

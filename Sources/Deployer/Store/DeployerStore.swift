@@ -16,9 +16,9 @@ public final class DeployerStore: Sendable {
     /// The snapshot rows the last committed step left (nil before the first): what the next step compares with.
     private let written = Mutex<WrittenSnapshot?>(nil)
     private let commits = Atomic<Int>(0)
+    private let observers = Mutex<[@Sendable (CommittedStep) -> Void]>([])
 
-    /// How many engine steps this store committed: a reader that saw this count and reads again only when it
-    /// changed misses nothing.
+    /// How many transactions of engine steps this store committed.
     public var committedSteps: Int { commits.load(ordering: .acquiring) }
 
     /// Opens (creating and migrating) the database file at `path` in WAL mode.
@@ -70,16 +70,41 @@ public final class DeployerStore: Sendable {
     /// step wrote (all of them in a store's first step). A step that throws wrote nothing, and the next step, or
     /// its retry, writes everything that differs from the database.
     public func record(_ actions: [DeployerAction], snapshot: EngineSnapshot, at now: Date = Date()) throws {
+        try record(steps: [RecordedStep(actions: actions, deployment: snapshot.deployment)], snapshot: snapshot, at: now)
+    }
+
+    /// Stores several engine steps made one after the other in one transaction, as ``record(_:snapshot:at:)``
+    /// does one: each step's actions (their `action.*` entries attributed to that step's deployment), then the
+    /// rows of the last step's `snapshot` that changed. What it stored goes to the commit observers once it
+    /// committed.
+    func record(steps: [RecordedStep], snapshot: EngineSnapshot, at now: Date) throws {
         try written.withLock { written in
             let next = WrittenSnapshot(snapshot)
             let previous = written
-            try write("record an engine step") { db in
-                try Self.append(actions, deployment: snapshot.deployment, at: now, db)
+            let stored = try write("record an engine step") { db in
+                var stored: [StoredAuditEntry] = []
+                for step in steps {
+                    stored += try Self.append(step.actions, deployment: step.deployment, at: now, db)
+                }
                 try next.write(since: previous, db)
+                return stored
             }
             written = next
             commits.add(1, ordering: .releasing)
+            let observers = self.observers.withLock { $0 }
+            guard !observers.isEmpty else { return }
+            let step = CommittedStep(entries: stored, deployments: steps.flatMap { step in
+                step.actions.compactMap { if case .recordDeployment(let record) = $0 { record } else { nil } }
+            })
+            for observer in observers { observer(step) }
         }
+    }
+
+    /// Calls `observer` after every committed transaction, with the audit entries it stored (oldest first, with
+    /// their row ids) and the deployment rows it wrote, before the next one can commit: the observers see every
+    /// entry once, in the order of the trail. It runs inside the driver's step: it must return at once.
+    public func observeCommits(_ observer: @escaping @Sendable (CommittedStep) -> Void) {
+        observers.withLock { $0.append(observer) }
     }
 
     /// Makes every later write fail (`PRAGMA query_only`), as a full disk or a read-only file would, or lifts that;
@@ -172,9 +197,9 @@ public final class DeployerStore: Sendable {
         }
     }
 
-    private func write(_ what: String, _ body: @Sendable (Database) throws -> Void) throws {
+    private func write<T>(_ what: String, _ body: @Sendable (Database) throws -> T) throws -> T {
         do {
-            try database.write(body)
+            return try database.write(body)
         } catch let error as DeployerStoreError {
             throw error
         } catch {

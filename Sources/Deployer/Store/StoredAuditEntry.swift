@@ -12,3 +12,11 @@ public struct StoredAuditEntry: Hashable, Sendable {
         self.entry = entry
     }
 }
+
+/// What one committed transaction of engine steps stored, for ``DeployerStore/observeCommits(_:)``.
+public struct CommittedStep: Sendable {
+    /// The audit entries stored, oldest first, with their row ids.
+    public var entries: [StoredAuditEntry]
+    /// The deployment rows written, as they now are.
+    public var deployments: [DeploymentRecord]
+}

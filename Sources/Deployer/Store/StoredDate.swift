@@ -12,6 +12,11 @@ enum StoredDate {
         return text(date).databaseValue
     }
 
+    /// `date` to the millisecond it is stored with: what a read of it gives back.
+    static func stored(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(Int64((date.timeIntervalSince1970 * 1000).rounded())) / 1000)
+    }
+
     /// `date` as `yyyy-MM-dd HH:mm:ss.SSS` in UTC.
     static func text(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())

@@ -16,6 +16,9 @@ final class BotChannel: Sendable {
         var sessions: [ClientID: ChannelSession] = [:]
         /// Numbers the unmanaged clients' ids.
         var unmanagedLaunches = 0
+        /// The key hashes of the launches whose process lives (launched or adopted), by client: a CONNECT that
+        /// presents one of them is vouched for (``SocketIOServer/vouch(forSession:)``) while the engine decides.
+        var issuedKeys: [ClientID: KeyHash] = [:]
     }
 
     let driver: DriverReference
@@ -42,11 +45,36 @@ final class BotChannel: Sendable {
     /// brings them; the server closes its session at its connect timeout (the daemon's `health.identify_timeout`).
     func install(on server: SocketIOServer) {
         let namespace = server.namespace("/")
-        namespace.authenticate { [self] handshake in await authenticate(handshake) }
+        namespace.authenticate { [self, weak server] handshake in
+            if let credentials = ChannelPayload.credentials(in: handshake.auth), holdsIssuedKey(credentials) {
+                server?.vouch(forSession: handshake.sessionID)
+            }
+            return await authenticate(handshake)
+        }
         namespace.onConnect { [self] socket in attach(socket) }
         server.onSessionRefusal { [refusals] refusal in
             refusals.record(ConnectionRefusal(cause: .shedding, client: nil, peer: refusal.peer, why: refusal.description))
         }
+    }
+
+    /// Notes the key of a launch (or, for an adopted process, its hash), so that the client's CONNECT is vouched
+    /// for: the daemon's own bots, however many connect from one address at once, are never shed by the
+    /// unauthenticated-session limits while the engine authorizes them, and a peer without an issued key cannot
+    /// take their place in the count.
+    func issued(_ keyHash: KeyHash, to client: ClientID) {
+        state.withLock { $0.issuedKeys[client] = keyHash }
+    }
+
+    /// Forgets the issued keys of clients whose process exited.
+    func forgetIssuedKeys(of clients: [ClientID]) {
+        state.withLock { state in
+            for client in clients { state.issuedKeys[client] = nil }
+        }
+    }
+
+    /// Whether `credentials` present the issued key of their client (its CONNECT is then vouched for).
+    func holdsIssuedKey(_ credentials: ChannelPayload.Credentials) -> Bool {
+        state.withLock { $0.issuedKeys[credentials.client] }?.matches(credentials.key) ?? false
     }
 
     /// How many clients hold an authenticated socket.

@@ -139,12 +139,14 @@ public final class Daemon: DaemonControl {
             progress: progressHub, notifier: notifier, channelURL: channelURL, environment: environment,
             observers: observers, logger: logger))
         let recovered = goingOnFromMovedAside(try store.recover(goodTags: try await effects.goodTags()))
+        for client in recovered.clients { channel.issued(client.keyHash, to: client.client) }
         let engine = DeploymentEngine(settings: configuration.deployerSettings, recovered: recovered)
         let deployerDriver = DeployerDriver(engine: engine, store: store, effects: effects)
         driver.set(deployerDriver)
         let (adopted, gone) = try processes.adoptSurvivors(with: launcher)
         logger.info("starting", metadata: ["adopted": "\(adopted)", "gone": "\(gone)"])
         try await deployerDriver.start()
+        channel.forgetIssuedKeys(of: gone)
         for client in gone { await effects.submit(.exited(client, .code(-1))) }
         releases.set(releaseStore)
         running.set(deployerDriver)

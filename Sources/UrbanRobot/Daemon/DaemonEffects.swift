@@ -46,7 +46,6 @@ final class DaemonEffects: DeployerEffects {
 
     func perform(_ action: DeployerAction) {
         parts.observers.notify(action)
-        parts.progress.refreshFollowed()
         switch action {
         case .admit, .refuse:
             return
@@ -55,6 +54,7 @@ final class DaemonEffects: DeployerEffects {
         case .send(let client, let command):
             parts.channel.send(command, to: client)
         case .launch(let order):
+            parts.channel.issued(KeyHash(key: order.key), to: order.client)
             parts.work.start { [self] in await launch(order) }
         case .stop(let client):
             parts.work.start { [self] in await stop(client) }

@@ -22,7 +22,12 @@ final class DriverReference: Sendable {
     /// Feeds one event to the driver and returns its actions; none before the daemon runs, once detached, or when the store fails
     /// (the failure is the driver's to report; the caller logs it).
     func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
+        try await submit(contentsOf: [event])
+    }
+
+    /// Feeds events to the driver as one step (``DeployerDriver/submit(contentsOf:)``), as ``submit(_:)`` does one.
+    func submit(contentsOf events: [DeployerEvent]) async throws -> [DeployerAction] {
         guard let driver = current else { return [] }
-        return try await driver.submit(event)
+        return try await driver.submit(contentsOf: events)
     }
 }

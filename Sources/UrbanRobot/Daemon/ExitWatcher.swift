@@ -3,31 +3,50 @@ import Logging
 import ServiceLifecycle
 import Supervisor
 
-/// Reports every exit of a launched or adopted process to the engine, and forgets its launch record.
+/// Reports every exit of a launched or adopted process to the engine, and forgets its launch record and issued key.
+///
+/// The exits that are ready together go to the engine as one step (``DeployerDriver/submit(contentsOf:)``: one
+/// transaction), and their launch records are removed afterwards in one transaction of their own, so an exit
+/// never waits behind the exits before it one by one, nor behind a write on the launch records' connection.
 struct ExitWatcher: Service {
     let launcher: LocalProcessLauncher
     let processes: RunningProcesses
     let driver: DriverReference
+    let channel: BotChannel
     let logger: Logger
 
     func run() async {
+        let batches = ReadyBatches<Supervisor.ProcessExit>()
         await cancelWhenGracefulShutdown {
-            for await exit in launcher.exits {
-                let client = ClientID(rawValue: exit.record.clientID)
-                logger.info("process exited", metadata: ["client": "\(client)", "status": "\(exit.status)"])
-                // The engine hears of the exit even when the launch record cannot be removed (a full disk): a record
-                // left behind names a process that is gone, which the next start forgets.
-                do {
-                    _ = try await driver.submit(.exited(client, DaemonEffects.engineExit(exit.status)))
-                } catch {
-                    logger.error("could not record an exit", metadata: ["client": "\(client)", "error": "\(error)"])
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await exit in launcher.exits { batches.add(exit) }
+                    batches.finish()
                 }
-                do {
-                    try processes.remove(client)
-                } catch {
-                    logger.error("could not forget the launch record of an exited process", metadata: ["client": "\(client)", "error": "\(error)"])
-                }
+                group.addTask { await batches.forEach(report) }
             }
+        }
+    }
+
+    private func report(_ exits: [Supervisor.ProcessExit]) async {
+        let clients = exits.map { ClientID(rawValue: $0.record.clientID) }
+        for (client, exit) in zip(clients, exits) {
+            logger.info("process exited", metadata: ["client": "\(client)", "status": "\(exit.status)"])
+        }
+        // The engine hears of the exits even when the launch records cannot be removed (a full disk): a record
+        // left behind names a process that is gone, which the next start forgets.
+        do {
+            _ = try await driver.submit(contentsOf: zip(clients, exits).map { client, exit in
+                .exited(client, DaemonEffects.engineExit(exit.status))
+            })
+        } catch {
+            logger.error("could not record exits", metadata: ["clients": "\(clients)", "error": "\(error)"])
+        }
+        channel.forgetIssuedKeys(of: clients)
+        do {
+            try processes.remove(clients)
+        } catch {
+            logger.error("could not forget the launch records of exited processes", metadata: ["clients": "\(clients)", "error": "\(error)"])
         }
     }
 }

@@ -34,10 +34,11 @@ final class LaunchRecordStore: Sendable {
         }
     }
 
-    /// Forgets the record of a process that exited.
-    func remove(clientID: String) throws {
+    /// Forgets the records of processes that exited, in one transaction.
+    func remove(clientIDs: [String]) throws {
         try database.write { db in
-            try db.execute(sql: "DELETE FROM launch_records WHERE client_id = ?", arguments: [clientID])
+            let statement = try db.cachedStatement(sql: "DELETE FROM launch_records WHERE client_id = ?")
+            for clientID in clientIDs { try statement.execute(arguments: [clientID]) }
         }
     }
 

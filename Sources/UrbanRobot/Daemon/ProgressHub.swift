@@ -5,11 +5,11 @@ import Synchronization
 /// The progress streams of ``DaemonControl/progress(deployment:follow:)``: the stored events of a deployment, then
 /// the new ones as the engine makes them, ending with `finished`.
 ///
-/// The store is the single source: the driver stores every step before it performs it, so after a step was
-/// committed the hub reads, per followed deployment, only the entries stored after the last one it sent (by row
-/// id, through the `(deployment_id, id)` index) and sends each stream those it has not had yet. The live feed is
-/// thus exactly the stored trail, in its order, with nothing lost or sent twice, and following a deployment costs
-/// each step only its new entries, however long the trail already is.
+/// The store is the single source: a new follower reads the trail stored so far, then the store pushes every
+/// committed transaction's entries and deployment rows to the hub (``DeployerStore/observeCommits(_:)``), which
+/// hands each follower those of its deployment it has not had (by row id) and ends its stream when the
+/// deployment's row becomes terminal. The live feed is thus exactly the stored trail, in its order, with nothing
+/// lost or sent twice, and following costs a step only its new entries: nothing is read again.
 final class ProgressHub: Sendable {
     typealias Continuation = AsyncThrowingStream<ProgressEvent, any Error>.Continuation
 
@@ -23,19 +23,18 @@ final class ProgressHub: Sendable {
     private struct State {
         var subscribers: [Int: Subscriber] = [:]
         var nextID = 0
-        /// ``DeployerStore/committedSteps`` when the followed deployments were last read.
-        var refreshedAtStep = -1
     }
 
     private let store: DeployerStore
     private let failureLog: FailureLog
     private let state = Mutex(State())
 
-    /// A hub reading `store`; a failed deployment's `finished` event carries the end of the failing client's log
-    /// from `failureLog`.
+    /// A hub following `store`'s commits; a failed deployment's `finished` event carries the end of the failing
+    /// client's log from `failureLog`.
     init(store: DeployerStore, failureLog: FailureLog) {
         self.store = store
         self.failureLog = failureLog
+        store.observeCommits { [weak self] step in self?.deliver(step) }
     }
 
     /// A stream of the events of `deployment`: the stored ones, then (with `follow`) the new ones until the
@@ -53,68 +52,77 @@ final class ProgressHub: Sendable {
             }
             return stream
         }
-        let id = state.withLock { state -> Int in
-            state.nextID += 1
-            state.subscribers[state.nextID] = Subscriber(deployment: deployment, continuation: continuation)
-            return state.nextID
+        // Read and registered under the lock that `deliver` takes: a commit is either in the trail read here or
+        // delivered afterwards (entries up to `delivered` are skipped), never both, never neither.
+        let joined = state.withLock { state -> Result<Int?, any Error> in
+            do {
+                let entries = try store.events(deployment: deployment, after: 0)
+                for stored in entries { continuation.yield(Self.event(stored.entry)) }
+                if let finished = try finishedEvent(of: deployment) {
+                    continuation.yield(finished)
+                    return .success(nil)
+                }
+                state.nextID += 1
+                state.subscribers[state.nextID] = Subscriber(
+                    deployment: deployment, continuation: continuation, delivered: entries.last?.id ?? 0)
+                return .success(state.nextID)
+            } catch {
+                return .failure(error)
+            }
         }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+        switch joined {
+        case .success(let id?):
+            continuation.onTermination = { [weak self] _ in
+                self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+            }
+        case .success(nil):
+            continuation.finish()
+        case .failure(let error):
+            continuation.finish(throwing: error)
         }
-        refresh(deployment: deployment)
         return stream
     }
 
-    /// Refreshes every followed deployment (after each action the driver performs); nothing is read when no step
-    /// was committed since the last refresh (the other actions of the same step).
-    func refreshFollowed() {
-        let step = store.committedSteps
-        let deployments = state.withLock { state -> Set<Int> in
-            guard state.refreshedAtStep != step else { return [] }
-            state.refreshedAtStep = step
-            return Set(state.subscribers.values.map(\.deployment))
-        }
-        for deployment in deployments { refresh(deployment: deployment) }
-    }
-
-    /// Sends each stream of `deployment` the events it has not had yet, and ends the streams of a terminal one.
-    func refresh(deployment: Int) {
+    /// Hands the followers what a committed transaction stored, and ends the streams of the deployments it made
+    /// terminal (called by the store, inside the driver's step).
+    private func deliver(_ step: CommittedStep) {
         // Finishing calls `onTermination`, which takes the lock: finish outside it.
-        let ended = state.withLock { state -> [(Continuation, (any Error)?)] in
-            let ids = state.subscribers.filter { $0.value.deployment == deployment }.map(\.key)
-            guard let from = ids.compactMap({ state.subscribers[$0]?.delivered }).min() else { return [] }
-            let entries: [StoredAuditEntry]
-            let finished: ProgressEvent?
-            do {
-                entries = try store.events(deployment: deployment, after: from)
-                finished = try finishedEvent(of: deployment)
-            } catch {
-                return ids.compactMap { state.subscribers.removeValue(forKey: $0).map { ($0.continuation, error) } }
+        let ended = state.withLock { state -> [Continuation] in
+            guard !state.subscribers.isEmpty else { return [] }
+            var finished: [Int: ProgressEvent] = [:]
+            for record in step.deployments where record.outcome.isTerminal {
+                let subscribed = state.subscribers.values.contains { $0.deployment == record.id }
+                if subscribed { finished[record.id] = finishedEvent(record) }
             }
-            var ended: [(Continuation, (any Error)?)] = []
-            for id in ids {
-                guard var subscriber = state.subscribers[id] else { continue }
-                for stored in entries where stored.id > subscriber.delivered {
+            var ended: [Continuation] = []
+            for (id, var subscriber) in state.subscribers {
+                for stored in step.entries where stored.entry.deployment == subscriber.deployment && stored.id > subscriber.delivered {
                     subscriber.continuation.yield(Self.event(stored.entry))
                     subscriber.delivered = stored.id
                 }
-                state.subscribers[id] = subscriber
-                if let finished {
-                    subscriber.continuation.yield(finished)
+                if let event = finished[subscriber.deployment] {
+                    subscriber.continuation.yield(event)
                     state.subscribers[id] = nil
-                    ended.append((subscriber.continuation, nil))
+                    ended.append(subscriber.continuation)
+                } else {
+                    state.subscribers[id] = subscriber
                 }
             }
             return ended
         }
-        for (continuation, error) in ended { continuation.finish(throwing: error) }
+        for continuation in ended { continuation.finish() }
     }
 
-    /// The `finished` event of a terminal deployment (nil while it runs); a failed one's reads its whole trail
-    /// once, for the failing client's log.
+    /// The `finished` event of a terminal deployment (nil while it runs).
     private func finishedEvent(of deployment: Int) throws -> ProgressEvent? {
         guard let record = try store.deployment(id: deployment), record.outcome.isTerminal else { return nil }
-        let failure = record.outcome == .succeeded ? nil : failureLog.tail(of: try store.events(deployment: deployment))
+        return finishedEvent(record)
+    }
+
+    /// The `finished` event of a terminal deployment's record; a failed one's reads its whole trail once, for the
+    /// failing client's log.
+    private func finishedEvent(_ record: DeploymentRecord) -> ProgressEvent {
+        let failure = record.outcome == .succeeded ? nil : failureTail(deployment: record.id)
         return Self.finished(record, failure: failure)
     }
 

@@ -22,10 +22,12 @@ final class RunningProcesses: Sendable {
         processes.withLock { $0[client] }
     }
 
-    /// Forgets the process of `client` after its exit.
-    func remove(_ client: ClientID) throws {
-        _ = processes.withLock { $0.removeValue(forKey: client) }
-        try records.remove(clientID: client.rawValue)
+    /// Forgets the processes of `clients` after their exits (their records in one transaction).
+    func remove(_ clients: [ClientID]) throws {
+        processes.withLock { processes in
+            for client in clients { processes.removeValue(forKey: client) }
+        }
+        try records.remove(clientIDs: clients.map(\.rawValue))
     }
 
     /// Every process, by client id.
@@ -47,7 +49,7 @@ final class RunningProcesses: Sendable {
                 processes.withLock { $0[client] = process }
                 adopted.append(client)
             } else {
-                try records.remove(clientID: record.clientID)
+                try records.remove(clientIDs: [record.clientID])
                 gone.append(client)
             }
         }

@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// The serial executor of a ``DeployerDriver``: one dedicated thread that runs the driver's jobs in order, so
+/// that an engine step and its synchronous SQLite transaction never occupy a thread of the cooperative pool (a
+/// slow disk stalls the driver, never the channel's handlers or the admin API).
+///
+/// The thread ends when the executor is released (the driver is gone and no job of it is left).
+final class DriverThread: SerialExecutor {
+    /// The jobs waiting, and whether the thread should end; shared with the thread, which does not keep the
+    /// executor alive.
+    private final class Queue: Sendable {
+        private struct State {
+            var jobs: [UnownedJob] = []
+            var ended = false
+        }
+
+        private let state = Mutex(State())
+        private let signal = NSCondition()
+
+        func push(_ job: UnownedJob) {
+            signal.lock()
+            state.withLock { $0.jobs.append(job) }
+            signal.signal()
+            signal.unlock()
+        }
+
+        func end() {
+            signal.lock()
+            state.withLock { $0.ended = true }
+            signal.signal()
+            signal.unlock()
+        }
+
+        /// The jobs to run now (waiting for one), or nil when the thread should end.
+        func next() -> [UnownedJob]? {
+            signal.lock()
+            defer { signal.unlock() }
+            while true {
+                let (jobs, ended) = state.withLock { state in
+                    defer { state.jobs.removeAll(keepingCapacity: true) }
+                    return (state.jobs, state.ended)
+                }
+                if !jobs.isEmpty { return jobs }
+                if ended { return nil }
+                signal.wait()
+            }
+        }
+    }
+
+    private let queue = Queue()
+
+    /// Starts the thread, named `name` (as `top` and `/proc/<pid>/task/*/comm` show it, up to 15 bytes).
+    init(name: String) {
+        let queue = self.queue
+        let unowned = UnownedSerialExecutor(ordinary: self)
+        let thread = Thread {
+            // Named from within: on Linux a new thread inherits its creator's name, and a name set before
+            // `start()` is not applied.
+            Thread.current.name = name
+            while let jobs = queue.next() {
+                for job in jobs { job.runSynchronously(on: unowned) }
+            }
+        }
+        thread.start()
+    }
+
+    deinit {
+        queue.end()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        queue.push(UnownedJob(job))
+    }
+}
