@@ -50,7 +50,7 @@ import Testing
 
         try store.refuseWrites(true)
         #expect(try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) == [])
-        var status = await driver.status()
+        var status = driver.status()
         let outage = try #require(status.storeError)
         #expect(outage.pendingEvents == 1)
         #expect(outage.error.contains("readonly"), "\(outage.error)")
@@ -69,13 +69,13 @@ import Testing
         // Ten minutes pass, far beyond every gate timeout; the retries fail meanwhile and change nothing.
         clock.advance(600)
         await driver.retryTheStore()
-        status = await driver.status()
+        status = driver.status()
         #expect(status.storeError?.pendingEvents == 1)
         #expect(effects.failures.withLock { $0.count } == 1, "an outage is reported once")
 
         try store.refuseWrites(false)
         await driver.retryTheStore()
-        status = await driver.status()
+        status = driver.status()
         #expect(status.storeError == nil)
         #expect(effects.recoveries.withLock { $0 } == [1])
         let order = try #require(effects.launches.first, "the waiting release step was applied")
@@ -86,7 +86,7 @@ import Testing
                                      .identified(order.client), .tick, .ready(order.client), .healthReport(order.client, .healthy)] {
             try await driver.submit(event)
         }
-        status = await driver.status()
+        status = driver.status()
         #expect(status.instances.first?.active?.client == order.client, "\(status)")
         #expect(status.instances.first?.active?.state == "serving")
         #expect(try store.history().first?.outcome == .running, "baking, not failed by the outage")
@@ -111,14 +111,14 @@ import Testing
         // A tick fails first (nothing waits), then facts come: the launch, and the exit of the same process.
         clock.advance(1)
         #expect(try await driver.submit(.tick) == [])
-        #expect(await driver.status().storeError?.pendingEvents == 0)
+        #expect(driver.status().storeError?.pendingEvents == 0)
         try await driver.submit(.launched(order.client, pid: 7, startTime: 1))
         try await driver.submit(.exited(order.client, .code(3)))
-        #expect(await driver.status().storeError?.pendingEvents == 2)
+        #expect(driver.status().storeError?.pendingEvents == 2)
 
         try store.refuseWrites(false)
         await driver.retryTheStore()
-        #expect(await driver.status().storeError == nil)
+        #expect(driver.status().storeError == nil)
         let outcome = try #require(try store.history().first)
         #expect(outcome.outcome == .rolledBack, "the exit after the launch failed the gate: \(outcome)")
         #expect(outcome.reason?.contains("exited") == true, "\(outcome.reason ?? "")")

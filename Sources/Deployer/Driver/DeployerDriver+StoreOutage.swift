@@ -54,6 +54,7 @@ extension DeployerDriver {
     /// Applies the waiting events in order at the frozen time, then probes the store with a tick; when every
     /// write succeeded, the engine's time runs again from where it stood and the effects hear of the recovery.
     func retryTheStore() {
+        defer { publish() }
         while let event = outage?.pending.first {
             guard let actions = retry(event) else { return }
             outage?.pending.removeFirst()

@@ -1,5 +1,6 @@
 import Foundation
 public import ServiceLifecycle
+import Synchronization
 
 /// The single owner of the engine in a daemon: feeds it events, stores each step, performs its actions, and
 /// ticks it at its deadlines. A `Service`: its ``run()`` ends on graceful shutdown, leaving the bots running.
@@ -37,6 +38,9 @@ public actor DeployerDriver: Service {
     var pausedFor: TimeInterval = 0
     /// How often a failing store is tried again.
     static let storeRetryInterval = Duration.seconds(1)
+    /// The engine and the store's failure as the last step left them, which ``status()`` reads without waiting
+    /// behind the driver's queue of events (at 200 instances a status request waited seconds in a rollout).
+    private nonisolated let lastStep: Mutex<PublishedStep>
 
     /// The name of the driver's thread.
     public static let threadName = "urban-driver"
@@ -50,6 +54,7 @@ public actor DeployerDriver: Service {
         clock: any DeployerClock = MonotonicDeployerClock(), resolution: Duration = .milliseconds(100)
     ) {
         self.engine = engine
+        lastStep = Mutex(PublishedStep(engine: engine, outage: nil))
         self.store = store
         self.effects = effects
         self.clock = clock
@@ -59,6 +64,7 @@ public actor DeployerDriver: Service {
     /// Starts the engine (re-admission deadlines, the fate of an interrupted deployment) and performs the result.
     /// Throws when the step cannot be stored: a daemon does not start on a store it cannot write.
     public func start() throws {
+        defer { publish() }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
         let actions = engine.start(at: now, wall: wall)
@@ -87,7 +93,10 @@ public actor DeployerDriver: Service {
     /// and when one of them may not wait, the call throws ``StateStoreUnavailable``.
     @discardableResult
     public func submit(contentsOf events: [DeployerEvent]) throws -> [DeployerAction] {
-        defer { wakeIfSooner() }
+        defer {
+            publish()
+            wakeIfSooner()
+        }
         if let outage {
             var refused = false
             for event in events {
@@ -122,7 +131,10 @@ public actor DeployerDriver: Service {
         if let outage { throw StateStoreUnavailable(outage: outage.description) }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
-        defer { wakeIfSooner() }
+        defer {
+            publish()
+            wakeIfSooner()
+        }
         let (reply, actions) = engine.request(request, at: now, wall: wall)
         let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id)
         if let failed = store([step], undoing: before, at: now, wall: wall, waiting: []) {
@@ -162,15 +174,29 @@ public actor DeployerDriver: Service {
         }
     }
 
-    /// The `status --json` snapshot, with the store's failure while it fails.
-    public func status() -> StatusSnapshot {
-        var snapshot = engine.status()
-        snapshot.storeError = outage?.description
+    /// The `status --json` snapshot as the last step left it, with the store's failure while it fails. It never
+    /// waits for the driver: a step in progress shows once it was stored and performed.
+    public nonisolated func status() -> StatusSnapshot {
+        let step = lastStep.withLock { $0 }
+        var snapshot = step.engine.status()
+        snapshot.storeError = step.outage
         return snapshot
+    }
+
+    /// Makes the engine's state and the store's failure what ``status()`` reads.
+    func publish() {
+        let step = PublishedStep(engine: engine, outage: outage?.description)
+        lastStep.withLock { $0 = step }
     }
 
     /// Performs a stored step's actions, in order.
     func perform(_ actions: [DeployerAction]) {
         for action in actions { effects.perform(action) }
     }
+}
+
+/// What a ``DeployerDriver``'s last step left, for readers that do not wait for the driver.
+private struct PublishedStep: Sendable {
+    var engine: DeploymentEngine
+    var outage: StoreOutage?
 }

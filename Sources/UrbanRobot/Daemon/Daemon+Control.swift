@@ -87,7 +87,7 @@ extension Daemon {
     /// Performs `abort`, `promote` or `resume`; refused when it does not apply now.
     public func perform(_ command: OperatorCommand) async throws {
         let driver = await running.value
-        if command == .resume, await driver.status().state != .halted {
+        if command == .resume, driver.status().state != .halted {
             throw DaemonControlError(code: .refused, message: "the daemon is not halted; nothing to resume")
         }
         let actions = try await driver.submit(.command(command))

@@ -1,0 +1,58 @@
+import Deployer
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+/// `status()` answers from what the last step left, without waiting behind the driver's queue: a busy driver (here
+/// one blocked in performing an action) never delays a status request.
+@Suite struct DriverStatusTests {
+    /// Effects that block the driver's thread in the first `launch` until the test releases it.
+    final class BlockingEffects: DeployerEffects {
+        private let condition = NSCondition()
+        private let released = Mutex(false)
+        let (blocked, signal) = AsyncStream.makeStream(of: Void.self)
+
+        func perform(_ action: DeployerAction) {
+            guard case .launch = action else { return }
+            signal.yield()
+            condition.lock()
+            while !released.withLock({ $0 }) { condition.wait() }
+            condition.unlock()
+        }
+
+        func release() {
+            condition.lock()
+            released.withLock { $0 = true }
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func storeFailed(_ outage: StoreOutage) {}
+        func storeRecovered(after duration: Duration, appliedEvents: Int) {}
+    }
+
+    @Test func statusAnswersWhileTheDriverIsBusyAndShowsEachStepOnceItWasPerformed() async throws {
+        let effects = BlockingEffects()
+        let settings = DeployerSettings(instances: 1, identifyTimeout: .seconds(30), identifySpacing: .zero)
+        let driver = DeployerDriver(
+            engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: try DeployerStore.inMemory(),
+            effects: effects, clock: SteppedClock())
+        try await driver.start()
+        #expect(try await driver.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)) == .accepted(deployment: 1))
+        let preparing = driver.status()
+        #expect(preparing.state == .deploying)
+        #expect(preparing.instances[0].candidate == nil)
+
+        let launching = Task { try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) }
+        let blocked = await effects.blocked.next(within: .seconds(60))
+        try #require(blocked != nil, "the driver's thread performs the canary's launch")
+        // The driver's thread is stuck in the launch: status still answers, with the state before that step.
+        let meanwhile = driver.status()
+        #expect(meanwhile.state == .deploying)
+        #expect(meanwhile.instances[0].candidate == nil)
+        effects.release()
+        _ = try await launching.value
+        #expect(driver.status().instances[0].candidate != nil, "the step shows once it was performed")
+    }
+}
