@@ -73,7 +73,7 @@ extension DeployerDriver {
         guard let frozenAt = outage?.frozenAt else { return nil }
         let wall = clock.wallNow
         let before = engine
-        let actions = engine.handle(event, at: frozenAt, wall: wall)
+        let actions = engine.handle(event, at: frozenAt, wall: wall).actions
         return store(actions, undoing: before, at: frozenAt, wall: wall, waiting: []) == nil ? actions : nil
     }
 }

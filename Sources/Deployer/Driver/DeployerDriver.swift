@@ -11,8 +11,8 @@ public import ServiceLifecycle
 /// try await driver.start()
 /// try await withThrowingDiscardingTaskGroup { group in
 ///     group.addTask { try await driver.run() }          // deadlines (or hand `driver` to a ServiceGroup)
-///     // channel handlers:   let actions = try await driver.submit(.connect(id, key: key))
-///     //                     actions.contains(.admit(id)) ? accept : CONNECT_ERROR "unauthorized"
+///     // channel handlers:   let step = try await driver.submit(.connect(id, key: key))
+///     //                     step.reply == .admitted ? accept : CONNECT_ERROR "unauthorized"
 ///     // supervisor:         try await driver.submit(.exited(id, .code(status)))
 ///     // admin API / hooks:  try await driver.submit(.request(DeploymentRequest(ref: rev, trigger: .push)))
 /// }
@@ -58,13 +58,13 @@ public actor DeployerDriver: Service {
         perform(actions)
     }
 
-    /// Feeds one event; returns the actions, after they were stored and performed.
+    /// Feeds one event; returns the engine's answer and the actions, after they were stored and performed.
     ///
-    /// While the store fails (``StoreOutage``), an event that reports a fact waits to be applied and `[]` is
-    /// returned, a tick is dropped, and a request, command or connection throws ``StateStoreUnavailable``. A step
-    /// whose write fails is undone, never half applied.
+    /// While the store fails (``StoreOutage``), an event that reports a fact waits to be applied (the step returned
+    /// is ``EngineReply/noted`` with no actions), a tick is dropped, and a request, command or connection throws
+    /// ``StateStoreUnavailable``. A step whose write fails is undone, never half applied.
     @discardableResult
-    public func submit(_ event: DeployerEvent) throws -> [DeployerAction] {
+    public func submit(_ event: DeployerEvent) throws -> EngineStep {
         let whileFailing = event.whileTheStoreFails
         if let outage {
             switch whileFailing {
@@ -72,33 +72,18 @@ public actor DeployerDriver: Service {
             case .dropped: break
             case .refused: throw StateStoreUnavailable(outage: outage.description)
             }
-            return []
+            return EngineStep(reply: .noted, actions: [])
         }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
-        let actions = engine.handle(event, at: now, wall: wall)
-        if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: whileFailing == .waits ? [event] : []) {
+        let step = engine.handle(event, at: now, wall: wall)
+        if let failed = store(step.actions, undoing: before, at: now, wall: wall, waiting: whileFailing == .waits ? [event] : []) {
             reportOutage()
             if whileFailing == .refused { throw StateStoreUnavailable(outage: failed) }
-            return []
+            return EngineStep(reply: .noted, actions: [])
         }
-        perform(actions)
-        return actions
-    }
-
-    /// Feeds a deployment request; returns the engine's answer, after the step was stored and performed.
-    /// Throws ``StateStoreUnavailable`` while the store fails (nothing was asked for).
-    public func request(_ request: DeploymentRequest) throws -> RequestReply {
-        if let outage { throw StateStoreUnavailable(outage: outage.description) }
-        let (now, wall) = (engineNow, clock.wallNow)
-        let before = engine
-        let (reply, actions) = engine.request(request, at: now, wall: wall)
-        if let failed = store(actions, undoing: before, at: now, wall: wall, waiting: []) {
-            reportOutage()
-            throw StateStoreUnavailable(outage: failed)
-        }
-        perform(actions)
-        return reply
+        perform(step.actions)
+        return step
     }
 
     /// Ticks the engine at its deadlines until cancelled or a graceful shutdown.

@@ -75,8 +75,7 @@ final class DaemonEffects: DeployerEffects {
             recordDeployment(record)
         case .audit(let entry):
             logger.debug("\(ProgressSentence.make(for: entry))", metadata: ["kind": "\(entry.kind)"])
-            noticeCanaryPassed(entry)
-            noticeHalted(entry)
+            post(for: entry)
         }
     }
 

@@ -19,10 +19,11 @@ final class DriverReference: Sendable {
     /// The driver, or nil before the daemon runs.
     var current: DeployerDriver? { driver.withLock { $0 } }
 
-    /// Feeds one event to the driver and returns its actions; none before the daemon runs, once detached, or when the store fails
-    /// (the failure is the driver's to report; the caller logs it).
-    func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
-        guard let driver = current else { return [] }
+    /// Feeds one event to the driver and returns the engine's answer and actions; ``EngineReply/noted`` and no actions
+    /// before the daemon runs, once detached, or when the store fails (the failure is the driver's to report; the
+    /// caller logs it).
+    func submit(_ event: DeployerEvent) async throws -> EngineStep {
+        guard let driver = current else { return EngineStep(reply: .noted, actions: []) }
         return try await driver.submit(event)
     }
 }
