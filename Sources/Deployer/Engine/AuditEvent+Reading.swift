@@ -91,6 +91,7 @@ extension AuditEvent {
             return .revisionUnmarkedBad(
                 revision: text.revision("revision"), deployment: try text.value("deployment"), was: text["was"]
             )
+        case "revision.tagged_good": return .revisionTaggedGood(revision: text.revision("revision"), tag: text["tag"])
         case "revision.not_marked_bad":
             return .revisionNotMarkedBad(revision: text.revision("revision"), why: text["why"])
         case "daemon.halted": return .daemonHalted(reason: text["reason"])
@@ -122,7 +123,8 @@ extension PerformedAction {
         case "action.launch": return .launch(revision: text.revision("revision"))
         case "action.stop": return .stop
         case "action.prepare_release": return .prepareRelease(ref: text["ref"])
-        case "action.tag_good": return .tagGood(revision: text.revision("revision"), tag: text["tag"])
+        case "action.tag_good":
+            return .tagGood(revision: text.revision("revision"), deployment: try text.value("deployment"))
         case "action.mark_bad": return .markBad(revision: text.revision("revision"), reason: text["reason"])
         case "action.unmark_bad":
             return .unmarkBad(revision: text.revision("revision"), deployment: try text.value("deployment"))

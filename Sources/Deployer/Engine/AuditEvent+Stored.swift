@@ -67,6 +67,7 @@ extension AuditEvent {
             ("rollback.target_rejected", ["revision": revision.rawValue, "reason": reason])
         case .revisionUnmarkedBad(let revision, let deployment, let was):
             ("revision.unmarked_bad", ["revision": revision.rawValue, "deployment": "\(deployment)", "was": was])
+        case .revisionTaggedGood(let revision, let tag): ("revision.tagged_good", ["revision": revision.rawValue, "tag": tag])
         case .revisionNotMarkedBad(let revision, let why):
             ("revision.not_marked_bad", ["revision": revision.rawValue, "why": why])
         case .daemonHalted(let reason): ("daemon.halted", ["reason": reason])
@@ -98,7 +99,8 @@ extension PerformedAction {
         case .launch(let revision): ("action.launch", ["revision": revision.rawValue])
         case .stop: ("action.stop", [:])
         case .prepareRelease(let ref): ("action.prepare_release", ["ref": ref])
-        case .tagGood(let revision, let tag): ("action.tag_good", ["revision": revision.rawValue, "tag": tag])
+        case .tagGood(let revision, let deployment):
+            ("action.tag_good", ["revision": revision.rawValue, "deployment": "\(deployment)"])
         case .markBad(let revision, let reason): ("action.mark_bad", ["revision": revision.rawValue, "reason": reason])
         case .unmarkBad(let revision, let deployment):
             ("action.unmark_bad", ["revision": revision.rawValue, "deployment": "\(deployment)"])

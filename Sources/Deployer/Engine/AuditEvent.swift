@@ -92,6 +92,8 @@ public enum AuditEvent: Hashable, Sendable {
     case rollbackTargetRejected(revision: Revision, reason: String)
     /// A deployment of a revision marked bad succeeded: the mark is gone (`revision.unmarked_bad`).
     case revisionUnmarkedBad(revision: Revision, deployment: Int, was: String)
+    /// The good tag of a deployment that succeeded was made (`revision.tagged_good`).
+    case revisionTaggedGood(revision: Revision, tag: String)
     /// A failed revision was not marked bad (`revision.not_marked_bad`).
     case revisionNotMarkedBad(revision: Revision, why: String)
     /// The daemon halted (`daemon.halted`).
@@ -139,7 +141,7 @@ public enum PerformedAction: Hashable, Sendable {
     /// `action.prepare_release`.
     case prepareRelease(ref: String)
     /// `action.tag_good`.
-    case tagGood(revision: Revision, tag: String)
+    case tagGood(revision: Revision, deployment: Int)
     /// `action.mark_bad`.
     case markBad(revision: Revision, reason: String)
     /// `action.unmark_bad`.

@@ -21,8 +21,9 @@ public enum DeployerAction: Hashable, Sendable {
     case stop(ClientID)
     /// Fetch, resolve `ref`, check the release out and build it; answered by `releasePrepared`.
     case prepareRelease(deployment: Int, ref: String)
-    /// Make the annotated good tag `tag` on `revision`.
-    case tagGood(Revision, tag: String)
+    /// Make a good tag on `revision`, which deployment `deployment` rolled out; the repository names it, and
+    /// ``DeployerEvent/taggedGood(_:)`` tells the engine the name.
+    case tagGood(Revision, deployment: Int)
     /// Record `revision` as bad (the engine already refuses it).
     case markBad(Revision, reason: String)
     /// Remove the bad mark of `revision`: deployment `deployment` of it succeeded (the latest outcome wins).

@@ -106,17 +106,21 @@ extension DeploymentEngine {
     }
 
     private mutating func succeed(_ revision: Revision) {
-        let tag = GoodTag(revision: revision, tag: GoodTag.name(prefix: settings.goodTagPrefix, at: wallNow))
-        emit(.tagGood(revision, tag: tag.tag))
-        goodTags.removeAll { $0.revision == revision }
-        goodTags.insert(tag, at: 0)
+        if let deployment = rollout?.record.id { emit(.tagGood(revision, deployment: deployment)) }
         if let deployment = rollout?.record.id, let bad = badRevisions.removeValue(forKey: revision) {
             emit(.unmarkBad(revision, deployment: deployment))
             audit(.revisionUnmarkedBad(revision: revision, deployment: deployment, was: bad.reason))
         }
         finishDeployment(.succeeded, reason: nil)
         emit(.retainReleases(keep: protectedRevisions))
-        emit(.notify(Notice(level: .info, message: "Deployed \(revision) to \(instances.count) instance(s); tagged \(tag.tag).")))
+        emit(.notify(Notice(level: .info, message: "Deployed \(revision) to \(instances.count) instance(s).")))
+    }
+
+    /// The good tag of a deployment that succeeded was made: it is the newest, and the last good revision.
+    mutating func taggedGood(_ tag: GoodTag) {
+        goodTags.removeAll { $0.revision == tag.revision || $0.tag == tag.tag }
+        goodTags.insert(tag, at: 0)
+        audit(.revisionTaggedGood(revision: tag.revision, tag: tag.tag))
     }
 
     /// A rollout candidate failed its gate (`served` false), or a watched active failed (`served` true): mark the

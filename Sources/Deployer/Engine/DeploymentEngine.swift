@@ -43,7 +43,7 @@ public struct DeploymentEngine: Sendable {
     /// moves a deadline; only differences of it mean anything.
     var now: Date = .distantPast
     /// The wall-clock time of the step, for records and display only (audit entries, deployment times, bad marks,
-    /// `since`, good tag names); never compared with a deadline.
+    /// `since`); never compared with a deadline.
     var wallNow: Date = .distantPast
     var outbox: [DeployerAction] = []
     /// The answer of the step in progress; nil until the step decides one (then ``EngineReply/noted``).
@@ -94,6 +94,7 @@ public struct DeploymentEngine: Sendable {
         case .tick: tickDeadlines()
         case .command(let command): operatorCommand(command)
         case .goodTagsChanged(let tags): goodTags = tags
+        case .taggedGood(let tag): taggedGood(tag)
         case .connectionRefused(let refusal): connectionRefused(refusal)
         }
         progress()

@@ -103,7 +103,7 @@ extension DeployerStore {
         case .launch(let order): performed(.launch(revision: order.revision), instance: order.instance, client: order.client)
         case .stop(let id): performed(.stop, client: id)
         case .prepareRelease(_, let ref): performed(.prepareRelease(ref: ref))
-        case .tagGood(let revision, let tag): performed(.tagGood(revision: revision, tag: tag))
+        case .tagGood(let revision, let id): performed(.tagGood(revision: revision, deployment: id))
         case .markBad(let revision, let reason): performed(.markBad(revision: revision, reason: reason))
         case .unmarkBad(let revision, let succeeded):
             AuditEntry(deployment: succeeded, time: now, event: .performed(.unmarkBad(revision: revision, deployment: succeeded)))

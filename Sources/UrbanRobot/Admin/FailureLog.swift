@@ -44,7 +44,7 @@ struct FailureLog: Sendable {
              .clientExited, .clientRetired, .clientUnaskedShutdown, .healthReport, .healthProbePassed, .gatePassed,
              .instanceCrashLoop, .handoverStarted, .handoverComaConfirmed, .handoverComaTimeout, .handoverCommitted,
              .handoverAbandoned, .rollbackStarted, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady,
-             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionNotMarkedBad,
+             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad,
              .daemonHalted, .operatorAbort, .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored,
              .operatorResume, .channelRefused, .repairWanted, .repairClosed, .repairStarted, .repairFinished,
              .performed, .unrecognized: false

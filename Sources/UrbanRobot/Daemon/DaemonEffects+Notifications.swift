@@ -32,7 +32,7 @@ extension DaemonEffects {
              .clientUnaskedShutdown, .healthReport, .healthProbePassed, .gatePassed, .gateFailed, .activeFailed,
              .instanceCrashLoop, .handoverStarted, .handoverComaConfirmed, .handoverComaTimeout, .handoverCommitted,
              .handoverAbandoned, .rollbackStarted, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady,
-             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionNotMarkedBad,
+             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad,
              .operatorAbort, .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored, .operatorResume,
              .channelRefused, .repairWanted, .repairClosed, .repairStarted, .repairFinished, .performed,
              .unrecognized:

@@ -50,6 +50,7 @@ enum ProgressSentence {
         case .rollbackTargetRejected(let revision, let reason): return "Rollback target \(revision) rejected: \(reason)."
         case .revisionUnmarkedBad(let revision, let deployment, _):
             return "Revision \(revision) is no longer marked bad (deployment #\(deployment) succeeded)."
+        case .revisionTaggedGood(let revision, let tag): return "Revision \(revision) is tagged good as \(tag)."
         case .daemonHalted(let reason): return "The daemon halted: \(reason)."
         case .operatorAbort: return "An operator aborted the deployment."
         case .operatorAbortIgnored(let why): return "Abort ignored: \(why)."
@@ -72,7 +73,7 @@ enum ProgressSentence {
         case .launch(let revision): "Starting \(who) of \(revision)."
         case .stop: "Stopping \(who)."
         case .prepareRelease(let ref): "Fetching and checking out \(ref)."
-        case .tagGood(let revision, let tag): "Tagging \(revision) good as \(tag)."
+        case .tagGood(let revision, let deployment): "Tagging \(revision) good (deployment #\(deployment))."
         case .markBad(let revision, let reason): "Marking \(revision) bad: \(reason)."
         case .unmarkBad(let revision, _): "Removing the bad mark of \(revision)."
         case .retainReleases: "Removing old releases."

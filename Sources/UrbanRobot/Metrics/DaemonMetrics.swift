@@ -86,7 +86,7 @@ public final class DaemonMetrics: Sendable {
              .clientExited, .clientRetired, .clientUnaskedShutdown, .healthReport, .healthProbePassed, .gatePassed,
              .gateFailed, .activeFailed, .instanceCrashLoop, .handoverStarted, .handoverComaConfirmed,
              .handoverComaTimeout, .handoverAbandoned, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady,
-             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionNotMarkedBad,
+             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad,
              .daemonHalted, .operatorAbort, .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored,
              .operatorResume, .channelRefused, .repairWanted, .repairClosed, .repairStarted, .repairFinished,
              .performed, .unrecognized:

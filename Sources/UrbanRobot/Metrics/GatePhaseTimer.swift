@@ -52,7 +52,7 @@ struct GatePhaseTimer: Sendable {
              .clientUnaskedShutdown, .healthReport, .healthProbePassed, .activeFailed, .instanceCrashLoop,
              .handoverStarted, .handoverComaConfirmed, .handoverComaTimeout, .handoverCommitted, .handoverAbandoned,
              .rollbackStarted, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady, .rollbackTargetFailed,
-             .rollbackTargetRejected, .revisionUnmarkedBad, .revisionNotMarkedBad, .daemonHalted, .operatorAbort,
+             .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad, .daemonHalted, .operatorAbort,
              .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored, .operatorResume, .channelRefused,
              .repairWanted, .repairClosed, .repairStarted, .repairFinished, .performed, .unrecognized:
             return nil

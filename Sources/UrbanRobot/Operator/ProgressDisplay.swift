@@ -76,7 +76,7 @@ public struct ProgressDisplay: Sendable {
              .clientRetired, .clientUnaskedShutdown, .healthProbePassed, .activeFailed, .instanceCrashLoop,
              .handoverComaConfirmed, .handoverComaTimeout, .handoverAbandoned, .rollbackStandby, .rollbackPrepare,
              .rollbackTargetReady, .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad,
-             .revisionNotMarkedBad, .daemonHalted, .operatorAbort, .operatorAbortIgnored, .operatorPromote,
+             .revisionTaggedGood, .revisionNotMarkedBad, .daemonHalted, .operatorAbort, .operatorAbortIgnored, .operatorPromote,
              .operatorPromoteIgnored, .operatorResume, .channelRefused, .repairWanted, .repairClosed, .repairStarted,
              .repairFinished, .performed, .unrecognized:
             break

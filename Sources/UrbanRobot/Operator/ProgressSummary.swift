@@ -68,7 +68,7 @@ public struct ProgressSummary: Sendable {
              .clientConnected, .clientUnmanaged, .clientReadmitted, .clientDisconnected, .clientLost, .clientExited,
              .clientRetired, .clientUnaskedShutdown, .healthReport, .healthProbePassed, .handoverStarted,
              .handoverComaConfirmed, .handoverAbandoned, .rollbackPrepare, .revisionUnmarkedBad,
-             .revisionNotMarkedBad, .operatorAbortIgnored, .operatorPromoteIgnored, .operatorResume, .channelRefused,
+             .revisionTaggedGood, .revisionNotMarkedBad, .operatorAbortIgnored, .operatorPromoteIgnored, .operatorResume, .channelRefused,
              .repairWanted, .repairClosed, .repairStarted, .repairFinished, .performed, .unrecognized:
             return []
         }

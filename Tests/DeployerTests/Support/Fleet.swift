@@ -169,6 +169,8 @@ struct Fleet {
         case .stop(let id):
             guard alive.remove(id) != nil else { return [] }
             return [.disconnected(id), .exited(id, .code(0))]
+        case .tagGood(let revision, let deployment):
+            return [.taggedGood(GoodTag(revision: revision, tag: "good/\(deployment)"))]
         default:
             return []
         }
