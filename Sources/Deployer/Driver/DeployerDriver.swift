@@ -119,6 +119,12 @@ public actor DeployerDriver: Service {
         return snapshot
     }
 
+    /// The last good revision other than `revision`: the engine's (``DeploymentEngine/lastGood(excluding:)``), the
+    /// newest good tag not on a revision marked bad.
+    public func lastGood(excluding revision: Revision?) -> GoodTag? {
+        engine.lastGood(excluding: revision)
+    }
+
     /// Performs a stored step's actions, in order.
     func perform(_ actions: [DeployerAction]) {
         for action in actions { effects.perform(action) }

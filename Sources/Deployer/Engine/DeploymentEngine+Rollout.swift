@@ -184,8 +184,12 @@ extension DeploymentEngine {
         return only
     }
 
-    /// Revisions whose releases must stay: every client's, and the last good.
+    /// Revisions whose releases must stay: every client's, the newest good tag's and the last good one's (the
+    /// newest not marked bad), which a rollback goes to first.
     var protectedRevisions: Set<Revision> {
-        Set(clients.values.map(\.revision)).union(goodTags.prefix(1).map(\.revision))
+        var revisions = Set(clients.values.map(\.revision))
+        if let newest = goodTags.first { revisions.insert(newest.revision) }
+        if let lastGood = lastGood() { revisions.insert(lastGood.revision) }
+        return revisions
     }
 }

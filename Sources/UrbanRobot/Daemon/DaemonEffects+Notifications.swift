@@ -61,7 +61,7 @@ extension DaemonEffects {
         if record.outcome.isTerminal { canaryPassedDeployments.withLock { _ = $0.remove(record.id) } }
         guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
         let revision = record.revision?.rawValue
-        let releases = parts.releases
+        let (releases, driver) = (parts.releases, parts.driver)
         var notification = DeploymentNotification(
             event: event, bot: botName, deployment: record.id,
             revision: revision ?? record.ref ?? "", trigger: record.trigger.rawValue,
@@ -72,14 +72,17 @@ extension DaemonEffects {
         }
         parts.notifier.post(notification) { notification in
             guard event != .started, let revision else { return }
-            notification.commits = await Self.commits(bringing: revision, from: releases)
+            let base = await driver.current?.lastGood(excluding: Deployer.Revision(revision))
+            notification.commits = await Self.commits(bringing: revision, since: base, from: releases)
         }
     }
 
-    /// The commits between the last good revision (other than `revision`) and `revision`, newest first:
-    /// what a deployment brings, or what its rollback took back.
-    private static func commits(bringing revision: String, from releases: ReleaseStore) async -> [DeploymentNotification.Commit] {
-        guard let base = try? await releases.lastGood(excluding: revision)?.revision,
+    /// The commits between the last good revision other than `revision` (the engine's, `base`) and `revision`,
+    /// newest first: what a deployment brings, or what its rollback took back.
+    private static func commits(
+        bringing revision: String, since base: Deployer.GoodTag?, from releases: ReleaseStore
+    ) async -> [DeploymentNotification.Commit] {
+        guard let base = base?.revision.rawValue,
               let range = try? await releases.history(from: base, to: revision, limit: 20)
         else { return [] }
         return range.map { DeploymentNotification.Commit(id: $0.id, subject: $0.subject) }
