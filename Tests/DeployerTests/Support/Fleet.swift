@@ -51,7 +51,11 @@ struct Fleet {
             if events.count == sent { reply = step.reply }
             let actions = step.actions
             absorb(actions)
-            try? store?.record(actions, snapshot: engine.snapshot, at: now)
+            do {
+                try store?.record(actions, snapshot: engine.snapshot, at: now)
+            } catch {
+                Issue.record(error, "the store refused a step")
+            }
             produced += actions
             if autopilot { for action in actions { queue += answers(action) } }
         }
