@@ -1,5 +1,3 @@
-public import Foundation
-
 /// What an audit entry says happened: a transition of the engine, or (``performed(_:)``) an action it took.
 ///
 /// Stored in `state.sqlite` and sent over the admin API under a stable name (``kind``, e.g. `gate.passed`) with its

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A full commit id of the bot's source repository (or, before it is resolved, the ref a request named).
 public struct Revision: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
