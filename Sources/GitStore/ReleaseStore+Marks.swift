@@ -44,17 +44,6 @@ extension ReleaseStore {
         return try await withRepository("listing good tags") { try $0.goodTags(prefix: prefix) }
     }
 
-    /// The newest good tag whose revision is not `excluded` and is not marked bad.
-    /// - Parameter excluded: the revision being replaced (full id), or `nil`.
-    public func lastGood(excluding excluded: String? = nil) async throws(GitStoreError) -> GoodTag? {
-        let prefix = configuration.goodTagPrefix
-        return try await withRepository("finding the last good revision") { repository in
-            try repository.goodTags(prefix: prefix).first { tag in
-                tag.revision != excluded && !repository.isBad(tag.revision)
-            }
-        }
-    }
-
     /// Marks a revision bad, with a reason; a later mark replaces an earlier one.
     ///
     /// Stored in the mirror as `refs/urban-robot/bad/<full id>`, pointing at an annotation (a tag object

@@ -1,8 +1,8 @@
 extension ReleaseStore {
     /// Removes old releases so that at most `keep` remain, never a protected one.
     ///
-    /// Protected are the ids in `protected` (the active and standby revisions) and the revision of the
-    /// last good tag. They are kept first; the remaining slots go to the newest other releases (by
+    /// Protected are the ids in `protected` (the engine's: the revisions its clients run, the newest good tag's and
+    /// the last good one's). They are kept first; the remaining slots go to the newest other releases (by
     /// checkout time); the rest are removed, oldest first. More than `keep` remain only when more are
     /// protected. Leftovers of interrupted checkouts are removed too.
     /// - Parameters:
@@ -20,10 +20,7 @@ extension ReleaseStore {
                 .invalidArgument, operation: "removing old releases", input: "\(keep)",
                 detail: "keep_releases is negative")
         }
-        var protectedIDs = protected
-        if let lastGood = try await lastGood() {
-            protectedIDs.insert(lastGood.revision)
-        }
+        let protectedIDs = protected
         let releases = layout.releases()
         let kept = releases.filter { protectedIDs.contains($0.id) }
         let others = releases.filter { !protectedIDs.contains($0.id) }

@@ -239,7 +239,7 @@ public final class SocketIOServer: Service, Sendable {
     }
 
     private func sessionAuthenticated(_ session: EngineIOSession) {
-        state.withLock { $0.unauthenticated.remove(session.id) }
+        state.withLock { _ = $0.unauthenticated.remove(session.id) }
     }
 
     private func sessionEnded(_ session: EngineIOSession, reason: DisconnectReason) {

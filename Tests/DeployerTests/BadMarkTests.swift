@@ -1,4 +1,4 @@
-import Deployer
+@testable import Deployer
 import Foundation
 import Testing
 
@@ -114,6 +114,7 @@ import Testing
         )
         var fleet = Fleet(.test(instances: 2), recovered: recovered)
         #expect(fleet.engine.lastGood()?.revision == .v1)
+        #expect(fleet.engine.protectedRevisions == [.v3, .v1], "the last good one's release is kept, not only the newest tag's")
         #expect(fleet.status.lastGood?.revision == .v3)
         fleet.deploy(.v2)
         fleet.advance(.seconds(3600))

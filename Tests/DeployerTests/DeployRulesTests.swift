@@ -9,7 +9,7 @@ import Testing
         var fleet = Fleet.serving(.v1, .test(instances: 2))
         let before = fleet.deployments.count
         for trigger in [Trigger.cli, .push, .webhook, .poll] {
-            let (reply, _) = fleet.engine.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: trigger), at: fleet.now)
+            let reply = fleet.engine.handle(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: trigger)), at: fleet.now).reply
             guard case .nothingToDo(let why) = reply else {
                 Issue.record("\(trigger): \(reply)")
                 continue
@@ -17,8 +17,8 @@ import Testing
             #expect(why.hasPrefix("\(Revision.v1) already serves every instance"))
         }
         #expect(fleet.deployments.count == before)
-        let (forced, _) = fleet.engine.request(
-            DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli, force: true), at: fleet.now)
+        let forced = fleet.engine.handle(.request(
+            DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli, force: true)), at: fleet.now).reply
         guard case .accepted = forced else {
             Issue.record("a forced redeploy runs: \(forced)")
             return
@@ -29,13 +29,13 @@ import Testing
         var fleet = Fleet.serving(.v1, .test(instances: 2))
         fleet.deploy(.v2, trigger: .push)
         let running = try #require(fleet.lastDeployment)
-        let (again, actions) = fleet.engine.request(DeploymentRequest(ref: Revision.v2.rawValue, trigger: .webhook), at: fleet.now)
-        #expect(again == .existing(deployment: running.id, why: "\(Revision.v2) is already being deployed (#\(running.id))"))
-        #expect(!actions.contains { if case .recordDeployment = $0 { true } else { false } })
+        let again = fleet.engine.handle(.request(DeploymentRequest(ref: Revision.v2.rawValue, trigger: .webhook)), at: fleet.now)
+        #expect(again.reply == .existing(deployment: running.id, why: "\(Revision.v2) is already being deployed (#\(running.id))"))
+        #expect(!again.actions.contains { if case .recordDeployment = $0 { true } else { false } })
         fleet.deploy(.v3, trigger: .push)
         let queued = try #require(fleet.lastDeployment)
         #expect(queued.outcome == .queued)
-        let (dup, _) = fleet.engine.request(DeploymentRequest(ref: Revision.v3.rawValue, trigger: .poll), at: fleet.now)
+        let dup = fleet.engine.handle(.request(DeploymentRequest(ref: Revision.v3.rawValue, trigger: .poll)), at: fleet.now).reply
         #expect(dup == .existing(deployment: queued.id, why: "\(Revision.v3) is already queued (#\(queued.id))"))
         #expect(fleet.lastDeployment?.id == queued.id)
     }
@@ -44,7 +44,7 @@ import Testing
         var fleet = Fleet.serving(.v1, .test())
         fleet.bots[.v2] = .unhealthy
         fleet.deploy(.v2)
-        let (reply, _) = fleet.engine.request(DeploymentRequest(ref: Revision.v2.rawValue, trigger: .cli), at: fleet.now)
+        let reply = fleet.engine.handle(.request(DeploymentRequest(ref: Revision.v2.rawValue, trigger: .cli)), at: fleet.now).reply
         guard case .refused(let why, let record) = reply else {
             Issue.record("\(reply)")
             return

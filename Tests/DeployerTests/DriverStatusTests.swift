@@ -39,7 +39,7 @@ import Testing
             engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: try DeployerStore.inMemory(),
             effects: effects, clock: SteppedClock())
         try await driver.start()
-        #expect(try await driver.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)) == .accepted(deployment: 1))
+        #expect(try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))).reply == .accepted(deployment: 1))
         let preparing = driver.status()
         #expect(preparing.state == .deploying)
         #expect(preparing.instances[0].candidate == nil)

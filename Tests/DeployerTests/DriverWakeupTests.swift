@@ -31,7 +31,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await driver.run() }
             // Idle, nothing due: the loop asks the clock for no sleep at all (it polled every 100 ms before).
-            #expect(try await driver.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)) == .accepted(deployment: 1))
+            #expect(try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))).reply == .accepted(deployment: 1))
             try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1)))
             let deadline = try #require(await driver.engine.nextDeadline, "the canary's gate has a deadline")
             var requests = clock.requests.makeAsyncIterator()
@@ -58,7 +58,7 @@ import Testing
             engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: store, effects: effects,
             clock: SteppedClock())
         try await driver.start()
-        _ = try await driver.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))
+        try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)))
         try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1)))
         let launched = effects.actions.withLock { $0 }.compactMap { if case .launch(let order) = $0 { order.client } else { nil } }
         #expect(!launched.isEmpty)

@@ -29,7 +29,7 @@ import Testing
         let snapshot = fleet.engine.snapshot
         for early in [fleet.now, deadline.addingTimeInterval(-0.001)] where early >= fleet.now {
             var engine = fleet.engine
-            let actions = engine.handle(.tick, at: early)
+            let actions = engine.handle(.tick, at: early).actions
             #expect(actions.isEmpty, "\(label): a tick at \(early) before the deadline \(deadline) did \(actions)")
             #expect(engine.status() == status && engine.snapshot == snapshot, "\(label): a tick before the deadline changed the state")
             #expect(engine.nextDeadline == deadline, "\(label): a tick before the deadline moved it")

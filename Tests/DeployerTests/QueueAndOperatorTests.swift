@@ -48,12 +48,29 @@ import Testing
         fleet.advance(.seconds(61))
         #expect(fleet.activeRevisions == [.v2, .v2])
         fleet.send(.command(.abort))
+        #expect(fleet.reply == .performed)
         #expect([fleet.active(0), fleet.active(1)] == olds)
         let record = try #require(fleet.lastDeployment)
         #expect(record.outcome == .aborted)
         #expect(record.reason == "aborted by an operator")
         #expect(fleet.engine.badRevisions[.v2] == nil)
         #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
+    }
+
+    @Test func abortOrPromoteWithNoDeploymentIsIgnoredSayingWhyAndEveryEventIsAnswered() throws {
+        var fleet = Fleet.serving(.v1, .test())
+        for command in [OperatorCommand.abort, .promote] {
+            let actions = fleet.send(.command(command))
+            #expect(fleet.reply == .ignored("no deployment runs"), "\(command)")
+            #expect(actions.count == 1, "only the audit entry: \(actions)")
+        }
+        fleet.send(.command(.resume))
+        #expect(fleet.reply == .performed)
+        fleet.send(.tick)
+        #expect(fleet.reply == .noted)
+        let active = try #require(fleet.active(0))
+        let connect = fleet.send(.connect(active, key: fleet.keys[active] ?? ""))
+        #expect(fleet.reply == .admitted, "\(connect)")
     }
 
     @Test func abortDuringTheReleaseStepTouchesNothing() throws {
@@ -71,6 +88,7 @@ import Testing
         fleet.deploy(.v2)
         #expect(fleet.status.deployment?.phase == "bake")
         fleet.send(.command(.promote))
+        #expect(fleet.reply == .performed)
         fleet.advance(.seconds(2))
         #expect(fleet.lastDeployment?.outcome == .succeeded)
         #expect(fleet.activeRevisions == [.v2, .v2, .v2])

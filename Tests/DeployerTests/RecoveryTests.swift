@@ -39,6 +39,7 @@ import Testing
             .audit(AuditEntry(deployment: nil, time: fleet.now, kind: "client.refused", instance: 0, client: active,
                               detail: ["why": "wrong key"])),
         ])
+        #expect(fleet.reply == .refused("wrong key", deployment: nil))
     }
 
     @Test func anUnknownClientIDAfterARestartIsRefusedAsSuch() throws {
@@ -50,6 +51,7 @@ import Testing
             .audit(AuditEntry(deployment: nil, time: fleet.now, kind: "client.refused", client: stranger,
                               detail: ["why": "unknown client id"])),
         ])
+        #expect(fleet.reply == .refused("unknown client id", deployment: nil))
     }
 
     @Test func aDeploymentInterruptedDuringItsReleaseStepEndsFailedUntouched() throws {

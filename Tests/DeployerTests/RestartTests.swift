@@ -68,6 +68,7 @@ import Testing
         let old = try #require(fleet.active(1))
         let manual = ClientID(rawValue: "unmanaged-1")
         #expect(fleet.send(.unmanagedConnected(manual, instance: 1)).contains(.admit(manual)))
+        #expect(fleet.reply == .admitted)
         fleet.autopilot = false
         #expect(fleet.send(.identified(manual)).contains(.hello(manual, processCommands: false)))
         fleet.send(.ready(manual))
@@ -92,6 +93,7 @@ import Testing
         var fleet = Fleet.serving(.v1, .test(instances: 1))
         let manual = ClientID(rawValue: "unmanaged-1")
         #expect(fleet.send(.unmanagedConnected(manual, instance: 3)).contains(.refuse(manual, reason: "unauthorized")))
+        #expect(fleet.reply == .refused("unauthorized", deployment: nil))
         fleet.autopilot = false
         fleet.deploy(.v2)
         fleet.send(.releasePrepared(deployment: 2, result: .prepared(.v2)))

@@ -29,7 +29,8 @@ import Testing
         #expect(fleet.activeRevisions == Array(repeating: .v1, count: 5))
         #expect(fleet.status.revision == .v1)
         #expect(fleet.status.lastGood?.revision == .v1)
-        #expect(fleet.log.contains { if case .tagGood(.v1, let tag) = $0 { tag.hasPrefix("good/") } else { false } })
+        #expect(fleet.log.contains(.tagGood(.v1, deployment: 1)))
+        #expect(fleet.engine.goodTags.first == GoodTag(revision: .v1, tag: "good/1"), "the name the repository gave")
         #expect(fleet.log.contains { if case .retainReleases(let keep) = $0 { keep.contains(.v1) } else { false } })
         #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
     }

@@ -45,11 +45,12 @@ import Testing
             engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: store, effects: effects,
             clock: clock)
         try await driver.start()
-        #expect(try await driver.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)) == .accepted(deployment: 1))
+        #expect(try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))).reply
+            == .accepted(deployment: 1))
         let trailBefore = try store.events(deployment: 1)
 
         try store.refuseWrites(true)
-        #expect(try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) == [])
+        #expect(try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) == EngineStep(reply: .noted, actions: []))
         var status = driver.status()
         let outage = try #require(status.storeError)
         #expect(outage.pendingEvents == 1)
@@ -59,7 +60,7 @@ import Testing
         #expect(try store.events(deployment: 1) == trailBefore, "nothing of it was stored")
         #expect(effects.failures.withLock { $0.count } == 1)
         await #expect(throws: StateStoreUnavailable.self) {
-            try await driver.request(DeploymentRequest(ref: "main", trigger: .cli))
+            try await driver.submit(.request(DeploymentRequest(ref: "main", trigger: .cli)))
         }
         await #expect(throws: StateStoreUnavailable.self) { try await driver.submit(.command(.abort)) }
         await #expect(throws: StateStoreUnavailable.self) {
@@ -103,14 +104,14 @@ import Testing
             engine: DeploymentEngine(settings: DeployerSettings(instances: 1), keys: CountingKeySource()), store: store,
             effects: effects, clock: clock)
         try await driver.start()
-        _ = try await driver.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))
+        _ = try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)))
         _ = try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1)))
         let order = try #require(effects.launches.first)
 
         try store.refuseWrites(true)
         // A tick fails first (nothing waits), then facts come: the launch, and the exit of the same process.
         clock.advance(1)
-        #expect(try await driver.submit(.tick) == [])
+        #expect(try await driver.submit(.tick) == EngineStep(reply: .noted, actions: []))
         #expect(driver.status().storeError?.pendingEvents == 0)
         try await driver.submit(.launched(order.client, pid: 7, startTime: 1))
         try await driver.submit(.exited(order.client, .code(3)))

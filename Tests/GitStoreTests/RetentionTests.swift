@@ -32,12 +32,11 @@ struct RetentionTests {
         #expect(store.releases().map(\.id) == [ids[4], ids[3], ids[0]])
     }
 
-    @Test("protected releases stay even when they outnumber keep; the last good is protected too")
+    @Test("protected releases (the engine's: its clients' revisions and the last good) stay even when they outnumber keep")
     func protectedOutnumberKeep() async throws {
         let (fixture, store, ids) = try await storeWithReleases(4)
         defer { withExtendedLifetime(fixture) {} }
-        try await store.markGood(ids[1], deployment: "d-1", health: "ok")
-        let removed = try await store.removeOldReleases(protecting: [ids[0], ids[2]], keep: 1)
+        let removed = try await store.removeOldReleases(protecting: [ids[0], ids[1], ids[2]], keep: 1)
         #expect(Set(removed) == [ids[3]])
         #expect(Set(store.releases().map(\.id)) == [ids[0], ids[1], ids[2]])
     }

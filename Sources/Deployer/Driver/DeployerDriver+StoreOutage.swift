@@ -74,7 +74,7 @@ extension DeployerDriver {
         guard let frozenAt = outage?.frozenAt else { return nil }
         let wall = clock.wallNow
         let before = engine
-        let actions = engine.handle(event, at: frozenAt, wall: wall)
+        let actions = engine.handle(event, at: frozenAt, wall: wall).actions
         let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id)
         return store([step], undoing: before, at: frozenAt, wall: wall, waiting: []) == nil ? actions : nil
     }

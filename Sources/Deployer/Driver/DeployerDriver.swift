@@ -12,8 +12,8 @@ import Synchronization
 /// try await driver.start()
 /// try await withThrowingDiscardingTaskGroup { group in
 ///     group.addTask { try await driver.run() }          // deadlines (or hand `driver` to a ServiceGroup)
-///     // channel handlers:   let actions = try await driver.submit(.connect(id, key: key))
-///     //                     actions.contains(.admit(id)) ? accept : CONNECT_ERROR "unauthorized"
+///     // channel handlers:   let step = try await driver.submit(.connect(id, key: key))
+///     //                     step.reply == .admitted ? accept : CONNECT_ERROR "unauthorized"
 ///     // supervisor:         try await driver.submit(.exited(id, .code(status)))
 ///     // admin API / hooks:  try await driver.submit(.request(DeploymentRequest(ref: rev, trigger: .push)))
 /// }
@@ -77,14 +77,14 @@ public actor DeployerDriver: Service {
         perform(actions)
     }
 
-    /// Feeds one event; returns the actions, after they were stored and performed.
+    /// Feeds one event; returns the engine's answer and the actions, after they were stored and performed.
     ///
-    /// While the store fails (``StoreOutage``), an event that reports a fact waits to be applied and `[]` is
-    /// returned, a tick is dropped, and a request, command or connection throws ``StateStoreUnavailable``. A step
-    /// whose write fails is undone, never half applied.
+    /// While the store fails (``StoreOutage``), an event that reports a fact waits to be applied (the step returned
+    /// is ``EngineReply/noted`` with no actions), a tick is dropped, and a request, command or connection throws
+    /// ``StateStoreUnavailable``. A step whose write fails is undone, never half applied.
     @discardableResult
-    public func submit(_ event: DeployerEvent) throws -> [DeployerAction] {
-        try submit(contentsOf: [event])
+    public func submit(_ event: DeployerEvent) throws -> EngineStep {
+        try submit(batch: [event]).first ?? EngineStep(reply: .noted, actions: [])
     }
 
     /// Feeds events in order as one step: one transaction stores what they all produced, then their actions are
@@ -93,10 +93,17 @@ public actor DeployerDriver: Service {
     /// and when one of them may not wait, the call throws ``StateStoreUnavailable``.
     @discardableResult
     public func submit(contentsOf events: [DeployerEvent]) throws -> [DeployerAction] {
+        try submit(batch: events).flatMap(\.actions)
+    }
+
+    /// The engine's step for each of `events`, stored in one transaction and then performed; while the store
+    /// fails, a ``EngineReply/noted`` step with no actions for each.
+    private func submit(batch events: [DeployerEvent]) throws -> [EngineStep] {
         defer {
             publish()
             wakeIfSooner()
         }
+        let unanswered = events.map { _ in EngineStep(reply: .noted, actions: []) }
         if let outage {
             var refused = false
             for event in events {
@@ -107,42 +114,24 @@ public actor DeployerDriver: Service {
                 }
             }
             if refused { throw StateStoreUnavailable(outage: outage.description) }
-            return []
+            return unanswered
         }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
-        var steps: [RecordedStep] = []
+        var steps: [EngineStep] = []
+        var recorded: [RecordedStep] = []
         for event in events {
-            steps.append(RecordedStep(actions: engine.handle(event, at: now, wall: wall), deployment: engine.rollout?.record.id))
+            let step = engine.handle(event, at: now, wall: wall)
+            steps.append(step)
+            recorded.append(RecordedStep(actions: step.actions, deployment: engine.rollout?.record.id))
         }
-        if let failed = store(steps, undoing: before, at: now, wall: wall, waiting: events.filter { $0.whileTheStoreFails == .waits }) {
+        if let failed = store(recorded, undoing: before, at: now, wall: wall, waiting: events.filter { $0.whileTheStoreFails == .waits }) {
             reportOutage()
             if events.contains(where: { $0.whileTheStoreFails == .refused }) { throw StateStoreUnavailable(outage: failed) }
-            return []
+            return unanswered
         }
-        let actions = steps.flatMap(\.actions)
-        perform(actions)
-        return actions
-    }
-
-    /// Feeds a deployment request; returns the engine's answer, after the step was stored and performed.
-    /// Throws ``StateStoreUnavailable`` while the store fails (nothing was asked for).
-    public func request(_ request: DeploymentRequest) throws -> RequestReply {
-        if let outage { throw StateStoreUnavailable(outage: outage.description) }
-        let (now, wall) = (engineNow, clock.wallNow)
-        let before = engine
-        defer {
-            publish()
-            wakeIfSooner()
-        }
-        let (reply, actions) = engine.request(request, at: now, wall: wall)
-        let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id)
-        if let failed = store([step], undoing: before, at: now, wall: wall, waiting: []) {
-            reportOutage()
-            throw StateStoreUnavailable(outage: failed)
-        }
-        perform(actions)
-        return reply
+        perform(recorded.flatMap(\.actions))
+        return steps
     }
 
     /// Ticks the engine at its deadlines until cancelled or a graceful shutdown.
@@ -187,6 +176,12 @@ public actor DeployerDriver: Service {
     func publish() {
         let step = PublishedStep(engine: engine, outage: outage?.description)
         lastStep.withLock { $0 = step }
+    }
+
+    /// The last good revision other than `revision`: the engine's (``DeploymentEngine/lastGood(excluding:)``), the
+    /// newest good tag not on a revision marked bad.
+    public func lastGood(excluding revision: Revision?) -> GoodTag? {
+        engine.lastGood(excluding: revision)
     }
 
     /// Performs a stored step's actions, in order.

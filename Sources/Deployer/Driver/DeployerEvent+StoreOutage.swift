@@ -14,7 +14,7 @@ extension DeployerEvent {
     var whileTheStoreFails: WhileTheStoreFails {
         switch self {
         case .releasePrepared, .launched, .launchFailed, .identified, .ready, .healthReport, .comaConfirmed,
-            .shutdownAnnounced, .disconnected, .exited, .goodTagsChanged, .connectionRefused:
+            .shutdownAnnounced, .disconnected, .exited, .goodTagsChanged, .taggedGood, .connectionRefused:
             .waits
         case .tick:
             .dropped

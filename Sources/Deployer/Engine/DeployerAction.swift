@@ -21,8 +21,9 @@ public enum DeployerAction: Hashable, Sendable {
     case stop(ClientID)
     /// Fetch, resolve `ref`, check the release out and build it; answered by `releasePrepared`.
     case prepareRelease(deployment: Int, ref: String)
-    /// Make the annotated good tag `tag` on `revision`.
-    case tagGood(Revision, tag: String)
+    /// Make a good tag on `revision`, which deployment `deployment` rolled out; the repository names it, and
+    /// ``DeployerEvent/taggedGood(_:)`` tells the engine the name.
+    case tagGood(Revision, deployment: Int)
     /// Record `revision` as bad (the engine already refuses it).
     case markBad(Revision, reason: String)
     /// Remove the bad mark of `revision`: deployment `deployment` of it succeeded (the latest outcome wins).
@@ -112,30 +113,39 @@ public struct Notice: Hashable, Sendable {
 }
 
 /// One line of the audit trail: a transition or an action, with its time.
-public struct AuditEntry: Hashable, Sendable, Codable {
+public struct AuditEntry: Hashable, Sendable {
     /// The deployment it belongs to, if any.
     public var deployment: Int?
     /// When.
     public var time: Date
-    /// What, e.g. `gate.passed`, `handover.committed`, `rollout.wave`, `send.coma`.
-    public var kind: String
+    /// What happened.
+    public var event: AuditEvent
     /// The instance it concerns.
     public var instance: Int?
     /// The client it concerns.
     public var client: ClientID?
-    /// The particulars.
-    public var detail: [String: String]
 
     /// Makes an entry.
+    public init(deployment: Int?, time: Date, event: AuditEvent, instance: Int? = nil, client: ClientID? = nil) {
+        self.deployment = deployment
+        self.time = time
+        self.event = event
+        self.instance = instance
+        self.client = client
+    }
+
+    /// An entry as stored: its event read back from `kind` and `detail` (``AuditEvent/init(kind:detail:)``).
     public init(
         deployment: Int?, time: Date, kind: String, instance: Int? = nil, client: ClientID? = nil,
         detail: [String: String] = [:]
     ) {
-        self.deployment = deployment
-        self.time = time
-        self.kind = kind
-        self.instance = instance
-        self.client = client
-        self.detail = detail
+        self.init(deployment: deployment, time: time, event: AuditEvent(kind: kind, detail: detail), instance: instance,
+                  client: client)
     }
+
+    /// The event's stable name, e.g. `gate.passed`, `handover.committed`, `action.cmd.coma`.
+    public var kind: String { event.kind }
+
+    /// The event's particulars as text.
+    public var detail: [String: String] { event.detail }
 }

@@ -37,6 +37,8 @@ public enum DeployerEvent: Hashable, Sendable {
     case command(OperatorCommand)
     /// The good tags of the repository changed (a person tagged one); newest first.
     case goodTagsChanged([GoodTag])
+    /// The good tag a ``DeployerAction/tagGood(_:deployment:)`` asked for was made, under this name.
+    case taggedGood(GoodTag)
     /// The channel turned connections away (bad credentials, or shedding load); a gate that fails meanwhile
     /// names them, and one that fails while the channel was shedding does not mark its revision bad.
     case connectionRefused(ConnectionRefusal)

@@ -4,7 +4,7 @@ extension DeploymentEngine {
         guard clients[id] != nil else { return }
         clients[id]?.pid = pid
         clients[id]?.startTime = startTime
-        audit("client.launched", instance: clients[id]?.instance, client: id, ["pid": "\(pid)"])
+        audit(.clientLaunched(pid: pid), instance: clients[id]?.instance, client: id)
     }
 
     /// The reason of a ``DeployerAction/refuse(_:reason:)`` for credentials whose client id the engine does not know.
@@ -14,13 +14,13 @@ extension DeploymentEngine {
 
     mutating func connect(_ id: ClientID, key: String) {
         guard var client = clients[id] else {
-            emit(.refuse(id, reason: Self.unknownClientID))
-            audit("client.refused", client: id, ["why": Self.unknownClientID])
+            refuseConnection(id, reason: Self.unknownClientID)
+            audit(.clientRefused(why: Self.unknownClientID), client: id)
             return
         }
         guard client.keyHash.matches(key) else {
-            emit(.refuse(id, reason: Self.wrongKey))
-            audit("client.refused", instance: client.instance, client: id, ["why": Self.wrongKey])
+            refuseConnection(id, reason: Self.wrongKey)
+            audit(.clientRefused(why: Self.wrongKey), instance: client.instance, client: id)
             return
         }
         client.authenticated = true
@@ -29,8 +29,20 @@ extension DeploymentEngine {
         client.gate?.connected(now: now)
         if client.gate == nil { client.identifyDeadline = now.adding(settings.identifyTimeout) }
         clients[id] = client
+        admitConnection(id)
+        audit(.clientConnected, instance: client.instance, client: id)
+    }
+
+    /// Answers a connection with success: the socket is the client's.
+    mutating func admitConnection(_ id: ClientID) {
+        reply = .admitted
         emit(.admit(id))
-        audit("client.connected", instance: client.instance, client: id)
+    }
+
+    /// Answers a connection with CONNECT_ERROR `reason`.
+    mutating func refuseConnection(_ id: ClientID, reason: String) {
+        reply = .refused(reason, deployment: nil)
+        emit(.refuse(id, reason: reason))
     }
 
     mutating func identified(_ id: ClientID) {
@@ -58,7 +70,7 @@ extension DeploymentEngine {
                 sendComa(to: id, reason: coma.reason, epoch: coma.epoch)
             } else {
                 emit(.hello(id, processCommands: true))
-                audit("client.readmitted", instance: client.instance, client: id, ["epoch": "\(client.epoch)"])
+                audit(.clientReadmitted(epoch: client.epoch), instance: client.instance, client: id)
             }
         case .standby:
             emit(.hello(id, processCommands: false))
@@ -90,9 +102,7 @@ extension DeploymentEngine {
         if client.role == .candidate, var gate = client.gate {
             let actions = gate.report(report)
             clients[id]?.gate = gate
-            audit("health.report", instance: client.instance, client: id, [
-                "ok": "\(report.ok)", "percent": "\(report.percent)",
-            ])
+            audit(.healthReport(ok: report.ok, percent: report.percent), instance: client.instance, client: id)
             perform(actions, for: id)
         } else if client.role == .active, client.probeDeadline != nil {
             clients[id]?.probeDeadline = nil
@@ -101,14 +111,14 @@ extension DeploymentEngine {
             } else {
                 let due = now.adding(settings.healthInterval)
                 clients[id]?.nextProbe = due
-                audit("health.probe_passed", instance: client.instance, client: id)
+                audit(.healthProbePassed, instance: client.instance, client: id)
             }
         }
     }
 
     mutating func shutdownAnnounced(_ id: ClientID, reason: String?) {
         guard let client = clients[id], !client.shutdownRequested else { return }
-        audit("client.unasked_shutdown", instance: client.instance, client: id, ["reason": reason ?? ""])
+        audit(.clientUnaskedShutdown(reason: reason ?? ""), instance: client.instance, client: id)
         switch client.role {
         case .candidate: candidateFailed(id, reason: .unaskedShutdown(reason: reason))
         case .active: activeFailed(id, reason: .unaskedShutdown(reason: reason))
@@ -128,12 +138,12 @@ extension DeploymentEngine {
             client.reconnectDeadline = now.adding(settings.reconnectGrace)
         }
         clients[id] = client
-        audit("client.disconnected", instance: client.instance, client: id)
+        audit(.clientDisconnected, instance: client.instance, client: id)
     }
 
     mutating func exited(_ id: ClientID, _ exit: ProcessExit) {
         guard let client = clients[id] else { return }
-        audit("client.exited", instance: client.instance, client: id, ["exit": "\(exit)", "role": client.role.rawValue])
+        audit(.clientExited(exit: exit, role: client.role), instance: client.instance, client: id)
         processGone(id, reason: .exited(exit))
     }
 
@@ -177,10 +187,10 @@ extension DeploymentEngine {
 
     private mutating func candidateFailed(_ client: ClientState, reason: FailureReason) {
         if instances[client.instance].candidate == client.id { instances[client.instance].candidate = nil }
-        audit("gate.failed", instance: client.instance, client: client.id, [
-            "reason": explain(reason) + failureContext(of: client.id, reason: reason, served: false).note,
-            "revision": client.revision.rawValue,
-        ])
+        audit(.gateFailed(
+            reason: explain(reason) + failureContext(of: client.id, reason: reason, served: false).note,
+            revision: client.revision
+        ), instance: client.instance, client: client.id)
         switch client.purpose {
         case .rollout: rolloutFailed(instance: client.instance, client: client.id, reason: reason, served: false)
         case .rollback: rollbackTargetFailed(client.revision, instance: client.instance, reason: reason)
@@ -193,7 +203,7 @@ extension DeploymentEngine {
     /// A watched active failed (probe, unasked shutdown, lost connection): fails the rollout when it is watched.
     mutating func activeFailed(_ id: ClientID, reason: FailureReason) {
         guard let client = clients[id] else { return }
-        audit("active.failed", instance: client.instance, client: id, ["reason": reason.description])
+        audit(.activeFailed(reason: reason.description), instance: client.instance, client: id)
         if isWatched(client) { rolloutFailed(instance: client.instance, client: id, reason: reason, served: true) }
     }
 
@@ -212,7 +222,7 @@ extension DeploymentEngine {
         clients[id] = client
         if instances[client.instance].standby == id { instances[client.instance].standby = nil }
         if instances[client.instance].candidate == id { instances[client.instance].candidate = nil }
-        audit("client.retired", instance: client.instance, client: id, ["reason": reason])
+        audit(.clientRetired(reason: reason), instance: client.instance, client: id)
     }
 
     mutating func sendComa(to id: ClientID, reason: String, epoch: Int) {
@@ -235,7 +245,7 @@ extension DeploymentEngine {
                 emit(.send(id, .healthCheck))
             case .passed:
                 guard let client = clients[id] else { return }
-                audit("gate.passed", instance: client.instance, client: id, ["revision": client.revision.rawValue])
+                audit(.gatePassed(revision: client.revision), instance: client.instance, client: id)
                 beginHandover(of: client.instance, candidate: id, reason: "\(client.purpose)")
             case .failed(let reason):
                 candidateFailed(id, reason: reason)

@@ -38,7 +38,7 @@ extension DeploymentEngine {
     private mutating func connectionLost(_ id: ClientID, silence: Silence) {
         guard let client = clients[id] else { return }
         clients[id]?.reconnectDeadline = nil
-        audit("client.lost", instance: client.instance, client: id, ["role": client.role.rawValue])
+        audit(.clientLost(role: client.role), instance: client.instance, client: id)
         switch client.role {
         case .candidate:
             candidateFailed(id, reason: .disconnected)

@@ -11,9 +11,7 @@ extension DeploymentEngine {
             candidate: candidate, old: instances[index].active, epoch: instances[index].epoch + 1, reason: reason,
             keepOldAsStandby: settings.keepStandby && purposeKeepsStandby, startedAt: now
         )
-        audit("handover.started", instance: index, client: candidate, [
-            "old": handover.old?.rawValue ?? "", "epoch": "\(handover.epoch)", "reason": reason,
-        ])
+        audit(.handoverStarted(old: handover.old, epoch: handover.epoch, reason: reason), instance: index, client: candidate)
         if let old = handover.old, let oldClient = clients[old] {
             if oldClient.reachable {
                 sendComa(to: old, reason: reason, epoch: handover.epoch)
@@ -33,14 +31,14 @@ extension DeploymentEngine {
         guard let client = clients[id] else { return }
         let index = client.instance
         guard let handover = instances[index].handover, handover.old == id, handover.comaSentAt != nil else { return }
-        audit("handover.coma_confirmed", instance: index, client: id)
+        audit(.handoverComaConfirmed, instance: index, client: id)
         commitHandover(of: index)
     }
 
     /// The coma confirmation is overdue: carry on (the epoch fences the old active).
     mutating func comaTimedOut(of index: Int) {
         guard let handover = instances[index].handover else { return }
-        audit("handover.coma_timeout", instance: index, client: handover.old)
+        audit(.handoverComaTimeout, instance: index, client: handover.old)
         instances[index].handover?.comaDeadline = nil
         commitHandover(of: index)
     }
@@ -83,11 +81,10 @@ extension DeploymentEngine {
         clients[handover.candidate]?.epoch = handover.epoch
         emit(.send(handover.candidate, .processCommands(reason: handover.reason, epoch: handover.epoch)))
         let stoppedAt = handover.oldStoppedAt ?? now
-        audit("handover.committed", instance: index, client: handover.candidate, [
-            "epoch": "\(handover.epoch)", "old": handover.old?.rawValue ?? "",
-            "gap_seconds": "\(now.timeIntervalSince(stoppedAt))",
-            "since_coma_seconds": handover.comaSentAt.map { "\(now.timeIntervalSince($0))" } ?? "",
-        ])
+        audit(.handoverCommitted(
+            epoch: handover.epoch, old: handover.old, gapSeconds: now.timeIntervalSince(stoppedAt),
+            sinceComaSeconds: handover.comaSentAt.map { now.timeIntervalSince($0) }
+        ), instance: index, client: handover.candidate)
         if clients[handover.candidate]?.purpose == .repair { repairSucceeded(of: index, by: handover.candidate) }
         if let client = clients[handover.candidate], isWatched(client), settings.healthInterval > .zero {
             let due = now.adding(settings.healthInterval)
@@ -99,7 +96,7 @@ extension DeploymentEngine {
     mutating func abandonHandover(of index: Int) {
         guard let handover = instances[index].handover else { return }
         instances[index].handover = nil
-        audit("handover.abandoned", instance: index, client: handover.candidate)
+        audit(.handoverAbandoned, instance: index, client: handover.candidate)
         guard let old = handover.old, instances[index].active == old, let oldClient = clients[old],
             handover.comaSentAt != nil, !oldClient.shutdownRequested
         else { return }

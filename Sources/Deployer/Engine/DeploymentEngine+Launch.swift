@@ -6,9 +6,7 @@ extension DeploymentEngine {
         instances[index].pending = PendingLaunch(
             revision: revision, purpose: purpose, notBefore: now.adding(delay), sequence: pendingSequence
         )
-        audit("launch.queued", instance: index, [
-            "revision": revision.rawValue, "purpose": "\(purpose)", "delay_seconds": "\(delay.timeInterval)",
-        ])
+        audit(.launchQueued(revision: revision, purpose: "\(purpose)", delaySeconds: delay.timeInterval), instance: index)
     }
 
     /// Starts the waiting launches whose time has come, as far as the pacing allows, first come first served.
@@ -38,16 +36,14 @@ extension DeploymentEngine {
         emit(.launch(LaunchOrder(
             client: id, instance: index, shardCount: settings.instances, revision: pending.revision, key: key
         )))
-        audit("client.launch", instance: index, client: id, [
-            "revision": pending.revision.rawValue, "purpose": "\(pending.purpose)",
-        ])
+        audit(.clientLaunch(revision: pending.revision, purpose: "\(pending.purpose)"), instance: index, client: id)
     }
 
     /// Admits a client started by hand as the candidate of `index`, when no deployment runs and the instance is free.
     mutating func unmanagedConnected(_ id: ClientID, instance index: Int) {
         guard clients[id] == nil, rollout == nil, instances.indices.contains(index), instances[index].isSettled else {
-            emit(.refuse(id, reason: "unauthorized"))
-            audit("client.refused", client: id, ["why": "unmanaged client for instance \(index) while it is missing or busy"])
+            refuseConnection(id, reason: "unauthorized")
+            audit(.clientRefused(why: "unmanaged client for instance \(index) while it is missing or busy"), client: id)
             return
         }
         var client = ClientState(
@@ -58,8 +54,8 @@ extension DeploymentEngine {
         client.authenticated = true
         clients[id] = client
         instances[index].candidate = id
-        emit(.admit(id))
-        audit("client.unmanaged", instance: index, client: id)
+        admitConnection(id)
+        audit(.clientUnmanaged, instance: index, client: id)
     }
 
     /// An active exited outside a watched rollout: restart it with backoff; a crash loop asks for a rollback.
@@ -93,7 +89,7 @@ extension DeploymentEngine {
         let recent = instances[index].exits.count
         if recent >= settings.crashLoop {
             instances[index].exits = []
-            audit("instance.crash_loop", instance: index, ["revision": revision.rawValue, "exits": "\(recent)"])
+            audit(.instanceCrashLoop(revision: revision, exits: recent), instance: index)
             requestAutoRollback(from: revision, instance: index, exits: recent)
         }
         guard instances[index].active == nil, instances[index].isSettled else { return }
@@ -133,7 +129,7 @@ extension DeploymentEngine {
     mutating func halt(_ reason: String) {
         guard haltReason == nil else { return }
         haltReason = reason
-        audit("daemon.halted", ["reason": reason])
+        audit(.daemonHalted(reason: reason))
         emit(.notify(Notice(level: .critical, message:
             "urban-robot halted: \(reason). Automatic deployments are refused until `urban-robot resume`.")))
     }

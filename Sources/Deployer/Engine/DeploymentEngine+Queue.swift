@@ -5,8 +5,7 @@ extension DeploymentEngine {
     mutating func enqueue(_ request: DeploymentRequest) {
         if let existing = duplicate(of: request) {
             reply = existing
-            audit("deployment.duplicate", ["ref": request.ref ?? "", "trigger": request.trigger.rawValue,
-                                           "who": request.who, "answer": "\(existing)"])
+            audit(.deploymentDuplicate(ref: request.ref, trigger: request.trigger, who: request.who, answer: "\(existing)"))
             return
         }
         let record = DeploymentRecord(id: nextDeploymentID, request: request, at: wallNow)
@@ -26,13 +25,11 @@ extension DeploymentEngine {
             replaced.reason = "replaced by deployment #\(record.id) while waiting"
             replaced.finishedAt = wallNow
             emit(.recordDeployment(replaced))
-            emit(.audit(AuditEntry(deployment: replaced.id, time: wallNow, kind: "deployment.replaced", detail: [
-                "by": "\(record.id)",
-            ])))
+            emit(.audit(AuditEntry(deployment: replaced.id, time: wallNow, event: .deploymentReplaced(by: record.id))))
         }
         waiting = record
         emit(.recordDeployment(record))
-        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "deployment.queued")))
+        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, event: .deploymentQueued)))
     }
 
     /// Why a request is refused at once, if it is: halted (automatic triggers), or a revision marked bad (every
@@ -47,7 +44,7 @@ extension DeploymentEngine {
 
     /// The answer to a request for a revision that already serves every instance, runs or waits (unless forced):
     /// nothing new is queued.
-    func duplicate(of request: DeploymentRequest) -> RequestReply? {
+    func duplicate(of request: DeploymentRequest) -> EngineReply? {
         guard !request.force, let ref = request.ref else { return nil }
         let revision = Revision(ref)
         if let current = rollout, current.rollback == nil, current.record.ref == ref || current.revision == revision {
@@ -81,8 +78,7 @@ extension DeploymentEngine {
             record.reason = "nothing to do: \(ref) already served every instance when its turn came"
             record.finishedAt = wallNow
             emit(.recordDeployment(record))
-            emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "deployment.refused",
-                                   detail: ["reason": record.reason ?? ""])))
+            emit(.audit(AuditEntry(deployment: record.id, time: wallNow, event: .deploymentRefused(reason: record.reason ?? ""))))
             return
         }
         startDeployment(next)
@@ -95,17 +91,18 @@ extension DeploymentEngine {
         record.reason = reason
         record.finishedAt = wallNow
         emit(.recordDeployment(record))
-        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "deployment.refused", detail: ["reason": reason])))
+        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, event: .deploymentRefused(reason: reason))))
     }
 
     mutating func operatorCommand(_ command: OperatorCommand) {
+        reply = .performed
         switch command {
         case .abort:
             guard let current = rollout else {
-                audit("operator.abort_ignored", ["why": "no deployment runs"])
+                ignore(.operatorAbortIgnored(why: "no deployment runs"), why: "no deployment runs")
                 return
             }
-            audit("operator.abort")
+            audit(.operatorAbort)
             switch current.phase {
             case .preparing: finishDeployment(.aborted, reason: "aborted by an operator before any instance was touched")
             case .gating, .baking, .watching, .paused: beginRollback(outcome: .aborted, reason: "aborted by an operator")
@@ -113,7 +110,7 @@ extension DeploymentEngine {
             }
         case .promote:
             guard var current = rollout else {
-                audit("operator.promote_ignored", ["why": "no deployment runs"])
+                ignore(.operatorPromoteIgnored(why: "no deployment runs"), why: "no deployment runs")
                 return
             }
             switch current.phase {
@@ -131,11 +128,17 @@ extension DeploymentEngine {
                 current.promoted = true
             }
             rollout = current
-            audit("operator.promote")
+            audit(.operatorPromote)
         case .resume:
-            audit("operator.resume", ["was": haltReason ?? ""])
+            audit(.operatorResume(was: haltReason))
             haltReason = nil
             autoRollbacks = []
         }
+    }
+
+    /// An operator command that does not apply now: audited, and the reply says why.
+    private mutating func ignore(_ event: AuditEvent, why: String) {
+        reply = .ignored(why)
+        audit(event)
     }
 }

@@ -71,7 +71,7 @@ extension DeploymentEngine {
 
     private mutating func resumeInterrupted(_ record: DeploymentRecord) {
         rollout = Rollout(record: record)
-        audit("deployment.interrupted", ["revision": record.revision?.rawValue ?? ""])
+        audit(.deploymentInterrupted(revision: record.revision))
         guard let revision = record.revision else {
             finishDeployment(.failed, reason: "interrupted by a daemon restart before any instance was touched")
             return

@@ -8,9 +8,8 @@ extension DeploymentEngine {
     mutating func connectionRefused(_ refusal: ConnectionRefusal) {
         refusals.append((wallNow, refusal))
         if refusals.count > Self.refusalMemory { refusals.removeFirst(refusals.count - Self.refusalMemory) }
-        audit("channel.refused", client: refusal.client, [
-            "cause": refusal.cause.rawValue, "peer": refusal.peer, "why": refusal.why, "count": "\(refusal.count)",
-        ])
+        audit(.channelRefused(cause: refusal.cause, peer: refusal.peer, why: refusal.why, count: refusal.count),
+              client: refusal.client)
     }
 
     /// The refusals since `date` that may concern `client`: those that claimed it, and those that claimed no one.

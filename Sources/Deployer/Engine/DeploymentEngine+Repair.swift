@@ -11,8 +11,8 @@ extension DeploymentEngine {
     mutating func wantRepair(of index: Int, reason: String) {
         guard instances[index].repair == nil, let old = instances[index].active else { return }
         instances[index].repair = Repair(old: old, reason: reason, notBefore: now)
-        emit(.audit(AuditEntry(deployment: nil, time: wallNow, kind: "repair.wanted", instance: index, client: old,
-                               detail: ["reason": reason])))
+        emit(.audit(AuditEntry(deployment: nil, time: wallNow, event: .repairWanted(reason: reason), instance: index,
+                               client: old)))
         emit(.notify(Notice(level: .warning, message:
             "Instance \(index): \(reason); replacing it through the gate (it keeps serving until the replacement does).")))
     }
@@ -30,7 +30,7 @@ extension DeploymentEngine {
             guard let old = clients[repair.old], instances[index].active == repair.old, !old.shutdownRequested else {
                 if attemptRuns { continue }
                 instances[index].repair = nil
-                audit("repair.closed", instance: index, ["why": "\(repair.old) no longer serves the instance"])
+                audit(.repairClosed(why: "\(repair.old) no longer serves the instance"), instance: index)
                 continue
             }
             if old.identified {
@@ -59,8 +59,9 @@ extension DeploymentEngine {
             repair.record = record
             instances[index].repair = repair
             emit(.recordDeployment(record))
-            emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "repair.started", instance: index,
-                                   client: repair.old, detail: ["reason": repair.reason, "attempt": "\(repair.attempts)"])))
+            emit(.audit(AuditEntry(deployment: record.id, time: wallNow,
+                                   event: .repairStarted(reason: repair.reason, attempt: repair.attempts), instance: index,
+                                   client: repair.old)))
             queueLaunch(of: index, revision: old.revision, purpose: .repair)
         }
     }
@@ -94,8 +95,8 @@ extension DeploymentEngine {
         record.finishedAt = wallNow
         instances[index].repair?.record = nil
         emit(.recordDeployment(record))
-        emit(.audit(AuditEntry(deployment: record.id, time: wallNow, kind: "repair.finished", instance: index,
-                               detail: ["outcome": outcome.rawValue, "reason": record.reason ?? ""])))
+        emit(.audit(AuditEntry(deployment: record.id, time: wallNow,
+                               event: .repairFinished(outcome: outcome, reason: record.reason), instance: index)))
         if outcome != .succeeded {
             emit(.notify(Notice(level: .warning, message: "Repair #\(record.id) of instance \(index) \(outcome.rawValue): \(how).")))
         }

@@ -13,10 +13,7 @@ extension DeploymentEngine {
             outcome: outcome, reason: reason, undoing: undoing, targets: Array(targets.prefix(settings.maxRollbackDepth))
         )
         rollout = current
-        audit("rollback.started", [
-            "outcome": outcome.rawValue, "reason": reason,
-            "targets": current.rollback?.targets.map(\.rawValue).joined(separator: ",") ?? "",
-        ])
+        audit(.rollbackStarted(outcome: outcome, reason: reason, targets: current.rollback?.targets ?? []))
         for index in current.touched.sorted() {
             if let pending = instances[index].pending, pending.revision == undoing { instances[index].pending = nil }
             if let candidate = instances[index].candidate, clients[candidate]?.revision == undoing {
@@ -43,7 +40,7 @@ extension DeploymentEngine {
             if let standby = instance.standby, let client = clients[standby] {
                 finished = false
                 if client.reachable && client.identified {
-                    audit("rollback.standby", instance: index, client: standby)
+                    audit(.rollbackStandby, instance: index, client: standby)
                     beginHandover(of: index, candidate: standby, reason: "rollback")
                 }
                 continue
@@ -62,7 +59,7 @@ extension DeploymentEngine {
         if needsTarget, plan.readyTarget == nil, !plan.preparing, let target = plan.targets[safe: plan.targetIndex] {
             plan.preparing = true
             rollout?.rollback = plan
-            audit("rollback.prepare", ["revision": target.rawValue])
+            audit(.rollbackPrepare(revision: target))
             emit(.prepareRelease(deployment: current.record.id, ref: target.rawValue))
             return
         }
@@ -85,9 +82,9 @@ extension DeploymentEngine {
         switch result {
         case .prepared(let revision):
             plan.readyTarget = revision
-            audit("rollback.target_ready", ["revision": revision.rawValue])
+            audit(.rollbackTargetReady(revision: revision))
         case .failed(let message):
-            audit("rollback.target_failed", ["revision": plan.targets[safe: plan.targetIndex]?.rawValue ?? "", "message": message])
+            audit(.rollbackTargetFailed(revision: plan.targets[safe: plan.targetIndex], message: message))
             plan.targetIndex += 1
         }
         rollout?.rollback = plan
@@ -99,7 +96,7 @@ extension DeploymentEngine {
         plan.readyTarget = nil
         plan.targetIndex += 1
         rollout?.rollback = plan
-        audit("rollback.target_rejected", instance: index, ["revision": revision.rawValue, "reason": reason.description])
+        audit(.rollbackTargetRejected(revision: revision, reason: reason.description), instance: index)
         for other in instances.indices {
             if let pending = instances[other].pending, pending.revision == revision, pending.purpose == .rollback {
                 instances[other].pending = nil

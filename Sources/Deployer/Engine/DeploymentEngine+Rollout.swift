@@ -6,7 +6,7 @@ extension DeploymentEngine {
         record.startedAt = wallNow
         rollout = Rollout(record: record)
         emit(.recordDeployment(record))
-        audit("deployment.started", ["ref": record.ref ?? "", "trigger": record.trigger.rawValue, "who": record.who])
+        audit(.deploymentStarted(ref: record.ref, trigger: record.trigger, who: record.who))
         if record.ref == nil {
             guard let target = lastGood(excluding: fleetRevision) else {
                 finishDeployment(.failed, reason: "no good revision to roll back to")
@@ -26,11 +26,11 @@ extension DeploymentEngine {
         guard current.phase == .preparing else { return }
         switch result {
         case .failed(let message):
-            audit("release.failed", ["message": message])
+            audit(.releaseFailed(message: message))
             finishDeployment(.failed, reason: "release step failed: \(message)")
         case .prepared(let revision):
             current.record.revision = revision
-            audit("release.prepared", ["revision": revision.rawValue])
+            audit(.releasePrepared(revision: revision))
             if current.record.trigger.isAutomatic, !current.record.force, let bad = badRevisions[revision] {
                 rollout = current
                 finishDeployment(.failed, reason: Self.badRefusal(revision.rawValue, bad))
@@ -54,7 +54,7 @@ extension DeploymentEngine {
         current.phase = .gating
         current.touched.formUnion(current.waves[wave])
         rollout = current
-        audit("rollout.wave", ["wave": "\(wave)", "instances": current.waves[wave].map(String.init).joined(separator: ",")])
+        audit(.rolloutWave(wave: wave, instances: current.waves[wave]))
         for index in current.waves[wave] {
             if let candidate = instances[index].candidate {
                 if instances[index].handover?.candidate == candidate { abandonHandover(of: index) }
@@ -78,12 +78,12 @@ extension DeploymentEngine {
             guard done else { return }
             let bake = quick ? .zero : (current.wave == 0 ? settings.bake : settings.batchBake)
             rollout?.phase = .baking(until: now.adding(bake))
-            audit("rollout.bake", ["wave": "\(current.wave)", "seconds": "\(bake.timeInterval)"])
+            audit(.rolloutBake(wave: current.wave, seconds: bake.timeInterval))
         case .baking(let until):
             guard until <= now else { return }
             if current.wave == 0, settings.pauseAfterCanary, !current.approved, !quick {
                 rollout?.phase = .paused
-                audit("rollout.paused", ["why": "pause_after_canary: `urban-robot promote` goes on, `abort` undoes it"])
+                audit(.rolloutPaused(why: "pause_after_canary: `urban-robot promote` goes on, `abort` undoes it"))
                 emit(.notify(Notice(level: .info, message:
                     "Deployment #\(current.record.id) of \(revision) passed its canary and waits for `urban-robot promote`.")))
                 return
@@ -93,7 +93,7 @@ extension DeploymentEngine {
             } else {
                 let watch = quick ? .zero : settings.watch
                 rollout?.phase = .watching(until: now.adding(watch))
-                audit("rollout.watch", ["seconds": "\(watch.timeInterval)"])
+                audit(.rolloutWatch(seconds: watch.timeInterval))
             }
         case .watching(let until):
             guard until <= now else { return }
@@ -106,17 +106,21 @@ extension DeploymentEngine {
     }
 
     private mutating func succeed(_ revision: Revision) {
-        let tag = GoodTag(revision: revision, tag: GoodTag.name(prefix: settings.goodTagPrefix, at: wallNow))
-        emit(.tagGood(revision, tag: tag.tag))
-        goodTags.removeAll { $0.revision == revision }
-        goodTags.insert(tag, at: 0)
+        if let deployment = rollout?.record.id { emit(.tagGood(revision, deployment: deployment)) }
         if let deployment = rollout?.record.id, let bad = badRevisions.removeValue(forKey: revision) {
             emit(.unmarkBad(revision, deployment: deployment))
-            audit("revision.unmarked_bad", ["revision": revision.rawValue, "deployment": "\(deployment)", "was": bad.reason])
+            audit(.revisionUnmarkedBad(revision: revision, deployment: deployment, was: bad.reason))
         }
         finishDeployment(.succeeded, reason: nil)
         emit(.retainReleases(keep: protectedRevisions))
-        emit(.notify(Notice(level: .info, message: "Deployed \(revision) to \(instances.count) instance(s); tagged \(tag.tag).")))
+        emit(.notify(Notice(level: .info, message: "Deployed \(revision) to \(instances.count) instance(s).")))
+    }
+
+    /// The good tag of a deployment that succeeded was made: it is the newest, and the last good revision.
+    mutating func taggedGood(_ tag: GoodTag) {
+        goodTags.removeAll { $0.revision == tag.revision || $0.tag == tag.tag }
+        goodTags.insert(tag, at: 0)
+        audit(.revisionTaggedGood(revision: tag.revision, tag: tag.tag))
     }
 
     /// A rollout candidate failed its gate (`served` false), or a watched active failed (`served` true): mark the
@@ -131,7 +135,7 @@ extension DeploymentEngine {
         let context = failureContext(of: client, reason: reason, served: served)
         let message = "instance \(index) (\(client)): \(explain(reason))\(context.note)"
         if context.shedding {
-            audit("revision.not_marked_bad", ["revision": revision.rawValue, "why": "the channel was shedding connections"])
+            audit(.revisionNotMarkedBad(revision: revision, why: "the channel was shedding connections"))
         } else {
             badRevisions[revision] = BadRevision(revision: revision, reason: message, markedAt: wallNow)
             emit(.markBad(revision, reason: message))
@@ -149,7 +153,7 @@ extension DeploymentEngine {
         record.finishedAt = wallNow
         rollout?.record = record
         emit(.recordDeployment(record))
-        audit("deployment.finished", ["outcome": outcome.rawValue, "reason": reason ?? ""])
+        audit(.deploymentFinished(outcome: outcome, reason: reason))
         for index in instances.indices {
             if let standby = instances[index].standby { retire(standby, reason: "deployment finished") }
             if let candidate = instances[index].candidate, !Self.outlivesDeployments(clients[candidate]?.purpose) {
@@ -180,8 +184,12 @@ extension DeploymentEngine {
         return only
     }
 
-    /// Revisions whose releases must stay: every client's, and the last good.
+    /// Revisions whose releases must stay: every client's, the newest good tag's and the last good one's (the
+    /// newest not marked bad), which a rollback goes to first.
     var protectedRevisions: Set<Revision> {
-        Set(clients.values.map(\.revision)).union(goodTags.prefix(1).map(\.revision))
+        var revisions = Set(clients.values.map(\.revision))
+        if let newest = goodTags.first { revisions.insert(newest.revision) }
+        if let lastGood = lastGood() { revisions.insert(lastGood.revision) }
+        return revisions
     }
 }

@@ -11,9 +11,10 @@ public import Foundation
 /// ```swift
 /// var engine = DeploymentEngine(settings: DeployerSettings(instances: 2))
 /// var actions = engine.start(at: clock.now)
-/// actions += engine.handle(.request(DeploymentRequest(ref: "main", trigger: .cli)), at: clock.now)
-/// // actions: [.recordDeployment(...), .audit(...), .prepareRelease(deployment: 1, ref: "main")]
-/// actions = engine.handle(.releasePrepared(deployment: 1, result: .prepared(revision)), at: clock.now)
+/// let step = engine.handle(.request(DeploymentRequest(ref: "main", trigger: .cli)), at: clock.now)
+/// // step.reply: .accepted(deployment: 1)
+/// // step.actions: [.recordDeployment(...), .audit(...), .prepareRelease(deployment: 1, ref: "main")]
+/// actions = engine.handle(.releasePrepared(deployment: 1, result: .prepared(revision)), at: clock.now).actions
 /// // actions: [..., .launch(LaunchOrder(client: shard-0.1, ...))]
 /// ```
 public struct DeploymentEngine: Sendable {
@@ -42,11 +43,11 @@ public struct DeploymentEngine: Sendable {
     /// moves a deadline; only differences of it mean anything.
     var now: Date = .distantPast
     /// The wall-clock time of the step, for records and display only (audit entries, deployment times, bad marks,
-    /// `since`, good tag names); never compared with a deadline.
+    /// `since`); never compared with a deadline.
     var wallNow: Date = .distantPast
     var outbox: [DeployerAction] = []
-    /// The answer to the request of the step in progress.
-    var reply: RequestReply?
+    /// The answer of the step in progress; nil until the step decides one (then ``EngineReply/noted``).
+    var reply: EngineReply?
 
     /// Makes an engine, empty or from what the store recovered after a daemon restart.
     ///
@@ -67,12 +68,13 @@ public struct DeploymentEngine: Sendable {
         adopt(recovered.clients)
     }
 
-    /// Handles one event at time `now` and returns the actions to perform, in order.
+    /// Handles one event at time `now`: the engine's answer, and the actions to perform, in order.
     ///
     /// - Parameters:
     ///   - now: the engine's clock, monotonic (a ``MonotonicDeployerClock`` in a daemon; a manual clock in tests).
     ///   - wall: the wall-clock time for records and display; `now` when not given (tests, where both agree).
-    public mutating func handle(_ event: DeployerEvent, at now: Date, wall: Date? = nil) -> [DeployerAction] {
+    public mutating func handle(_ event: DeployerEvent, at now: Date, wall: Date? = nil) -> EngineStep {
+        reply = nil
         self.now = max(self.now, now)
         wallNow = wall ?? now
         switch event {
@@ -92,20 +94,12 @@ public struct DeploymentEngine: Sendable {
         case .tick: tickDeadlines()
         case .command(let command): operatorCommand(command)
         case .goodTagsChanged(let tags): goodTags = tags
+        case .taggedGood(let tag): taggedGood(tag)
         case .connectionRefused(let refusal): connectionRefused(refusal)
         }
         progress()
-        return takeActions()
-    }
-
-    /// Handles a deployment request at `now`: the engine's answer, and the actions to perform.
-    public mutating func request(
-        _ request: DeploymentRequest, at now: Date, wall: Date? = nil
-    ) -> (reply: RequestReply, actions: [DeployerAction]) {
-        reply = nil
-        let actions = handle(.request(request), at: now, wall: wall)
         defer { reply = nil }
-        return (reply ?? .refused("the engine did not take the request", deployment: nil), actions)
+        return EngineStep(reply: reply ?? .noted, actions: takeActions())
     }
 
     /// The earliest time at which a ``DeployerEvent/tick`` has something to do; `nil` when nothing waits.
@@ -167,10 +161,8 @@ public struct DeploymentEngine: Sendable {
     }
 
     /// Records an audit entry for the running deployment.
-    mutating func audit(_ kind: String, instance: Int? = nil, client: ClientID? = nil, _ detail: [String: String] = [:]) {
-        emit(.audit(AuditEntry(
-            deployment: rollout?.record.id, time: wallNow, kind: kind, instance: instance, client: client, detail: detail
-        )))
+    mutating func audit(_ event: AuditEvent, instance: Int? = nil, client: ClientID? = nil) {
+        emit(.audit(AuditEntry(deployment: rollout?.record.id, time: wallNow, event: event, instance: instance, client: client)))
     }
 
     private mutating func takeActions() -> [DeployerAction] {

@@ -47,8 +47,6 @@ public struct DeployerSettings: Hashable, Sendable {
     public var restartBackoff: Duration
     /// Largest restart delay.
     public var maxRestartBackoff: Duration
-    /// Prefix of good tags.
-    public var goodTagPrefix: String
     /// Hold the rollout after the canary's bake until `promote` (or `abort`): a manual approval step.
     public var pauseAfterCanary: Bool
 
@@ -63,7 +61,7 @@ public struct DeployerSettings: Hashable, Sendable {
         crashLoop: Int = 3, crashWindow: Duration = .seconds(300), maxRollbackDepth: Int = 3,
         maxAutoRollbacks: Int = 3, maxConcurrency: Int = 1, identifySpacing: Duration = .milliseconds(5500),
         restartBackoff: Duration = .seconds(1), maxRestartBackoff: Duration = .seconds(60),
-        goodTagPrefix: String = "good/", pauseAfterCanary: Bool = false
+        pauseAfterCanary: Bool = false
     ) {
         self.instances = instances
         self.health = health
@@ -87,7 +85,6 @@ public struct DeployerSettings: Hashable, Sendable {
         self.identifySpacing = identifySpacing
         self.restartBackoff = restartBackoff
         self.maxRestartBackoff = maxRestartBackoff
-        self.goodTagPrefix = goodTagPrefix
         self.pauseAfterCanary = pauseAfterCanary
     }
 

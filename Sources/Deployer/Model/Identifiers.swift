@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A full commit id of the bot's source repository (or, before it is resolved, the ref a request named).
 public struct Revision: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
@@ -54,15 +54,6 @@ public struct GoodTag: Hashable, Sendable, Codable {
         self.tag = tag
     }
 
-    /// The tag name `<prefix><UTC timestamp>` for a tag made at `date`.
-    public static func name(prefix: String, at date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        return "\(prefix)\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))T"
-            + "\(two(parts.hour))\(two(parts.minute))\(two(parts.second))Z"
-    }
 }
 
 /// How a process ended.

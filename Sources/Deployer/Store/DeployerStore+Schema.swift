@@ -98,40 +98,25 @@ extension DeployerStore {
 
     /// The audit entry of an action that is not itself a record.
     static func entry(for action: DeployerAction, deployment: Int?, at now: Date) -> AuditEntry {
-        switch action {
-        case .admit(let id): AuditEntry(deployment: deployment, time: now, kind: "action.admit", client: id)
-        case .refuse(let id, let reason):
-            AuditEntry(deployment: deployment, time: now, kind: "action.refuse", client: id, detail: ["reason": reason])
-        case .hello(let id, let processCommands):
-            AuditEntry(deployment: deployment, time: now, kind: "action.hello", client: id,
-                       detail: ["process_commands": "\(processCommands)"])
-        case .send(let id, let command):
-            AuditEntry(deployment: deployment, time: now, kind: "action.cmd.\(command.name)", client: id,
-                       detail: ["command": "\(command)"])
-        case .launch(let order):
-            AuditEntry(deployment: deployment, time: now, kind: "action.launch", instance: order.instance,
-                       client: order.client, detail: ["revision": order.revision.rawValue])
-        case .stop(let id): AuditEntry(deployment: deployment, time: now, kind: "action.stop", client: id)
-        case .prepareRelease(_, let ref):
-            AuditEntry(deployment: deployment, time: now, kind: "action.prepare_release", detail: ["ref": ref])
-        case .tagGood(let revision, let tag):
-            AuditEntry(deployment: deployment, time: now, kind: "action.tag_good",
-                       detail: ["revision": revision.rawValue, "tag": tag])
-        case .markBad(let revision, let reason):
-            AuditEntry(deployment: deployment, time: now, kind: "action.mark_bad",
-                       detail: ["revision": revision.rawValue, "reason": reason])
+        func performed(_ what: PerformedAction, instance: Int? = nil, client: ClientID? = nil) -> AuditEntry {
+            AuditEntry(deployment: deployment, time: now, event: .performed(what), instance: instance, client: client)
+        }
+        return switch action {
+        case .admit(let id): performed(.admit, client: id)
+        case .refuse(let id, let reason): performed(.refuse(reason: reason), client: id)
+        case .hello(let id, let processCommands): performed(.hello(processCommands: processCommands), client: id)
+        case .send(let id, let command): performed(.send(name: command.name, command: "\(command)"), client: id)
+        case .launch(let order): performed(.launch(revision: order.revision), instance: order.instance, client: order.client)
+        case .stop(let id): performed(.stop, client: id)
+        case .prepareRelease(_, let ref): performed(.prepareRelease(ref: ref))
+        case .tagGood(let revision, let id): performed(.tagGood(revision: revision, deployment: id))
+        case .markBad(let revision, let reason): performed(.markBad(revision: revision, reason: reason))
         case .unmarkBad(let revision, let succeeded):
-            AuditEntry(deployment: succeeded, time: now, kind: "action.unmark_bad",
-                       detail: ["revision": revision.rawValue, "deployment": "\(succeeded)"])
-        case .retainReleases(let keep):
-            AuditEntry(deployment: deployment, time: now, kind: "action.retain_releases",
-                       detail: ["keep": keep.map(\.rawValue).sorted().joined(separator: ",")])
-        case .notify(let notice):
-            AuditEntry(deployment: deployment, time: now, kind: "action.notify",
-                       detail: ["level": notice.level.rawValue, "message": notice.message])
+            AuditEntry(deployment: succeeded, time: now, event: .performed(.unmarkBad(revision: revision, deployment: succeeded)))
+        case .retainReleases(let keep): performed(.retainReleases(keep: keep.sorted { $0.rawValue < $1.rawValue }))
+        case .notify(let notice): performed(.notify(level: notice.level, message: notice.message))
         case .recordDeployment(let record):
-            AuditEntry(deployment: record.id, time: now, kind: "action.record_deployment",
-                       detail: ["outcome": record.outcome.rawValue])
+            AuditEntry(deployment: record.id, time: now, event: .performed(.recordDeployment(outcome: record.outcome)))
         case .audit(let entry): entry
         }
     }

@@ -17,8 +17,6 @@ struct FailureLog: Sendable {
         var text: String
     }
 
-    /// The audit kinds that name a failing client.
-    static let failureKinds: Set<String> = ["gate.failed", "active.failed"]
     /// How many lines are shown.
     static let lines = 20
 
@@ -28,10 +26,28 @@ struct FailureLog: Sendable {
     /// The tail of the log of the first failing client among `entries`, or nil when none names one or its
     /// log cannot be read.
     func tail(of entries: [AuditEntry]) -> Tail? {
-        guard let failure = entries.first(where: { Self.failureKinds.contains($0.kind) && $0.instance != nil && $0.client != nil }),
+        guard let failure = entries.first(where: { Self.namesAFailure($0.event) && $0.instance != nil && $0.client != nil }),
               let instance = failure.instance, let client = failure.client?.rawValue,
               let log = try? LogTail(path: "\(stateDirectory)/logs/\(instance)/\(client).log", lines: Self.lines)
         else { return nil }
         return Tail(instance: instance, client: client, text: String(decoding: log.text, as: UTF8.self))
+    }
+
+    /// Whether `event` says a client failed: `gate.failed` or `active.failed`.
+    static func namesAFailure(_ event: AuditEvent) -> Bool {
+        switch event {
+        case .gateFailed, .activeFailed: true
+        case .deploymentStarted, .deploymentQueued, .deploymentReplaced, .deploymentDuplicate, .deploymentRefused,
+             .deploymentInterrupted, .deploymentFinished, .releasePrepared, .releaseFailed, .rolloutWave,
+             .rolloutBake, .rolloutPaused, .rolloutWatch, .launchQueued, .clientLaunch, .clientLaunched,
+             .clientConnected, .clientRefused, .clientUnmanaged, .clientReadmitted, .clientDisconnected, .clientLost,
+             .clientExited, .clientRetired, .clientUnaskedShutdown, .healthReport, .healthProbePassed, .gatePassed,
+             .instanceCrashLoop, .handoverStarted, .handoverComaConfirmed, .handoverComaTimeout, .handoverCommitted,
+             .handoverAbandoned, .rollbackStarted, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady,
+             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad,
+             .daemonHalted, .operatorAbort, .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored,
+             .operatorResume, .channelRefused, .repairWanted, .repairClosed, .repairStarted, .repairFinished,
+             .performed, .unrecognized: false
+        }
     }
 }

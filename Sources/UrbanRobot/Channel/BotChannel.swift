@@ -165,13 +165,11 @@ final class BotChannel: Sendable {
     /// Submits the credentials to the engine.
     func admission(of credentials: ChannelPayload.Credentials) async -> Admission {
         do {
-            let actions = try await driver.submit(.connect(credentials.client, key: credentials.key))
-            if actions.contains(.admit(credentials.client)) { return .admitted }
-            let reason = actions.lazy.compactMap { action -> String? in
-                guard case .refuse(credentials.client, let reason) = action else { return nil }
-                return reason
-            }.first
-            return .refused(reason: reason ?? "refused")
+            switch try await driver.submit(.connect(credentials.client, key: credentials.key)).reply {
+            case .admitted: return .admitted
+            case .refused(let reason, _): return .refused(reason: reason)
+            case .noted, .accepted, .existing, .nothingToDo, .performed, .ignored: return .refused(reason: "refused")
+            }
         } catch {
             logger.error("could not record a connect", metadata: ["client": "\(credentials.client)", "error": "\(error)"])
             return .unavailable
@@ -186,8 +184,7 @@ final class BotChannel: Sendable {
         }
         let client = ClientID(rawValue: "unmanaged-\(instance).\(launch)")
         do {
-            let actions = try await driver.submit(.unmanagedConnected(client, instance: instance))
-            return actions.contains(.admit(client)) ? client : nil
+            return try await driver.submit(.unmanagedConnected(client, instance: instance)).reply == .admitted ? client : nil
         } catch {
             logger.error("could not record an unmanaged client", metadata: ["client": "\(client)", "error": "\(error)"])
             return nil

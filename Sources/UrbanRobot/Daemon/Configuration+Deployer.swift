@@ -1,7 +1,7 @@
 import Deployer
 
 extension Configuration {
-    /// The engine's settings from `[bot]`, `[health]`, `[rollout]` and `[state]`.
+    /// The engine's settings from `[bot]`, `[health]` and `[rollout]`.
     var deployerSettings: DeployerSettings {
         let batch: Deployer.BatchSize =
             switch rollout.batch {
@@ -18,7 +18,7 @@ extension Configuration {
             reconnectGrace: rollout.reconnectGrace, crashLoop: rollout.crashLoop, crashWindow: rollout.crashWindow,
             maxRollbackDepth: rollout.maxRollbackDepth, maxAutoRollbacks: rollout.maxAutoRollbacks,
             maxConcurrency: rollout.maxConcurrency, identifySpacing: rollout.identifySpacing,
-            goodTagPrefix: state.goodTagPrefix, pauseAfterCanary: rollout.pauseAfterCanary)
+            pauseAfterCanary: rollout.pauseAfterCanary)
     }
 
     /// The channel's base URL for the bots, with the bound `port`: a wildcard listen address is reached on

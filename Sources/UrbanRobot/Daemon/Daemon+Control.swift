@@ -57,13 +57,15 @@ extension Daemon {
         }
         var resolved = request
         if let ref = request.ref { resolved.ref = try await resolve(ref) }
-        switch try await running.value.request(resolved) {
+        switch try await running.value.submit(.request(resolved)).reply {
         case .accepted(let id), .existing(let id, _):
             return id
         case .nothingToDo(let why):
             throw DaemonControlError(code: .nothingToDo, message: why)
-        case .refused(let why, _):
+        case .refused(let why, _), .ignored(let why):
             throw DaemonControlError(code: .refused, message: why)
+        case .noted, .admitted, .performed:
+            throw DaemonControlError(code: .refused, message: "the engine did not take the request")
         }
     }
 
@@ -90,14 +92,13 @@ extension Daemon {
         if command == .resume, driver.status().state != .halted {
             throw DaemonControlError(code: .refused, message: "the daemon is not halted; nothing to resume")
         }
-        let actions = try await driver.submit(.command(command))
-        for action in actions {
-            if case .audit(let entry) = action, entry.kind.hasSuffix("_ignored") {
-                throw DaemonControlError(code: .refused, message: entry.detail["why"] ?? "ignored by the engine")
-            }
-        }
-        if actions.isEmpty {
-            throw DaemonControlError(code: .refused, message: "no deployment runs; nothing to \(command)")
+        switch try await driver.submit(.command(command)).reply {
+        case .performed:
+            return
+        case .ignored(let why), .refused(let why, _):
+            throw DaemonControlError(code: .refused, message: why)
+        case .noted, .accepted, .existing, .nothingToDo, .admitted:
+            throw DaemonControlError(code: .refused, message: "the engine did not take \(command)")
         }
     }
 

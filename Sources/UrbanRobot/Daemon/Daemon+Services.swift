@@ -50,11 +50,10 @@ extension Daemon {
     func openReleaseStore() async throws -> ReleaseStore {
         let source = configuration.source
         let credentials: GitCredentials = source.sshKeyFile.isEmpty ? .none : .sshKey(privateKey: source.sshKeyFile)
-        let tagDate = self.tagDate
         return try await ReleaseStore(configuration: .init(
             stateDirectory: stateDirectory, sourceURL: source.url, branch: source.branch, credentials: credentials,
             goodTagPrefix: configuration.state.goodTagPrefix, keepReleases: configuration.state.keepReleases,
-            pushTags: configuration.state.pushTags, now: { tagDate.now }))
+            pushTags: configuration.state.pushTags))
     }
 
     /// The group: notifier, channel app (with the Socket.IO server), driver, exit watcher, job runner, the

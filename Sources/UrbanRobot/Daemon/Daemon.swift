@@ -40,7 +40,6 @@ public final class Daemon: DaemonControl {
     let releases = Readiness<ReleaseStore>()
     let port = Readiness<Int>()
     let channelURL = Readiness<String>()
-    let tagDate = TagDate()
     let work: DaemonWork
     let progressHub: ProgressHub
     let observers = ActionObservers()
@@ -135,7 +134,7 @@ public final class Daemon: DaemonControl {
         let releaseStore = try await openReleaseStore()
         let effects = DaemonEffects(parts: .init(
             configuration: configuration, channel: channel, driver: driver, work: work,
-            launcher: launcher, processes: processes, releases: releaseStore, tagDate: tagDate,
+            launcher: launcher, processes: processes, releases: releaseStore,
             progress: progressHub, notifier: notifier, channelURL: channelURL, environment: environment,
             observers: observers, logger: logger))
         let recovered = goingOnFromMovedAside(try store.recover(goodTags: try await effects.goodTags()))

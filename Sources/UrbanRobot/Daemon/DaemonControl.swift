@@ -85,7 +85,7 @@ public struct ProgressEvent: Sendable, Equatable, Codable {
     public var time: Date
     /// The deployment it belongs to.
     public var deployment: Int?
-    /// The engine's audit kind (`gate.phase`, `handover.committed`, ...) or `finished`.
+    /// The engine's audit kind (``AuditEvent/kind``: `gate.passed`, `handover.committed`, ...) or `finished`.
     public var kind: String
     /// The instance concerned, if any.
     public var instance: Int?

@@ -5,7 +5,7 @@ import Logging
 import Synchronization
 
 extension DaemonEffects {
-    /// Logs a notice (a halt is posted from its audit entry, ``noticeHalted(_:)``, which names the deployment).
+    /// Logs a notice (a halt is posted from its audit entry, ``post(for:)``, which names the deployment).
     func notify(_ notice: Notice) {
         switch notice.level {
         case .info: logger.info("\(notice.message)")
@@ -14,15 +14,40 @@ extension DaemonEffects {
         }
     }
 
-    /// Posts "halted" on the engine's `daemon.halted` entry: the halt reason (what `status` shows as
-    /// `halt_reason`), and the deployment that led to it with its revision and trigger when there is one.
-    func noticeHalted(_ entry: AuditEntry) {
-        guard entry.kind == "daemon.halted" else { return }
+    /// Posts the notification an audit entry stands for: "halted" on `daemon.halted`, "canary passed" when a
+    /// running deployment moves past its canary wave (to the next wave, or to the watch window when the canary was
+    /// the whole fleet).
+    func post(for entry: AuditEntry) {
+        switch entry.event {
+        case .daemonHalted(let reason):
+            noticeHalted(entry, reason: reason)
+        case .rolloutWave(let wave, _):
+            if wave == 1 { noticeCanaryPassed(entry) }
+        case .rolloutWatch:
+            noticeCanaryPassed(entry)
+        case .deploymentStarted, .deploymentQueued, .deploymentReplaced, .deploymentDuplicate, .deploymentRefused,
+             .deploymentInterrupted, .deploymentFinished, .releasePrepared, .releaseFailed, .rolloutBake,
+             .rolloutPaused, .launchQueued, .clientLaunch, .clientLaunched, .clientConnected, .clientRefused,
+             .clientUnmanaged, .clientReadmitted, .clientDisconnected, .clientLost, .clientExited, .clientRetired,
+             .clientUnaskedShutdown, .healthReport, .healthProbePassed, .gatePassed, .gateFailed, .activeFailed,
+             .instanceCrashLoop, .handoverStarted, .handoverComaConfirmed, .handoverComaTimeout, .handoverCommitted,
+             .handoverAbandoned, .rollbackStarted, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady,
+             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad,
+             .operatorAbort, .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored, .operatorResume,
+             .channelRefused, .repairWanted, .repairClosed, .repairStarted, .repairFinished, .performed,
+             .unrecognized:
+            return
+        }
+    }
+
+    /// Posts "halted": the halt reason (what `status` shows as `halt_reason`), and the deployment that led to it
+    /// with its revision and trigger when there is one.
+    private func noticeHalted(_ entry: AuditEntry, reason: String) {
         let record = entry.deployment.flatMap { id in deployments.withLock { $0[id] } }
         parts.notifier.post(DeploymentNotification(
             event: .halted, bot: botName, deployment: entry.deployment,
             revision: record?.revision?.rawValue ?? record?.ref ?? "", trigger: record?.trigger.rawValue,
-            reason: entry.detail["reason"], time: entry.time))
+            reason: reason, time: entry.time))
     }
 
     /// Follows a deployment's record: posts started and each outcome.
@@ -36,7 +61,7 @@ extension DaemonEffects {
         if record.outcome.isTerminal { canaryPassedDeployments.withLock { _ = $0.remove(record.id) } }
         guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
         let revision = record.revision?.rawValue
-        let releases = parts.releases
+        let (releases, driver) = (parts.releases, parts.driver)
         var notification = DeploymentNotification(
             event: event, bot: botName, deployment: record.id,
             revision: revision ?? record.ref ?? "", trigger: record.trigger.rawValue,
@@ -47,26 +72,25 @@ extension DaemonEffects {
         }
         parts.notifier.post(notification) { notification in
             guard event != .started, let revision else { return }
-            notification.commits = await Self.commits(bringing: revision, from: releases)
+            let base = await driver.current?.lastGood(excluding: Deployer.Revision(revision))
+            notification.commits = await Self.commits(bringing: revision, since: base, from: releases)
         }
     }
 
-    /// The commits between the last good revision (other than `revision`) and `revision`, newest first:
-    /// what a deployment brings, or what its rollback took back.
-    private static func commits(bringing revision: String, from releases: ReleaseStore) async -> [DeploymentNotification.Commit] {
-        guard let base = try? await releases.lastGood(excluding: revision)?.revision,
+    /// The commits between the last good revision other than `revision` (the engine's, `base`) and `revision`,
+    /// newest first: what a deployment brings, or what its rollback took back.
+    private static func commits(
+        bringing revision: String, since base: Deployer.GoodTag?, from releases: ReleaseStore
+    ) async -> [DeploymentNotification.Commit] {
+        guard let base = base?.revision.rawValue,
               let range = try? await releases.history(from: base, to: revision, limit: 20)
         else { return [] }
         return range.map { DeploymentNotification.Commit(id: $0.id, subject: $0.subject) }
     }
 
-    /// Posts "canary passed" when a running deployment moves past its canary wave: to the next wave, or to
-    /// the watch window when the canary was the whole fleet.
-    func noticeCanaryPassed(_ entry: AuditEntry) {
-        guard let id = entry.deployment,
-              (entry.kind == "rollout.wave" && entry.detail["wave"] == "1") || entry.kind == "rollout.watch"
-        else { return }
-        guard let record = deployments.withLock({ $0[id] }), record.outcome == .running,
+    /// Posts "canary passed", once per running deployment.
+    private func noticeCanaryPassed(_ entry: AuditEntry) {
+        guard let id = entry.deployment, let record = deployments.withLock({ $0[id] }), record.outcome == .running,
               canaryPassedDeployments.withLock({ $0.insert(id).inserted })
         else { return }
         parts.notifier.post(DeploymentNotification(

@@ -5,14 +5,9 @@ import Logging
 import Supervisor
 
 extension DaemonEffects {
-    /// Paces, launches and records one client; reports `launched` or `launchFailed`.
+    /// Launches and records one client (the engine paced it: `max_concurrency` per `identify_spacing`); reports
+    /// `launched` or `launchFailed`.
     func launch(_ order: LaunchOrder) async {
-        do {
-            try await launchGate.acquire(instance: "\(order.instance)")
-        } catch {
-            await submit(.launchFailed(order.client, message: "the launch of \(order.client) was cancelled"))
-            return
-        }
         let configuration = parts.configuration
         let state = configuration.state.directory
         let logDirectory = "\(state)/logs/\(order.instance)"

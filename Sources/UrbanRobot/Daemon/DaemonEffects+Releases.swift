@@ -36,20 +36,15 @@ extension DaemonEffects {
         return revision.id
     }
 
-    /// Makes the good tag the engine named, then tells the engine the repository's good tags.
-    func tagGood(_ revision: Deployer.Revision, tag: String, deployment: Int?) async {
-        let releases = parts.releases
+    /// Makes the good tag of deployment `deployment` (the release store names it) and tells the engine its name.
+    /// When that fails (or only its push did), the engine is told the repository's good tags as they are.
+    func tagGood(_ revision: Deployer.Revision, deployment: Int) async {
         do {
-            let made = try await parts.tagDate.pinned(to: tag, prefix: parts.configuration.state.goodTagPrefix) {
-                try await releases.markGood(
-                    revision.rawValue, deployment: deployment.map { "\($0)" } ?? "", health: "passed its rollout")
-            }
-            if made.name != tag {
-                logger.warning("good tag named differently", metadata: ["wanted": "\(tag)", "made": "\(made.name)"])
-            }
-            await submit(.goodTagsChanged(try await goodTags()))
+            let made = try await parts.releases.markGood(revision.rawValue, deployment: "\(deployment)", health: "passed its rollout")
+            await submit(.taggedGood(Deployer.GoodTag(revision: revision, tag: made.name)))
         } catch {
             logger.error("good tag failed", metadata: ["revision": "\(revision)", "error": "\(error)"])
+            if let tags = try? await goodTags() { await submit(.goodTagsChanged(tags)) }
         }
     }
 

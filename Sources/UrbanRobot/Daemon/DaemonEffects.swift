@@ -8,7 +8,7 @@ import Synchronization
 /// Performs the engine's actions with the real channel, supervisor and release store.
 ///
 /// ``perform(_:)`` returns at once: launches, stops, release steps and tags run as jobs of ``DaemonWork`` and
-/// report back through the driver (`launched`, `exited`, `releasePrepared`, `goodTagsChanged`).
+/// report back through the driver (`launched`, `exited`, `releasePrepared`, `taggedGood`).
 final class DaemonEffects: DeployerEffects {
     /// What the effects work with.
     struct Parts: Sendable {
@@ -19,7 +19,6 @@ final class DaemonEffects: DeployerEffects {
         var launcher: LocalProcessLauncher
         var processes: RunningProcesses
         var releases: ReleaseStore
-        var tagDate: TagDate
         var progress: ProgressHub
         var notifier: Notifier
         var channelURL: Readiness<String>
@@ -29,17 +28,13 @@ final class DaemonEffects: DeployerEffects {
     }
 
     let parts: Parts
-    let launchGate: LaunchGate<ContinuousClock>
-    /// The running deployment's record, for the good tag's message and the notifications.
+    /// The records of the deployments that run or wait, for the notifications.
     let deployments = Mutex<[Int: DeploymentRecord]>([:])
     /// Deployments whose "canary passed" was posted.
     let canaryPassedDeployments = Mutex<Set<Int>>([])
 
     init(parts: Parts) {
         self.parts = parts
-        launchGate = LaunchGate(
-            maxConcurrency: parts.configuration.rollout.maxConcurrency,
-            spacing: parts.configuration.rollout.identifySpacing, clock: ContinuousClock())
     }
 
     var logger: Logger { parts.logger }
@@ -60,9 +55,8 @@ final class DaemonEffects: DeployerEffects {
             parts.work.start { [self] in await stop(client) }
         case .prepareRelease(let deployment, let ref):
             parts.work.start { [self] in await prepareRelease(deployment: deployment, ref: ref) }
-        case .tagGood(let revision, let tag):
-            let deployment = deployments.withLock { $0.values.first { $0.outcome == .running }?.id }
-            parts.work.start { [self] in await tagGood(revision, tag: tag, deployment: deployment) }
+        case .tagGood(let revision, let deployment):
+            parts.work.start { [self] in await tagGood(revision, deployment: deployment) }
         case .markBad(let revision, let reason):
             parts.work.start { [self] in await markBad(revision, reason: reason) }
         case .unmarkBad(let revision, let deployment):
@@ -75,8 +69,7 @@ final class DaemonEffects: DeployerEffects {
             recordDeployment(record)
         case .audit(let entry):
             logger.debug("\(ProgressSentence.make(for: entry))", metadata: ["kind": "\(entry.kind)"])
-            noticeCanaryPassed(entry)
-            noticeHalted(entry)
+            post(for: entry)
         }
     }
 

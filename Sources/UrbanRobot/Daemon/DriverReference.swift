@@ -19,13 +19,16 @@ final class DriverReference: Sendable {
     /// The driver, or nil before the daemon runs.
     var current: DeployerDriver? { driver.withLock { $0 } }
 
-    /// Feeds one event to the driver and returns its actions; none before the daemon runs, once detached, or when the store fails
-    /// (the failure is the driver's to report; the caller logs it).
-    func submit(_ event: DeployerEvent) async throws -> [DeployerAction] {
-        try await submit(contentsOf: [event])
+    /// Feeds one event to the driver and returns the engine's answer and actions; ``EngineReply/noted`` and no actions
+    /// before the daemon runs, once detached, or when the store fails (the failure is the driver's to report; the
+    /// caller logs it).
+    func submit(_ event: DeployerEvent) async throws -> EngineStep {
+        guard let driver = current else { return EngineStep(reply: .noted, actions: []) }
+        return try await driver.submit(event)
     }
 
-    /// Feeds events to the driver as one step (``DeployerDriver/submit(contentsOf:)``), as ``submit(_:)`` does one.
+    /// Feeds events to the driver as one step (``DeployerDriver/submit(contentsOf:)``) and returns their actions;
+    /// none when ``submit(_:)`` would answer ``EngineReply/noted`` without any.
     func submit(contentsOf events: [DeployerEvent]) async throws -> [DeployerAction] {
         guard let driver = current else { return [] }
         return try await driver.submit(contentsOf: events)

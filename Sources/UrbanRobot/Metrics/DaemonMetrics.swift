@@ -69,19 +69,27 @@ public final class DaemonMetrics: Sendable {
             ).increment()
         }
         guard case .audit(let entry) = action else { return }
-        switch entry.kind {
-        case "rollback.started":
+        switch entry.event {
+        case .rollbackStarted:
             registry.makeCounter(descriptor: Self.descriptor("rollbacks", unit: "total", help: "Rollbacks the engine started."))
                 .increment()
-        case "handover.committed":
-            let sinceComa = entry.detail["since_coma_seconds"].flatMap(Double.init)
-            guard let gap = sinceComa ?? entry.detail["gap_seconds"].flatMap(Double.init) else { return }
+        case .handoverCommitted(_, _, let gap, let sinceComa):
             registry.makeDurationHistogram(
                 descriptor: Self.descriptor("handover_gap", unit: "seconds",
                                              help: "Time without a serving active client at a handover: coma sent to the old one until process_commands sent to the new one."),
                 buckets: Self.durationBuckets
-            ).record(Duration.milliseconds(Int64((max(0, gap) * 1000).rounded())))
-        default:
+            ).record(Duration.milliseconds(Int64((max(0, sinceComa ?? gap) * 1000).rounded())))
+        case .deploymentStarted, .deploymentQueued, .deploymentReplaced, .deploymentDuplicate, .deploymentRefused,
+             .deploymentInterrupted, .deploymentFinished, .releasePrepared, .releaseFailed, .rolloutWave,
+             .rolloutBake, .rolloutPaused, .rolloutWatch, .launchQueued, .clientLaunch, .clientLaunched,
+             .clientConnected, .clientRefused, .clientUnmanaged, .clientReadmitted, .clientDisconnected, .clientLost,
+             .clientExited, .clientRetired, .clientUnaskedShutdown, .healthReport, .healthProbePassed, .gatePassed,
+             .gateFailed, .activeFailed, .instanceCrashLoop, .handoverStarted, .handoverComaConfirmed,
+             .handoverComaTimeout, .handoverAbandoned, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady,
+             .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad,
+             .daemonHalted, .operatorAbort, .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored,
+             .operatorResume, .channelRefused, .repairWanted, .repairClosed, .repairStarted, .repairFinished,
+             .performed, .unrecognized:
             return
         }
     }

@@ -21,21 +21,40 @@ struct GatePhaseTimer: Sendable {
     /// Takes one action observed at `now`; returns the phase it ended, if any.
     mutating func observe(_ action: DeployerAction, now: Date) -> Measurement? {
         switch action {
-        case .audit(let entry) where entry.kind == "client.launch":
-            if let client = entry.client { running[client] = ("identify", now) }
-            return nil
+        case .audit(let entry):
+            guard let client = entry.client else { return nil }
+            return observe(entry.event, of: client, now: now)
         case .hello(let client, processCommands: false):
             return advance(client, from: "identify", to: "ready", now: now)
         case .send(let client, .healthCheck):
             return advance(client, from: "ready", to: "health_check", now: now)
-        case .audit(let entry) where entry.kind == "gate.passed" || entry.kind == "gate.failed":
-            guard let client = entry.client, let started = running.removeValue(forKey: client) else { return nil }
-            return entry.kind == "gate.passed" || started.phase == "health_check"
-                ? Measurement(phase: started.phase, seconds: now.timeIntervalSince(started.since)) : nil
-        case .audit(let entry) where entry.kind == "client.retired" || entry.kind == "client.exited":
-            if let client = entry.client { running[client] = nil }
-            return nil
         default:
+            return nil
+        }
+    }
+
+    private mutating func observe(_ event: AuditEvent, of client: ClientID, now: Date) -> Measurement? {
+        switch event {
+        case .clientLaunch:
+            running[client] = ("identify", now)
+            return nil
+        case .gatePassed, .gateFailed:
+            guard let started = running.removeValue(forKey: client) else { return nil }
+            if case .gateFailed = event, started.phase != "health_check" { return nil }
+            return Measurement(phase: started.phase, seconds: now.timeIntervalSince(started.since))
+        case .clientRetired, .clientExited:
+            running[client] = nil
+            return nil
+        case .deploymentStarted, .deploymentQueued, .deploymentReplaced, .deploymentDuplicate, .deploymentRefused,
+             .deploymentInterrupted, .deploymentFinished, .releasePrepared, .releaseFailed, .rolloutWave,
+             .rolloutBake, .rolloutPaused, .rolloutWatch, .launchQueued, .clientLaunched, .clientConnected,
+             .clientRefused, .clientUnmanaged, .clientReadmitted, .clientDisconnected, .clientLost,
+             .clientUnaskedShutdown, .healthReport, .healthProbePassed, .activeFailed, .instanceCrashLoop,
+             .handoverStarted, .handoverComaConfirmed, .handoverComaTimeout, .handoverCommitted, .handoverAbandoned,
+             .rollbackStarted, .rollbackStandby, .rollbackPrepare, .rollbackTargetReady, .rollbackTargetFailed,
+             .rollbackTargetRejected, .revisionUnmarkedBad, .revisionTaggedGood, .revisionNotMarkedBad, .daemonHalted, .operatorAbort,
+             .operatorAbortIgnored, .operatorPromote, .operatorPromoteIgnored, .operatorResume, .channelRefused,
+             .repairWanted, .repairClosed, .repairStarted, .repairFinished, .performed, .unrecognized:
             return nil
         }
     }

@@ -69,7 +69,7 @@ public struct DeploymentFollower: Sendable {
             }
             defer { group.cancelAll() }
             for try await event in events {
-                if event.kind == "rollout.wave", summary.waves == nil {
+                if case .rolloutWave = AuditEvent(kind: event.kind, detail: event.detail), summary.waves == nil {
                     summary.waves = await waves(of: id, display: display)
                 }
                 let summaryLines = summary.lines(for: event)

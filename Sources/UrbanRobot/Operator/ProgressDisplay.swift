@@ -42,32 +42,44 @@ public struct ProgressDisplay: Sendable {
     public mutating func apply(_ event: ProgressEvent) {
         if let instance = event.instance { self.instance = instance }
         if let client = event.client { self.client = client }
-        let detail = event.detail
-        switch event.kind {
-        case ProgressEvent.finishedKind:
-            outcome = detail["outcome"] ?? "unknown"
-            reason = detail["reason"].flatMap { $0.isEmpty ? nil : $0 }
+        guard event.kind != ProgressEvent.finishedKind else {
+            outcome = event.detail["outcome"] ?? "unknown"
+            reason = event.detail["reason"].flatMap { $0.isEmpty ? nil : $0 }
             phaseEndsAt = nil
-        case "deployment.started": step = "preparing"
-        case "release.prepared": step = "prepared"
-        case "rollout.wave":
-            step = detail["wave"] == "0" ? "canary" : "batch"
-            if let wave = detail["wave"].flatMap(Int.init) { self.wave = wave + 1 }
+            return
+        }
+        switch AuditEvent(kind: event.kind, detail: event.detail) {
+        case .deploymentStarted: step = "preparing"
+        case .releasePrepared: step = "prepared"
+        case .rolloutWave(let wave, _):
+            step = wave == 0 ? "canary" : "batch"
+            self.wave = wave + 1
             phaseEndsAt = nil
-        case "rollout.bake", "rollout.watch":
-            step = event.kind == "rollout.bake" ? "bake" : "watch"
-            phaseEndsAt = detail["seconds"].flatMap(Double.init).map { event.time.addingTimeInterval($0) }
-        case "rollback.started": step = "rollback"; phaseEndsAt = nil
-        case "client.launch": gatePhase = "launching"
-        case "client.launched": gatePhase = "starting"
-        case "client.connected": gatePhase = "identifying"
-        case "gate.phase": gatePhase = detail["phase"] ?? gatePhase
-        case "health.report": gatePhase = "health check"
-        case "gate.passed": gatePhase = "passed"
-        case "gate.failed": gatePhase = "failed"
-        case "handover.started": gatePhase = "handover"
-        case "handover.committed": gatePhase = "serving"
-        default: break
+        case .rolloutBake(_, let seconds):
+            step = "bake"
+            phaseEndsAt = event.time.addingTimeInterval(seconds)
+        case .rolloutWatch(let seconds):
+            step = "watch"
+            phaseEndsAt = event.time.addingTimeInterval(seconds)
+        case .rollbackStarted: step = "rollback"; phaseEndsAt = nil
+        case .clientLaunch: gatePhase = "launching"
+        case .clientLaunched: gatePhase = "starting"
+        case .clientConnected: gatePhase = "identifying"
+        case .healthReport: gatePhase = "health check"
+        case .gatePassed: gatePhase = "passed"
+        case .gateFailed: gatePhase = "failed"
+        case .handoverStarted: gatePhase = "handover"
+        case .handoverCommitted: gatePhase = "serving"
+        case .deploymentQueued, .deploymentReplaced, .deploymentDuplicate, .deploymentRefused,
+             .deploymentInterrupted, .deploymentFinished, .releaseFailed, .rolloutPaused, .launchQueued,
+             .clientRefused, .clientUnmanaged, .clientReadmitted, .clientDisconnected, .clientLost, .clientExited,
+             .clientRetired, .clientUnaskedShutdown, .healthProbePassed, .activeFailed, .instanceCrashLoop,
+             .handoverComaConfirmed, .handoverComaTimeout, .handoverAbandoned, .rollbackStandby, .rollbackPrepare,
+             .rollbackTargetReady, .rollbackTargetFailed, .rollbackTargetRejected, .revisionUnmarkedBad,
+             .revisionTaggedGood, .revisionNotMarkedBad, .daemonHalted, .operatorAbort, .operatorAbortIgnored, .operatorPromote,
+             .operatorPromoteIgnored, .operatorResume, .channelRefused, .repairWanted, .repairClosed, .repairStarted,
+             .repairFinished, .performed, .unrecognized:
+            break
         }
     }
 

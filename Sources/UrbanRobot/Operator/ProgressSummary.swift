@@ -1,3 +1,4 @@
+import Deployer
 import Foundation
 
 /// What `deploy`, `rollback` and the push hook print without `--verbose`: one line per phase and wave, built from
@@ -27,47 +28,50 @@ public struct ProgressSummary: Sendable {
     /// A summary before any event.
     public init() {}
 
-    /// The kinds printed as the daemon wrote them: a phase, or a failure.
-    static let printedKinds: Set<String> = [
-        "deployment.started", "release.prepared", "release.failed", "rollout.paused", "rollout.watch",
-        "operator.promote", "operator.abort", "rollback.started", "rollback.target_ready", "rollback.target_failed",
-        "rollback.target_rejected", "gate.failed", "active.failed", "instance.crash_loop", "client.refused",
-        "handover.coma_timeout", "daemon.halted",
-    ]
-
     /// Takes one event and returns the lines to print for it (often none).
     public mutating func lines(for event: ProgressEvent) -> [String] {
         if startedAt == nil { startedAt = event.time }
-        let detail = event.detail
-        switch event.kind {
-        case ProgressEvent.finishedKind:
+        guard event.kind != ProgressEvent.finishedKind else {
             finishedAt = event.time
-            revision = detail["revision"] ?? revision
+            revision = event.detail["revision"] ?? revision
             return []
-        case "release.prepared":
-            revision = detail["revision"] ?? revision
-        case "rollout.wave":
-            let number = detail["wave"].flatMap(Int.init) ?? wavesStarted
-            let instances = Set((detail["instances"] ?? "").split(separator: ",").compactMap { Int($0) })
-            wave = (number, instances, event.time)
+        }
+        switch AuditEvent(kind: event.kind, detail: event.detail) {
+        case .releasePrepared(let prepared):
+            revision = prepared.rawValue
+            return [event.message]
+        case .rolloutWave(let number, let instances):
+            wave = (number, Set(instances), event.time)
             passed = []
             wavesStarted += 1
             return []
-        case "gate.passed":
+        case .gatePassed:
             if let instance = event.instance, let client = event.client, wave?.instances.contains(instance) == true {
                 passed.append((instance, client, event.time))
             }
             return []
-        case "rollout.bake":
-            return [waveLine(baking: detail["seconds"].flatMap(Double.init) ?? 0)]
-        case "rollback.standby", "handover.committed":
+        case .rolloutBake(_, let seconds):
+            return [waveLine(baking: seconds)]
+        case .rollbackStandby, .handoverCommitted:
             if rollingBack, let instance = event.instance { returned.insert(instance) }
             return []
-        default:
-            break
+        case .rollbackStarted:
+            rollingBack = true
+            return [event.message]
+        // A phase, or a failure: printed as the daemon wrote it.
+        case .deploymentStarted, .releaseFailed, .rolloutPaused, .rolloutWatch, .operatorPromote, .operatorAbort,
+             .rollbackTargetReady, .rollbackTargetFailed, .rollbackTargetRejected, .gateFailed, .activeFailed,
+             .instanceCrashLoop, .clientRefused, .handoverComaTimeout, .daemonHalted:
+            return [event.message]
+        case .deploymentQueued, .deploymentReplaced, .deploymentDuplicate, .deploymentRefused,
+             .deploymentInterrupted, .deploymentFinished, .launchQueued, .clientLaunch, .clientLaunched,
+             .clientConnected, .clientUnmanaged, .clientReadmitted, .clientDisconnected, .clientLost, .clientExited,
+             .clientRetired, .clientUnaskedShutdown, .healthReport, .healthProbePassed, .handoverStarted,
+             .handoverComaConfirmed, .handoverAbandoned, .rollbackPrepare, .revisionUnmarkedBad,
+             .revisionTaggedGood, .revisionNotMarkedBad, .operatorAbortIgnored, .operatorPromoteIgnored, .operatorResume, .channelRefused,
+             .repairWanted, .repairClosed, .repairStarted, .repairFinished, .performed, .unrecognized:
+            return []
         }
-        if event.kind == "rollback.started" { rollingBack = true }
-        return Self.printedKinds.contains(event.kind) ? [event.message] : []
     }
 
     /// `wave 1/3: shard-0.4 passed its gate (2s), handed over; baking 5m00s`.

@@ -11,6 +11,8 @@ struct Fleet {
     var log: [DeployerAction] = []
     /// Every event so far.
     var events: [DeployerEvent] = []
+    /// The engine's answer to the last event sent (not to those the autopilot answered it with).
+    var reply: EngineReply = .noted
     var monitor = InvariantMonitor()
     /// Bots answer actions by themselves.
     var autopilot = true
@@ -40,11 +42,14 @@ struct Fleet {
     mutating func send(_ event: DeployerEvent) -> [DeployerAction] {
         var queue = [event]
         var produced: [DeployerAction] = []
+        let sent = events.count + 1
         while !queue.isEmpty {
             let next = queue.removeFirst()
             events.append(next)
             monitor.observe(next)
-            let actions = engine.handle(next, at: now)
+            let step = engine.handle(next, at: now)
+            if events.count == sent { reply = step.reply }
+            let actions = step.actions
             absorb(actions)
             do {
                 try store?.record(actions, snapshot: engine.snapshot, at: now)
@@ -168,6 +173,8 @@ struct Fleet {
         case .stop(let id):
             guard alive.remove(id) != nil else { return [] }
             return [.disconnected(id), .exited(id, .code(0))]
+        case .tagGood(let revision, let deployment):
+            return [.taggedGood(GoodTag(revision: revision, tag: "good/\(deployment)"))]
         default:
             return []
         }
