@@ -83,6 +83,7 @@ let package = Package(
         .target(
             name: "Deployer",
             dependencies: [
+                "Supervisor",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -199,6 +200,7 @@ let package = Package(
             name: "DeployerTests",
             dependencies: [
                 "Deployer",
+                "Supervisor",
                 "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),  // StoreTests counts the rows a step writes
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -44,7 +44,7 @@ public struct ReleaseBuilder: Sendable {
                 environment: request.environment, clientID: "build", revision: request.revision, log: log),
             reportingExit: false)
         guard let exit = await process.waitForExit(within: request.timeout) else {
-            let outcome = await launcher.stop(process, timing: StopTiming(stopGrace: .zero, killGrace: request.killGrace))
+            let outcome = await process.stop(timing: StopTiming(stopGrace: .zero, killGrace: request.killGrace))
             throw SupervisorError(
                 .buildTimedOut,
                 "build \(request.command) of \(request.revision) did not finish within \(request.timeout) and was stopped "

@@ -13,7 +13,7 @@ public import ServiceLifecycle
 ///     group.addTask { try await driver.run() }          // deadlines (or hand `driver` to a ServiceGroup)
 ///     // channel handlers:   let actions = try await driver.submit(.connect(id, key: key))
 ///     //                     actions.contains(.admit(id)) ? accept : CONNECT_ERROR "unauthorized"
-///     // supervisor:         try await driver.submit(.exited(id, .code(status)))
+///     // supervisor:         try await driver.submit(.exited(id, exit.status))
 ///     // admin API / hooks:  try await driver.submit(.request(DeploymentRequest(ref: rev, trigger: .push)))
 /// }
 /// ```

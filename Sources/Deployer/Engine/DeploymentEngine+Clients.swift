@@ -1,3 +1,5 @@
+import Supervisor
+
 /// Messages and fates of single clients: credentials, identify, ready, reports, disconnects, exits.
 extension DeploymentEngine {
     mutating func launched(_ id: ClientID, pid: Int32, startTime: UInt64) {
@@ -131,7 +133,7 @@ extension DeploymentEngine {
         audit("client.disconnected", instance: client.instance, client: id)
     }
 
-    mutating func exited(_ id: ClientID, _ exit: ProcessExit) {
+    mutating func exited(_ id: ClientID, _ exit: TerminationStatus) {
         guard let client = clients[id] else { return }
         audit("client.exited", instance: client.instance, client: id, ["exit": "\(exit)", "role": client.role.rawValue])
         processGone(id, reason: .exited(exit))

@@ -3,9 +3,9 @@ import Logging
 import ServiceLifecycle
 import Supervisor
 
-/// Reports every exit of a launched or adopted process to the engine, and forgets its launch record.
+/// Reports every exit of a launched or adopted client to the engine, and forgets its launch record.
 struct ExitWatcher: Service {
-    let launcher: LocalProcessLauncher
+    let launcher: any ProcessLauncher
     let processes: RunningProcesses
     let driver: DriverReference
     let logger: Logger
@@ -18,7 +18,7 @@ struct ExitWatcher: Service {
                 // The engine hears of the exit even when the launch record cannot be removed (a full disk): a record
                 // left behind names a process that is gone, which the next start forgets.
                 do {
-                    _ = try await driver.submit(.exited(client, DaemonEffects.engineExit(exit.status)))
+                    _ = try await driver.submit(.exited(client, exit.status))
                 } catch {
                     logger.error("could not record an exit", metadata: ["client": "\(client)", "error": "\(error)"])
                 }
