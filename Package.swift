@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Deployer", targets: ["Deployer"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "GitStore", targets: ["GitStore"]),
+        .library(name: "DockerEngine", targets: ["DockerEngine"]),
         .executable(name: "socketio-echo", targets: ["socketio-echo"]),
     ],
     dependencies: [
@@ -77,6 +78,15 @@ let package = Package(
             dependencies: [
                 "CGit2",
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DockerEngine",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -194,6 +204,12 @@ let package = Package(
         .testTarget(
             name: "GitStoreTests",
             dependencies: ["GitStore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DockerEngineTests",
+            dependencies: ["DockerEngine", "TestSupport"],
+            exclude: ["Recorded"],  // real answers of Docker 20.10 (API 1.41), read from the source tree
             swiftSettings: swiftSettings
         ),
         .testTarget(
