@@ -13,6 +13,7 @@ let package = Package(
     name: "urban-robot",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "FleetTypes", targets: ["FleetTypes"]),
         .library(name: "Supervisor", targets: ["Supervisor"]),
         .library(name: "Deployer", targets: ["Deployer"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
@@ -52,8 +53,12 @@ let package = Package(
         // MARK: Libraries
 
         .target(
+            name: "FleetTypes",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Supervisor",
-            dependencies: ["CSupervisorShims"],
+            dependencies: ["CSupervisorShims", "FleetTypes"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -93,7 +98,7 @@ let package = Package(
         .target(
             name: "Deployer",
             dependencies: [
-                "Supervisor",
+                "FleetTypes",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,6 +110,7 @@ let package = Package(
             dependencies: [
                 "CGit2",
                 "Deployer",
+                "FleetTypes",
                 "Supervisor",
                 "SocketIO",
                 "GitStore",
@@ -157,7 +163,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SupervisorBenchmark",
-            dependencies: ["Supervisor"],
+            dependencies: ["Supervisor", "FleetTypes"],
             path: "Benchmarks/SupervisorBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -182,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupervisorTests",
-            dependencies: ["Supervisor", "SupervisorTestDaemon", "TestSupport"],
+            dependencies: ["Supervisor", "FleetTypes", "SupervisorTestDaemon", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -216,7 +222,7 @@ let package = Package(
             name: "DeployerTests",
             dependencies: [
                 "Deployer",
-                "Supervisor",
+                "FleetTypes",
                 "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),  // StoreTests counts the rows a step writes
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FleetTypes
 import Foundation
 
 /// Runs a release's optional `bot.build` command once per release folder.

@@ -1,6 +1,6 @@
 import Deployer
 import Foundation
-import Supervisor
+import FleetTypes
 import Testing
 
 /// Each way a canary's gate can fail, through the whole engine: the reason is named, the candidate is stopped,

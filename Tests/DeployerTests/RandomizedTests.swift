@@ -1,6 +1,6 @@
 import Deployer
 import Foundation
-import Supervisor
+import FleetTypes
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Deployer
 import Foundation
-import Supervisor
+import FleetTypes
 import Testing
 
 /// An active that stops talking to the daemon (after a restart or a reconnect) is replaced through the gate and a

@@ -1,6 +1,6 @@
 @testable import Deployer
 import Foundation
-import Supervisor
+import FleetTypes
 import Synchronization
 import Testing
 

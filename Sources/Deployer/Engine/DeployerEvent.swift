@@ -1,4 +1,4 @@
-public import Supervisor
+public import FleetTypes
 
 /// Something that happened, fed to ``DeploymentEngine/handle(_:at:)``.
 public enum DeployerEvent: Hashable, Sendable {

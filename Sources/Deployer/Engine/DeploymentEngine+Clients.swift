@@ -1,4 +1,4 @@
-import Supervisor
+import FleetTypes
 
 /// Messages and fates of single clients: credentials, identify, ready, reports, disconnects, exits.
 extension DeploymentEngine {

@@ -1,5 +1,5 @@
 public import Foundation
-public import Supervisor
+public import FleetTypes
 
 /// The gate of one new client: launch → connected with valid credentials → `identify` →
 /// `hello{process_commands: false}` → `ready` → `cmd health_check` → report judged → pass or fail.

@@ -1,4 +1,4 @@
-public import Supervisor
+public import FleetTypes
 
 /// Why a client failed its gate or its watch, named as in PROTOCOL.md.
 public enum FailureReason: Hashable, Sendable, CustomStringConvertible {

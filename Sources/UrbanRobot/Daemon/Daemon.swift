@@ -1,4 +1,5 @@
 public import Deployer
+import FleetTypes
 import Foundation
 import GitStore
 import Hummingbird

@@ -1,6 +1,6 @@
 import Deployer
 import Foundation
-import Supervisor
+import FleetTypes
 import Testing
 
 /// A test bench: the engine, a manual clock, simulated bots that answer its actions (``autopilot``), and an
