@@ -230,7 +230,7 @@ public final class SocketIOServer: Service, Sendable {
     }
 
     private func sessionAuthenticated(_ session: EngineIOSession) {
-        state.withLock { $0.unauthenticated.remove(session.id) }
+        _ = state.withLock { $0.unauthenticated.remove(session.id) }
     }
 
     private func sessionEnded(_ session: EngineIOSession, reason: DisconnectReason) {
