@@ -13,10 +13,12 @@ let package = Package(
     name: "urban-robot",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "FleetTypes", targets: ["FleetTypes"]),
         .library(name: "Supervisor", targets: ["Supervisor"]),
         .library(name: "Deployer", targets: ["Deployer"]),
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "GitStore", targets: ["GitStore"]),
+        .library(name: "DockerEngine", targets: ["DockerEngine"]),
         .executable(name: "socketio-echo", targets: ["socketio-echo"]),
     ],
     dependencies: [
@@ -51,8 +53,12 @@ let package = Package(
         // MARK: Libraries
 
         .target(
+            name: "FleetTypes",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Supervisor",
-            dependencies: ["CSupervisorShims"],
+            dependencies: ["CSupervisorShims", "FleetTypes"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -81,8 +87,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "DockerEngine",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Deployer",
             dependencies: [
+                "FleetTypes",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,6 +110,7 @@ let package = Package(
             dependencies: [
                 "CGit2",
                 "Deployer",
+                "FleetTypes",
                 "Supervisor",
                 "SocketIO",
                 "GitStore",
@@ -148,7 +165,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SupervisorBenchmark",
-            dependencies: ["Supervisor"],
+            dependencies: ["Supervisor", "FleetTypes"],
             path: "Benchmarks/SupervisorBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -173,7 +190,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupervisorTests",
-            dependencies: ["Supervisor", "SupervisorTestDaemon", "TestSupport"],
+            dependencies: ["Supervisor", "FleetTypes", "SupervisorTestDaemon", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -198,9 +215,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DockerEngineTests",
+            dependencies: ["DockerEngine", "TestSupport"],
+            exclude: ["Recorded"],  // real answers of Docker 20.10 (API 1.41), read from the source tree
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DeployerTests",
             dependencies: [
                 "Deployer",
+                "FleetTypes",
                 "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),  // StoreTests counts the rows a step writes
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -7,6 +7,7 @@
 //    fast writer is not slowed by the log.
 // 2. Launch round trip: launch `true` and observe its exit, 200 times,
 //    against Foundation.Process run + waitUntilExit of the same command.
+import FleetTypes
 import Foundation
 import Supervisor
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSupervisorShims
+import FleetTypes
 import Synchronization
 
 /// A running (or ended) process: launched by us, or adopted from a record

@@ -19,7 +19,7 @@ extension LocalProcessLauncher {
     /// The process is pinned with a pidfd and checked again, so a pid that
     /// is recycled meanwhile is never adopted. Its exit is reported on
     /// ``exits`` with ``TerminationStatus/unknown`` (it is no longer our child), and
-    /// ``stop(_:timing:politely:)`` works on it as on any other.
+    /// ``LaunchedProcess/stop(timing:politely:)`` works on it as on any other.
     /// - Parameters:
     ///   - record: the record persisted at launch.
     ///   - log: the log policy to keep rotating its log with; nil to leave the log alone.

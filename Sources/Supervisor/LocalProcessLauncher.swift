@@ -41,7 +41,7 @@ import Foundation
 /// for await exit in launcher.exits { engine.processExited(exit) }
 ///
 /// // a stop: shutdown over the channel, then SIGTERM, then SIGKILL
-/// let outcome = await launcher.stop(process, timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5))) {
+/// let outcome = await process.stop(timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5))) {
 ///     await channel.send(.shutdown(reason: "rollout"), to: "shard-0.7")
 /// }
 /// ```
@@ -68,11 +68,6 @@ public final class LocalProcessLauncher: ProcessLauncher {
     /// - Throws: ``SupervisorError`` (`invalidCommand`, `logFailed`, `spawnFailed`).
     public func launch(_ request: LaunchRequest) throws(SupervisorError) -> LaunchedProcess {
         try launch(request, reportingExit: true)
-    }
-
-    /// Waits until the process has exited.
-    public func waitForExit(_ process: LaunchedProcess) async throws -> ProcessExit {
-        try await process.waitForExit()
     }
 
     func launch(_ request: LaunchRequest, reportingExit: Bool) throws(SupervisorError) -> LaunchedProcess {

@@ -1,27 +1,50 @@
-/// Starts, stops and watches bot processes: the seam between the deployment
-/// engine and whatever runs the bots. ``LocalProcessLauncher`` runs them on
-/// this machine; another implementation could drive systemd units on
-/// several hosts, Kubernetes or Nomad, while the engine keeps the gate, the
-/// rollout and the history.
+/// Starts and adopts bot clients and reports their exits: the seam between the daemon and whatever runs the
+/// bots. ``LocalProcessLauncher`` runs them as processes on this machine; another implementation (services of a
+/// container orchestrator, units on other hosts) plugs in here while the engine keeps the gate, the rollout and
+/// the history, and the daemon keeps its logic.
+///
+/// The daemon holds one launcher as `any ProcessLauncher` for its lifetime:
+///
+/// ```swift
+/// let launcher: any ProcessLauncher = LocalProcessLauncher()
+/// let client = try await launcher.launch(request)    // any LaunchedClient
+/// store.save(client.record)                           // for the next daemon's adopt(_:log:)
+///
+/// // elsewhere, the single consumer of exits:
+/// for await exit in launcher.exits { engine.processExited(exit.record.clientID, exit.status) }
+///
+/// // a stop: the polite step (`cmd shutdown` over the channel), then the launcher's own escalation
+/// let outcome = await client.stop(timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5))) {
+///     await channel.send(.shutdown(reason: "rollout"), to: "shard-0.7")
+/// }
+/// ```
 public protocol ProcessLauncher: Sendable {
-    /// A launched process.
-    associatedtype Process: Sendable
+    /// What a launch or an adoption returns.
+    associatedtype Client: LaunchedClient
 
-    /// Every exit of a process launched or adopted by this launcher, once.
-    /// One consumer.
+    /// Every exit of a client launched or adopted by this launcher, once, as it is seen. One consumer.
     var exits: AsyncStream<ProcessExit> { get }
 
-    /// Starts a process.
-    func launch(_ request: LaunchRequest) async throws(SupervisorError) -> Process
+    /// Starts a client and returns once it runs (its exit is reported on ``exits``).
+    /// - Throws: ``SupervisorError`` naming the client and what could not be done.
+    func launch(_ request: LaunchRequest) async throws(SupervisorError) -> Client
 
-    /// Stops a process: the polite step, `stopGrace`, SIGTERM, `killGrace`, SIGKILL.
-    func stop(
-        _ process: Process, timing: StopTiming, politely: (@Sendable () async -> Void)?
-    ) async -> StopOutcome
+    /// Takes over a client launched by an earlier daemon, when it still runs; nil when it is gone.
+    /// - Parameters:
+    ///   - record: the record of its launch, as ``LaunchedClient/record`` gave it then.
+    ///   - log: the log policy to keep its log with; nil to leave the log alone.
+    func adopt(_ record: LaunchRecord, log: LogPolicy?) async throws(SupervisorError) -> Client?
+}
 
-    /// Waits until the process has exited.
-    func waitForExit(_ process: Process) async throws -> ProcessExit
+/// One client a ``ProcessLauncher`` launched or adopted.
+public protocol LaunchedClient: AnyObject, Sendable {
+    /// The launch record (persist it to adopt the client after a daemon restart).
+    var record: LaunchRecord { get }
 
-    /// Takes over a process launched by an earlier daemon, when it still runs.
-    func adopt(_ record: LaunchRecord, log: LogPolicy?) async throws(SupervisorError) -> Process?
+    /// Stops the client and says how it ended: `politely` (e.g. the channel's `shutdown`) with up to
+    /// `timing.stopGrace` for the exit, then the launcher's own escalation within `timing.killGrace` per step.
+    func stop(timing: StopTiming, politely: (@Sendable () async -> Void)?) async -> StopOutcome
+
+    /// What the client uses now (resident memory, CPU time); nil when it is unknown or the client is gone.
+    func usage() async -> ProcessUsage?
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FleetTypes
 import Foundation
 
 /// Runs a release's optional `bot.build` command once per release folder.
@@ -44,7 +45,7 @@ public struct ReleaseBuilder: Sendable {
                 environment: request.environment, clientID: "build", revision: request.revision, log: log),
             reportingExit: false)
         guard let exit = await process.waitForExit(within: request.timeout) else {
-            let outcome = await launcher.stop(process, timing: StopTiming(stopGrace: .zero, killGrace: request.killGrace))
+            let outcome = await process.stop(timing: StopTiming(stopGrace: .zero, killGrace: request.killGrace))
             throw SupervisorError(
                 .buildTimedOut,
                 "build \(request.command) of \(request.revision) did not finish within \(request.timeout) and was stopped "

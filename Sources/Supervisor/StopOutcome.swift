@@ -1,3 +1,5 @@
+public import FleetTypes
+
 /// How a stop went: which step ended the process, and its status.
 public enum StopOutcome: Hashable, Sendable, CustomStringConvertible {
     /// The process had already exited when the stop began.

@@ -1,4 +1,5 @@
 @testable import Deployer
+import FleetTypes
 import Foundation
 import GRDB
 import Testing
@@ -23,7 +24,8 @@ import Testing
         .rolloutWatch(seconds: 0), .launchQueued(revision: revision, purpose: "rollout", delaySeconds: 1.5),
         .clientLaunch(revision: revision, purpose: "restart"), .clientLaunched(pid: 4242), .clientConnected,
         .clientRefused(why: "wrong key"), .clientUnmanaged, .clientReadmitted(epoch: 3), .clientDisconnected,
-        .clientLost(role: .active), .clientExited(exit: .code(1), role: .candidate), .clientExited(exit: .signal(9), role: .active),
+        .clientLost(role: .active), .clientExited(exit: .exited(code: 1), role: .candidate), .clientExited(exit: .signaled(signal: 9, coreDumped: false), role: .active),
+        .clientExited(exit: .unknown, role: .standby),
         .clientRetired(reason: "superseded"), .clientUnaskedShutdown(reason: ""), .healthReport(ok: false, percent: 40),
         .healthProbePassed, .gatePassed(revision: revision), .gateFailed(reason: "no identify within 30 s", revision: revision),
         .activeFailed(reason: "disconnected"), .instanceCrashLoop(revision: revision, exits: 5),
@@ -64,7 +66,7 @@ import Testing
         #expect(AuditEvent.rolloutBake(wave: 0, seconds: 300).detail == ["wave": "0", "seconds": "300.0"])
         #expect(AuditEvent.handoverCommitted(epoch: 1, old: nil, gapSeconds: 0, sinceComaSeconds: nil).detail
             == ["epoch": "1", "old": "", "gap_seconds": "0.0", "since_coma_seconds": ""])
-        #expect(AuditEvent.clientExited(exit: .signal(9), role: .active).detail == ["exit": "signal 9", "role": "active"])
+        #expect(AuditEvent.clientExited(exit: .signaled(signal: 9, coreDumped: false), role: .active).detail == ["exit": "signal 9", "role": "active"])
         #expect(AuditEvent.performed(.send(name: "health_check", command: "healthCheck")).kind == "action.cmd.health_check")
     }
 
@@ -108,7 +110,7 @@ import Testing
             .rolloutWave(wave: 0, instances: [0]),
             .gateFailed(reason: "no identify within 30 s", revision: Self.revision),
             .handoverCommitted(epoch: 4, old: ClientID(rawValue: "shard-0.1"), gapSeconds: 0.5, sinceComaSeconds: nil),
-            .clientExited(exit: .code(0), role: .retiring),
+            .clientExited(exit: .exited(code: 0), role: .retiring),
             .performed(.send(name: "coma", command: "coma(reason: \"handover\", epoch: 4)")),
             .unrecognized(kind: "bake.started", detail: ["seconds": "300.0"]),
         ])

@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import Testing
 
 /// Each way a canary's gate can fail, through the whole engine: the reason is named, the candidate is stopped,
@@ -49,8 +50,8 @@ import Testing
             expected = "health_check_timeout (no health report within 30 s)"
         case .exits:
             fleet.send(.connect(canary, key: key))
-            fleet.send(.exited(canary, .code(3)))
-            expected = "exited (status 3)"
+            fleet.send(.exited(canary, .exited(code: 3)))
+            expected = "exited (exit code 3)"
         case .disconnects:
             fleet.send(.connect(canary, key: key))
             fleet.send(.identified(canary))

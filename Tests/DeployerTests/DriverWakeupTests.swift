@@ -1,4 +1,5 @@
 @testable import Deployer
+import FleetTypes
 import Foundation
 import Synchronization
 import Testing
@@ -63,7 +64,7 @@ import Testing
         let launched = effects.actions.withLock { $0 }.compactMap { if case .launch(let order) = $0 { order.client } else { nil } }
         #expect(!launched.isEmpty)
         let steps = store.committedSteps
-        let actions = try await driver.submit(contentsOf: launched.map { .exited($0, .code(1)) })
+        let actions = try await driver.submit(contentsOf: launched.map { .exited($0, .exited(code: 1)) })
         #expect(store.committedSteps == steps + 1, "one transaction for the batch")
         let exited = try store.events(deployment: 1).filter { $0.kind == "client.exited" }.compactMap(\.client)
         #expect(Set(exited) == Set(launched))

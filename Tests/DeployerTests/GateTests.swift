@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import Testing
 
 @Suite struct GateTests {
@@ -48,8 +49,8 @@ import Testing
         var gate = Gate(launchedAt: start, settings: settings)
         if phase >= 1 { _ = gate.identified(now: at(1)) }
         if phase >= 2 { _ = gate.ready(now: at(2)) }
-        #expect(gate.exited(.code(2)) == [.failed(.exited(.code(2)))])
-        #expect(gate.exited(.code(2)).isEmpty, "a second verdict is never given")
+        #expect(gate.exited(.exited(code: 2)) == [.failed(.exited(.exited(code: 2)))])
+        #expect(gate.exited(.exited(code: 2)).isEmpty, "a second verdict is never given")
     }
 
     @Test(arguments: [0, 1, 2])

@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import Testing
 
 @Suite struct HealthPolicyTests {
@@ -39,11 +40,11 @@ import Testing
     @Test func everyReasonHasItsProtocolName() {
         let codes: [FailureReason: String] = [
             .identifyTimeout: "identify_timeout", .readyTimeout: "ready_timeout",
-            .healthCheckTimeout: "health_check_timeout", .exited(.code(3)): "exited", .disconnected: "disconnected",
+            .healthCheckTimeout: "health_check_timeout", .exited(.exited(code: 3)): "exited", .disconnected: "disconnected",
             .unauthorized: "unauthorized",
         ]
         for (reason, code) in codes { #expect(reason.code == code) }
-        #expect(FailureReason.exited(.code(3)).description == "exited (status 3)")
+        #expect(FailureReason.exited(.exited(code: 3)).description == "exited (exit code 3)")
     }
 }
 

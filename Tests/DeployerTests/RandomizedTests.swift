@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import TestSupport
 import Testing
 
@@ -84,11 +85,11 @@ struct RandomRun {
         case 66..<71:
             if let client { fleet.send(.disconnected(client)) }
         case 71..<75:
-            if let client { fleet.send(.exited(client, .code(Int32.random(in: 0...2, using: &random)))) }
+            if let client { fleet.send(.exited(client, .exited(code: Int32.random(in: 0...2, using: &random)))) }
         case 75..<80:
             guard let client = stopped.randomElement(using: &random) else { return }
             stopped.remove(client)
-            fleet.send(.exited(client, .signal(15)))
+            fleet.send(.exited(client, .signaled(signal: 15, coreDumped: false)))
         case 80..<92:
             fleet.advance(.milliseconds(Int64.random(in: 0...40_000, using: &random)))
             let deadline = fleet.engine.nextDeadline
@@ -116,7 +117,7 @@ struct RandomRun {
             let owed = owedPrepares
             owedPrepares = []
             for (id, ref) in owed { fleet.send(.releasePrepared(deployment: id, result: .prepared(Revision(ref)))) }
-            for client in stopped.sorted() { fleet.send(.exited(client, .signal(9))) }
+            for client in stopped.sorted() { fleet.send(.exited(client, .signaled(signal: 9, coreDumped: false))) }
             stopped = []
             fleet.advance(.seconds(600))
             collectOwed(from: before, events: eventsBefore)

@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import Testing
 
 @Suite struct RecoveryTests {
@@ -104,7 +105,7 @@ import Testing
         try fleet.restartDaemon()
         fleet.advance(.seconds(30))
         #expect(fleet.log.contains(.stop(lost)))
-        fleet.send(.exited(lost, .signal(9)))
+        fleet.send(.exited(lost, .signaled(signal: 9, coreDumped: false)))
         fleet.advance(.seconds(2))
         let fresh = try #require(fleet.active(0))
         #expect(fresh != lost)

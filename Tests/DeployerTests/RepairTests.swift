@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import Testing
 
 /// An active that stops talking to the daemon (after a restart or a reconnect) is replaced through the gate and a
@@ -84,7 +85,7 @@ import Testing
         let passed = try #require(position(ofAudit: "gate.passed", client: replacement, in: log))
         #expect(passed < stop)
         #expect(fleet.active(0) == lost, "the old active keeps its slot until it has exited")
-        fleet.send(.exited(lost, .signal(15)))
+        fleet.send(.exited(lost, .signaled(signal: 15, coreDumped: false)))
         #expect(fleet.active(0) == replacement)
         #expect(fleet.commands(to: replacement).contains { if case .processCommands = $0 { true } else { false } })
         let repair = try #require(fleet.deployments.values.first { $0.trigger == .repair })

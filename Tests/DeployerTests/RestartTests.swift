@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import Testing
 
 @Suite struct RestartTests {
@@ -79,7 +80,7 @@ import Testing
         #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
         let launches = fleet.launched.count
         fleet.send(.disconnected(manual))
-        fleet.send(.exited(manual, .code(0)))
+        fleet.send(.exited(manual, .exited(code: 0)))
         #expect(fleet.launched.count == launches + 1, "the instance gets a managed client at once")
         #expect(fleet.launched.last?.rawValue.hasPrefix("shard-1.") == true)
         fleet.advance(.seconds(120))

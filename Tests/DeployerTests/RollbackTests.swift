@@ -62,7 +62,7 @@ import Testing
         #expect(fleet.launched.count == launches, "no process started")
         #expect(fleet.commands(to: old).last == .processCommands(reason: "rollback", epoch: epoch + 1))
         #expect(fleet.lastDeployment?.outcome == .rolledBack)
-        #expect(fleet.lastDeployment?.reason == "instance 0 (shard-0.2): exited (status 1)")
+        #expect(fleet.lastDeployment?.reason == "instance 0 (shard-0.2): exited (exit code 1)")
         #expect(fleet.status.instances.allSatisfy { $0.standby == nil && $0.candidate == nil })
         #expect(fleet.monitor.violations.isEmpty, "\(fleet.monitor.violations)")
     }
@@ -156,7 +156,7 @@ import Testing
         #expect(record.outcome == .failed)
         #expect(record.reason == "halted: rollback of \(Revision.v2) found no good revision that passes"
             + " (tried: \(Revision.v1), \(Revision.v4)); instance(s) 0 keep what still serves;"
-            + " after: instance 0 (shard-0.2): exited (status 1)")
+            + " after: instance 0 (shard-0.2): exited (exit code 1)")
         #expect(fleet.status.instances[0].active == nil, "nothing serves: the canary crashed and no good passed")
         #expect(fleet.log.contains { if case .notify(let notice) = $0 { notice.level == .critical } else { false } })
         fleet.deploy(.v3, trigger: .push)

@@ -1,5 +1,6 @@
 @testable import Deployer
 import Foundation
+import FleetTypes
 import Synchronization
 import Testing
 
@@ -114,7 +115,7 @@ import Testing
         #expect(try await driver.submit(.tick) == EngineStep(reply: .noted, actions: []))
         #expect(driver.status().storeError?.pendingEvents == 0)
         try await driver.submit(.launched(order.client, pid: 7, startTime: 1))
-        try await driver.submit(.exited(order.client, .code(3)))
+        try await driver.submit(.exited(order.client, .exited(code: 3)))
         #expect(driver.status().storeError?.pendingEvents == 2)
 
         try store.refuseWrites(false)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FleetTypes
 import Foundation
 import Testing
 @testable import Supervisor
@@ -51,7 +52,7 @@ import Testing
         let second = LocalProcessLauncher()
         let adopted = try #require(try second.adopt(record, log: LogPolicy(path: botLog)))
         #expect(adopted.isChild == false)
-        let outcome = await second.stop(adopted, timing: StopTiming(stopGrace: .seconds(20), killGrace: .seconds(20)))
+        let outcome = await adopted.stop(timing: StopTiming(stopGrace: .seconds(20), killGrace: .seconds(20)))
         #expect(outcome == .exitedAfterTerminate(.unknown))
         let reported = try #require(await nextExit(second.exits))
         #expect(reported.record == record && reported.status == .unknown)
@@ -80,7 +81,7 @@ import Testing
         reused.pid = getpid()
         #expect(!LocalProcessLauncher.isStillRunning(reused))
 
-        #expect(await launcher.stop(process, timing: StopTiming(killGrace: .seconds(20))) != .survivedKill)
+        #expect(await process.stop(timing: StopTiming(killGrace: .seconds(20))) != .survivedKill)
         #expect(!LocalProcessLauncher.isStillRunning(record))
         #expect(try launcher.adopt(record) == nil)
     }

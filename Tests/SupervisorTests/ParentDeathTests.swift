@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FleetTypes
 import Foundation
 import Testing
 @testable import Supervisor
@@ -42,7 +43,7 @@ import Testing
         // The thread that asked is gone; the parent-death signal belongs to the spawner's thread.
         #expect(await process.waitForExit(within: .seconds(2)) == nil)
         #expect(isRunning(process.pid))
-        let outcome = await launcher.stop(process, timing: StopTiming(killGrace: .seconds(20)))
+        let outcome = await process.stop(timing: StopTiming(killGrace: .seconds(20)))
         #expect(outcome == .exitedAfterTerminate(.signaled(signal: SIGTERM, coreDumped: false)))
     }
 

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import Testing
 @testable import Supervisor
@@ -73,7 +74,7 @@ import Testing
         let launcher = LocalProcessLauncher()
         let process = try launcher.launch(request(["python3", "./polite.py"], in: scratch, environment: environment, log: log))
         #expect(await eventually { scratch.read("logs/shard-0.2.log").contains("ready\n") })
-        _ = await launcher.stop(process, timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5)))
+        _ = await process.stop(timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5)))
         #expect(await eventually { scratch.read("logs/shard-0.2.log").contains("stopping, token <redacted>\n") })
         #expect(!scratch.read("logs/shard-0.2.log").contains(Self.token))
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FleetTypes
 import Foundation
 import Testing
 @testable import Supervisor
@@ -22,7 +23,7 @@ import Testing
         let process = try launcher.launch(request(["./bot.sh"], in: scratch))
         #expect(await eventually { scratch.read("logs/shard-0.1.log").contains("serving") })
         let stopFile = scratch.file("stop-requested")
-        let outcome = await launcher.stop(process, timing: timing) {
+        let outcome = await process.stop(timing: timing) {
             _ = FileManager.default.createFile(atPath: stopFile, contents: nil)
         }
         #expect(outcome == .exitedWhenAsked(.exited(code: 0)))
@@ -34,9 +35,7 @@ import Testing
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
         let process = try launcher.launch(request(["sleep", "1000"], in: scratch))
-        let outcome = await launcher.stop(
-            process, timing: StopTiming(stopGrace: .milliseconds(300), killGrace: .seconds(20))
-        ) {}
+        let outcome = await process.stop(timing: StopTiming(stopGrace: .milliseconds(300), killGrace: .seconds(20))) {}
         #expect(outcome == .exitedAfterTerminate(.signaled(signal: SIGTERM, coreDumped: false)))
         #expect(process.exit?.status == .signaled(signal: SIGTERM, coreDumped: false))
     }
@@ -53,7 +52,7 @@ import Testing
         let launcher = LocalProcessLauncher()
         let process = try launcher.launch(request(["./stubborn.sh"], in: scratch))
         #expect(await eventually { scratch.read("logs/shard-0.1.log").contains("trapped") })
-        let outcome = await launcher.stop(process, timing: StopTiming(stopGrace: .seconds(20), killGrace: .seconds(1)))
+        let outcome = await process.stop(timing: StopTiming(stopGrace: .seconds(20), killGrace: .seconds(1)))
         #expect(outcome == .killed(.signaled(signal: SIGKILL, coreDumped: false)))
     }
 
@@ -73,7 +72,7 @@ import Testing
         #expect(isRunning(grandchild))
         #expect(ProcessStat.read(pid: grandchild)?.processGroup == process.pid)
 
-        let outcome = await launcher.stop(process, timing: timing)
+        let outcome = await process.stop(timing: timing)
         #expect(outcome == .exitedAfterTerminate(.signaled(signal: SIGTERM, coreDumped: false)))
         #expect(await eventually { !isRunning(grandchild) })
     }
@@ -84,7 +83,7 @@ import Testing
         let launcher = LocalProcessLauncher()
         let process = try launcher.launch(request(["sh", "-c", "exit 4"], in: scratch))
         _ = try await exitStatus(of: process)
-        #expect(await launcher.stop(process, timing: timing) == .alreadyExited(.exited(code: 4)))
+        #expect(await process.stop(timing: timing) == .alreadyExited(.exited(code: 4)))
         #expect(process.signal(SIGTERM) == false)
     }
 
@@ -93,7 +92,7 @@ import Testing
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
         let process = try launcher.launch(request(["sleep", "1000"], in: scratch))
-        let waiter = Task { try await launcher.waitForExit(process) }
+        let waiter = Task { try await process.waitForExit() }
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
         #expect(process.signal(SIGKILL))

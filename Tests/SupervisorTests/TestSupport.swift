@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FleetTypes
 import Foundation
 import TestSupport
 import Testing

@@ -93,16 +93,17 @@ struct DaemonMetricsTests {
         #expect(text.contains("urban_robot_client_gateway_latency_seconds{\(active)} 0.042"))
         #expect(text.contains(#"urban_robot_client_up{instance="1",role="candidate",client="shard-1.3"} 0.0"#))
         #expect(!text.contains(#"urban_robot_client_heartbeat_age_seconds{instance="1""#))
-        // The fixture's pids are not processes here: no usage series.
+        // The fixture's clients carry no usage (their launcher reported none): no usage series.
         #expect(!text.contains("urban_robot_client_resident_memory_bytes"))
+        #expect(!text.contains("urban_robot_client_cpu_seconds"))
         #expect(!text.contains("urban_robot_client_restarts"), "no client has a restart count in the fixture")
         var own = status
-        own.instances[0].active?.pid = getpid()
+        own.instances[0].active?.rssBytes = 25_000_000
+        own.instances[0].active?.cpuSeconds = 1.5
         own.instances[0].active?.restarts = 3
         let withUsage = metrics.render(status: own)
-        let rss = try #require(withUsage.split(separator: "\n").first { $0.hasPrefix("urban_robot_client_resident_memory_bytes{\(active)} ") })
-        #expect((Double(rss.split(separator: " ").last ?? "") ?? 0) > 1_000_000)
-        #expect(withUsage.contains("urban_robot_client_cpu_seconds{\(active)} "))
+        #expect(withUsage.contains("urban_robot_client_resident_memory_bytes{\(active)} 25000000.0"))
+        #expect(withUsage.contains("urban_robot_client_cpu_seconds{\(active)} 1.5"))
         #expect(withUsage.contains("urban_robot_client_restarts{\(active)} 3.0"))
 
         status.state = .halted

@@ -14,7 +14,7 @@ import Synchronization
 ///     group.addTask { try await driver.run() }          // deadlines (or hand `driver` to a ServiceGroup)
 ///     // channel handlers:   let step = try await driver.submit(.connect(id, key: key))
 ///     //                     step.reply == .admitted ? accept : CONNECT_ERROR "unauthorized"
-///     // supervisor:         try await driver.submit(.exited(id, .code(status)))
+///     // supervisor:         try await driver.submit(.exited(id, exit.status))
 ///     // admin API / hooks:  try await driver.submit(.request(DeploymentRequest(ref: rev, trigger: .push)))
 /// }
 /// ```

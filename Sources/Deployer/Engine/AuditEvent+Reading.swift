@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// Reading an audit event back from its stored name and particulars.
 extension AuditEvent {
     /// The event stored as `kind` with `detail`; ``unrecognized(kind:detail:)`` when the kind is unknown or a
@@ -186,14 +188,19 @@ struct StoredDetail {
         return value
     }
 
-    /// `status 1` or `signal 9`, as ``ProcessExit`` prints; missing: status 0.
-    func exit(_ key: String) throws -> ProcessExit {
-        guard let text = detail[key] else { return .code(0) }
-        let parts = text.split(separator: " ")
-        guard parts.count == 2, let value = Int32(parts[1]) else { throw Unreadable() }
-        switch parts[0] {
-        case "status": return .code(value)
-        case "signal": return .signal(value)
+    /// How a process ended, as ``AuditEvent/trailText(of:)`` writes it (`status 3`, `signal 9`, `status unknown`);
+    /// missing: exit code 0.
+    func exit(_ key: String) throws -> TerminationStatus {
+        guard let text = detail[key] else { return .exited(code: 0) }
+        if text == "status unknown" { return .unknown }
+        let words = text.split(separator: " ")
+        func number(at index: Int) throws -> Int32 {
+            guard let value = Int32(words[index]) else { throw Unreadable() }
+            return value
+        }
+        switch words.first {
+        case "status" where words.count == 2: return .exited(code: try number(at: 1))
+        case "signal" where words.count == 2: return .signaled(signal: try number(at: 1), coreDumped: false)
         default: throw Unreadable()
         }
     }

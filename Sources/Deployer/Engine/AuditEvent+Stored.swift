@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// The stored form of an audit event: its stable name and its particulars as text (the `kind` and `detail` columns
 /// of `state.sqlite`, and of the admin API's progress events).
 extension AuditEvent {
@@ -37,7 +39,7 @@ extension AuditEvent {
         case .clientReadmitted(let epoch): ("client.readmitted", ["epoch": "\(epoch)"])
         case .clientDisconnected: ("client.disconnected", [:])
         case .clientLost(let role): ("client.lost", ["role": role.rawValue])
-        case .clientExited(let exit, let role): ("client.exited", ["exit": "\(exit)", "role": role.rawValue])
+        case .clientExited(let exit, let role): ("client.exited", ["exit": AuditEvent.trailText(of: exit), "role": role.rawValue])
         case .clientRetired(let reason): ("client.retired", ["reason": reason])
         case .clientUnaskedShutdown(let reason): ("client.unasked_shutdown", ["reason": reason])
         case .healthReport(let ok, let percent): ("health.report", ["ok": "\(ok)", "percent": "\(percent)"])
@@ -85,6 +87,16 @@ extension AuditEvent {
             ("repair.finished", ["outcome": outcome.rawValue, "reason": reason ?? ""])
         case .performed(let action): action.stored
         case .unrecognized(let kind, let detail): (kind, detail)
+        }
+    }
+
+    /// How the trail has always written an exit: `status 3`, `signal 9`; `status unknown` for an adopted process
+    /// whose status nobody can know.
+    static func trailText(of exit: TerminationStatus) -> String {
+        switch exit {
+        case .exited(let code): "status \(code)"
+        case .signaled(let signal, _): "signal \(signal)"
+        case .unknown: "status unknown"
         }
     }
 }

@@ -1,3 +1,5 @@
+public import FleetTypes
+
 /// What an audit entry says happened: a transition of the engine, or (``performed(_:)``) an action it took.
 ///
 /// Stored in `state.sqlite` and sent over the admin API under a stable name (``kind``, e.g. `gate.passed`) with its
@@ -49,7 +51,7 @@ public enum AuditEvent: Hashable, Sendable {
     /// It stayed away past its reconnect deadline (`client.lost`).
     case clientLost(role: ClientRole)
     /// Its process exited (`client.exited`).
-    case clientExited(exit: ProcessExit, role: ClientRole)
+    case clientExited(exit: TerminationStatus, role: ClientRole)
     /// It was told to shut down (`client.retired`).
     case clientRetired(reason: String)
     /// It announced a shutdown nobody asked for (`client.unasked_shutdown`).

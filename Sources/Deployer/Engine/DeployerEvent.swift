@@ -1,3 +1,5 @@
+public import FleetTypes
+
 /// Something that happened, fed to ``DeploymentEngine/handle(_:at:)``.
 public enum DeployerEvent: Hashable, Sendable {
     /// A deployment was asked for (CLI, push hook, webhook, poll, rollback command, or the engine itself).
@@ -29,8 +31,8 @@ public enum DeployerEvent: Hashable, Sendable {
     case shutdownAnnounced(ClientID, reason: String?)
     /// A client's socket closed.
     case disconnected(ClientID)
-    /// A client's process exited.
-    case exited(ClientID, ProcessExit)
+    /// A client's process exited, and how (``TerminationStatus/unknown`` when that cannot be known).
+    case exited(ClientID, TerminationStatus)
     /// Time passed: deadlines up to now are acted on.
     case tick
     /// An operator command.

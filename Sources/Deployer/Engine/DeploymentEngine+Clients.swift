@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// Messages and fates of single clients: credentials, identify, ready, reports, disconnects, exits.
 extension DeploymentEngine {
     mutating func launched(_ id: ClientID, pid: Int32, startTime: UInt64) {
@@ -141,7 +143,7 @@ extension DeploymentEngine {
         audit(.clientDisconnected, instance: client.instance, client: id)
     }
 
-    mutating func exited(_ id: ClientID, _ exit: ProcessExit) {
+    mutating func exited(_ id: ClientID, _ exit: TerminationStatus) {
         guard let client = clients[id] else { return }
         audit(.clientExited(exit: exit, role: client.role), instance: client.instance, client: id)
         processGone(id, reason: .exited(exit))

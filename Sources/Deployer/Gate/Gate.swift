@@ -1,4 +1,5 @@
 public import Foundation
+public import FleetTypes
 
 /// The gate of one new client: launch → connected with valid credentials → `identify` →
 /// `hello{process_commands: false}` → `ready` → `cmd health_check` → report judged → pass or fail.
@@ -111,7 +112,7 @@ public struct Gate: Hashable, Sendable {
     }
 
     /// The process exited.
-    public mutating func exited(_ exit: ProcessExit) -> [Action] { fail(.exited(exit)) }
+    public mutating func exited(_ exit: TerminationStatus) -> [Action] { fail(.exited(exit)) }
 
     /// The gate fails for a reason found outside it (wrong credentials, unasked shutdown, launch failure).
     public mutating func fail(_ reason: FailureReason) -> [Action] {

@@ -1,3 +1,5 @@
+public import FleetTypes
+
 /// Why a client failed its gate or its watch, named as in PROTOCOL.md.
 public enum FailureReason: Hashable, Sendable, CustomStringConvertible {
     /// The report was not OK and a vital cog was missing or false.
@@ -11,7 +13,7 @@ public enum FailureReason: Hashable, Sendable, CustomStringConvertible {
     /// The client did not answer `cmd health_check` within `check_timeout`.
     case healthCheckTimeout
     /// The process exited.
-    case exited(ProcessExit)
+    case exited(TerminationStatus)
     /// The client disconnected and did not come back within `reconnect_grace`.
     case disconnected
     /// The client presented wrong credentials.

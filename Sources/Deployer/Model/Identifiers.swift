@@ -56,22 +56,6 @@ public struct GoodTag: Hashable, Sendable, Codable {
 
 }
 
-/// How a process ended.
-public enum ProcessExit: Hashable, Sendable, CustomStringConvertible {
-    /// It exited with this status code.
-    case code(Int32)
-    /// A signal killed it.
-    case signal(Int32)
-
-    /// `status 1` or `signal 9`.
-    public var description: String {
-        switch self {
-        case .code(let code): "status \(code)"
-        case .signal(let signal): "signal \(signal)"
-        }
-    }
-}
-
 extension Duration {
     /// The duration in seconds, as a `TimeInterval`.
     var timeInterval: TimeInterval {

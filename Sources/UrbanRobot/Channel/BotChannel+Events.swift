@@ -1,7 +1,9 @@
 import Deployer
+import FleetTypes
 import Foundation
 import Logging
 import SocketIO
+import Supervisor
 
 extension BotChannel {
     /// Registers the protocol's events on a new socket. What the bot sends is redacted (``redacted(_:for:)``)
@@ -38,7 +40,7 @@ extension BotChannel {
             guard let client = detach(session) else { return }
             await submit(.disconnected(client))
             // An unmanaged client has no process of ours: its socket closing (asked to stop or not) is its exit.
-            if session.isUnmanaged { await submit(.exited(client, .code(0))) }
+            if session.isUnmanaged { await submit(.exited(client, .exited(code: 0))) }
         }
     }
 

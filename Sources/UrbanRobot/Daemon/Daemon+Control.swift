@@ -5,28 +5,30 @@ import Supervisor
 import Synchronization
 
 extension Daemon {
-    /// The `status --json` snapshot, with each connected client's latest `heartbeat` and its process's memory, CPU
-    /// time and start time (from `/proc`); waits until the daemon runs.
+    /// The `status --json` snapshot, with each connected client's latest `heartbeat` and its memory, CPU time
+    /// and start time (as its launcher reports them); waits until the daemon runs.
     public func status() async -> StatusSnapshot {
         var snapshot = await running.value.status()
-        let (channel, processes) = (self.channel, self.processes)
-        func attach(_ client: inout StatusSnapshot.Client?) {
-            guard let id = client?.client else { return }
-            client?.heartbeat = channel.heartbeat(of: id)
-            // The wall-clock time of the launch, as recorded then (kept across daemon restarts): a later step of
-            // the system clock does not move it.
-            client?.launchedAt = processes.process(of: id).map { Date(timeIntervalSince1970: $0.record.launchedAt) }
-            guard let pid = client?.pid else { return }
-            let usage = ProcessUsage.read(pid: pid)
-            client?.rssBytes = usage?.rssBytes
-            client?.cpuSeconds = usage?.cpuSeconds
-        }
         for index in snapshot.instances.indices {
-            attach(&snapshot.instances[index].active)
-            attach(&snapshot.instances[index].standby)
-            attach(&snapshot.instances[index].candidate)
+            snapshot.instances[index].active = await attached(snapshot.instances[index].active)
+            snapshot.instances[index].standby = await attached(snapshot.instances[index].standby)
+            snapshot.instances[index].candidate = await attached(snapshot.instances[index].candidate)
         }
         return snapshot
+    }
+
+    /// `client` with its heartbeat, launch time and usage.
+    private func attached(_ client: StatusSnapshot.Client?) async -> StatusSnapshot.Client? {
+        guard var client else { return nil }
+        client.heartbeat = channel.heartbeat(of: client.client)
+        guard let process = processes.process(of: client.client) else { return client }
+        // The wall-clock time of the launch, as recorded then (kept across daemon restarts): a later step of the
+        // system clock does not move it.
+        client.launchedAt = Date(timeIntervalSince1970: process.record.launchedAt)
+        let usage = await process.usage()
+        client.rssBytes = usage?.rssBytes
+        client.cpuSeconds = usage?.cpuSeconds
+        return client
     }
 
     /// Deployments, newest first, at most `limit`.

@@ -78,7 +78,7 @@ extension Daemon {
         var fleet: [any Service] = []
         if configuration.bot.stopWithDaemon {
             fleet.append(FleetShutdown(
-                launcher: launcher, processes: processes, channel: channel, driver: self.driver,
+                processes: processes, channel: channel, driver: self.driver,
                 timing: StopTiming(stopGrace: configuration.rollout.stopGrace, killGrace: configuration.rollout.killGrace),
                 logger: logger))
         }

@@ -1,4 +1,5 @@
 public import Deployer
+import FleetTypes
 import Foundation
 import GitStore
 import Hummingbird
@@ -32,7 +33,7 @@ public final class Daemon: DaemonControl {
     let stateDirectory: String
     let store: DeployerStore
     let processes: RunningProcesses
-    let launcher = LocalProcessLauncher()
+    let launcher: any ProcessLauncher
     let socketServer: SocketIOServer
     let channel: BotChannel
     let driver: DriverReference
@@ -87,6 +88,7 @@ public final class Daemon: DaemonControl {
         self.store = store
         progressHub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: stateDirectory))
         processes = RunningProcesses(records: try LaunchRecordStore(path: StateFolder.databasePath(stateDirectory)))
+        launcher = Self.makeLauncher(configuration)
         var forbidden: Set<String> = []
         if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }
         environment = LaunchEnvironment(
@@ -142,11 +144,11 @@ public final class Daemon: DaemonControl {
         let engine = DeploymentEngine(settings: configuration.deployerSettings, recovered: recovered)
         let deployerDriver = DeployerDriver(engine: engine, store: store, effects: effects)
         driver.set(deployerDriver)
-        let (adopted, gone) = try processes.adoptSurvivors(with: launcher)
+        let (adopted, gone) = try await processes.adoptSurvivors(with: launcher)
         logger.info("starting", metadata: ["adopted": "\(adopted)", "gone": "\(gone)"])
         try await deployerDriver.start()
         channel.forgetIssuedKeys(of: gone)
-        for client in gone { await effects.submit(.exited(client, .code(-1))) }
+        for client in gone { await effects.submit(.exited(client, .unknown)) }
         releases.set(releaseStore)
         running.set(deployerDriver)
         try await serviceGroup(driver: deployerDriver, work: effects.parts.work, extra: additionalServices).run()

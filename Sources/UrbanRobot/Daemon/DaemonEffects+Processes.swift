@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Foundation
 import GitStore
 import Logging
@@ -20,14 +21,14 @@ extension DaemonEffects {
             let environment = try parts.environment.make(configured: configuration.bot.environment, identity: identity)
             let directory = parts.releases.existingRelease(order.revision.rawValue)?.directory
                 ?? "\(state)/releases/\(order.revision.rawValue)"
-            let process = try parts.launcher.launch(LaunchRequest(
+            let process = try await parts.launcher.launch(LaunchRequest(
                 command: configuration.bot.command, workingDirectory: directory, environment: environment,
                 clientID: order.client.rawValue, revision: order.revision.rawValue,
                 log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log", redacting: parts.environment.secrets + [order.key]),
                 diesWithDaemon: configuration.bot.stopWithDaemon))
             try parts.processes.add(process, as: order.client)
-            logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.pid)"])
-            await submit(.launched(order.client, pid: process.pid, startTime: process.record.startTicks))
+            logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.record.pid)"])
+            await submit(.launched(order.client, pid: process.record.pid, startTime: process.record.startTicks))
         } catch {
             logger.error("launch failed", metadata: ["client": "\(order.client)", "error": "\(error)"])
             await submit(.launchFailed(order.client, message: "\(error)"))
@@ -40,30 +41,20 @@ extension DaemonEffects {
     /// answered with `exited` at once. The exit of a process is reported by the exit watcher.
     func stop(_ client: ClientID) async {
         if parts.channel.isUnmanaged(client) {
-            if !parts.channel.stopUnmanaged(client) { await submit(.exited(client, .code(0))) }
+            if !parts.channel.stopUnmanaged(client) { await submit(.exited(client, .exited(code: 0))) }
             return
         }
         guard let process = parts.processes.process(of: client) else {
-            await submit(.exited(client, .code(0)))
+            await submit(.exited(client, .exited(code: 0)))
             return
         }
         let channel = parts.channel
         let timing = StopTiming(
             stopGrace: channel.hasSocket(client) ? parts.configuration.rollout.stopGrace : .zero,
             killGrace: parts.configuration.rollout.killGrace)
-        let outcome = await parts.launcher.stop(process, timing: timing) {
+        let outcome = await process.stop(timing: timing) {
             channel.send(.shutdown(reason: "stop"), to: client)
         }
         logger.info("stopped", metadata: ["client": "\(client)", "outcome": "\(outcome)"])
-    }
-
-    /// The exit of a process, as the engine counts it. An adopted process's status is unknown: counted as
-    /// status -1 (not a clean exit).
-    static func engineExit(_ status: TerminationStatus) -> Deployer.ProcessExit {
-        switch status {
-        case .exited(let code): .code(code)
-        case .signaled(let signal, _): .signal(signal)
-        case .unknown: .code(-1)
-        }
     }
 }

@@ -16,7 +16,7 @@ final class DaemonEffects: DeployerEffects {
         var channel: BotChannel
         var driver: DriverReference
         var work: DaemonWork
-        var launcher: LocalProcessLauncher
+        var launcher: any ProcessLauncher
         var processes: RunningProcesses
         var releases: ReleaseStore
         var progress: ProgressHub

@@ -3,13 +3,13 @@ import Logging
 import ServiceLifecycle
 import Supervisor
 
-/// Reports every exit of a launched or adopted process to the engine, and forgets its launch record and issued key.
+/// Reports every exit of a launched or adopted client to the engine, and forgets its launch record and issued key.
 ///
 /// The exits that are ready together go to the engine as one step (``DeployerDriver/submit(contentsOf:)``: one
 /// transaction), and their launch records are removed afterwards in one transaction of their own, so an exit
 /// never waits behind the exits before it one by one, nor behind a write on the launch records' connection.
 struct ExitWatcher: Service {
-    let launcher: LocalProcessLauncher
+    let launcher: any ProcessLauncher
     let processes: RunningProcesses
     let driver: DriverReference
     let channel: BotChannel
@@ -37,7 +37,7 @@ struct ExitWatcher: Service {
         // left behind names a process that is gone, which the next start forgets.
         do {
             _ = try await driver.submit(contentsOf: zip(clients, exits).map { client, exit in
-                .exited(client, DaemonEffects.engineExit(exit.status))
+                .exited(client, exit.status)
             })
         } catch {
             logger.error("could not record exits", metadata: ["clients": "\(clients)", "error": "\(error)"])

@@ -13,7 +13,6 @@ import Supervisor
 /// daemon finds those processes gone, reports them to the engine as exited, and the engine starts each instance
 /// again on the revision its active ran.
 struct FleetShutdown: Service {
-    let launcher: LocalProcessLauncher
     let processes: RunningProcesses
     let channel: BotChannel
     let driver: DriverReference
@@ -28,8 +27,8 @@ struct FleetShutdown: Service {
         logger.info("stopping the bots with the daemon", metadata: ["count": "\(fleet.count)"])
         await withDiscardingTaskGroup { group in
             for (client, process) in fleet {
-                group.addTask { [launcher, channel, timing, logger] in
-                    let outcome = await launcher.stop(process, timing: timing) {
+                group.addTask { [channel, timing, logger] in
+                    let outcome = await process.stop(timing: timing) {
                         channel.send(.shutdown(reason: "daemon stopping"), to: client)
                     }
                     logger.info("stopped", metadata: ["client": "\(client)", "outcome": "\(outcome)"])

@@ -2,9 +2,9 @@ import Deployer
 import Supervisor
 import Synchronization
 
-/// The bot processes the daemon launched or adopted, by client id, with their launch records persisted.
+/// The bot clients the daemon's launcher launched or adopted, by client id, with their launch records persisted.
 final class RunningProcesses: Sendable {
-    private let processes = Mutex<[ClientID: LaunchedProcess]>([:])
+    private let processes = Mutex<[ClientID: any LaunchedClient]>([:])
     private let records: LaunchRecordStore
 
     init(records: LaunchRecordStore) {
@@ -12,13 +12,13 @@ final class RunningProcesses: Sendable {
     }
 
     /// Keeps a process and persists its record.
-    func add(_ process: LaunchedProcess, as client: ClientID) throws {
+    func add(_ process: any LaunchedClient, as client: ClientID) throws {
         processes.withLock { $0[client] = process }
         try records.save(process.record)
     }
 
     /// The process of `client`, if it runs.
-    func process(of client: ClientID) -> LaunchedProcess? {
+    func process(of client: ClientID) -> (any LaunchedClient)? {
         processes.withLock { $0[client] }
     }
 
@@ -31,21 +31,19 @@ final class RunningProcesses: Sendable {
     }
 
     /// Every process, by client id.
-    func all() -> [(client: ClientID, process: LaunchedProcess)] {
+    func all() -> [(client: ClientID, process: any LaunchedClient)] {
         processes.withLock { $0.map { ($0.key, $0.value) } }
     }
 
-    /// Adopts the processes of an earlier daemon that still run (same pid, start time and boot: a recycled pid
-    /// is never adopted); forgets the others.
-    /// - Returns: the clients adopted, and the clients whose process is gone.
-    func adoptSurvivors(with launcher: LocalProcessLauncher) throws -> (adopted: [ClientID], gone: [ClientID]) {
+    /// Adopts the clients of an earlier daemon that still run (the launcher decides: a local process by its pid,
+    /// start time and boot, so that a recycled pid is never adopted); forgets the others.
+    /// - Returns: the clients adopted, and the clients that are gone.
+    func adoptSurvivors(with launcher: any ProcessLauncher) async throws -> (adopted: [ClientID], gone: [ClientID]) {
         var adopted: [ClientID] = []
         var gone: [ClientID] = []
         for record in try records.all() {
             let client = ClientID(rawValue: record.clientID)
-            if LocalProcessLauncher.isStillRunning(record),
-                let process = try launcher.adopt(record, log: LogPolicy(path: record.logPath))
-            {
+            if let process = try await launcher.adopt(record, log: LogPolicy(path: record.logPath)) {
                 processes.withLock { $0[client] = process }
                 adopted.append(client)
             } else {

@@ -1,7 +1,6 @@
 import Deployer
 import Foundation
 import Prometheus
-import Supervisor
 import Synchronization
 
 /// The gauges `/metrics` sets from the daemon's status at each scrape: the daemon's state, its revision, and one
@@ -53,9 +52,11 @@ final class StatusGauges: Sendable {
                     set("client_restarts", "Relaunches of the active's instance other than a deployment's (restarts after an exit, "
                         + "repairs) since its revision went live.", labels, Double(restarts))
                 }
-                if let pid = client.pid, let usage = ProcessUsage.read(pid: pid) {
-                    set("client_resident_memory_bytes", "The client process's resident memory.", labels, Double(usage.rssBytes))
-                    set("client_cpu_seconds", "The client process's user and system CPU time.", labels, usage.cpuSeconds)
+                if let rssBytes = client.rssBytes {
+                    set("client_resident_memory_bytes", "The client process's resident memory.", labels, Double(rssBytes))
+                }
+                if let cpuSeconds = client.cpuSeconds {
+                    set("client_cpu_seconds", "The client process's user and system CPU time.", labels, cpuSeconds)
                 }
                 guard let heartbeat = client.heartbeat else { continue }
                 set("client_heartbeat_age_seconds", "Seconds since the client's last heartbeat.", labels,

@@ -1,5 +1,6 @@
 import Deployer
 import Foundation
+import FleetTypes
 import Testing
 
 /// A test bench: the engine, a manual clock, simulated bots that answer its actions (``autopilot``), and an
@@ -172,7 +173,7 @@ struct Fleet {
             return alive.contains(id) ? [.shutdownAnnounced(id, reason: "asked")] : []
         case .stop(let id):
             guard alive.remove(id) != nil else { return [] }
-            return [.disconnected(id), .exited(id, .code(0))]
+            return [.disconnected(id), .exited(id, .exited(code: 0))]
         case .tagGood(let revision, let deployment):
             return [.taggedGood(GoodTag(revision: revision, tag: "good/\(deployment)"))]
         default:
@@ -184,7 +185,7 @@ struct Fleet {
     mutating func crash(_ id: ClientID, status: Int32 = 1) {
         guard alive.remove(id) != nil else { return }
         send(.disconnected(id))
-        send(.exited(id, .code(status)))
+        send(.exited(id, .exited(code: status)))
     }
 
     private func seconds(_ duration: Duration) -> TimeInterval {

@@ -2,8 +2,13 @@
 import Glibc
 #endif
 
-extension LocalProcessLauncher {
-    /// Stops a process and says how it ended.
+extension LaunchedProcess: LaunchedClient {
+    /// What the process uses now, from `/proc/<pid>/stat`; nil once it is gone.
+    public func usage() async -> ProcessUsage? {
+        exit == nil ? ProcessUsage.read(pid: pid) : nil
+    }
+
+    /// Stops the process and says how it ended.
     ///
     /// 1. `politely` (e.g. send the channel's `shutdown`), then wait up to
     ///    `timing.stopGrace` for the exit; without a polite step this is skipped;
@@ -15,12 +20,10 @@ extension LocalProcessLauncher {
     /// Works the same for an adopted process. Cancelling the calling task
     /// cuts the waits short: the sequence then goes straight to SIGKILL.
     /// - Parameters:
-    ///   - process: the process to stop.
     ///   - timing: the two grace periods.
     ///   - politely: the polite step; it is cancelled when `stopGrace` runs out.
-    public func stop(
-        _ process: LaunchedProcess, timing: StopTiming, politely: (@Sendable () async -> Void)? = nil
-    ) async -> StopOutcome {
+    public func stop(timing: StopTiming, politely: (@Sendable () async -> Void)? = nil) async -> StopOutcome {
+        let process = self
         if let exit = process.exit {
             process.signalGroup(SIGKILL)
             return .alreadyExited(exit.status)

@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOHTTP1
+extension DockerEngineClient {
+    /// The engine's events, filtered (e.g. `["type": ["container"], "label": ["urban-robot.fleet=x"]]`), from
+    /// `since` (those already past are replayed first, so that nothing between a call and the subscription is
+    /// missed) or from now, until the consuming task is cancelled. A line that is not an event ends the stream
+    /// with an error.
+    public func events(filters: [String: [String]], since: Date? = nil) -> AsyncThrowingStream<EngineEvent, any Error> {
+        let from = since.map { String(format: "since=%.3f&", $0.timeIntervalSince1970) } ?? ""
+        let path = "/events?" + from + Self.filterQuery(filters)
+        return stream(path) { (splitter: inout JSONLineSplitter, bytes: ByteBuffer) throws -> [EngineEvent] in
+            try splitter.feed(bytes.readableBytesView).map { try JSONDecoder().decode(EngineEvent.self, from: Data($0)) }
+        } initial: { JSONLineSplitter() }
+    }
+
+    /// A container's output (stdout and stderr, demultiplexed), from the start; with `follow` until the container
+    /// ends (or the consuming task is cancelled).
+    public func logs(container: String, follow: Bool) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
+        let path = "/containers/\(container)/logs?stdout=1&stderr=1&follow=\(follow ? 1 : 0)"
+        return stream(path) { (decoder: inout MultiplexedStreamDecoder, bytes: ByteBuffer) throws -> [MultiplexedStreamDecoder.Frame] in
+            try decoder.feed(bytes.readableBytesView)
+        } initial: { MultiplexedStreamDecoder() }
+    }
+
+    /// Streams the body of `GET path` through `decode`, which keeps its state between pieces.
+    private func stream<State: Sendable, Element: Sendable>(
+        _ path: String,
+        decode: @escaping @Sendable (inout State, ByteBuffer) throws -> [Element],
+        initial: @escaping @Sendable () -> State
+    ) -> AsyncThrowingStream<Element, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: Element.self)
+        let call = "GET \(path.split(separator: "?").first.map(String.init) ?? path)"
+        let request = request(.GET, path)
+        let (http, socketPath) = (self.http, self.socketPath)
+        let task = Task {
+            do {
+                let response = try await http.execute(request, deadline: .distantFuture)
+                guard response.status.code == 200 else {
+                    let body = try await response.body.collect(upTo: 1 << 20)
+                    throw DockerEngineError(
+                        call: call, status: Int(response.status.code), message: Self.message(in: Data(body.readableBytesView)))
+                }
+                var state = initial()
+                for try await piece in response.body {
+                    for element in try decode(&state, piece) { continuation.yield(element) }
+                }
+                continuation.finish()
+            } catch let error as DockerEngineError {
+                continuation.finish(throwing: error)
+            } catch is CancellationError {
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: DockerEngineError(
+                    call: call, status: nil, message: "\(error) (is the engine running on \(socketPath)?)"))
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+}

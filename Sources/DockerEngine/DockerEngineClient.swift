@@ -1,0 +1,106 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// A client of the Docker Engine API (version 1.41, Docker 20.10) over the engine's Unix socket, with only the
+/// calls the swarm launcher needs: ping and version, services, secrets, tasks, images, events and container logs.
+///
+/// ```swift
+/// let engine = DockerEngineClient(socketPath: "/var/tmp/urban-robot-docker/docker.sock")
+/// let version = try await engine.version()                           // "1.41"
+/// let key = try await engine.createSecret(SecretSpec(name: "fleet-shard-0.7-key", data: Data(key.utf8)))
+/// let service = try await engine.createService(spec)
+/// for try await event in engine.events(filters: ["type": ["container"], "label": ["urban-robot.fleet=mybot"]]) { ... }
+/// ```
+///
+/// Every call throws ``DockerEngineError`` naming the call, with the engine's message.
+public struct DockerEngineClient: Sendable {
+    /// The API version every path is prefixed with.
+    public static let apiVersion = "1.41"
+
+    /// The engine's socket.
+    public let socketPath: String
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    /// Creates a client of the engine listening on `socketPath`.
+    /// - Parameters:
+    ///   - http: the HTTP client (default the shared one; it is not shut down here).
+    ///   - timeout: how long a plain call may take (not the streams: events and logs run until cancelled).
+    public init(socketPath: String, http: HTTPClient = .shared, timeout: Duration = .seconds(60)) {
+        self.socketPath = socketPath
+        self.http = http
+        let (seconds, attoseconds) = timeout.components
+        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    /// A request for `path` (with its query) on the socket. The engine refuses a request without a `Host`
+    /// header (HTTP/1.1), which AsyncHTTPClient leaves empty for a socket.
+    func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {
+        let uri = "/v\(Self.apiVersion)\(path)"
+        var request = HTTPClientRequest(
+            url: URL(httpURLWithSocketPath: socketPath, uri: uri)?.absoluteString ?? "http+unix://\(socketPath)\(uri)")
+        request.method = method
+        request.headers.replaceOrAdd(name: "Host", value: "docker")
+        return request
+    }
+
+    /// Sends one request and returns the status and the whole body; a status outside 200...299 (other than those
+    /// in `accepting`) throws with the engine's message.
+    func send(
+        _ method: HTTPMethod, _ path: String, json body: Data? = nil, accepting: Set<Int> = []
+    ) async throws(DockerEngineError) -> (status: Int, body: Data) {
+        let call = "\(method.rawValue) \(path.split(separator: "?").first.map(String.init) ?? path)"
+        var request = request(method, path)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            let bytes = try await response.body.collect(upTo: 64 << 20)
+            let data = Data(bytes.readableBytesView)
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) || accepting.contains(status) else {
+                throw DockerEngineError(call: call, status: status, message: Self.message(in: data))
+            }
+            return (status, data)
+        } catch let error as DockerEngineError {
+            throw error
+        } catch {
+            throw DockerEngineError(call: call, status: nil, message: "\(error) (is the engine running on \(socketPath)?)")
+        }
+    }
+
+    /// Sends one request and decodes its JSON answer.
+    func decode<Answer: Decodable>(
+        _ type: Answer.Type, _ method: HTTPMethod, _ path: String, json body: Data? = nil
+    ) async throws(DockerEngineError) -> Answer {
+        let (_, data) = try await send(method, path, json: body)
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw DockerEngineError(call: "\(method.rawValue) \(path)", status: 200, message: "unexpected answer: \(error)")
+        }
+    }
+
+    /// The engine's `{"message": ...}`, else the body as text.
+    static func message(in body: Data) -> String {
+        struct Message: Decodable { var message: String }
+        if let decoded = try? JSONDecoder().decode(Message.self, from: body) { return decoded.message }
+        return String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `value` as JSON.
+    static func json(_ value: some Encodable) -> Data {
+        // Encoding these plain value types cannot fail.
+        (try? JSONEncoder().encode(value)) ?? Data()
+    }
+
+    /// `filters` as the engine's `filters` query parameter (JSON, percent-encoded).
+    static func filterQuery(_ filters: [String: [String]]) -> String {
+        let text = String(decoding: json(filters), as: UTF8.self)
+        return "filters=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text)
+    }
+}
