@@ -15,6 +15,10 @@ In --simulate mode the behaviour is read from ``simulate.json`` beside this file
      "requires_env": "PAYMENTS_KEY"}       # health fails while this variable is unset
                                            # (a missing secret: fixed in [bot] env,
                                            # outside the commit)
+
+With SIMULATE_STATE_RECORD=PATH in its environment (tests set it through [bot] env), the simulated bot appends
+one line to PATH whenever it starts or stops processing commands or exits: "MONOTONIC_NS SHARD CLIENT STATE",
+STATE being processing, coma or exited (CLOCK_MONOTONIC is system-wide, so lines of different bots compare).
 """
 
 import argparse
@@ -23,6 +27,7 @@ import json
 import math
 import os
 import sys
+import time
 from pathlib import Path
 
 from urban_robot_client import UrbanRobotClient
@@ -37,6 +42,14 @@ def log(message: str) -> None:
     print(f"[bot {os.environ.get('URBAN_ROBOT_INSTANCE', '?')}] {message}", flush=True)
 
 
+def record_state(state: str) -> None:
+    path = os.environ.get("SIMULATE_STATE_RECORD")
+    if path:
+        with open(path, "a") as record:  # one short write per line: lines of several bots do not interleave
+            record.write(f"{time.monotonic_ns()} {os.environ.get('URBAN_ROBOT_SHARD', '?')} "
+                         f"{os.environ.get('URBAN_ROBOT_INSTANCE', '?')} {state}\n")
+
+
 def simulation_settings() -> dict:
     path = HERE / "simulate.json"
     return json.loads(path.read_text()) if path.exists() else {}
@@ -48,6 +61,7 @@ async def run_simulated() -> None:
 
     def crash(reason: str) -> None:
         log(f"crashing: {reason}")
+        record_state("exited")
         os._exit(3)
 
     async def health_check() -> dict:
@@ -67,11 +81,13 @@ async def run_simulated() -> None:
         await client.ready()
 
     async def on_processing_changed(active: bool, reason: str) -> None:
+        record_state("processing" if active else "coma")
         log(("processing commands" if active else "in coma") + (f" ({reason})" if reason else ""))
         if active and "crash_after_promotion" in settings:
             loop.call_later(float(settings["crash_after_promotion"]), crash, "after promotion")
 
     async def on_shutdown(reason: str) -> None:
+        record_state("exited")
         log(f"shutting down: {reason}")
 
     client = UrbanRobotClient(VERSION, health_check, on_token, on_shutdown,

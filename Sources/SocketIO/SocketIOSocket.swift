@@ -61,17 +61,25 @@ public final class SocketIOSocket: Sendable {
         session.core.withLock { $0.socketIO.isConnected(namespace: namespace, socketID: id) }
     }
 
-    /// Registers the handler for `event`, replacing an earlier one.
+    /// Registers the handler for `event`, replacing an earlier one. Once the socket has disconnected, nothing is
+    /// registered (no event will come).
     /// - Parameters:
     ///   - event: The event name
     ///   - handler: Called with the arguments and, when the client wants one, an ack
     public func on(_ event: String, _ handler: @escaping SocketIOEventHandler) {
-        handlers.withLock { $0.events[event] = handler }
+        handlers.withLock { handlers in
+            guard !handlers.disconnected else { return }
+            handlers.events[event] = handler
+        }
     }
 
-    /// Registers a handler called once when the socket disconnects, with the reason.
+    /// Registers a handler called once when the socket disconnects, with the reason. Once the socket has
+    /// disconnected, nothing is registered.
     public func onDisconnect(_ handler: @escaping @Sendable (DisconnectReason) async -> Void) {
-        handlers.withLock { $0.disconnect.append(handler) }
+        handlers.withLock { handlers in
+            guard !handlers.disconnected else { return }
+            handlers.disconnect.append(handler)
+        }
     }
 
     /// Sends an event to the client.
@@ -128,12 +136,14 @@ public final class SocketIOSocket: Sendable {
         await handler(arguments, ackID.map { SocketIOAck(socket: self, ackID: $0) })
     }
 
+    /// Calls the disconnect handlers once, then lets go of every handler: they usually capture what holds this
+    /// socket, and a cycle kept would keep the socket and its ended session for good.
     func didDisconnect(reason: DisconnectReason) async {
         let callbacks = handlers.withLock { handlers -> [@Sendable (DisconnectReason) async -> Void] in
             guard !handlers.disconnected else { return [] }
-            handlers.disconnected = true
-            defer { handlers.events.removeAll() }
-            return handlers.disconnect
+            let callbacks = handlers.disconnect
+            handlers = Handlers(disconnected: true)
+            return callbacks
         }
         for callback in callbacks { await callback(reason) }
     }

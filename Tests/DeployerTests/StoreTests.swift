@@ -193,4 +193,22 @@ import Testing
         #expect(try store.events(deployment: 1, after: all[4].id).isEmpty)
         #expect(try store.events(deployment: 1) == entries)
     }
+
+    /// The daemon runs for months and the trail only grows: each connection's page cache is bounded (SQLite's
+    /// default, 2 MiB per connection, was reached by a 50-instance soak and counted as the daemon's growth).
+    @Test func everyConnectionHasABoundedPageCache() async throws {
+        let counted = try CountedStore()
+        defer { try? FileManager.default.removeItem(at: counted.folder) }
+        let pool = try #require(counted.store.database as? DatabasePool)
+        let expected = -DeployerStore.pageCacheKiB
+        #expect(try await pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == expected)
+        // Readers open on demand: hold several at once to see each one's setting.
+        try await withThrowingTaskGroup(of: Int?.self) { group in
+            for _ in 0..<DeployerStore.readerConnections {
+                group.addTask { try await pool.read { try Int.fetchOne($0, sql: "PRAGMA cache_size") } }
+            }
+            for try await size in group { #expect(size == expected) }
+        }
+        #expect(pool.configuration.maximumReaderCount == DeployerStore.readerConnections)
+    }
 }

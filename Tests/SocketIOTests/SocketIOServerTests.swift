@@ -257,6 +257,46 @@ import Testing
         }
     }
 
+    /// Handlers usually capture what holds the socket (a daemon's per-client session, the socket itself): once the
+    /// socket disconnected they are let go, so the socket and its ended Engine.IO session are freed. (Kept, each
+    /// client that ever connected cost the daemon a session, its buffers and its handshake for good.)
+    @Test func aDisconnectedSocketIsFreedThoughItsHandlersCaptureIt() async throws {
+        final class WeakSocket: Sendable {
+            let reference = Mutex<[Weak]>([])
+            struct Weak: @unchecked Sendable { weak var socket: SocketIOSocket? }
+            var alive: Int { reference.withLock { $0.filter { $0.socket != nil }.count } }
+        }
+        let sockets = WeakSocket()
+        let (disconnects, disconnected) = AsyncStream<Void>.makeStream()
+        try await LiveServer.run(setup: { server in
+            server.namespace("/").onConnect { socket in
+                sockets.reference.withLock { $0.append(.init(socket: socket)) }
+                socket.on("echo") { arguments, _ in try? socket.emit("echo", arguments) }
+                socket.onDisconnect { _ in
+                    _ = socket.id
+                    disconnected.yield()
+                }
+            }
+        }) { live in
+            for _ in 0..<3 {
+                try await live.webSocket("EIO=4&transport=websocket") { socket in
+                    _ = try await socket.nextText()
+                    try await socket.send("40")
+                    _ = try await socket.nextText()
+                    try await socket.send("41")
+                }
+            }
+            var iterator = disconnects.makeAsyncIterator()
+            for _ in 0..<3 { await iterator.next() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while sockets.alive > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(sockets.reference.withLock { $0.count } == 3)
+            #expect(sockets.alive == 0, "disconnected sockets still referenced")
+        }
+    }
+
     @Test func slowHandlersPauseTheReaderInsteadOfDroppingTheClient() async throws {
         let handled = Mutex(0)
         try await LiveServer.run(.init(maxQueuedPackets: 8), setup: { server in

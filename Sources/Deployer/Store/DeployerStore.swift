@@ -12,7 +12,7 @@ import Synchronization
 /// try store.record(actions, snapshot: engine.snapshot)
 /// ```
 public final class DeployerStore: Sendable {
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     /// The snapshot rows the last committed step left (nil before the first): what the next step compares with.
     private let written = Mutex<WrittenSnapshot?>(nil)
     private let commits = Atomic<Int>(0)
@@ -28,6 +28,12 @@ public final class DeployerStore: Sendable {
             // write lock for moments: wait for it instead of failing the engine step with SQLITE_BUSY.
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // Each connection's page cache grows with the database up to SQLite's default of 2 MiB, and the
+            // audit trail only grows: bound it (the file's pages stay in the kernel's cache anyway).
+            configuration.maximumReaderCount = Self.readerConnections
+            configuration.prepareDatabase { database in
+                try database.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
+            }
             try self.init(database: DatabasePool(path: path, configuration: configuration))
         } catch let error as DeployerStoreError {
             throw error
@@ -38,6 +44,11 @@ public final class DeployerStore: Sendable {
             )
         }
     }
+
+    /// The page cache of each connection, in KiB.
+    static let pageCacheKiB = 512
+    /// The reading connections at most (beside the one that writes).
+    static let readerConnections = 3
 
     /// Opens a private in-memory database (tests, `demo`).
     public static func inMemory() throws -> DeployerStore {

@@ -18,6 +18,7 @@ struct MovedAsideCounters: Equatable {
         guard FileManager.default.fileExists(atPath: path) else { return }
         var configuration = GRDB.Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(10)
         let database = try DatabaseQueue(path: path, configuration: configuration)
         let rows = try database.read { db -> [Row] in
             let columns = try db.columns(in: "instance_epochs").map(\.name)

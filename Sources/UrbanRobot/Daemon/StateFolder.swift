@@ -72,6 +72,9 @@ enum StateFolder {
     private static func isEmpty(_ path: String) throws -> Bool {
         var configuration = GRDB.Configuration()
         configuration.readonly = true
+        // A daemon that just stopped may still be closing its connections (its last one checkpoints the WAL
+        // under an exclusive lock): wait for that rather than failing with SQLITE_BUSY.
+        configuration.busyMode = .timeout(10)
         do {
             let database = try DatabaseQueue(path: path, configuration: configuration)
             return try database.read { db in

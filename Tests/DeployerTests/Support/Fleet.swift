@@ -46,7 +46,11 @@ struct Fleet {
             monitor.observe(next)
             let actions = engine.handle(next, at: now)
             absorb(actions)
-            try? store?.record(actions, snapshot: engine.snapshot, at: now)
+            do {
+                try store?.record(actions, snapshot: engine.snapshot, at: now)
+            } catch {
+                Issue.record(error, "the store refused a step")
+            }
             produced += actions
             if autopilot { for action in actions { queue += answers(action) } }
         }

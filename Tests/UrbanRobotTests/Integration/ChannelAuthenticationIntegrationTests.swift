@@ -41,30 +41,30 @@ struct ChannelAuthenticationIntegrationTests {
 
     @Test("wrong credentials get CONNECT_ERROR unauthorized, or an error ACK and a disconnect at identify; no hello; the log says wrong key")
     func wrongCredentialsAreRefused() async throws {
-        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 1)
-        #expect(try await harness.deploy("main").outcome == .succeeded)
-        let port = await harness.daemon.channelPort
-        let script = "\(folder)/probe.py"
-        try Self.probe.write(toFile: script, atomically: true, encoding: .utf8)
+        try await Scenario.run { scenario in
+            try await scenario.withDaemon(instances: 1) { harness in
+                #expect(try await harness.deploy("main").outcome == .succeeded)
+                let port = await harness.daemon.channelPort
+                let script = "\(scenario.folder)/probe.py"
+                try Self.probe.write(toFile: script, atomically: true, encoding: .utf8)
 
-        let probed = try await Command.run(["python3", script, "http://127.0.0.1:\(port)"])
-        let output = probed.standardOutput + probed.standardError
-        let lines = probed.outputLines
-        #expect(lines.count == 3, "\(output)")
-        #expect(lines.first?.hasPrefix("connect refused") == true && lines.first?.contains("unauthorized") == true, "\(output)")
-        for line in lines.dropFirst() {
-            #expect(line.contains(#""error": "unauthorized""#) && line.hasSuffix("no-hello disconnected"), "\(line)")
-        }
-        #expect(harness.daemon.channelSessionCount == 1)
-        // The first refusal is reported at once (the next ones within a second are folded into one report).
-        _ = try await harness.poll("the wrong key of shard-0.1 reported as such") {
-            try harness.daemon.store.events(deployment: nil).first {
-                $0.kind == "channel.refused" && $0.detail["why"] == "wrong key for shard-0.1 in the CONNECT auth"
+                let probed = try await Command.run(["python3", script, "http://127.0.0.1:\(port)"])
+                let output = probed.standardOutput + probed.standardError
+                let lines = probed.outputLines
+                #expect(lines.count == 3, "\(output)")
+                #expect(lines.first?.hasPrefix("connect refused") == true && lines.first?.contains("unauthorized") == true, "\(output)")
+                for line in lines.dropFirst() {
+                    #expect(line.contains(#""error": "unauthorized""#) && line.hasSuffix("no-hello disconnected"), "\(line)")
+                }
+                #expect(harness.daemon.channelSessionCount == 1)
+                // The first refusal is reported at once (the next ones within a second are folded into one report).
+                _ = try await harness.poll("the wrong key of shard-0.1 reported as such") {
+                    try harness.daemon.store.events(deployment: nil).first {
+                        $0.kind == "channel.refused" && $0.detail["why"] == "wrong key for shard-0.1 in the CONNECT auth"
+                    }
+                }
             }
         }
-        try await harness.shutdown()
     }
 }
 
@@ -133,51 +133,53 @@ struct ChannelRefusalIntegrationTests {
 
     @Test("an unauthenticated session closes at identify_timeout; refusals and shedding are logged and reported, rate-limited")
     func refusalsAreLoggedAndReported() async throws {
-        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let log = RedactingLogHandlerTests.Collector()
-        let harness = try await DaemonHarness(
-            folder: folder, source: repository.url, instances: 1,
-            adjust: { configuration in
-                configuration.health.identifyTimeout = .seconds(3)
-                configuration.channel.pingInterval = .milliseconds(300)
-                configuration.channel.pingTimeout = .seconds(10)
-                // 50 handshakes pass this cap, above the 30 wrong keys (all below the default 100): the key reaches the server.
-                configuration.channel.maxUnauthenticatedPerPeer = 40
-            },
-            logHandler: { _ in RedactingLogHandlerTests.CollectingHandler(collector: log) })
-        let port = await harness.daemon.channelPort
-        let script = "\(folder)/flood.py"
-        try Self.flood.write(toFile: script, atomically: true, encoding: .utf8)
+        try await Scenario.run { scenario in
+            let log = RedactingLogHandlerTests.Collector()
+            try await scenario.withDaemon(
+                instances: 1,
+                adjust: { configuration in
+                    configuration.health.identifyTimeout = .seconds(3)
+                    configuration.channel.pingInterval = .milliseconds(300)
+                    configuration.channel.pingTimeout = .seconds(10)
+                    // 50 handshakes pass this cap, above the 30 wrong keys (all below the default 100): the key
+                    // reaches the server.
+                    configuration.channel.maxUnauthenticatedPerPeer = 40
+                },
+                logHandler: { _ in RedactingLogHandlerTests.CollectingHandler(collector: log) }
+            ) { harness in
+                let port = await harness.daemon.channelPort
+                let script = "\(scenario.folder)/flood.py"
+                try Self.flood.write(toFile: script, atomically: true, encoding: .utf8)
 
-        let started = ContinuousClock.now
-        let flooded = try await Command.run(["python3", script, "http://127.0.0.1:\(port)"])
-        let output = flooded.standardOutput + flooded.standardError
-        let lines = flooded.outputLines
-        #expect(lines.count == 4, "\(output)")
-        let closedAfter = lines.first.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
-        #expect(closedAfter >= 2.5 && closedAfter < 20, "\(output)")
-        #expect(lines.dropFirst().first == "refused 30", "\(output)")
-        #expect(lines.dropFirst(2).first?.contains(#""error": "unauthorized""#) == true, "\(output)")
+                let started = ContinuousClock.now
+                let flooded = try await Command.run(["python3", script, "http://127.0.0.1:\(port)"])
+                let output = flooded.standardOutput + flooded.standardError
+                let lines = flooded.outputLines
+                #expect(lines.count == 4, "\(output)")
+                let closedAfter = lines.first.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+                #expect(closedAfter >= 2.5 && closedAfter < 20, "\(output)")
+                #expect(lines.dropFirst().first == "refused 30", "\(output)")
+                #expect(lines.dropFirst(2).first?.contains(#""error": "unauthorized""#) == true, "\(output)")
 
-        func reports(_ cause: String) throws -> [AuditEntry] {
-            try harness.daemon.store.events(deployment: nil).filter { $0.kind == "channel.refused" && $0.detail["cause"] == cause }
+                func reports(_ cause: String) throws -> [AuditEntry] {
+                    try harness.daemon.store.events(deployment: nil).filter { $0.kind == "channel.refused" && $0.detail["cause"] == cause }
+                }
+                let credentials = try await harness.poll("31 credential refusals reported") { () -> [AuditEntry]? in
+                    let found = try reports("credentials")
+                    return found.reduce(0) { $0 + (Int($1.detail["count"] ?? "") ?? 0) } == 31 ? found : nil
+                }
+                let elapsedSeconds = Int((ContinuousClock.now - started).components.seconds)
+                #expect(credentials.count <= elapsedSeconds + 2, "\(credentials.count) reports in \(elapsedSeconds) s")
+                #expect(credentials.allSatisfy { $0.detail["peer"] == "127.0.0.1" })
+                #expect(credentials.contains { $0.client == ClientID(rawValue: "shard-0.9") && $0.detail["why"] == "unknown client id shard-0.9 in the CONNECT auth" })
+                #expect(credentials.contains { $0.client == nil && $0.detail["why"]?.contains("see the README's protocol section") == true })
+                _ = try await harness.poll("shedding reported") { try reports("shedding").first }
+
+                let warnings = log.lines.withLock { $0 }.filter { $0.contains("channel connection refused") }
+                #expect(warnings.count == credentials.count, "\(warnings)")
+                #expect(warnings.allSatisfy { $0.contains("peer 127.0.0.1") }, "\(warnings)")
+                #expect(log.lines.withLock { $0 }.contains { $0.contains("channel shedding sessions") })
+            }
         }
-        let credentials = try await harness.poll("31 credential refusals reported") { () -> [AuditEntry]? in
-            let found = try reports("credentials")
-            return found.reduce(0) { $0 + (Int($1.detail["count"] ?? "") ?? 0) } == 31 ? found : nil
-        }
-        let elapsedSeconds = Int((ContinuousClock.now - started).components.seconds)
-        #expect(credentials.count <= elapsedSeconds + 2, "\(credentials.count) reports in \(elapsedSeconds) s")
-        #expect(credentials.allSatisfy { $0.detail["peer"] == "127.0.0.1" })
-        #expect(credentials.contains { $0.client == ClientID(rawValue: "shard-0.9") && $0.detail["why"] == "unknown client id shard-0.9 in the CONNECT auth" })
-        #expect(credentials.contains { $0.client == nil && $0.detail["why"]?.contains("see the README's protocol section") == true })
-        _ = try await harness.poll("shedding reported") { try reports("shedding").first }
-
-        let warnings = log.lines.withLock { $0 }.filter { $0.contains("channel connection refused") }
-        #expect(warnings.count == credentials.count, "\(warnings)")
-        #expect(warnings.allSatisfy { $0.contains("peer 127.0.0.1") }, "\(warnings)")
-        #expect(log.lines.withLock { $0 }.contains { $0.contains("channel shedding sessions") })
-        try await harness.shutdown()
     }
 }

@@ -5,31 +5,31 @@ import ServiceLifecycle
 import Testing
 @testable import UrbanRobot
 
-/// An in-process ``Daemon`` on 127.0.0.1 (port 0 unless given) with short timings, over a ``BotRepository``, and
-/// the waits the scenarios need (polling `status()` with deadlines, never fixed sleeps).
+/// An in-process ``Daemon`` of a ``Scenario`` on 127.0.0.1 (port 0 unless given) with short timings, and the waits
+/// the scenarios need (polling `status()` with deadlines, never fixed sleeps). Made and shut down by
+/// ``Scenario/withDaemon(instances:port:allowUnmanaged:notifyURL:adjust:logHandler:_:)`` only.
 final class DaemonHarness: Sendable {
     /// The recognisable Discord token of the tests.
     static let token = "URBANROBOT-TEST-TOKEN-\(UUID().uuidString)"
 
     let daemon: Daemon
     let configuration: Configuration
-    private let group: ServiceGroup
-    private let running: Task<Void, any Error>
+    let group: ServiceGroup
+    private let scenario: Scenario
 
-    /// Starts a daemon on `stateDirectory` for `source` with `instances` instances; `adjust` changes the test
-    /// configuration last; `logHandler`, when given, receives the daemon's log.
-    init(folder: String, source: String, instances: Int, port: Int = 0, allowUnmanaged: Bool = false,
-         notifyURL: String = "", adjust: (inout Configuration) -> Void = { _ in },
-         logHandler: (@Sendable (String) -> any LogHandler)? = nil) async throws {
+    init(scenario: Scenario, instances: Int, port: Int, allowUnmanaged: Bool, notifyURL: String,
+         adjust: (inout Configuration) -> Void, logHandler: (@Sendable (String) -> any LogHandler)?) throws {
+        let folder = scenario.folder
         let tokenFile = "\(folder)/discord.token"
         if !FileManager.default.fileExists(atPath: tokenFile) {
             try Self.token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
         }
         var configuration = Configuration()
-        configuration.source.url = source
+        configuration.source.url = scenario.repository.url
         configuration.bot.command = ["python3", "bot.py", "--simulate"]
         configuration.bot.instances = instances
         configuration.bot.token = .file(tokenFile)
+        configuration.bot.environment = [BotStateRecord.variable: scenario.stateRecord]
         configuration.health.identifyTimeout = .seconds(30)
         configuration.health.readyTimeout = .seconds(30)
         configuration.health.checkTimeout = .seconds(10)
@@ -48,20 +48,11 @@ final class DaemonHarness: Sendable {
         configuration.state.directory = "\(folder)/state"
         adjust(&configuration)
         self.configuration = configuration
+        self.scenario = scenario
         var logger = logHandler.map { Logger(label: "integration", factory: $0) } ?? Logger(label: "integration")
         logger.logLevel = ProcessInfo.processInfo.environment["URBAN_ROBOT_TEST_LOG"] == nil ? .warning : .debug
-        let daemon = try Daemon(configuration: configuration, logger: logger)
-        self.daemon = daemon
+        daemon = try Daemon(configuration: configuration, logger: logger)
         group = ServiceGroup(services: [DaemonService(daemon: daemon)], logger: logger)
-        let group = self.group
-        running = Task { try await group.run() }
-        _ = await daemon.channelPort
-    }
-
-    /// Shuts the daemon down gracefully and waits until `run` returned.
-    func shutdown() async throws {
-        await group.triggerGracefulShutdown()
-        try await running.value
     }
 
     /// Deploys `ref` from the CLI and waits (up to `timeout`) until the deployment is terminal.
@@ -72,14 +63,21 @@ final class DaemonHarness: Sendable {
 
     /// Waits until deployment `id` is terminal.
     func waitForOutcome(of id: Int, timeout: Duration = .seconds(90)) async throws -> HistoryEntry {
-        try await poll("deployment #\(id) to end", timeout: timeout) {
+        let entry: HistoryEntry = try await poll("deployment #\(id) to end", timeout: timeout) {
             guard let entry = try await self.daemon.deployment(id: id), entry.outcome.isTerminal else { return nil }
             return entry
         }
+        _ = await pids()
+        return entry
     }
 
     /// Polls `check` every 50 ms until it returns a value or `timeout` passes.
     func poll<T>(_ what: String, timeout: Duration = .seconds(60), _ check: () async throws -> T?) async throws -> T {
+        try await Self.poll(what, timeout: timeout, check)
+    }
+
+    /// Polls `check` every 50 ms until it returns a value or `timeout` passes (also once the daemon is gone).
+    static func poll<T>(_ what: String, timeout: Duration = .seconds(60), _ check: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let value = try await check() { return value }
@@ -88,14 +86,11 @@ final class DaemonHarness: Sendable {
         throw IntegrationError("timed out after \(timeout) waiting for \(what)")
     }
 
-    /// Every pid the status shows.
+    /// Every pid the status shows (remembered by the scenario, which kills them when it ends).
     func pids() async -> [Int32] {
-        await daemon.status().instances.flatMap { [$0.active, $0.standby, $0.candidate].compactMap { $0?.pid } }
-    }
-
-    /// Kills the process groups of every bot the status shows (the daemon leaves them running on shutdown).
-    static func killBots(_ pids: [Int32]) {
-        for pid in pids { kill(-pid, SIGKILL) }
+        let pids = await daemon.status().instances.flatMap { [$0.active, $0.standby, $0.candidate].compactMap { $0?.pid } }
+        scenario.remember(pids)
+        return pids
     }
 
     /// The lines of the log of `client` of `instance`.

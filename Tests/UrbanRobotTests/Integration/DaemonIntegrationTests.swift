@@ -16,16 +16,18 @@ struct DaemonIntegrationTests {
     }
 
     private func goodDeployThenHealthFailureRollback(notifyURL: String, notifications: WebhookReceiver) async throws {
-        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
-        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 3, notifyURL: notifyURL)
-        var pids: [Int32] = []
-        defer {
-            DaemonHarness.killBots(pids)
-            try? FileManager.default.removeItem(atPath: folder)
+        try await Scenario.run { scenario in
+            try await scenario.withDaemon(instances: 3, notifyURL: notifyURL) { harness in
+                try await goodDeployThenHealthFailureRollback(scenario, harness, notifications)
+            }
         }
+    }
 
+    private func goodDeployThenHealthFailureRollback(
+        _ scenario: Scenario, _ harness: DaemonHarness, _ notifications: WebhookReceiver
+    ) async throws {
+        let (repository, v1) = (scenario.repository, scenario.v1)
         let first = try await harness.deploy("main")
-        pids += await harness.pids()
         #expect(first.outcome == .succeeded, "\(first.reason ?? "")")
         let afterFirst = await harness.daemon.status()
         #expect(afterFirst.revision?.rawValue == v1)
@@ -41,26 +43,20 @@ struct DaemonIntegrationTests {
         #expect(try await harness.daemon.fetchBranchTip() == v2)
         let id = try await harness.daemon.requestDeployment(DeploymentRequest(ref: v2, trigger: .cli, who: "test"))
         async let followed = Self.collect(try await harness.daemon.progress(deployment: id, follow: true))
-        var samples = 0
-        var gaps: [String] = []
-        while try await harness.daemon.deployment(id: id)?.outcome.isTerminal != true {
-            for instance in await harness.daemon.status().instances where instance.active == nil {
-                gaps.append("instance \(instance.instance) had no active client")
-            }
-            samples += 1
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        pids += await harness.pids()
-        let second = try #require(try await harness.daemon.deployment(id: id))
+        let second = try await harness.waitForOutcome(of: id)
         #expect(second.outcome == .rolledBack, "\(second.reason ?? "")")
-        #expect(samples > 10)
+        // The candidate never took over: from its first client's start, no shard was ever without a client
+        // processing commands, and never had two.
+        let states = try scenario.botStates()
+        let service = ServiceTimeline(states, until: ServiceTimeline.now())
+        #expect(service.gaps.isEmpty && service.overlaps.isEmpty, "\(service.gaps) \(service.overlaps)")
+        #expect(Set(states.filter { $0.state == .processing }.map(\.shard)) == [0, 1, 2])
         let live = try await followed
         #expect(live.last?.kind == "finished" && live.last?.detail["outcome"] == "rolled-back", "\(live.suffix(3))")
         #expect(live.contains { $0.kind == "deployment.started" } && live.contains { $0.kind == "gate.failed" })
         #expect(live.filter { $0.kind == "finished" }.count == 1)
         let stored = try await Self.collect(try await harness.daemon.progress(deployment: id, follow: false))
         #expect(stored.map(\.kind) == live.map(\.kind))
-        #expect(gaps.isEmpty, "\(gaps.prefix(5))")
         let afterSecond = await harness.daemon.status()
         #expect(afterSecond.revision?.rawValue == v1)
         for instance in afterSecond.instances {
@@ -88,25 +84,28 @@ struct DaemonIntegrationTests {
         let rolledBack = notifications.receivedObjects.last
         let commits = rolledBack?["commits"] as? [[String: Any]] ?? []
         #expect(commits.map { $0["subject"] as? String } == ["v2 unhealthy"], "the rollback names what it took back")
-        try await harness.shutdown()
     }
 
     @Test("a revision that crashes 1 s after promotion is caught in the bake and rolled back")
     func crashAfterPromotionRollsBack() async throws {
-        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
-        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 2)
-        var pids: [Int32] = []
-        defer {
-            DaemonHarness.killBots(pids)
-            try? FileManager.default.removeItem(atPath: folder)
+        try await Scenario.run { scenario in
+            try await scenario.withDaemon(instances: 2) { harness in
+                try await crashAfterPromotionRollsBack(scenario, harness)
+            }
         }
+    }
 
+    private func crashAfterPromotionRollsBack(_ scenario: Scenario, _ harness: DaemonHarness) async throws {
+        let (repository, v1) = (scenario.repository, scenario.v1)
         #expect(try await harness.deploy(v1).outcome == .succeeded)
-        pids += await harness.pids()
         let v3 = try await repository.commit("v3 crashes", simulate: #"{"crash_after_promotion": 1.0}"#)
         let crashed = try await harness.deploy(v3)
-        pids += await harness.pids()
         #expect(crashed.outcome == .rolledBack, "\(crashed.reason ?? "")")
+        // The canary handed over within a handover's gap; its crash left shard 0 without a client processing
+        // commands only until the warm standby was told to take over again; never two at once.
+        let service = ServiceTimeline(try scenario.botStates(), until: ServiceTimeline.now())
+        #expect(service.overlaps.isEmpty, "\(service.overlaps)")
+        #expect(service.gaps.count == 2 && service.gaps.allSatisfy { $0.shard == 0 && $0.seconds < 5 }, "\(service.gaps)")
         let status = await harness.daemon.status()
         #expect(status.revision?.rawValue == v1)
         #expect(status.instances.allSatisfy { $0.active?.revision.rawValue == v1 && $0.standby == nil && $0.candidate == nil })
@@ -116,47 +115,45 @@ struct DaemonIntegrationTests {
         #expect(refused?.code == .refused)
         let idle = await #expect(throws: DaemonControlError.self) { try await harness.daemon.perform(.promote) }
         #expect(idle?.code == .refused)
-        try await harness.shutdown()
     }
 
     @Test("a graceful shutdown leaves the bots running; a new daemon re-admits them and can still deploy; the token stays out of the state folder and the children's environments")
     func restartReadmitsRunningBots() async throws {
-        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
-        var pids: [Int32] = []
-        defer {
-            DaemonHarness.killBots(pids)
-            try? FileManager.default.removeItem(atPath: folder)
-        }
+        try await Scenario.run { scenario in
+            let (before, port) = try await scenario.withDaemon(instances: 2) { first async throws -> (StatusSnapshot, Int) in
+                #expect(try await first.deploy(scenario.v1).outcome == .succeeded)
+                return (await first.daemon.status(), await first.daemon.channelPort)
+            }
+            for instance in before.instances {
+                let pid = try #require(instance.active?.pid)
+                #expect(kill(pid, 0) == 0, "bot \(pid) did not survive the daemon")
+            }
 
-        let first = try await DaemonHarness(folder: folder, source: repository.url, instances: 2)
-        #expect(try await first.deploy(v1).outcome == .succeeded)
-        let before = await first.daemon.status()
-        pids += await first.pids()
-        let port = await first.daemon.channelPort
-        try await first.shutdown()
-        for pid in pids { #expect(kill(pid, 0) == 0, "bot \(pid) did not survive the daemon") }
+            try await scenario.withDaemon(instances: 2, port: port) { second in
+                let readmitted = try await second.poll("the bots to reconnect", timeout: .seconds(60)) {
+                    second.daemon.channelSessionCount == 2 ? await second.daemon.status() : nil
+                }
+                for instance in readmitted.instances {
+                    #expect(instance.active?.client == before.instances[instance.instance].active?.client)
+                    #expect(instance.active?.pid == before.instances[instance.instance].active?.pid)
+                }
+                let v2 = try await scenario.repository.commit("v2", simulate: nil)
+                let deployed = try await second.deploy(v2)
+                #expect(deployed.outcome == .succeeded, "\(deployed.reason ?? "")")
+                #expect(await second.daemon.status().revision?.rawValue == v2)
+                // Each shard handed over from v1 to v2 within a handover's gap, never with two processing.
+                let service = ServiceTimeline(try scenario.botStates(), until: ServiceTimeline.now())
+                #expect(service.overlaps.isEmpty, "\(service.overlaps)")
+                #expect(service.gaps.count == 2 && service.gaps.allSatisfy { $0.seconds < 2 }, "\(service.gaps)")
 
-        let second = try await DaemonHarness(folder: folder, source: repository.url, instances: 2, port: port)
-        let readmitted = try await second.poll("the bots to reconnect", timeout: .seconds(60)) {
-            second.daemon.channelSessionCount == 2 ? await second.daemon.status() : nil
+                try expectNoToken(inFolder: second.configuration.state.directory)
+                for pid in await second.pids() {
+                    let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
+                    #expect(!String(decoding: environment, as: UTF8.self).contains(DaemonHarness.token))
+                    #expect(String(decoding: environment, as: UTF8.self).contains("URBAN_ROBOT_KEY="))
+                }
+            }
         }
-        for instance in readmitted.instances {
-            #expect(instance.active?.client == before.instances[instance.instance].active?.client)
-            #expect(instance.active?.pid == before.instances[instance.instance].active?.pid)
-        }
-        let v2 = try await repository.commit("v2", simulate: nil)
-        let deployed = try await second.deploy(v2)
-        pids += await second.pids()
-        #expect(deployed.outcome == .succeeded, "\(deployed.reason ?? "")")
-        #expect(await second.daemon.status().revision?.rawValue == v2)
-
-        try expectNoToken(inFolder: second.configuration.state.directory)
-        for pid in await second.pids() {
-            let environment = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
-            #expect(!String(decoding: environment, as: UTF8.self).contains(DaemonHarness.token))
-            #expect(String(decoding: environment, as: UTF8.self).contains("URBAN_ROBOT_KEY="))
-        }
-        try await second.shutdown()
     }
 
     private static func collect(_ stream: AsyncThrowingStream<ProgressEvent, any Error>) async throws -> [ProgressEvent] {

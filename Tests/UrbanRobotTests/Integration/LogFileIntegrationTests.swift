@@ -8,16 +8,16 @@ import Testing
 struct LogFileIntegrationTests {
     @Test("a client id that climbs out of the logs folder is refused, whatever exists there")
     func traversalIsRefused() async throws {
-        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
-        let harness = try await DaemonHarness(folder: folder, source: repository.url, instances: 1)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        // <state>/logs/0/../../../outside.log is <folder>/outside.log.
-        try "not a bot's log\n".write(toFile: "\(folder)/outside.log", atomically: true, encoding: .utf8)
-        let refused = await #expect(throws: DaemonControlError.self) {
-            _ = try await harness.daemon.logFile(instance: 0, client: "../../../outside")
+        try await Scenario.run { scenario in
+            try await scenario.withDaemon(instances: 1) { harness in
+                // <state>/logs/0/../../../outside.log is <folder>/outside.log.
+                try "not a bot's log\n".write(toFile: "\(scenario.folder)/outside.log", atomically: true, encoding: .utf8)
+                let refused = await #expect(throws: DaemonControlError.self) {
+                    _ = try await harness.daemon.logFile(instance: 0, client: "../../../outside")
+                }
+                #expect(refused?.code == .invalid)
+                await #expect(throws: DaemonControlError.self) { _ = try await harness.daemon.logFile(instance: 1, client: "shard-1.1") }
+            }
         }
-        #expect(refused?.code == .invalid)
-        await #expect(throws: DaemonControlError.self) { _ = try await harness.daemon.logFile(instance: 1, client: "shard-1.1") }
-        try await harness.shutdown()
     }
 }

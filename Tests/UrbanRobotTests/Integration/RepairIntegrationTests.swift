@@ -58,75 +58,74 @@ struct RepairIntegrationTests {
 
     @Test("a restart with bots that do not identify again replaces them one by one through the gate, never stopping one before its replacement passed")
     func silentBotsAreRepairedOneByOne() async throws {
-        let (folder, repository, _) = try await BotRepository.withHealthyFirstRevision()
-        try Self.identifyOnceBot.write(toFile: "\(repository.workingCopy)/once.py", atomically: true, encoding: .utf8)
-        let v1 = try await repository.commit("identify once", simulate: nil)
-        var pids: [Int32] = []
-        defer {
-            DaemonHarness.killBots(pids)
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-        let adjust: (inout Configuration) -> Void = { configuration in
-            configuration.bot.command = ["python3", "once.py"]
-            // Generous enough for python-socketio to start on a loaded 2-core run (4 s failed the first deploy there),
-            // short enough that the adopted actives are found silent soon after the restart.
-            configuration.health.identifyTimeout = .seconds(15)
-            configuration.rollout.reconnectGrace = .seconds(2)
-        }
-        let first = try await DaemonHarness(folder: folder, source: repository.url, instances: 3, adjust: adjust)
-        #expect(try await first.deploy(v1).outcome == .succeeded)
-        let before = await first.daemon.status()
-        let oldPids = await first.pids()
-        pids += oldPids
-        let port = await first.daemon.channelPort
-        try await first.shutdown()
+        try await Scenario.run { scenario in
+            try Self.identifyOnceBot.write(
+                toFile: "\(scenario.repository.workingCopy)/once.py", atomically: true, encoding: .utf8)
+            let v1 = try await scenario.repository.commit("identify once", simulate: nil)
+            let adjust: (inout Configuration) -> Void = { configuration in
+                configuration.bot.command = ["python3", "once.py"]
+                // Generous enough for python-socketio to start on a loaded 2-core run (4 s failed the first deploy
+                // there), short enough that the adopted actives are found silent soon after the restart.
+                configuration.health.identifyTimeout = .seconds(15)
+                configuration.rollout.reconnectGrace = .seconds(2)
+            }
+            let (before, oldPids, port) = try await scenario.withDaemon(instances: 3, adjust: adjust) { first async throws -> (StatusSnapshot, [Int32], Int) in
+                #expect(try await first.deploy(v1).outcome == .succeeded)
+                return (await first.daemon.status(), await first.pids(), await first.daemon.channelPort)
+            }
 
-        let second = try await DaemonHarness(
-            folder: folder, source: repository.url, instances: 3, port: port, adjust: adjust)
-        let unconfirmed = try await second.poll("the adopted actives to reconnect unconfirmed", timeout: .seconds(60)) {
-            let states = await second.daemon.status().instances.compactMap { $0.active?.state }
-            return states == ["unconfirmed", "unconfirmed", "unconfirmed"] ? states : nil
-        }
-        #expect(unconfirmed.count == 3)
-        var gaps: [String] = []
-        let repaired = try await second.poll("every instance to be replaced", timeout: .seconds(120)) {
-            let status = await second.daemon.status()
-            for instance in status.instances where instance.active == nil {
-                gaps.append("instance \(instance.instance) had no active client")
+            try await scenario.withDaemon(instances: 3, port: port, adjust: adjust) { second in
+                let unconfirmed = try await second.poll("the adopted actives to reconnect unconfirmed", timeout: .seconds(60)) {
+                    let states = await second.daemon.status().instances.compactMap { $0.active?.state }
+                    return states == ["unconfirmed", "unconfirmed", "unconfirmed"] ? states : nil
+                }
+                #expect(unconfirmed.count == 3)
+                let repaired = try await second.poll("every instance to be replaced", timeout: .seconds(120)) {
+                    let status = await second.daemon.status()
+                    let replaced = status.instances.allSatisfy { instance in
+                        instance.active.map { $0.state == "serving" && $0.client != before.instances[instance.instance].active?.client }
+                            ?? false
+                    }
+                    return replaced && status.instances.allSatisfy({ $0.candidate == nil }) ? status : nil
+                }
+                #expect(repaired.revision?.rawValue == v1)
+                let history = try await second.daemon.history(limit: 20)
+                let repairs = history.filter { $0.trigger == .repair }
+                #expect(repairs.count == 3)
+                #expect(repairs.allSatisfy { $0.outcome == .succeeded && $0.reason?.contains("sent no identify within 15 s") == true },
+                        "\(repairs)")
+                // One at a time: each repair ended before the next began.
+                let ordered = repairs.sorted { $0.id < $1.id }
+                for (earlier, later) in zip(ordered, ordered.dropFirst()) {
+                    #expect(try #require(earlier.finishedAt) <= later.startedAt)
+                }
+                // Each old process was told to process commands until its replacement passed: it got `coma` (the handover)
+                // before `shutdown`, never `shutdown` alone.
+                // And the replacement was told to process commands after the old one's coma, within a handover's gap.
+                for instance in before.instances {
+                    let old = try #require(instance.active).client.rawValue
+                    let commands = try Self.commands(in: second.log(instance: instance.instance, client: old))
+                    let coma = try #require(commands.first { $0.command == "cmd coma" }, "\(old): \(commands)")
+                    let shutdown = try #require(commands.first { $0.command == "cmd shutdown" }, "\(old): \(commands)")
+                    #expect(coma.at < shutdown.at, "\(old): \(commands)")
+                    let new = try #require(repaired.instances[instance.instance].active).client.rawValue
+                    let newCommands = try Self.commands(in: second.log(instance: instance.instance, client: new))
+                    let takeover = try #require(newCommands.first { $0.command == "cmd process_commands" }, "\(new): \(newCommands)")
+                    #expect(takeover.at > coma.at && takeover.at - coma.at < 2, "\(old) \(commands), then \(new) \(newCommands)")
+                }
+                _ = try await second.poll("the old processes to exit", timeout: .seconds(60)) {
+                    oldPids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
+                }
             }
-            let replaced = status.instances.allSatisfy { instance in
-                instance.active.map { $0.state == "serving" && $0.client != before.instances[instance.instance].active?.client }
-                    ?? false
-            }
-            return replaced && status.instances.allSatisfy({ $0.candidate == nil }) ? status : nil
         }
-        pids += await second.pids()
-        #expect(repaired.revision?.rawValue == v1)
-        #expect(gaps.isEmpty, "\(gaps.prefix(3))")
-        let history = try await second.daemon.history(limit: 20)
-        let repairs = history.filter { $0.trigger == .repair }
-        #expect(repairs.count == 3)
-        #expect(repairs.allSatisfy { $0.outcome == .succeeded && $0.reason?.contains("sent no identify within 15 s") == true },
-                "\(repairs)")
-        // One at a time: each repair ended before the next began.
-        let ordered = repairs.sorted { $0.id < $1.id }
-        for (earlier, later) in zip(ordered, ordered.dropFirst()) {
-            #expect(try #require(earlier.finishedAt) <= later.startedAt)
+    }
+
+    /// The `cmd` lines of a log of ``identifyOnceBot``, with their monotonic times in seconds.
+    private static func commands(in log: String) -> [(at: Double, command: String)] {
+        log.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", maxSplits: 1)
+            guard fields.count == 2, let at = Double(fields[0]), fields[1].hasPrefix("cmd ") else { return nil }
+            return (at, String(fields[1]))
         }
-        // Each old process was told to process commands until its replacement passed: it got `coma` (the handover)
-        // before `shutdown`, never `shutdown` alone.
-        for instance in before.instances {
-            let old = try #require(instance.active).client.rawValue
-            let commands = try second.log(instance: instance.instance, client: old)
-                .split(separator: "\n").compactMap { line in line.split(separator: " ").dropFirst().joined(separator: " ") }
-                .filter { $0.hasPrefix("cmd ") }
-            let coma = try #require(commands.firstIndex(of: "cmd coma"), "\(old): \(commands)")
-            let shutdown = try #require(commands.firstIndex(of: "cmd shutdown"), "\(old): \(commands)")
-            #expect(coma < shutdown, "\(old): \(commands)")
-        }
-        _ = try await second.poll("the old processes to exit", timeout: .seconds(60)) {
-            oldPids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
-        }
-        try await second.shutdown()
     }
 }

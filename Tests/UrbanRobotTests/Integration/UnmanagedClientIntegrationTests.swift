@@ -9,34 +9,29 @@ import Testing
 struct UnmanagedClientIntegrationTests {
     @Test("an unmanaged loopback client is gated and takes over instance 0; the previous active is shut down")
     func unmanagedClientTakesOverInstanceZero() async throws {
-        let (folder, repository, v1) = try await BotRepository.withHealthyFirstRevision()
-        let harness = try await DaemonHarness(
-            folder: folder, source: repository.url, instances: 1, allowUnmanaged: true)
-        var pids: [Int32] = []
-        defer {
-            DaemonHarness.killBots(pids)
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-        #expect(try await harness.deploy(v1).outcome == .succeeded)
-        let managed = try #require(await harness.daemon.status().instances.first?.active)
-        pids += await harness.pids()
+        try await Scenario.run { scenario in
+            try await scenario.withDaemon(instances: 1, allowUnmanaged: true) { harness in
+                let (repository, v1) = (scenario.repository, scenario.v1)
+                #expect(try await harness.deploy(v1).outcome == .succeeded)
+                let managed = try #require(await harness.daemon.status().instances.first?.active)
 
-        let port = await harness.daemon.channelPort
-        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("URBAN_ROBOT_") }
-            .merging(["URBAN_ROBOT_URL": "http://127.0.0.1:\(port)"]) { $1 }
-        try await BackgroundProcess.run(
-            ["python3", "bot.py", "--simulate"], in: repository.workingCopy, environment: environment
-        ) { _ in
-            let takenOver = try await harness.poll("the unmanaged client to take over instance 0", timeout: .seconds(60)) {
-                let active = await harness.daemon.status().instances.first?.active
-                return active?.client.rawValue.hasPrefix("unmanaged-0.") == true ? active : nil
+                let port = await harness.daemon.channelPort
+                let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("URBAN_ROBOT_") }
+                    .merging(["URBAN_ROBOT_URL": "http://127.0.0.1:\(port)"]) { $1 }
+                try await BackgroundProcess.run(
+                    ["python3", "bot.py", "--simulate"], in: repository.workingCopy, environment: environment
+                ) { _ in
+                    let takenOver = try await harness.poll("the unmanaged client to take over instance 0", timeout: .seconds(60)) {
+                        let active = await harness.daemon.status().instances.first?.active
+                        return active?.client.rawValue.hasPrefix("unmanaged-0.") == true ? active : nil
+                    }
+                    #expect(takenOver.pid == nil)
+                    _ = try await harness.poll("the managed client to exit", timeout: .seconds(30)) {
+                        kill(managed.pid ?? 0, 0) != 0 ? true : nil
+                    }
+                    #expect(harness.daemon.channelSessionCount == 1)
+                }
             }
-            #expect(takenOver.pid == nil)
-            _ = try await harness.poll("the managed client to exit", timeout: .seconds(30)) {
-                kill(managed.pid ?? 0, 0) != 0 ? true : nil
-            }
-            #expect(harness.daemon.channelSessionCount == 1)
-            try await harness.shutdown()
         }
     }
 }
