@@ -12,6 +12,7 @@ final class DriverThread: SerialExecutor {
     private final class Queue: Sendable {
         private struct State {
             var jobs: [UnownedJob] = []
+            var started = false
             var ended = false
         }
 
@@ -19,15 +20,28 @@ final class DriverThread: SerialExecutor {
         private let signal = NSCondition()
 
         func push(_ job: UnownedJob) {
-            signal.lock()
-            state.withLock { $0.jobs.append(job) }
-            signal.signal()
-            signal.unlock()
+            change { $0.jobs.append(job) }
         }
 
         func end() {
+            change { $0.ended = true }
+        }
+
+        /// Notes that the thread's `start()` returned.
+        func started() {
+            change { $0.started = true }
+        }
+
+        /// Waits until ``started()``.
+        func waitUntilStarted() {
             signal.lock()
-            state.withLock { $0.ended = true }
+            defer { signal.unlock() }
+            while !state.withLock({ $0.started }) { signal.wait() }
+        }
+
+        private func change(_ body: @Sendable (inout State) -> Void) {
+            signal.lock()
+            state.withLock { body(&$0) }
             signal.signal()
             signal.unlock()
         }
@@ -55,14 +69,17 @@ final class DriverThread: SerialExecutor {
         let queue = self.queue
         let unowned = UnownedSerialExecutor(ordinary: self)
         let thread = Thread {
-            // Named from within: on Linux a new thread inherits its creator's name, and a name set before
-            // `start()` is not applied.
+            // Named from within, once `start()` returned: on Linux a new thread inherits its creator's name, and
+            // Foundation drops a name set before `start()` recorded the thread's handle (which the new thread,
+            // running first on a busy machine, can do before `start()` returned).
+            queue.waitUntilStarted()
             Thread.current.name = name
             while let jobs = queue.next() {
                 for job in jobs { job.runSynchronously(on: unowned) }
             }
         }
         thread.start()
+        queue.started()
     }
 
     deinit {
