@@ -11,10 +11,11 @@ public import FleetTypes
 ///
 /// ```swift
 /// var gate = Gate(launchedAt: now, settings: settings)
-/// _ = gate.connected(now: now)
+/// gate.connected(now: now)
 /// gate.identified(now: now)          // [.sendHello]
 /// gate.ready(now: now)               // [.sendHealthCheck]
-/// gate.report(report, now: now)      // [.passed] or [.failed(reason)]
+/// gate.report(report)                // [.passed] or [.failed(reason)]
+/// gate.tick(now: later)              // past a phase's deadline: [.failed(reason)]
 /// ```
 public struct Gate: Hashable, Sendable {
     /// Where the client is in its gate.
