@@ -8,9 +8,9 @@ import NIOHTTP1
 ///
 /// ```swift
 /// let engine = DockerEngineClient(socketPath: "/var/tmp/urban-robot-docker/docker.sock")
-/// let version = try await engine.version()                           // "1.41"
-/// let key = try await engine.createSecret(SecretSpec(name: "fleet-shard-0.7-key", data: Data(key.utf8)))
-/// let service = try await engine.createService(spec)
+/// let apiVersion = try await engine.version().apiVersion             // "1.41"
+/// let secretID = try await engine.createSecret(SecretSpec(name: "fleet-shard-0.7-key", data: Data(key.utf8)))
+/// let serviceID = try await engine.createService(spec)
 /// for try await event in engine.events(filters: ["type": ["container"], "label": ["urban-robot.fleet=mybot"]]) { ... }
 /// ```
 ///

@@ -18,7 +18,7 @@ import Foundation
 /// let release = try await store.checkout(revision.id)        // <state>/releases/<id>/
 /// // ... the rollout succeeds:
 /// let tag = try await store.markGood(revision.id, deployment: "d-42", health: "8/8 cogs")
-/// let previous = try await store.lastGood(excluding: revision.id)
+/// let rollbackTarget = try await store.goodTags().first { $0.revision != revision.id }   // newest first
 /// try await store.removeOldReleases(protecting: [revision.id])
 /// ```
 ///

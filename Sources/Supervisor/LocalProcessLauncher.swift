@@ -28,21 +28,23 @@ import Foundation
 /// let environment = try LaunchEnvironment(
 ///     inherited: ProcessInfo.processInfo.environment,
 ///     forbiddenNames: ["DISCORD_TOKEN"], secrets: [token]
-/// ).make(configured: config.bot.env, identity: ClientIdentity(
+/// ).make(configured: configuration.bot.environment, identity: ClientIdentity(
 ///     url: "http://127.0.0.1:8080", clientID: "shard-0.7", key: key,
 ///     shard: 0, shardCount: 4, revision: sha))
 /// let process = try launcher.launch(LaunchRequest(
 ///     command: ["python3", "bot.py"], workingDirectory: "\(state)/releases/\(sha)",
 ///     environment: environment, clientID: "shard-0.7", revision: sha,
 ///     log: LogPolicy(path: "\(state)/logs/0/shard-0.7.log")))
-/// store.save(process.record)                  // for the next daemon
+/// try launchRecords.save(process.record)      // for the next daemon
 ///
 /// // elsewhere, the single consumer of exits:
-/// for await exit in launcher.exits { engine.processExited(exit) }
+/// for await exit in launcher.exits {
+///     try await driver.submit(.exited(ClientID(rawValue: exit.record.clientID), exit.status))
+/// }
 ///
 /// // a stop: shutdown over the channel, then SIGTERM, then SIGKILL
 /// let outcome = await process.stop(timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5))) {
-///     await channel.send(.shutdown(reason: "rollout"), to: "shard-0.7")
+///     channel.send(.shutdown(reason: "rollout"), to: ClientID(rawValue: "shard-0.7"))
 /// }
 /// ```
 public final class LocalProcessLauncher: ProcessLauncher {

@@ -8,14 +8,16 @@
 /// ```swift
 /// let launcher: any ProcessLauncher = LocalProcessLauncher()
 /// let client = try await launcher.launch(request)    // any LaunchedClient
-/// store.save(client.record)                           // for the next daemon's adopt(_:log:)
+/// try launchRecords.save(client.record)               // for the next daemon's adopt(_:log:)
 ///
 /// // elsewhere, the single consumer of exits:
-/// for await exit in launcher.exits { engine.processExited(exit.record.clientID, exit.status) }
+/// for await exit in launcher.exits {
+///     try await driver.submit(.exited(ClientID(rawValue: exit.record.clientID), exit.status))
+/// }
 ///
 /// // a stop: the polite step (`cmd shutdown` over the channel), then the launcher's own escalation
 /// let outcome = await client.stop(timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5))) {
-///     await channel.send(.shutdown(reason: "rollout"), to: "shard-0.7")
+///     channel.send(.shutdown(reason: "rollout"), to: ClientID(rawValue: "shard-0.7"))
 /// }
 /// ```
 public protocol ProcessLauncher: Sendable {

@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// ```swift
 /// let store = try DeployerStore(path: stateDir + "/state.sqlite")
-/// let engine = DeploymentEngine(settings: settings, recovered: try store.recover(goodTags: await git.goodTags()))
+/// let recovered = try store.recover(goodTags: await daemonEffects.goodTags())
+/// let engine = DeploymentEngine(settings: settings, recovered: recovered)
 /// let driver = DeployerDriver(engine: engine, store: store, effects: daemonEffects)
 /// try await driver.start()
 /// try await withThrowingDiscardingTaskGroup { group in

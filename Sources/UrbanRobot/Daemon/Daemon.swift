@@ -14,8 +14,8 @@ import UnixSignals
 /// deployment engine, run as one `ServiceGroup`.
 ///
 /// ```swift
-/// let daemon = try Daemon(configuration: try ConfigurationLoader.load(path), logger: logger)
-/// daemon.observeActions { action in metrics.count(action) }
+/// let daemon = try Daemon(configuration: try ConfigurationLoader.load(path: path), logger: logger)
+/// daemon.observeActions { action in metrics.observe(action) }
 /// try await daemon.run(additionalServices: [adminAPI])   // returns after SIGTERM/SIGINT
 /// ```
 ///
