@@ -128,8 +128,11 @@ struct StatusPageSecurityTests {
                     try await page.request(.GET, "/v1/status"),
                     try await page.request(.GET, "/v1/nothing", bearer: bearer),
                     try await page.request(.POST, "/v1/abort", cookie: session.cookie),
+                    // Errors that routes throw (AdminError), as the middleware's are.
+                    try await page.request(.GET, "/v1/deployments/abc", bearer: bearer),
+                    try await page.request(.GET, "/ui/assets/nope.js", cookie: session.cookie),
                 ]
-                #expect(answers.map(\.status) == [200, 200, 401, 401, 200, 401, 404, 403])
+                #expect(answers.map(\.status) == [200, 200, 401, 401, 200, 401, 404, 403, 400, 404])
                 for answer in answers {
                     let policy = answer.headers["Content-Security-Policy"].first ?? ""
                     #expect(policy.contains("default-src 'none'"), "\(answer.status): \(policy)")

@@ -24,14 +24,14 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             if let offered = request.headers[.init(UIRoutes.csrfHeader)!], RandomSecret.matches(offered[...].utf8, session.csrfToken.utf8) {
                 return try await next(request, context)
             }
-            return AdminResponse.error(.forbidden, "the \(UIRoutes.csrfHeader) header is missing or wrong; "
+            throw AdminError(.forbidden, "the \(UIRoutes.csrfHeader) header is missing or wrong; "
                 + "a page session must send the token of GET /ui/session with every \(request.method) request")
         }
         if UIRoutes.isPagePath(path) {
             return UIRoutes.message(.unauthorized, title: "Log in first",
                                     text: "Run `urban-robot ui` on the daemon's machine and open the link it prints; each link works once.")
         }
-        return AdminResponse.error(.unauthorized, "unauthorized")
+        throw AdminError(.unauthorized, "unauthorized")
     }
 }
 

@@ -17,15 +17,17 @@ public enum GitHubWebhookAnswer: Equatable, Sendable {
     /// `500`: the daemon failed.
     case failed(String)
 
-    var response: Response {
+    /// The answer's response.
+    /// - Throws: ``AdminError`` for the answers that are errors.
+    func response() throws -> Response {
         switch self {
-        case .deployment(let id): AdminResponse.json(["deployment": id])
-        case .ignored(let reason): AdminResponse.json(["ignored": reason])
-        case .pong: AdminResponse.json(["pong": true])
-        case .unauthorized: AdminResponse.error(.unauthorized, "bad or missing X-Hub-Signature-256")
-        case .refused(let reason): AdminResponse.error(.conflict, reason)
-        case .invalid(let reason): AdminResponse.error(.badRequest, reason)
-        case .failed(let reason): AdminResponse.error(.internalServerError, reason)
+        case .deployment(let id): try AdminResponse.json(["deployment": id])
+        case .ignored(let reason): try AdminResponse.json(["ignored": reason])
+        case .pong: try AdminResponse.json(["pong": true])
+        case .unauthorized: throw AdminError(.unauthorized, "bad or missing X-Hub-Signature-256")
+        case .refused(let reason): throw AdminError(.conflict, reason)
+        case .invalid(let reason): throw AdminError(.badRequest, reason)
+        case .failed(let reason): throw AdminError(.internalServerError, reason)
         }
     }
 }

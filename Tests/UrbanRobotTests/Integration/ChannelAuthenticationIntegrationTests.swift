@@ -138,7 +138,8 @@ struct ChannelRefusalIntegrationTests {
             try await scenario.withDaemon(
                 instances: 1,
                 adjust: { configuration in
-                    configuration.health.identifyTimeout = .seconds(3)
+                    // Long enough for the last client to connect and identify on a loaded box (at 3 s it once could not).
+                    configuration.health.identifyTimeout = .seconds(6)
                     configuration.channel.pingInterval = .milliseconds(300)
                     configuration.channel.pingTimeout = .seconds(10)
                     // 50 handshakes pass this cap, above the 30 wrong keys (all below the default 100): the key
@@ -157,7 +158,7 @@ struct ChannelRefusalIntegrationTests {
                 let lines = flooded.outputLines
                 #expect(lines.count == 4, "\(output)")
                 let closedAfter = lines.first.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
-                #expect(closedAfter >= 2.5 && closedAfter < 20, "\(output)")
+                #expect(closedAfter >= 5.5 && closedAfter < 30, "\(output)")
                 #expect(lines.dropFirst().first == "refused 30", "\(output)")
                 #expect(lines.dropFirst(2).first?.contains(#""error": "unauthorized""#) == true, "\(output)")
 

@@ -23,10 +23,11 @@ enum UIAssets {
 
     private static let javaScript = "text/javascript; charset=utf-8"
 
-    /// `200` with the file, or `404` for a name that is not one of the page's files.
-    static func response(for name: String) -> Response {
+    /// `200` with the file.
+    /// - Throws: ``AdminError`` (404) for a name that is not one of the page's files.
+    static func response(for name: String) throws -> Response {
         guard let file = files[name] else {
-            return AdminResponse.error(.notFound, "no page file '\(name)'")
+            throw AdminError(.notFound, "no page file '\(name)'")
         }
         return Response(status: .ok, headers: [.contentType: file.contentType],
                         body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))

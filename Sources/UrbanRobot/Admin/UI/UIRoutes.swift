@@ -21,14 +21,14 @@ struct UIRoutes: Sendable {
     }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.post(.init(stringLiteral: Self.loginCodesPath)) { _, _ in AdminResponse.json(sessions.issueCode(), status: .created) }
+        router.post(.init(stringLiteral: Self.loginCodesPath)) { _, _ in try AdminResponse.json(sessions.issueCode(), status: .created) }
         router.get(.init(stringLiteral: Self.loginPath)) { request, _ in login(request) }
         router.post("/ui/logout") { request, _ in logout(request) }
-        router.get("/ui") { _, _ in UIAssets.response(for: UIAssets.page) }
+        router.get("/ui") { _, _ in try UIAssets.response(for: UIAssets.page) }
         router.get("/ui/assets/:file") { _, context in
-            UIAssets.response(for: context.parameters.get("file") ?? "")
+            try UIAssets.response(for: context.parameters.get("file") ?? "")
         }
-        router.get("/ui/session") { request, _ in session(request) }
+        router.get("/ui/session") { request, _ in try session(request) }
         router.get("/ui/stream") { _, _ in UIEventStream(control: control).response() }
     }
 
@@ -50,11 +50,11 @@ struct UIRoutes: Sendable {
     }
 
     /// `{"csrf_token", "expires_at"}` of the page's session; 404 for a request authenticated by the bearer token.
-    private func session(_ request: Request) -> Response {
+    private func session(_ request: Request) throws -> Response {
         guard let session = sessions.session(id: request.cookies[UISessions.cookieName]?.value) else {
-            return AdminResponse.error(.notFound, "no page session: log in with the link `urban-robot ui` prints")
+            throw AdminError(.notFound, "no page session: log in with the link `urban-robot ui` prints")
         }
-        return AdminResponse.json(SessionAnswer(csrfToken: session.csrfToken, expiresAt: session.expiresAt))
+        return try AdminResponse.json(SessionAnswer(csrfToken: session.csrfToken, expiresAt: session.expiresAt))
     }
 
     /// A small HTML page without script: `title` and `text` (constant text of ours, never a request's).
