@@ -1,5 +1,5 @@
 public import Foundation
-import GRDB
+public import GRDB
 import Synchronization
 
 /// The engine's state in SQLite (GRDB, with migrations): deployments, events (the audit trail), clients
@@ -18,14 +18,19 @@ public final class DeployerStore: Sendable {
     private let commits = Atomic<Int>(0)
     private let observers = Mutex<[@Sendable (CommittedStep) -> Void]>([])
 
+    /// The database's one writer, for the tables other modules keep in the same file (the daemon's launch
+    /// records): their writes then queue with the engine's in this process instead of competing for SQLite's
+    /// write lock from a second connection, where the busy handler's sleeps lost to the engine's back-to-back
+    /// steps for seconds at 200 instances.
+    public var writer: any DatabaseWriter { database }
+
     /// How many transactions of engine steps this store committed.
     public var committedSteps: Int { commits.load(ordering: .acquiring) }
 
     /// Opens (creating and migrating) the database file at `path` in WAL mode.
     public convenience init(path: String) throws {
         do {
-            // Other connections to the same file (the daemon's launch records, an operator's sqlite3) hold the
-            // write lock for moments: wait for it instead of failing the engine step with SQLITE_BUSY.
+            // Other connections to the same file (an operator's sqlite3) hold the write lock for moments: wait for it instead of failing the engine step with SQLITE_BUSY.
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             // Each connection's page cache grows with the database up to SQLite's default of 2 MiB, and the

@@ -87,7 +87,7 @@ public final class Daemon: DaemonControl {
         let store = try DeployerStore(path: StateFolder.databasePath(stateDirectory))
         self.store = store
         progressHub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: stateDirectory))
-        processes = RunningProcesses(records: try LaunchRecordStore(path: StateFolder.databasePath(stateDirectory)))
+        processes = RunningProcesses(records: try LaunchRecordStore(database: store.writer))
         launcher = Self.makeLauncher(configuration)
         var forbidden: Set<String> = []
         if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }

@@ -26,7 +26,7 @@ extension DaemonEffects {
                 clientID: order.client.rawValue, revision: order.revision.rawValue,
                 log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log", redacting: parts.environment.secrets + [order.key]),
                 diesWithDaemon: configuration.bot.stopWithDaemon))
-            try parts.processes.add(process, as: order.client)
+            try await parts.processes.add(process, as: order.client)
             logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.record.pid)"])
             await submit(.launched(order.client, pid: process.record.pid, startTime: process.record.startTicks))
         } catch {

@@ -44,7 +44,7 @@ struct ExitWatcher: Service {
         }
         channel.forgetIssuedKeys(of: clients)
         do {
-            try processes.remove(clients)
+            try await processes.remove(clients)
         } catch {
             logger.error("could not forget the launch records of exited processes", metadata: ["clients": "\(clients)", "error": "\(error)"])
         }

@@ -7,13 +7,12 @@ import Supervisor
 /// Deployer's migrations, so that the two modules never depend on each other's schema). A restarted daemon
 /// reads them to adopt the processes that still run.
 final class LaunchRecordStore: Sendable {
-    private let database: DatabaseQueue
+    private let database: any DatabaseWriter
 
-    /// Opens (and if needed creates) the table in the database at `path`.
-    init(path: String) throws {
-        var configuration = GRDB.Configuration()
-        configuration.busyMode = .timeout(10)
-        database = try DatabaseQueue(path: path, configuration: configuration)
+    /// Keeps the records through `database` (the state store's writer: ``DeployerStore/writer``), creating the
+    /// table if needed.
+    init(database: any DatabaseWriter) throws {
+        self.database = database
         try database.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS launch_records (
@@ -24,19 +23,20 @@ final class LaunchRecordStore: Sendable {
         }
     }
 
-    /// Stores (or replaces) the record of a launched process.
-    func save(_ record: LaunchRecord) throws {
+    /// Stores (or replaces) the record of a launched process. The calling task waits for the writer without
+    /// holding a thread of the cooperative pool.
+    func save(_ record: LaunchRecord) async throws {
         let text = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        try database.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO launch_records (client_id, record) VALUES (?, ?)",
                 arguments: [record.clientID, text])
         }
     }
 
-    /// Forgets the records of processes that exited, in one transaction.
-    func remove(clientIDs: [String]) throws {
-        try database.write { db in
+    /// Forgets the records of processes that exited, in one transaction (waiting as ``save(_:)`` does).
+    func remove(clientIDs: [String]) async throws {
+        try await database.write { db in
             let statement = try db.cachedStatement(sql: "DELETE FROM launch_records WHERE client_id = ?")
             for clientID in clientIDs { try statement.execute(arguments: [clientID]) }
         }

@@ -12,9 +12,9 @@ final class RunningProcesses: Sendable {
     }
 
     /// Keeps a process and persists its record.
-    func add(_ process: any LaunchedClient, as client: ClientID) throws {
+    func add(_ process: any LaunchedClient, as client: ClientID) async throws {
         processes.withLock { $0[client] = process }
-        try records.save(process.record)
+        try await records.save(process.record)
     }
 
     /// The process of `client`, if it runs.
@@ -23,11 +23,11 @@ final class RunningProcesses: Sendable {
     }
 
     /// Forgets the processes of `clients` after their exits (their records in one transaction).
-    func remove(_ clients: [ClientID]) throws {
+    func remove(_ clients: [ClientID]) async throws {
         processes.withLock { processes in
             for client in clients { processes.removeValue(forKey: client) }
         }
-        try records.remove(clientIDs: clients.map(\.rawValue))
+        try await records.remove(clientIDs: clients.map(\.rawValue))
     }
 
     /// Every process, by client id.
@@ -47,7 +47,7 @@ final class RunningProcesses: Sendable {
                 processes.withLock { $0[client] = process }
                 adopted.append(client)
             } else {
-                try records.remove(clientIDs: [record.clientID])
+                try await records.remove(clientIDs: [record.clientID])
                 gone.append(client)
             }
         }
