@@ -20,7 +20,7 @@ let clock = ContinuousClock()
 
 func run(_ command: [String], log: LogPolicy) async throws -> Duration {
     let start = clock.now
-    let process = try launcher.launch(LaunchRequest(
+    let process = try await launcher.launch(LaunchRequest(
         command: command, workingDirectory: scratch, environment: environment,
         clientID: "bench", revision: "bench", log: log))
     let exit = try await process.waitForExit()

@@ -31,7 +31,7 @@ import Foundation
 /// ).make(configured: configuration.bot.environment, identity: ClientIdentity(
 ///     url: "http://127.0.0.1:8080", clientID: "shard-0.7", key: key,
 ///     shard: 0, shardCount: 4, revision: sha))
-/// let process = try launcher.launch(LaunchRequest(
+/// let process = try await launcher.launch(LaunchRequest(
 ///     command: ["python3", "bot.py"], workingDirectory: "\(state)/releases/\(sha)",
 ///     environment: environment, clientID: "shard-0.7", revision: sha,
 ///     log: LogPolicy(path: "\(state)/logs/0/shard-0.7.log")))
@@ -68,11 +68,34 @@ public final class LocalProcessLauncher: ProcessLauncher {
     /// The log gets a header line first: time, client id, revision, argv
     /// (never the environment).
     /// - Throws: ``SupervisorError`` (`invalidCommand`, `logFailed`, `spawnFailed`).
-    public func launch(_ request: LaunchRequest) throws(SupervisorError) -> LaunchedProcess {
-        try launch(request, reportingExit: true)
+    public func launch(_ request: LaunchRequest) async throws(SupervisorError) -> LaunchedProcess {
+        try await launch(request, reportingExit: true)
     }
 
-    func launch(_ request: LaunchRequest, reportingExit: Bool) throws(SupervisorError) -> LaunchedProcess {
+    /// ``launch(_:)``, with the exit reported on ``exits`` or not. Starting a process blocks its thread while the
+    /// process and its log's redacting relay start (milliseconds, tens of them on a loaded machine, for every
+    /// launch of a rollout): the work runs on a queue of its own (``spawning``), never on a thread of Swift's
+    /// cooperative pool, which the daemon's channel and admin API share.
+    func launch(_ request: LaunchRequest, reportingExit: Bool) async throws(SupervisorError) -> LaunchedProcess {
+        let started = await withCheckedContinuation { (continuation: CheckedContinuation<Result<LaunchedProcess, SupervisorError>, Never>) in
+            Self.spawning.async {
+                continuation.resume(returning: Result { () throws(SupervisorError) in
+                    try self.spawn(request, reportingExit: reportingExit)
+                })
+            }
+        }
+        return try started.get()
+    }
+
+    /// Where processes are started (concurrently: one blocked start does not delay the next).
+    static let spawning = DispatchQueue(label: "urban-robot.spawning", attributes: .concurrent)
+
+    /// ``launch(_:)`` on the calling thread, which it blocks while the process and its log's relay start.
+    public func spawn(_ request: LaunchRequest) throws(SupervisorError) -> LaunchedProcess {
+        try spawn(request, reportingExit: true)
+    }
+
+    func spawn(_ request: LaunchRequest, reportingExit: Bool) throws(SupervisorError) -> LaunchedProcess {
         guard let name = request.command.first, !name.isEmpty else {
             throw SupervisorError(.invalidCommand, "the command is empty; set bot.command (or bot.build) to an argv such as [\"python3\", \"bot.py\"]")
         }

@@ -39,7 +39,7 @@ public struct ReleaseBuilder: Sendable {
             return .alreadyBuilt
         }
         let log = LogPolicy(path: request.logPath, maxBytes: request.maxLogBytes, keptRotations: 1)
-        let process = try launcher.launch(
+        let process = try await launcher.launch(
             LaunchRequest(
                 command: request.command, workingDirectory: request.releaseDirectory,
                 environment: request.environment, clientID: "build", revision: request.revision, log: log),

@@ -17,7 +17,7 @@ guard arguments.count >= 4 else {
 let launcher = LocalProcessLauncher()
 let environment = try LaunchEnvironment(inherited: ProcessInfo.processInfo.environment)
     .make(configured: [:], identity: nil)
-let process = try launcher.launch(
+let process = try await launcher.launch(
     LaunchRequest(
         command: Array(arguments[3...]), workingDirectory: arguments[2], environment: environment,
         clientID: "shard-0.1", revision: "survivor", log: LogPolicy(path: arguments[1]),

@@ -23,7 +23,7 @@ import Testing
     ) async throws -> (daemon: LaunchedProcess, bot: LaunchRecord) {
         let daemonBinary = binDirectory + "/SupervisorTestDaemon"
         try #require(FileManager.default.isExecutableFile(atPath: daemonBinary))
-        let daemon = try launcher.launch(request(
+        let daemon = try launcher.spawn(request(
             [daemonBinary] + options + [scratch.file("logs/bot.log"), scratch.path]
                 + ["sh", "-c", "while :; do echo tick; sleep 0.05; done"],
             in: scratch, name: "daemon"))
@@ -64,7 +64,7 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["sleep", "1000"], in: scratch))
+        let process = try launcher.spawn(request(["sleep", "1000"], in: scratch))
         let record = process.record
         #expect(record.startTicks > 0)
         #expect(LocalProcessLauncher.isStillRunning(record))

@@ -22,7 +22,7 @@ import Testing
                 url: "http://127.0.0.1:8080", clientID: "shard-0.1", key: "launch-key", shard: 0, shardCount: 2,
                 revision: "0123456789abcdef0123456789abcdef01234567"))
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["env"], in: scratch, environment: environment))
+        let process = try launcher.spawn(request(["env"], in: scratch, environment: environment))
         #expect(try await exitStatus(of: process) == .exited(code: 0))
 
         let lines = scratch.read("logs/shard-0.1.log").split(separator: "\n").map(String.init)
@@ -53,7 +53,7 @@ import Testing
             echo "ids=$$ $(ps -o pgid= -p $$ | tr -d ' ') $(ps -o sid= -p $$ | tr -d ' ')"
             """)
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["./bot.sh"], in: scratch))
+        let process = try launcher.spawn(request(["./bot.sh"], in: scratch))
         #expect(process.record.processGroup == process.pid)
         #expect(try await exitStatus(of: process) == .exited(code: 0))
         let log = scratch.read("logs/shard-0.1.log")
@@ -68,7 +68,7 @@ import Testing
         // Daemons commonly ignore SIGPIPE; the child must not inherit that.
         signal(SIGPIPE, SIG_IGN)
         let launcher = LocalProcessLauncher()
-        let grep = try launcher.launch(request(["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"], in: scratch))
+        let grep = try launcher.spawn(request(["grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"], in: scratch))
         #expect(try await exitStatus(of: grep) == .exited(code: 0))
         let log = scratch.read("logs/shard-0.1.log")
         #expect(log.contains("SigBlk:\t0000000000000000\n"))
@@ -79,7 +79,7 @@ import Testing
         #expect(ignoredMask & 0x7fff_ffff == 0)
 
         // ls sees 0, 1, 2 and the descriptor of the folder it lists itself.
-        let ls = try launcher.launch(request(["ls", "/proc/self/fd"], in: scratch, name: "ls"))
+        let ls = try launcher.spawn(request(["ls", "/proc/self/fd"], in: scratch, name: "ls"))
         #expect(try await exitStatus(of: ls) == .exited(code: 0))
         #expect(scratch.read("logs/ls.log").split(separator: "\n").dropFirst() == ["0", "1", "2", "3"])
     }
@@ -88,9 +88,9 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
-        let exited = try launcher.launch(request(["sh", "-c", "exit 3"], in: scratch, name: "a"))
+        let exited = try launcher.spawn(request(["sh", "-c", "exit 3"], in: scratch, name: "a"))
         #expect(try await exitStatus(of: exited) == .exited(code: 3))
-        let signaled = try launcher.launch(request(["sh", "-c", "kill -USR1 $$"], in: scratch, name: "b"))
+        let signaled = try launcher.spawn(request(["sh", "-c", "kill -USR1 $$"], in: scratch, name: "b"))
         #expect(try await exitStatus(of: signaled) == .signaled(signal: SIGUSR1, coreDumped: false))
 
         var reported: [String: TerminationStatus] = [:]
@@ -105,7 +105,7 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(
+        let process = try launcher.spawn(
             request(["sh", "-c", "echo before; exec >&- 2>&-; sleep 0.3; exit 7"], in: scratch))
         #expect(try await exitStatus(of: process) == .exited(code: 7))
         #expect(scratch.read("logs/shard-0.1.log").hasSuffix("before\n"))
@@ -116,11 +116,11 @@ import Testing
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
         let error = try #require(throws: SupervisorError.self) {
-            try launcher.launch(request(["no-such-bot-binary"], in: scratch))
+            try launcher.spawn(request(["no-such-bot-binary"], in: scratch))
         }
         #expect(error.code == .invalidCommand)
         #expect(error.message.contains("no-such-bot-binary"))
-        #expect(throws: SupervisorError.self) { try launcher.launch(request([], in: scratch)) }
+        #expect(throws: SupervisorError.self) { try launcher.spawn(request([], in: scratch)) }
     }
 
     @Test func leavesNoZombiesAfter200QuickLaunches() async throws {
@@ -129,7 +129,7 @@ import Testing
         let launcher = LocalProcessLauncher()
         var processes: [LaunchedProcess] = []
         for index in 0..<200 {
-            processes.append(try launcher.launch(request(["true"], in: scratch, name: "quick-\(index)")))
+            processes.append(try launcher.spawn(request(["true"], in: scratch, name: "quick-\(index)")))
         }
         for process in processes {
             #expect(try await exitStatus(of: process) == .exited(code: 0))

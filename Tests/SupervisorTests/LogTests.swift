@@ -15,7 +15,7 @@ import Testing
         let launcher = LocalProcessLauncher()
         var environment = try plainEnvironment()
         environment["URBAN_ROBOT_SHARD"] = "3"
-        let process = try launcher.launch(request(["./bot.sh"], in: scratch, environment: environment))
+        let process = try launcher.spawn(request(["./bot.sh"], in: scratch, environment: environment))
         #expect(await eventually { scratch.read("logs/shard-0.1.log").contains("serving shard 3\n") })
         #expect(process.exit == nil)
         _ = FileManager.default.createFile(atPath: scratch.file("done"), contents: nil)
@@ -41,7 +41,7 @@ import Testing
         let cap = 256 << 10
         let log = LogPolicy(path: scratch.file("logs/chatty.log"), maxBytes: cap, keptRotations: 2)
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["python3", "./chatty.py"], in: scratch, log: log))
+        let process = try launcher.spawn(request(["python3", "./chatty.py"], in: scratch, log: log))
         #expect(try await exitStatus(of: process) == .exited(code: 0))
 
         let live = scratch.read("logs/chatty.log")
@@ -75,7 +75,7 @@ import Testing
         defer { scratch.remove() }
         let log = LogPolicy(path: scratch.file("logs/fast.log"), maxBytes: 4 << 20, keptRotations: 0)
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["head", "-c", "67108864", "/dev/zero"], in: scratch, log: log))
+        let process = try launcher.spawn(request(["head", "-c", "67108864", "/dev/zero"], in: scratch, log: log))
         #expect(try await exitStatus(of: process) == .exited(code: 0))
     }
 

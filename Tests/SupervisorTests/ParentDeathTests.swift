@@ -33,7 +33,7 @@ import Testing
             continuation.yield(Result { () throws(SupervisorError) in
                 var dying = request
                 dying.diesWithDaemon = true
-                return try launcher.launch(dying)
+                return try launcher.spawn(dying)
             })
             continuation.finish()
         }
@@ -53,12 +53,12 @@ import Testing
         var dying = try request(["sleep", "1000"], in: scratch)
         dying.workingDirectory = scratch.file("missing")
         dying.diesWithDaemon = true
-        #expect(throws: SupervisorError.self) { try LocalProcessLauncher().launch(dying) }
+        #expect(throws: SupervisorError.self) { try LocalProcessLauncher().spawn(dying) }
         let script = try scratch.script("run.sh", "#!/bin/sh\necho ran \"$@\" from $(pwd)\n")
         var running = try request([script, "a b"], in: scratch)
         running.diesWithDaemon = true
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(running)
+        let process = try launcher.spawn(running)
         #expect(try await exitStatus(of: process) == .exited(code: 0))
         let log = scratch.read("logs/shard-0.1.log")
         #expect(log.contains("ran a b from \(scratch.path)"))

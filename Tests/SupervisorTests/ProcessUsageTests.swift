@@ -29,7 +29,7 @@ import Testing
                 time.sleep(0.05)
             """)
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["python3", "./busy.py"], in: scratch))
+        let process = try launcher.spawn(request(["python3", "./busy.py"], in: scratch))
         #expect(await eventually { FileManager.default.fileExists(atPath: scratch.file("busy")) })
         let usage = try #require(ProcessUsage.read(pid: process.pid))
         #expect(usage.rssBytes > 32 << 20)

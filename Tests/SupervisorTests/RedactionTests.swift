@@ -35,7 +35,7 @@ import Testing
         environment["LEAK_TOKEN"] = Self.token
         environment["LEAK_KEY"] = Self.key
         let log = LogPolicy(path: scratch.file("logs/shard-0.1.log"), redacting: [Self.key, "", Self.token])
-        let process = try LocalProcessLauncher().launch(request(["python3", "./leaky.py"], in: scratch, environment: environment, log: log))
+        let process = try LocalProcessLauncher().spawn(request(["python3", "./leaky.py"], in: scratch, environment: environment, log: log))
         // Output that cannot be the start of a secret is written at once, while the process runs.
         #expect(await eventually { scratch.read("logs/shard-0.1.log").contains("ready\n") })
         let running = scratch.read("logs/shard-0.1.log")
@@ -72,7 +72,7 @@ import Testing
         environment["LEAK_TOKEN"] = Self.token
         let log = LogPolicy(path: scratch.file("logs/shard-0.2.log"), redacting: [Self.token])
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["python3", "./polite.py"], in: scratch, environment: environment, log: log))
+        let process = try launcher.spawn(request(["python3", "./polite.py"], in: scratch, environment: environment, log: log))
         #expect(await eventually { scratch.read("logs/shard-0.2.log").contains("ready\n") })
         _ = await process.stop(timing: StopTiming(stopGrace: .seconds(10), killGrace: .seconds(5)))
         #expect(await eventually { scratch.read("logs/shard-0.2.log").contains("stopping, token <redacted>\n") })

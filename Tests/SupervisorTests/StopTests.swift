@@ -20,7 +20,7 @@ import Testing
             exit 0
             """)
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["./bot.sh"], in: scratch))
+        let process = try launcher.spawn(request(["./bot.sh"], in: scratch))
         #expect(await eventually { scratch.read("logs/shard-0.1.log").contains("serving") })
         let stopFile = scratch.file("stop-requested")
         let outcome = await process.stop(timing: timing) {
@@ -34,7 +34,7 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["sleep", "1000"], in: scratch))
+        let process = try launcher.spawn(request(["sleep", "1000"], in: scratch))
         let outcome = await process.stop(timing: StopTiming(stopGrace: .milliseconds(300), killGrace: .seconds(20))) {}
         #expect(outcome == .exitedAfterTerminate(.signaled(signal: SIGTERM, coreDumped: false)))
         #expect(process.exit?.status == .signaled(signal: SIGTERM, coreDumped: false))
@@ -50,7 +50,7 @@ import Testing
             while :; do sleep 0.1; done
             """)
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["./stubborn.sh"], in: scratch))
+        let process = try launcher.spawn(request(["./stubborn.sh"], in: scratch))
         #expect(await eventually { scratch.read("logs/shard-0.1.log").contains("trapped") })
         let outcome = await process.stop(timing: StopTiming(stopGrace: .seconds(20), killGrace: .seconds(1)))
         #expect(outcome == .killed(.signaled(signal: SIGKILL, coreDumped: false)))
@@ -66,7 +66,7 @@ import Testing
             wait
             """)
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["./parent.sh"], in: scratch))
+        let process = try launcher.spawn(request(["./parent.sh"], in: scratch))
         #expect(await eventually { Int32(scratch.read("grandchild.pid").trimmingSuffix { $0 == "\n" }) != nil })
         let grandchild = try #require(Int32(scratch.read("grandchild.pid").trimmingSuffix { $0 == "\n" }))
         #expect(isRunning(grandchild))
@@ -81,7 +81,7 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["sh", "-c", "exit 4"], in: scratch))
+        let process = try launcher.spawn(request(["sh", "-c", "exit 4"], in: scratch))
         _ = try await exitStatus(of: process)
         #expect(await process.stop(timing: timing) == .alreadyExited(.exited(code: 4)))
         #expect(process.signal(SIGTERM) == false)
@@ -91,7 +91,7 @@ import Testing
         let scratch = try Scratch()
         defer { scratch.remove() }
         let launcher = LocalProcessLauncher()
-        let process = try launcher.launch(request(["sleep", "1000"], in: scratch))
+        let process = try launcher.spawn(request(["sleep", "1000"], in: scratch))
         let waiter = Task { try await process.waitForExit() }
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
