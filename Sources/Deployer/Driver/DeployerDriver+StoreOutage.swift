@@ -26,9 +26,12 @@ extension DeployerDriver {
 
     /// Stores one step: nil when it was written. On failure the engine is set back to `before` (memory and
     /// database agree), the outage begins (or its error is updated) with `waiting` queued, and it is returned.
+    /// Either way ``status()`` shows the result before the step's actions are performed, so that it is never
+    /// behind what a reader of the store sees.
     func store(
         _ steps: [RecordedStep], undoing before: DeploymentEngine, at now: Date, wall: Date, waiting: [DeployerEvent]
     ) -> StoreOutage? {
+        defer { publish() }
         do {
             try store.record(steps: steps, snapshot: engine.snapshot, at: wall)
             return nil
@@ -54,7 +57,6 @@ extension DeployerDriver {
     /// Applies the waiting events in order at the frozen time, then probes the store with a tick; when every
     /// write succeeded, the engine's time runs again from where it stood and the effects hear of the recovery.
     func retryTheStore() {
-        defer { publish() }
         while let event = outage?.pending.first {
             guard let actions = retry(event) else { return }
             outage?.pending.removeFirst()
@@ -65,6 +67,7 @@ extension DeployerDriver {
         let wall = clock.wallNow
         pausedFor = clock.now.timeIntervalSince(ended.frozenAt)
         outage = nil
+        publish()
         effects.storeRecovered(after: .seconds(wall.timeIntervalSince(ended.since)), appliedEvents: ended.applied)
         perform(actions)
     }

@@ -65,7 +65,6 @@ public actor DeployerDriver: Service {
     /// Starts the engine (re-admission deadlines, the fate of an interrupted deployment) and performs the result.
     /// Throws when the step cannot be stored: a daemon does not start on a store it cannot write.
     public func start() throws {
-        defer { publish() }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
         let actions = engine.start(at: now, wall: wall)
@@ -75,6 +74,7 @@ public actor DeployerDriver: Service {
             engine = before
             throw error
         }
+        publish()
         perform(actions)
     }
 
@@ -100,10 +100,7 @@ public actor DeployerDriver: Service {
     /// The engine's step for each of `events`, stored in one transaction and then performed; while the store
     /// fails, a ``EngineReply/noted`` step with no actions for each.
     private func submit(batch events: [DeployerEvent]) throws -> [EngineStep] {
-        defer {
-            publish()
-            wakeIfSooner()
-        }
+        defer { wakeIfSooner() }
         let unanswered = events.map { _ in EngineStep(reply: .noted, actions: []) }
         if let outage {
             var refused = false
@@ -114,6 +111,7 @@ public actor DeployerDriver: Service {
                 case .refused: refused = true
                 }
             }
+            publish()
             if refused { throw StateStoreUnavailable(outage: outage.description) }
             return unanswered
         }
@@ -165,7 +163,7 @@ public actor DeployerDriver: Service {
     }
 
     /// The `status --json` snapshot as the last step left it, with the store's failure while it fails. It never
-    /// waits for the driver: a step in progress shows once it was stored and performed.
+    /// waits for the driver: a step shows once it was stored (before its actions are performed).
     public nonisolated func status() -> StatusSnapshot {
         let step = lastStep.withLock { $0 }
         var snapshot = step.engine.status()
