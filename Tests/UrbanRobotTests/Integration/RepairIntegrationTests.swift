@@ -99,6 +99,11 @@ struct RepairIntegrationTests {
                 for (earlier, later) in zip(ordered, ordered.dropFirst()) {
                     #expect(try #require(earlier.finishedAt) <= later.startedAt)
                 }
+                // The old processes are stopped after their replacements took over: once they are gone, their logs are
+                // complete.
+                _ = try await second.poll("the old processes to exit", timeout: .seconds(60)) {
+                    oldPids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
+                }
                 // Each old process was told to process commands until its replacement passed: it got `coma` (the handover)
                 // before `shutdown`, never `shutdown` alone.
                 // And the replacement was told to process commands after the old one's coma, within a handover's gap.
@@ -112,9 +117,6 @@ struct RepairIntegrationTests {
                     let newCommands = try Self.commands(in: second.log(instance: instance.instance, client: new))
                     let takeover = try #require(newCommands.first { $0.command == "cmd process_commands" }, "\(new): \(newCommands)")
                     #expect(takeover.at > coma.at && takeover.at - coma.at < 2, "\(old) \(commands), then \(new) \(newCommands)")
-                }
-                _ = try await second.poll("the old processes to exit", timeout: .seconds(60)) {
-                    oldPids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)") } ? true : nil
                 }
             }
         }
