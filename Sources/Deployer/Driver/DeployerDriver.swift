@@ -101,7 +101,6 @@ public actor DeployerDriver: Service {
     /// fails, a ``EngineReply/noted`` step with no actions for each.
     private func submit(batch events: [DeployerEvent]) throws -> [EngineStep] {
         defer { wakeIfSooner() }
-        let unanswered = events.map { _ in EngineStep(reply: .noted, actions: []) }
         if let outage {
             var refused = false
             for event in events {
@@ -113,7 +112,7 @@ public actor DeployerDriver: Service {
             }
             publish()
             if refused { throw StateStoreUnavailable(outage: outage.description) }
-            return unanswered
+            return Self.noted(events)
         }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
@@ -127,10 +126,15 @@ public actor DeployerDriver: Service {
         if let failed = store(recorded, undoing: before, at: now, wall: wall, waiting: events.filter { $0.whileTheStoreFails == .waits }) {
             reportOutage()
             if events.contains(where: { $0.whileTheStoreFails == .refused }) { throw StateStoreUnavailable(outage: failed) }
-            return unanswered
+            return Self.noted(events)
         }
         perform(recorded.flatMap(\.actions))
         return steps
+    }
+
+    /// A ``EngineReply/noted`` step with no actions for each of `events`: the answer while the store fails.
+    private static func noted(_ events: [DeployerEvent]) -> [EngineStep] {
+        events.map { _ in EngineStep(reply: .noted, actions: []) }
     }
 
     /// Ticks the engine at its deadlines until cancelled or a graceful shutdown.

@@ -194,13 +194,10 @@ struct StoredDetail {
         guard let text = detail[key] else { return .exited(code: 0) }
         if text == "status unknown" { return .unknown }
         let words = text.split(separator: " ")
-        func number(at index: Int) throws -> Int32 {
-            guard let value = Int32(words[index]) else { throw Unreadable() }
-            return value
-        }
-        switch words.first {
-        case "status" where words.count == 2: return .exited(code: try number(at: 1))
-        case "signal" where words.count == 2: return .signaled(signal: try number(at: 1), coreDumped: false)
+        guard words.count == 2, let value = Int32(words[1]) else { throw Unreadable() }
+        switch words[0] {
+        case "status": return .exited(code: value)
+        case "signal": return .signaled(signal: value, coreDumped: false)
         default: throw Unreadable()
         }
     }

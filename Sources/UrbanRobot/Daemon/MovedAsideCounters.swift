@@ -16,10 +16,7 @@ struct MovedAsideCounters: Equatable {
     init(aside: String) throws {
         let path = StateFolder.databasePath(aside)
         guard FileManager.default.fileExists(atPath: path) else { return }
-        var configuration = GRDB.Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(10)
-        let database = try DatabaseQueue(path: path, configuration: configuration)
+        let database = try StateFolder.openReadOnly(path)
         let rows = try database.read { db -> [Row] in
             let columns = try db.columns(in: "instance_epochs").map(\.name)
             let launches = columns.contains("launches") ? "launches" : "0"

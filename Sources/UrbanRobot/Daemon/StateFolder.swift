@@ -68,15 +68,20 @@ enum StateFolder {
         return found
     }
 
-    /// Whether the SQLite database at `path` has no table (a zero-length file has none).
-    private static func isEmpty(_ path: String) throws -> Bool {
+    /// The SQLite database at `path`, opened read-only. A daemon that just stopped may still be closing its
+    /// connections (its last one checkpoints the WAL under an exclusive lock): reads wait for that rather than
+    /// failing with SQLITE_BUSY.
+    static func openReadOnly(_ path: String) throws -> DatabaseQueue {
         var configuration = GRDB.Configuration()
         configuration.readonly = true
-        // A daemon that just stopped may still be closing its connections (its last one checkpoints the WAL
-        // under an exclusive lock): wait for that rather than failing with SQLITE_BUSY.
         configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// Whether the SQLite database at `path` has no table (a zero-length file has none).
+    private static func isEmpty(_ path: String) throws -> Bool {
         do {
-            let database = try DatabaseQueue(path: path, configuration: configuration)
+            let database = try openReadOnly(path)
             return try database.read { db in
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
             } == 0
