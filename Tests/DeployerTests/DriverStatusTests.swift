@@ -11,11 +11,11 @@ import Testing
     final class BlockingEffects: DeployerEffects {
         private let condition = NSCondition()
         private let released = Mutex(false)
-        let (blocked, signal) = AsyncStream.makeStream(of: Void.self)
+        let (blocked, signal) = AsyncStream.makeStream(of: ClientID.self)
 
         func perform(_ action: DeployerAction) {
-            guard case .launch = action else { return }
-            signal.yield()
+            guard case .launch(let order) = action else { return }
+            signal.yield(order.client)
             condition.lock()
             while !released.withLock({ $0 }) { condition.wait() }
             condition.unlock()
@@ -46,7 +46,7 @@ import Testing
 
         let launching = Task { try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) }
         let blocked = await effects.blocked.next(within: .seconds(60))
-        try #require(blocked != nil, "the driver's thread performs the canary's launch")
+        #expect(try #require(blocked, "the driver's thread performs the canary's launch") == ClientID(instance: 0, launch: 1))
         // The driver's thread is stuck performing the step's launch: status still answers, and it shows the step,
         // which was stored before its actions were performed (as a reader of the store would see it).
         let meanwhile = driver.status()
