@@ -74,21 +74,14 @@ public final class LocalProcessLauncher: ProcessLauncher {
 
     /// ``launch(_:)``, with the exit reported on ``exits`` or not. Starting a process blocks its thread while the
     /// process and its log's redacting relay start (milliseconds, tens of them on a loaded machine, for every
-    /// launch of a rollout): the work runs on a queue of its own (``spawning``), never on a thread of Swift's
-    /// cooperative pool, which the daemon's channel and admin API share.
+    /// launch of a rollout): the work runs on threads of its own (``DedicatedThreads/spawning``), never on a thread
+    /// that Swift's cooperative pool, and with it the daemon's channel and admin API, uses.
     func launch(_ request: LaunchRequest, reportingExit: Bool) async throws(SupervisorError) -> LaunchedProcess {
-        let started = await withCheckedContinuation { (continuation: CheckedContinuation<Result<LaunchedProcess, SupervisorError>, Never>) in
-            Self.spawning.async {
-                continuation.resume(returning: Result { () throws(SupervisorError) in
-                    try self.spawn(request, reportingExit: reportingExit)
-                })
-            }
+        let started = await DedicatedThreads.spawning.run {
+            Result { () throws(SupervisorError) in try self.spawn(request, reportingExit: reportingExit) }
         }
         return try started.get()
     }
-
-    /// Where processes are started (concurrently: one blocked start does not delay the next).
-    static let spawning = DispatchQueue(label: "urban-robot.spawning", attributes: .concurrent)
 
     /// ``launch(_:)`` on the calling thread, which it blocks while the process and its log's relay start.
     public func spawn(_ request: LaunchRequest) throws(SupervisorError) -> LaunchedProcess {

@@ -34,7 +34,7 @@ enum Spawner {
     }
 
     /// Spawns the process in its own session; returns its pid. With `diesWithDaemon` it is forked on the
-    /// ``ParentDeathThread`` with `PR_SET_PDEATHSIG` = SIGTERM, else started with posix_spawn.
+    /// ``DedicatedThreads/parentDeath`` thread with `PR_SET_PDEATHSIG` = SIGTERM, else started with posix_spawn.
     static func spawn(
         path: String, arguments: [String], environment: [String: String],
         workingDirectory: String, outputFD: Int32, diesWithDaemon: Bool
@@ -44,7 +44,7 @@ enum Spawner {
                 path: path, arguments: arguments, environment: environment,
                 workingDirectory: workingDirectory, outputFD: outputFD, diesWithDaemon: diesWithDaemon)
         }
-        let result = diesWithDaemon ? ParentDeathThread.shared.run(attempt) : attempt()
+        let result = diesWithDaemon ? DedicatedThreads.parentDeath.run(attempt) : attempt()
         guard result.rc == 0 else { throw SystemCallError(diesWithDaemon ? "fork/exec" : "posix_spawn", errno: result.rc) }
         return result.pid
     }

@@ -53,4 +53,60 @@ import Testing
         #expect(!rescued.withLock { $0 }, "the launches held every thread of the cooperative pool")
         for reader in readers.withLock({ $0 }) where reader >= 0 { close(reader) }
     }
+
+    /// The starts that block wait on the launcher's own threads, as many at a time as there are, and on no other
+    /// thread: not on libdispatch's global queues, whose threads Swift's cooperative pool shares on Linux (a
+    /// concurrent `DispatchQueue` passed the test above, since libdispatch adds threads, yet a rollout's starts
+    /// held the pool's threads for seconds).
+    @Test func blockedLaunchesWaitOnlyOnTheSpawningThreads() async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let threads = DedicatedThreads.spawning.count
+        let count = threads * 2 + 2
+        try FileManager.default.createDirectory(atPath: scratch.file("logs"), withIntermediateDirectories: true)
+        let fifos = (0..<count).map { scratch.file("logs/shard-0.\($0).log") }
+        for fifo in fifos { #expect(mkfifo(fifo, 0o600) == 0) }
+        let launcher = LocalProcessLauncher()
+        try await withThrowingTaskGroup(of: LaunchedProcess.self) { group in
+            for index in 0..<count {
+                let launch = try request(["true"], in: scratch, name: "shard-0.\(index)")
+                group.addTask { try await launcher.launch(launch) }
+            }
+            var waiting: [String] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while waiting.count < threads, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                waiting = Self.threadsInOpen()
+            }
+            // Give any thread beyond the launcher's own the chance to show up in open(2) too.
+            try await Task.sleep(for: .milliseconds(200))
+            waiting = Self.threadsInOpen()
+            let readers = fifos.map { open($0, O_RDONLY | O_NONBLOCK) }
+            defer { for reader in readers where reader >= 0 { close(reader) } }
+            #expect(waiting == Array(repeating: "urban-spawn", count: threads))
+            var launched = 0
+            for try await process in group {
+                _ = await process.waitForExit(within: .seconds(60))
+                launched += 1
+            }
+            #expect(launched == count)
+        }
+    }
+
+    /// The names of this process's threads that wait in `openat` (x86-64 syscall 257, or 56 on arm64), sorted.
+    private static func threadsInOpen() -> [String] {
+        #if arch(arm64)
+        let openat = "56"
+        #else
+        let openat = "257"
+        #endif
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.compactMap { task -> String? in
+            guard let syscall = try? String(contentsOfFile: "/proc/self/task/\(task)/syscall", encoding: .utf8),
+                  syscall.split(separator: " ").first.map(String.init) == openat,
+                  let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            else { return nil }
+            return name.trimmingCharacters(in: .whitespacesAndNewlines)
+        }.sorted()
+    }
 }

@@ -1,0 +1,73 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Threads of their own that run blocking jobs in the order they came, never on a thread of libdispatch's global
+/// queues: on Linux, Swift's cooperative pool runs on those same threads, so a job that blocks there (a process
+/// start waits in `waitpid` for its log relay, tens of milliseconds on a loaded machine) takes a thread from the
+/// daemon's channel and admin API; two hundred starts of a rollout took all of them for seconds.
+///
+/// The threads live as long as the process (their loop never returns), which is also what a child forked with
+/// `PR_SET_PDEATHSIG` needs: that signal fires when the forking *thread* ends.
+final class DedicatedThreads: Sendable {
+    /// Where ``LocalProcessLauncher`` starts processes: a few at a time, each start mostly waiting.
+    static let spawning = DedicatedThreads(name: "urban-spawn", count: 4)
+
+    /// The one thread that forks the children that must die with the daemon.
+    static let parentDeath = DedicatedThreads(name: "urban-pdeath", count: 1)
+
+    /// How many threads there are.
+    let count: Int
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let available = DispatchSemaphore(value: 0)
+
+    /// Starts `count` threads named `name` (as `/proc/<pid>/task/*/comm` shows them, up to 15 bytes).
+    init(name: String, count: Int) {
+        self.count = count
+        for _ in 0..<count {
+            let started = DispatchSemaphore(value: 0)
+            let thread = Thread { [self] in
+                // Named from within, once `start()` returned: on Linux a new thread inherits its creator's name,
+                // and Foundation drops a name set before `start()` recorded the thread's handle.
+                started.wait()
+                Thread.current.name = name
+                loop()
+            }
+            thread.start()
+            started.signal()
+        }
+    }
+
+    /// Runs `job` on one of the threads and waits for its result, blocking the calling thread.
+    func run<Result: Sendable>(_ job: @escaping @Sendable () -> Result) -> Result {
+        let slot = Mutex<Result?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        submit {
+            let result = job()
+            slot.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return slot.withLock { $0! }
+    }
+
+    /// Runs `job` on one of the threads; the calling task is suspended meanwhile, its thread free.
+    func run<Result: Sendable>(_ job: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { continuation in
+            submit { continuation.resume(returning: job()) }
+        }
+    }
+
+    private func submit(_ job: @escaping @Sendable () -> Void) {
+        jobs.withLock { $0.append(job) }
+        available.signal()
+    }
+
+    private func loop() -> Never {
+        while true {
+            available.wait()
+            let job = jobs.withLock { $0.removeFirst() }
+            job()
+        }
+    }
+}
