@@ -15,23 +15,22 @@ struct ProcessStat: Equatable, Sendable {
 
     /// Reads `/proc/<pid>/stat`; nil when there is no such process.
     static func read(pid: Int32) -> ProcessStat? {
-        guard pid > 0, let text = ProcFile.read("/proc/\(pid)/stat") else { return nil }
-        return parse(text)
+        guard pid > 0, let bytes = ProcFile.bytes("/proc/\(pid)/stat"), let fields = StatFields(bytes) else { return nil }
+        return from(fields)
     }
 
-    /// Parses a stat line. The command name (field 2) is in parentheses and
-    /// may itself hold spaces and parentheses, so fields are counted after the last `)`.
+    /// Parses a stat line (fields counted after the command name's last `)`: ``StatFields``).
     static func parse(_ text: String) -> ProcessStat? {
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
-        // fields[0] is field 3.
-        guard fields.count > 19,
-            let state = fields[0].first,
-            let parent = Int32(fields[1]),
-            let group = Int32(fields[2]),
-            let start = UInt64(fields[19])
+        StatFields(Array(text.utf8)).flatMap(from)
+    }
+
+    private static func from(_ fields: StatFields) -> ProcessStat? {
+        guard let state = fields.firstByte(3),
+            let parent = fields.unsigned(4).flatMap(Int32.init(exactly:)),
+            let group = fields.unsigned(5).flatMap(Int32.init(exactly:)),
+            let start = fields.unsigned(22)
         else { return nil }
-        return ProcessStat(state: state, parentPID: parent, processGroup: group, startTicks: start)
+        return ProcessStat(state: Character(Unicode.Scalar(state)), parentPID: parent, processGroup: group, startTicks: start)
     }
 
     /// The kernel's boot id, which changes at every boot.
@@ -45,6 +44,11 @@ struct ProcessStat: Equatable, Sendable {
 enum ProcFile {
     /// The whole file as UTF-8, or nil when it cannot be opened.
     static func read(_ path: String) -> String? {
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole file's bytes, or nil when it cannot be opened.
+    static func bytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -56,7 +60,7 @@ enum ProcFile {
             if count <= 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
 

@@ -12,17 +12,22 @@ public struct ProcessUsage: Equatable, Sendable {
 
     /// Reads the usage of process `pid`; nil when there is no such process (or it is a zombie without memory).
     public static func read(pid: Int32) -> ProcessUsage? {
-        guard pid > 0, let text = ProcFile.read("/proc/\(pid)/stat") else { return nil }
-        return parse(text, pageSize: Int(sysconf(Int32(_SC_PAGESIZE))), ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))))
+        guard pid > 0, let bytes = ProcFile.bytes("/proc/\(pid)/stat"), let fields = StatFields(bytes) else { return nil }
+        return from(fields, pageSize: pageSize, ticksPerSecond: ticksPerSecond)
     }
 
-    /// Parses a stat line (fields counted after the command name's last `)`, as ``ProcessStat`` does).
+    /// Parses a stat line (fields counted after the command name's last `)`: ``StatFields``).
     static func parse(_ text: String, pageSize: Int, ticksPerSecond: Double) -> ProcessUsage? {
-        guard let close = text.lastIndex(of: ")"), ticksPerSecond > 0 else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
-        // fields[0] is field 3.
-        guard fields.count > 21, let user = UInt64(fields[11]), let system = UInt64(fields[12]), let pages = Int(fields[21])
+        StatFields(Array(text.utf8)).flatMap { from($0, pageSize: pageSize, ticksPerSecond: ticksPerSecond) }
+    }
+
+    private static func from(_ fields: StatFields, pageSize: Int, ticksPerSecond: Double) -> ProcessUsage? {
+        guard ticksPerSecond > 0, let user = fields.unsigned(14), let system = fields.unsigned(15),
+              let pages = fields.unsigned(24).flatMap(Int.init(exactly:))
         else { return nil }
         return ProcessUsage(rssBytes: pages * pageSize, cpuSeconds: Double(user + system) / ticksPerSecond)
     }
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    private static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 }

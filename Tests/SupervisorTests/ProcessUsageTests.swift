@@ -12,6 +12,18 @@ import Testing
         #expect(ProcessUsage.parse("4242 (short) S 1 2 3", pageSize: 4096, ticksPerSecond: 100) == nil)
     }
 
+    @Test func aFieldThatIsNotANumberOrOverflowsIsRefused() {
+        let fields = (3...52).map { $0 == 3 ? "S" : "\($0)" }
+        let line = "1 (bot) " + fields.joined(separator: " ") + "\n"
+        #expect(ProcessUsage.parse(line, pageSize: 1, ticksPerSecond: 1) == ProcessUsage(rssBytes: 24, cpuSeconds: 29))
+        var bad = fields
+        bad[14 - 3] = "1x"
+        #expect(ProcessUsage.parse("1 (bot) " + bad.joined(separator: " "), pageSize: 1, ticksPerSecond: 1) == nil)
+        bad[14 - 3] = "99999999999999999999999"
+        #expect(ProcessUsage.parse("1 (bot) " + bad.joined(separator: " "), pageSize: 1, ticksPerSecond: 1) == nil)
+        #expect(ProcessUsage.parse("no parenthesis at all", pageSize: 1, ticksPerSecond: 1) == nil)
+    }
+
     @Test func aBusyChildUsesCPUAndMemory() async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
