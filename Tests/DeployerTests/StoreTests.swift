@@ -1,6 +1,7 @@
 @testable import Deployer
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// The store's step writes: only the snapshot rows that changed, a failed step written wholly by its retry,
@@ -154,6 +155,58 @@ import Testing
                 let reopened = try DeployerStore(path: counted.folder.appendingPathComponent("state.sqlite").path)
                 try Self.expectRecovered(reopened, snapshot)
             }
+        }
+    }
+
+    /// The driver's path: each step writes only the clients the engine touched since it was last stored. Random
+    /// engine runs (the randomized suite's events), some steps refused by the database: after every step that
+    /// committed, the rows read back are the engine's whole snapshot, and a step after refused ones writes what
+    /// they changed too.
+    @Test(arguments: 1...12 as ClosedRange<UInt64>)
+    func stepsThatWriteOnlyTouchedClientsLeaveTheWholeSnapshot(seed: UInt64) throws {
+        let counted = try CountedStore()
+        defer { counted.remove() }
+        var random = SplitMix64(seed: seed)
+        var settings = DeployerSettings.test(instances: Int.random(in: 1...4, using: &random))
+        settings.keepStandby = Bool.random(using: &random)
+        var run = RandomRun(fleet: Fleet(settings))
+        run.fleet.autopilot = false
+        try counted.store.record([], snapshot: run.fleet.engine.snapshot)
+        run.fleet.engine.markStored()
+        var refused = 0
+        for step in 0..<300 {
+            run.randomStep(using: &random)
+            let refuses = Int.random(in: 0..<10, using: &random) == 0
+            try counted.store.refuseWrites(refuses)
+            do {
+                try counted.store.record(steps: [], of: run.fleet.engine, at: run.fleet.now)
+                run.fleet.engine.markStored()
+            } catch {
+                #expect(refuses, "seed \(seed) step \(step): \(error)")
+                refused += 1
+                continue
+            }
+            let snapshot = run.fleet.engine.snapshot
+            let recovered = try counted.store.recover(goodTags: [])
+            #expect(Self.sameToTheMillisecond(recovered.clients, snapshot.clients),
+                    "seed \(seed) step \(step): \(recovered.clients) against \(snapshot.clients)")
+            #expect(recovered.epochs == snapshot.epochs)
+            #expect(recovered.launches == snapshot.launches)
+            #expect(recovered.restarts == snapshot.restarts)
+            #expect(recovered.haltReason == snapshot.haltReason)
+        }
+        #expect(refused > 0, "seed \(seed): no step was refused, the retry path went untested")
+    }
+
+    /// Whether two lists hold the same records, `since` to the millisecond (as the store keeps dates).
+    static func sameToTheMillisecond(_ left: [ClientRecord], _ right: [ClientRecord]) -> Bool {
+        let rights = Dictionary(right.map { ($0.client, $0) }, uniquingKeysWith: { first, _ in first })
+        return left.count == right.count && left.allSatisfy { client in
+            guard var other = rights[client.client], abs(other.since.timeIntervalSince(client.since)) < 0.001 else {
+                return false
+            }
+            other.since = client.since
+            return other == client
         }
     }
 

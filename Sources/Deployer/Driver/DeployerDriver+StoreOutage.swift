@@ -33,7 +33,8 @@ extension DeployerDriver {
     ) -> StoreOutage? {
         defer { publish() }
         do {
-            try store.record(steps: steps, snapshot: engine.snapshot, at: wall)
+            try store.record(steps: steps, of: engine, at: wall)
+            engine.markStored()
             return nil
         } catch {
             engine = before

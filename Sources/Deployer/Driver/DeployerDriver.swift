@@ -69,11 +69,13 @@ public actor DeployerDriver: Service {
         let before = engine
         let actions = engine.start(at: now, wall: wall)
         do {
+            // The whole snapshot: the engine may be new to a store that wrote before (its clients are compared).
             try store.record(actions, snapshot: engine.snapshot, at: wall)
         } catch {
             engine = before
             throw error
         }
+        engine.markStored()
         publish()
         perform(actions)
     }

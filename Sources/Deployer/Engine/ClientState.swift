@@ -93,3 +93,12 @@ struct ClientState: Hashable, Sendable {
         [gate?.nextDeadline, reconnectDeadline, identifyDeadline, nextProbe, probeDeadline].compactMap { $0 }.min()
     }
 }
+
+extension ClientState {
+    /// The row the store keeps of it.
+    var record: ClientRecord {
+        ClientRecord(
+            instance: instance, client: id, revision: revision, role: role, pid: pid, startTime: startTime,
+            epoch: epoch, keyHash: keyHash, since: since)
+    }
+}

@@ -35,18 +35,32 @@ extension DeploymentEngine {
     /// What the store keeps after every step (with the deployment rows and the audit entries from the actions).
     public var snapshot: EngineSnapshot {
         EngineSnapshot(
-            clients: clients.values.sorted { $0.id < $1.id }.map { client in
-                ClientRecord(
-                    instance: client.instance, client: client.id, revision: client.revision, role: client.role,
-                    pid: client.pid, startTime: client.startTime, epoch: client.epoch, keyHash: client.keyHash,
-                    since: client.since
-                )
-            },
+            clients: clients.values.sorted { $0.id < $1.id }.map(\.record),
             epochs: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.epoch) }),
             launches: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.launches) }),
             restarts: Dictionary(uniqueKeysWithValues: instances.map { ($0.index, $0.restarts) }),
             haltReason: haltReason, deployment: rollout?.record.id
         )
+    }
+
+    /// What changed in the stored rows since ``markStored()``: the clients set or changed and the ids of those
+    /// removed (only those: a step changes a few of hundreds), with every instance's counters and the halt, which
+    /// the store compares with what it wrote.
+    var unstoredChanges: SnapshotChanges {
+        var changed: [ClientRecord] = []
+        var removed: [ClientID] = []
+        for id in clients.unstored.sorted() {
+            if let client = clients[id] { changed.append(client.record) } else { removed.append(id) }
+        }
+        return SnapshotChanges(
+            clients: changed, removed: removed,
+            counters: instances.map { InstanceCounters(epoch: $0.epoch, launches: $0.launches, restarts: $0.restarts) },
+            haltReason: haltReason)
+    }
+
+    /// Says that the store holds the clients as they are now (after its transaction committed).
+    mutating func markStored() {
+        clients.markStored()
     }
 
     private func clientStatus(_ id: ClientID) -> StatusSnapshot.Client? {

@@ -22,7 +22,7 @@ public struct DeploymentEngine: Sendable {
     public let settings: DeployerSettings
     var keys: any KeySource
     var instances: [InstanceState]
-    var clients: [ClientID: ClientState] = [:]
+    var clients = ClientTable()
     var pacer: LaunchPacer
     var rollout: Rollout?
     var waiting: DeploymentRecord?

@@ -83,18 +83,34 @@ public final class DeployerStore: Sendable {
     /// rows of the last step's `snapshot` that changed. What it stored goes to the commit observers once it
     /// committed.
     func record(steps: [RecordedStep], snapshot: EngineSnapshot, at now: Date) throws {
+        try record(steps: steps, at: now) { written in WrittenSnapshot.rows(from: written, to: WrittenSnapshot(snapshot)) }
+    }
+
+    /// Stores several steps of `engine` as ``record(steps:snapshot:at:)`` does, looking only at the clients the
+    /// engine changed since it was last stored (``DeploymentEngine/markStored()``, which the caller does once this
+    /// returned); the whole snapshot when this store has not written one yet.
+    func record(steps: [RecordedStep], of engine: DeploymentEngine, at now: Date) throws {
+        try record(steps: steps, at: now) { written in
+            guard let written else { return WrittenSnapshot.rows(from: nil, to: WrittenSnapshot(engine.snapshot)) }
+            return written.rows(of: engine.unstoredChanges)
+        }
+    }
+
+    private func record(
+        steps: [RecordedStep], at now: Date, rows: (WrittenSnapshot?) -> SnapshotRows
+    ) throws {
         try written.withLock { written in
-            let next = WrittenSnapshot(snapshot)
-            let previous = written
+            let rows = rows(written)
             let stored = try write("record an engine step") { db in
                 var stored: [StoredAuditEntry] = []
                 for step in steps {
                     stored += try Self.append(step.actions, deployment: step.deployment, at: now, db)
                 }
-                try next.write(since: previous, db)
+                try rows.write(db)
                 return stored
             }
-            written = next
+            if written == nil { written = WrittenSnapshot(EngineSnapshot(clients: [], epochs: [:])) }
+            written?.apply(rows)
             commits.add(1, ordering: .releasing)
             let observers = self.observers.withLock { $0 }
             guard !observers.isEmpty else { return }
