@@ -145,6 +145,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "urban-robot-log-relay",
+            dependencies: ["CSupervisorShims"],
+            path: "Sources/urban-robot-log-relay"
+        ),
+        .executableTarget(
             name: "socketio-echo",
             dependencies: [
                 "SocketIO",

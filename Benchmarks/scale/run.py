@@ -6,6 +6,7 @@ of them followed (an NDJSON progress stream open, as every `git push` has) and
 half not.
 
     swift build -c release --scratch-path .build-release --product urban-robot
+    swift build -c release --scratch-path .build-release --product urban-robot-log-relay
     python3 Benchmarks/scale/run.py [--instances 10,50] [--rollouts 3] [--paced]
                                     [--binary .build-release/release/urban-robot]
 

@@ -12,9 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-// The redacting log relay: a copy of the launching program started as
-// "urban-robot-log-relay" runs relay_main from this constructor, before any
-// Swift code, and never returns to main.
+// The redacting log relay: the small urban-robot-log-relay program runs
+// csup_relay_main; a copy of a program that links this library, started as
+// "urban-robot-log-relay", runs it from this constructor, before any Swift code,
+// and never returns to main.
 //
 // Its descriptors: 0 is the pipe the bot writes to, 1 the log file (O_APPEND),
 // 3 the secrets, each ended by a NUL byte, then EOF.
@@ -75,7 +76,7 @@ static void relay_flush(char *buffer, size_t *size, char *const secrets[], const
     *size = have - index;
 }
 
-static void relay_main(void) {
+void csup_relay_main(void) {
     static char secrets_text[RELAY_SECRETS_CAPACITY];
     static char buffer[RELAY_BUFFER_CAPACITY];
     size_t secrets_size = 0;
@@ -124,7 +125,7 @@ static void relay_main(void) {
 
 __attribute__((constructor)) static void csup_relay_entry(int argc, char **argv, char **envp) {
     (void)envp;
-    if (argc >= 1 && argv[0] != NULL && strcmp(argv[0], CSUP_RELAY_NAME) == 0) relay_main();
+    if (argc >= 1 && argv[0] != NULL && strcmp(argv[0], CSUP_RELAY_NAME) == 0) csup_relay_main();
 }
 
 static int csup_write_secrets(int fd, const char *const secrets[], size_t count) {
@@ -142,7 +143,8 @@ static int csup_write_secrets(int fd, const char *const secrets[], size_t count)
     return 0;
 }
 
-int csup_start_relay(int log_fd, const char *const secrets[], size_t count, int *write_fd_out) {
+int csup_start_relay(int log_fd, const char *relay_path, const char *const secrets[], size_t count,
+                     int *write_fd_out) {
     if (count > RELAY_MAX_SECRETS) return E2BIG;
     size_t total = 0;
     for (size_t index = 0; index < count; index++) total += strlen(secrets[index]) + 1;
@@ -177,7 +179,7 @@ int csup_start_relay(int log_fd, const char *const secrets[], size_t count, int 
     pid_t pid = 0;
     char *const argv[] = {(char *)CSUP_RELAY_NAME, NULL};
     char *const envp[] = {NULL};
-    if (rc == 0) rc = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, envp);
+    if (rc == 0) rc = posix_spawn(&pid, relay_path, &actions, &attributes, argv, envp);
     if (actions_rc == 0) posix_spawn_file_actions_destroy(&actions);
     if (attributes_rc == 0) posix_spawnattr_destroy(&attributes);
     close(keys[0]);

@@ -23,7 +23,7 @@ import Foundation
 ///
 /// Why a relay when the policy names secrets: the bot's output must reach the
 /// file without them, so it goes through a pipe to a small process that
-/// replaces each secret by `<redacted>` (`csup_start_relay`). The relay is
+/// replaces each secret by `<redacted>` (`csup_start_relay`, started from ``RelayProgram/path``). The relay is
 /// not the daemon: it lives in its own session, ignores the stop signals and
 /// exits at the pipe's EOF, so the bot keeps a reader (no SIGPIPE) when the
 /// daemon dies, and its last words are written after a stop.
@@ -50,15 +50,16 @@ struct LogFile: Sendable {
     }
 
     /// The descriptor the process writes to: `fd` itself, or, when the policy names secrets, the write end of a
-    /// redacting relay's pipe into `fd` (close both once the process is started).
-    func output(into fd: Int32) throws(SupervisorError) -> Int32 {
+    /// redacting relay's pipe into `fd` (close both once the process is started). The relay is started from
+    /// `relay` (``RelayProgram/path``: the small relay program, else this executable).
+    func output(into fd: Int32, relay: String = RelayProgram.path) throws(SupervisorError) -> Int32 {
         let secrets = policy.redacting.filter { !$0.isEmpty }.sorted { $0.utf8.count > $1.utf8.count }
         guard !secrets.isEmpty else { return fd }
         let copies = secrets.map { strdup($0) }
         defer { for copy in copies { free(copy) } }
         var pipe: Int32 = -1
         let rc = copies.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
-            csup_start_relay(fd, buffer.baseAddress, buffer.count, &pipe)
+            csup_start_relay(fd, relay, buffer.baseAddress, buffer.count, &pipe)
         }
         guard rc == 0 else {
             throw SupervisorError(.logFailed, "cannot start the redacting relay of \(policy.path)", cause: SystemCallError("csup_start_relay", errno: rc))

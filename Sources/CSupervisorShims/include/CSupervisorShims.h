@@ -13,9 +13,11 @@
 /// argv[0] of the redacting log relay (see csup_start_relay).
 #define CSUP_RELAY_NAME "urban-robot-log-relay"
 
-/// Starts the redacting log relay: a copy of this program (/proc/self/exe, started
-/// as CSUP_RELAY_NAME, which a constructor of this library catches before main)
-/// that copies what is written to the returned pipe into `log_fd`, with every
+/// Starts the redacting log relay: the program `relay_path` started as
+/// CSUP_RELAY_NAME (the small `urban-robot-log-relay` program, or a copy of a
+/// program linking this library, /proc/self/exe, whose constructor catches that
+/// name before main) that copies what is written to the returned pipe into
+/// `log_fd`, with every
 /// occurrence of each of the `count` NUL-terminated `secrets` replaced by
 /// "<redacted>" (a secret split across writes included: an end that may still
 /// become a secret is held back until the next bytes or EOF). The secrets reach
@@ -24,7 +26,12 @@
 /// and SIGPIPE, and exits when every writer has closed the pipe: it outlives the
 /// daemon and the stop of the bot's process group, and writes the bot's last words.
 /// Returns 0 and stores the pipe's write end (close-on-exec), or an errno.
-int csup_start_relay(int log_fd, const char *const secrets[], size_t count, int *write_fd_out);
+int csup_start_relay(int log_fd, const char *relay_path, const char *const secrets[], size_t count,
+                     int *write_fd_out);
+
+/// The relay itself, on descriptors 0 (the bot's pipe), 1 (the log) and 3 (the
+/// secrets): the `main` of the `urban-robot-log-relay` program. Never returns.
+__attribute__((noreturn)) void csup_relay_main(void);
 
 /// Spawns `path` with `argv` and `envp` in a new session (pid = pgid = sid),
 /// in `cwd`, with stdin from /dev/null, stdout and stderr on `output_fd`,
