@@ -42,6 +42,8 @@ public actor DeployerDriver: Service {
     /// The engine and the store's failure as the last step left them, which ``status()`` reads without waiting
     /// behind the driver's queue of events (at 200 instances a status request waited seconds in a rollout).
     private nonisolated let lastStep: Mutex<PublishedStep>
+    /// The events submitted while the driver was busy, with their callers.
+    private nonisolated let inbox = DriverInbox()
 
     /// The name of the driver's thread.
     public static let threadName = "urban-driver"
@@ -82,12 +84,36 @@ public actor DeployerDriver: Service {
 
     /// Feeds one event; returns the engine's answer and the actions, after they were stored and performed.
     ///
+    /// Events that arrive while the driver is busy wait in its inbox and are taken together, up to
+    /// ``inboxBatchLimit`` at a time, as one step (``submit(contentsOf:)``): one transaction stores what they all
+    /// produced, in the order they came, each caller gets its own event's answer. At 200 instances a rollout's
+    /// events came faster than one transaction each could store them, and every answer (a handover's
+    /// `process_commands`, an exit) waited behind the queue.
+    ///
     /// While the store fails (``StoreOutage``), an event that reports a fact waits to be applied (the step returned
     /// is ``EngineReply/noted`` with no actions), a tick is dropped, and a request, command or connection throws
     /// ``StateStoreUnavailable``. A step whose write fails is undone, never half applied.
     @discardableResult
-    public func submit(_ event: DeployerEvent) throws -> EngineStep {
-        try submit(batch: [event]).first ?? EngineStep(reply: .noted, actions: [])
+    public nonisolated func submit(_ event: DeployerEvent) async throws -> EngineStep {
+        try await withCheckedThrowingContinuation { caller in
+            guard inbox.add(event, answering: caller) else { return }
+            Task { await self.takeInbox() }
+        }
+    }
+
+    /// How many submitted events wait for the driver's next step (for metrics and tests).
+    public nonisolated var eventsWaiting: Int { inbox.count }
+
+    /// The most events of the inbox one step takes.
+    static let inboxBatchLimit = 128
+
+    /// Takes a batch from the inbox and steps it, then, while more wait, schedules the next batch (behind whatever
+    /// else waits for the driver, the run loop's tick say).
+    private func takeInbox() {
+        let batch = inbox.take(upTo: Self.inboxBatchLimit)
+        let results = step(batch.map(\.event))
+        for (waiting, result) in zip(batch, results) { waiting.caller.resume(with: result) }
+        if inbox.finishBatch() { Task { await self.takeInbox() } }
     }
 
     /// Feeds events in order as one step: one transaction stores what they all produced, then their actions are
@@ -96,25 +122,24 @@ public actor DeployerDriver: Service {
     /// and when one of them may not wait, the call throws ``StateStoreUnavailable``.
     @discardableResult
     public func submit(contentsOf events: [DeployerEvent]) throws -> [DeployerAction] {
-        try submit(batch: events).flatMap(\.actions)
+        try step(events).flatMap { try $0.get().actions }
+    }
+
+    /// One event's step, on the driver (the run loop's ticks).
+    @discardableResult
+    func step(_ event: DeployerEvent) throws -> EngineStep {
+        try step([event])[0].get()
     }
 
     /// The engine's step for each of `events`, stored in one transaction and then performed; while the store
-    /// fails, a ``EngineReply/noted`` step with no actions for each.
-    private func submit(batch events: [DeployerEvent]) throws -> [EngineStep] {
+    /// fails, a ``EngineReply/noted`` step with no actions for each event that may wait, ``StateStoreUnavailable``
+    /// for each that may not.
+    private func step(_ events: [DeployerEvent]) -> [Result<EngineStep, any Error>] {
         defer { wakeIfSooner() }
         if let outage {
-            var refused = false
-            for event in events {
-                switch event.whileTheStoreFails {
-                case .waits: self.outage?.pending.append(event)
-                case .dropped: break
-                case .refused: refused = true
-                }
-            }
+            for event in events where event.whileTheStoreFails == .waits { self.outage?.pending.append(event) }
             publish()
-            if refused { throw StateStoreUnavailable(outage: outage.description) }
-            return Self.noted(events)
+            return Self.refusedOrNoted(events, outage: outage.description)
         }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
@@ -127,16 +152,19 @@ public actor DeployerDriver: Service {
         }
         if let failed = store(recorded, undoing: before, at: now, wall: wall, waiting: events.filter { $0.whileTheStoreFails == .waits }) {
             reportOutage()
-            if events.contains(where: { $0.whileTheStoreFails == .refused }) { throw StateStoreUnavailable(outage: failed) }
-            return Self.noted(events)
+            return Self.refusedOrNoted(events, outage: failed)
         }
         perform(recorded.flatMap(\.actions))
-        return steps
+        return steps.map { .success($0) }
     }
 
-    /// A ``EngineReply/noted`` step with no actions for each of `events`: the answer while the store fails.
-    private static func noted(_ events: [DeployerEvent]) -> [EngineStep] {
-        events.map { _ in EngineStep(reply: .noted, actions: []) }
+    /// The answers while the store fails: ``StateStoreUnavailable`` for an event that may not wait, else a
+    /// ``EngineReply/noted`` step with no actions.
+    private static func refusedOrNoted(_ events: [DeployerEvent], outage: StoreOutage) -> [Result<EngineStep, any Error>] {
+        events.map { event in
+            event.whileTheStoreFails == .refused
+                ? .failure(StateStoreUnavailable(outage: outage)) : .success(EngineStep(reply: .noted, actions: []))
+        }
     }
 
     /// Ticks the engine at its deadlines until cancelled or a graceful shutdown.
@@ -158,7 +186,7 @@ public actor DeployerDriver: Service {
                 retryTheStore()
                 continue
             }
-            if let deadline = engine.nextDeadline, deadline <= engineNow { try submit(.tick) }
+            if let deadline = engine.nextDeadline, deadline <= engineNow { try step(.tick) }
             guard outage == nil else { continue }
             let now = engineNow
             var until = engine.nextDeadline
