@@ -161,7 +161,7 @@ let package = Package(
                 "AdminAPI",
                 "FleetConfiguration",
                 "Deployer",
-                "CGit2",
+                "GitStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

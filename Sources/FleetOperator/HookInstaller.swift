@@ -1,8 +1,8 @@
-import CGit2
 import Foundation
+import GitStore
 
 /// `urban-robot hook install REPO`: copies the push hook (``PostReceiveHook``) into the bare repository's
-/// `hooks/post-receive` (mode 0755) and records in its git config, with libgit2, the absolute paths of
+/// `hooks/post-receive` (mode 0755) and records in its git config, through GitStore, the absolute paths of
 /// the binary (`urban-robot.binary`) and of the configuration (`urban-robot.config`).
 ///
 /// A `post-receive` that is not urban-robot's is never overwritten: it is moved to
@@ -37,19 +37,15 @@ public enum HookInstaller {
             throw HookInstallError(code: .configuration, repository: repository,
                                    message: "the configuration \(config) does not exist; pass -c with the daemon's configuration")
         }
-        git_libgit2_init()
-        defer { git_libgit2_shutdown() }
-        var handle: OpaquePointer?
-        try check(git_repository_open(&handle, repository), repository, "cannot open it as a git repository")
-        defer { git_repository_free(handle) }
-        guard git_repository_is_bare(handle) == 1 else {
+        let local = try git(repository, "cannot open it as a git repository") { try LocalRepository(path: repository) }
+        guard local.isBare else {
             throw HookInstallError(
                 code: .notBare, repository: repository,
                 message: "is not a bare repository: a push to a checked-out branch of it is refused or leaves its "
                     + "work tree stale; install the hook into the bare repository the bot's developers push to "
                     + "(`git clone --bare`), and point source.url at it")
         }
-        let gitDirectory = String(cString: git_repository_path(handle))
+        let gitDirectory = local.gitDirectory
         let hooks = (gitDirectory as NSString).appendingPathComponent("hooks")
         let hook = (hooks as NSString).appendingPathComponent("post-receive")
         let kept = try keepPreviousHook(hook, repository: repository)
@@ -60,14 +56,9 @@ public enum HookInstaller {
         } catch {
             throw HookInstallError(code: .io, repository: repository, message: "cannot write \(hook): \(error.localizedDescription)")
         }
-        var all: OpaquePointer?
-        try check(git_repository_config(&all, handle), repository, "cannot open its git config")
-        defer { git_config_free(all) }
-        var local: OpaquePointer?
-        try check(git_config_open_level(&local, all, GIT_CONFIG_LEVEL_LOCAL), repository, "cannot open its local git config")
-        defer { git_config_free(local) }
-        try check(git_config_set_string(local, "urban-robot.binary", binaryPath), repository, "cannot set urban-robot.binary")
-        try check(git_config_set_string(local, "urban-robot.config", config), repository, "cannot set urban-robot.config")
+        try git(repository, "cannot set urban-robot.binary and urban-robot.config") {
+            try local.setLocalConfig(["urban-robot.binary": binaryPath, "urban-robot.config": config])
+        }
         return Installation(hook: hook, keptPreviousHook: kept)
     }
 
@@ -99,10 +90,15 @@ public enum HookInstaller {
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 
-    private static func check(_ result: Int32, _ repository: String, _ what: String) throws {
-        guard result < 0 else { return }
-        let detail = git_error_last().map { String(cString: $0.pointee.message) } ?? "libgit2 error \(result)"
-        throw HookInstallError(code: .git, repository: repository, message: "\(what): \(detail)")
+    /// Runs a GitStore call on `repository`, reporting its failure as a ``HookInstallError`` `.git` that says `what`.
+    private static func git<Result>(_ repository: String, _ what: String,
+                                    _ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch {
+            let detail = (error as? GitStoreError)?.message ?? "\(error)"
+            throw HookInstallError(code: .git, repository: repository, message: "\(what): \(detail)")
+        }
     }
 }
 
@@ -111,7 +107,7 @@ public struct HookInstallError: Error, Sendable, CustomStringConvertible {
     /// Why.
     public struct Code: Hashable, Sendable {
         private let name: String
-        /// libgit2 cannot open or configure the repository.
+        /// The repository cannot be opened or its git config written.
         public static let git = Code(name: "git")
         /// The hook file cannot be written.
         public static let io = Code(name: "io")
