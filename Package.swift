@@ -105,10 +105,34 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // MARK: The application: the daemon and its operator client
+
+        // What the daemon and its operator client share: the admin API's JSON types and errors, its token file,
+        // the clients' log files, text made safe for a terminal. The engine's own answers (`StatusSnapshot`,
+        // `HistoryEntry`) stay in `Deployer`, which builds them.
         .target(
-            name: "UrbanRobot",
+            name: "AdminAPI",
             dependencies: [
-                "CGit2",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),  // a followed log ends on shutdown
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The configuration file: its keys, defaults, errors and template.
+        .target(
+            name: "FleetConfiguration",
+            dependencies: [
+                "SocketIO",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `urban-robot serve`: the channel glue, the engine's effects, the admin API and status page, triggers,
+        // metrics, notifications.
+        .target(
+            name: "FleetDaemon",
+            dependencies: [
+                "AdminAPI",
+                "FleetConfiguration",
                 "Deployer",
                 "FleetTypes",
                 "Supervisor",
@@ -116,7 +140,6 @@ let package = Package(
                 "GitStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,13 +153,37 @@ let package = Package(
             resources: [.embedInCode("Resources/ui")],
             swiftSettings: swiftSettings
         ),
+        // The operator's side: the admin API's HTTP client, following a deployment, the tables, `init`,
+        // `hook install`. Never the daemon.
+        .target(
+            name: "FleetOperator",
+            dependencies: [
+                "AdminAPI",
+                "FleetConfiguration",
+                "Deployer",
+                "GitStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `urban-robot demo`: a fleet of example bots on this machine, driven through the CLI.
+        .target(
+            name: "FleetDemo",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Executables
 
         .executableTarget(
             name: "urban-robot",
             dependencies: [
-                "UrbanRobot",
+                "AdminAPI",
+                "FleetConfiguration",
+                "FleetDaemon",
+                "FleetOperator",
+                "FleetDemo",
                 "Deployer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,7 +286,11 @@ let package = Package(
         .testTarget(
             name: "UrbanRobotTests",
             dependencies: [
-                "UrbanRobot",
+                "AdminAPI",
+                "FleetConfiguration",
+                "FleetDaemon",
+                "FleetOperator",
+                "FleetDemo",
                 "TestSupport",
                 "urban-robot",
                 "Deployer",

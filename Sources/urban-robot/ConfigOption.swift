@@ -1,6 +1,7 @@
 import ArgumentParser
+import FleetConfiguration
+import FleetOperator
 import Foundation
-import UrbanRobot
 
 /// `-c/--config FILE`, shared by every command.
 struct ConfigOption: ParsableArguments {

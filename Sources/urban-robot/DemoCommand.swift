@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetDemo
 import Foundation
-import UrbanRobot
 
 /// `urban-robot demo`: a live deployment story in a temporary folder.
 struct DemoCommand: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import UrbanRobot
+import FleetOperator
 
 /// `urban-robot deploy [REV] [--immediate] [--force] [--no-wait] [-v/--verbose] [--trigger push|cli]`.
 struct DeployCommand: AsyncParsableCommand {

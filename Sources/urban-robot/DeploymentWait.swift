@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetOperator
 import Foundation
-import UrbanRobot
 
 /// What `deploy` and `rollback` do once the daemon took the request.
 enum DeploymentWait {

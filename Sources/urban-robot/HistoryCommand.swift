@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetOperator
 import Foundation
-import UrbanRobot
 
 /// `urban-robot history [--json] [-n N] [--events [--routine]]`.
 struct HistoryCommand: AsyncParsableCommand {

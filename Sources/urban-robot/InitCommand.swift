@@ -1,5 +1,5 @@
 import ArgumentParser
-import UrbanRobot
+import FleetOperator
 
 /// `urban-robot init [DIR]`.
 struct InitCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
+import AdminAPI
 import ArgumentParser
+import FleetConfiguration
+import FleetOperator
 import Foundation
-import UrbanRobot
 
 /// `urban-robot logs INSTANCE [-f] [--client ID] [-n LINES]`.
 struct LogsCommand: AsyncParsableCommand {
@@ -36,7 +38,8 @@ struct LogsCommand: AsyncParsableCommand {
             body = try await AdminClient(configuration: configuration).logs(instance: instance, client: client, lines: n, follow: follow)
         } catch let error as AdminClientError where error.code == .notRunning {
             FileHandle.standardError.write(Data("urban-robot: the daemon does not answer; reading the logs in \(configuration.state.directory)\n".utf8))
-            try await ClientLogs(configuration: configuration).read(instance: instance, client: client, lines: n, follow: follow) { bytes in
+            let logs = ClientLogs(stateDirectory: configuration.state.directory, instances: configuration.bot.instances)
+            try await logs.read(instance: instance, client: client, lines: n, follow: follow) { bytes in
                 FileHandle.standardOutput.write(Data(bytes))
             }
             return

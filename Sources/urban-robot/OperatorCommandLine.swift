@@ -1,6 +1,6 @@
 import ArgumentParser
 import Deployer
-import UrbanRobot
+import FleetOperator
 
 /// `abort`, `promote` and `resume`: one operator command each, sent to the daemon.
 protocol OperatorCommandLine: AsyncParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import UrbanRobot
+import FleetOperator
 
 /// `urban-robot rollback [--to REV] [--immediate] [--force] [--no-wait] [-v/--verbose]`.
 struct RollbackCommand: AsyncParsableCommand {

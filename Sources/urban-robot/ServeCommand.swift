@@ -1,6 +1,7 @@
 import ArgumentParser
+import FleetConfiguration
+import FleetDaemon
 import Logging
-import UrbanRobot
 
 /// `urban-robot serve`: the daemon, with the admin API, `/metrics`, the GitHub webhook and the poller.
 struct ServeCommand: AsyncParsableCommand {

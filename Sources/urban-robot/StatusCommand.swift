@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetOperator
 import Foundation
-import UrbanRobot
 
 /// `urban-robot status [--json] [--watch] [--wide]`.
 struct StatusCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import FleetOperator
 import Foundation
-import UrbanRobot
 
 /// `urban-robot ui [--open]`: prints (and opens) the status page's address with a one-time login code.
 struct UICommand: AsyncParsableCommand {

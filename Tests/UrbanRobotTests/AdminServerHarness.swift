@@ -1,11 +1,14 @@
+@testable import AdminAPI
 import AsyncHTTPClient
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
+@testable import FleetOperator
 import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
-@testable import UrbanRobot
 
 /// Runs an ``AdminServer`` on 127.0.0.1 port 0 around a test, then shuts it down gracefully.
 struct AdminServerHarness {

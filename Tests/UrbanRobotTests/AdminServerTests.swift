@@ -1,11 +1,14 @@
+@testable import AdminAPI
 import AsyncHTTPClient
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
+@testable import FleetOperator
 import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("Admin API", .serialized, .timeLimit(.minutes(2)))
 struct AdminServerTests {

@@ -1,6 +1,6 @@
+@testable import FleetDaemon
 import SocketIO
 import Testing
-@testable import UrbanRobot
 
 @Suite("ChannelRedaction")
 struct ChannelRedactionTests {

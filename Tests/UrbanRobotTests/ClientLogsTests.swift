@@ -1,6 +1,6 @@
+@testable import AdminAPI
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 @Suite("Client logs", .serialized)
 struct ClientLogsTests {

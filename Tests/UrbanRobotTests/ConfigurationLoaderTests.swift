@@ -1,7 +1,8 @@
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Testing
 import Deployer
-@testable import UrbanRobot
 
 @Suite("Configuration loader")
 struct ConfigurationLoaderTests {

@@ -1,8 +1,8 @@
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("Daemon metrics")
 struct DaemonMetricsTests {

@@ -1,8 +1,9 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetOperator
 import Foundation
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("Deployment follower", .serialized, .timeLimit(.minutes(2)))
 struct DeploymentFollowerTests {

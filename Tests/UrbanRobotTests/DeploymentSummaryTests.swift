@@ -1,8 +1,10 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetDaemon
+@testable import FleetOperator
 import Foundation
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 /// `deploy`'s output without `--verbose`: one line per phase and wave and a closing summary, from the event stream
 /// of a deployment as the daemon writes it (audit entries through ``ProgressHub/event(_:)``).

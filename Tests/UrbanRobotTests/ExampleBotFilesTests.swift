@@ -1,6 +1,6 @@
+@testable import FleetDemo
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 @Suite("Example bot embedded in the binary")
 struct ExampleBotFilesTests {

@@ -1,6 +1,6 @@
+import AdminAPI
 import Deployer
 import Foundation
-import UrbanRobot
 
 /// Fixed snapshots and history for the tests, decoded from the stable JSON.
 enum Fixtures {

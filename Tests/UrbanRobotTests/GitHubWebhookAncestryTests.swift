@@ -1,8 +1,9 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 /// The webhook's ancestry rule over a scripted control: which pushed revisions move the fleet forward.
 /// (`GitHubWebhookDowngradeTests` proves it against a real daemon and repository.)

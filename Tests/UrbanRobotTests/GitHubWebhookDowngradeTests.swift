@@ -1,8 +1,8 @@
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import Logging
 import Testing
-@testable import UrbanRobot
 
 /// A captured webhook delivery must not downgrade the fleet: a real daemon with real bots over a real repository,
 /// its admin server and GitHub webhook, and deliveries signed with the secret (HMAC-SHA256) as GitHub signs them.

@@ -1,10 +1,12 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Logging
 import NIOHTTP1
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("GitHub webhook route", .serialized, .timeLimit(.minutes(2)))
 struct GitHubWebhookRouteTests {

@@ -1,6 +1,7 @@
+import AdminAPI
+import FleetDaemon
 import Foundation
 import Testing
-import UrbanRobot
 
 @Suite("GitHub webhook")
 struct GitHubWebhookTests {

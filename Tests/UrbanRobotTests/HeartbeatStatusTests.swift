@@ -1,8 +1,8 @@
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import SocketIO
 import Testing
-@testable import UrbanRobot
 
 /// The `heartbeat` key of each client in `status --json`, and how a bot's heartbeat payload is kept.
 @Suite("Heartbeat in status")

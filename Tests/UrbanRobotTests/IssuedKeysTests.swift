@@ -1,7 +1,7 @@
 import Deployer
+@testable import FleetDaemon
 import Logging
 import Testing
-@testable import UrbanRobot
 
 /// The channel vouches for a CONNECT only with the key of a live launch of that very client.
 @Suite struct IssuedKeysTests {

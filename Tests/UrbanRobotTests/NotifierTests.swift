@@ -1,10 +1,11 @@
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("Notifier", .serialized)
 struct NotifierTests {

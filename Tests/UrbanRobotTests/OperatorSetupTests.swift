@@ -1,7 +1,8 @@
+@testable import FleetConfiguration
+@testable import FleetOperator
 import Foundation
 import TestSupport
 import Testing
-@testable import UrbanRobot
 
 @Suite("init and hook install", .serialized)
 struct OperatorSetupTests {

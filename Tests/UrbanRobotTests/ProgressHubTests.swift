@@ -1,7 +1,8 @@
+@testable import AdminAPI
 @testable import Deployer
+@testable import FleetDaemon
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 /// The store pushes every commit to the hub, which reads nothing after a follower joined: every follower still gets
 /// the whole trail of its deployment, once and in order, then `finished`.

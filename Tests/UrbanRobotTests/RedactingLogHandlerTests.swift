@@ -1,7 +1,7 @@
+@testable import FleetDaemon
 import Logging
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("RedactingLogHandler")
 struct RedactingLogHandlerTests {

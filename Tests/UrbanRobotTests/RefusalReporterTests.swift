@@ -1,6 +1,6 @@
 import Deployer
+@testable import FleetDaemon
 import Testing
-@testable import UrbanRobot
 
 @Suite("Refusal reports")
 struct RefusalReporterTests {

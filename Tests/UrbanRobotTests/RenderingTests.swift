@@ -1,7 +1,9 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetDaemon
+@testable import FleetOperator
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 @Suite("Rendering")
 struct RenderingTests {
@@ -150,11 +152,11 @@ struct RenderingTests {
 
     @Test("durations")
     func durations() {
-        #expect(StatusTable.duration(0) == "0s")
-        #expect(StatusTable.duration(59.6) == "1m00s")
-        #expect(StatusTable.duration(3725) == "1h02m")
-        #expect(StatusTable.duration(90000) == "1d01h")
-        #expect(StatusTable.duration(-5) == "0s")
+        #expect(ElapsedText.duration(0) == "0s")
+        #expect(ElapsedText.duration(59.6) == "1m00s")
+        #expect(ElapsedText.duration(3725) == "1h02m")
+        #expect(ElapsedText.duration(90000) == "1d01h")
+        #expect(ElapsedText.duration(-5) == "0s")
     }
 
     @Test("progress: plain lines are the messages; the status line follows step, instance, gate phase and bake")

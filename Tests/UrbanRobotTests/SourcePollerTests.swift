@@ -1,10 +1,11 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("Source poller")
 struct SourcePollerTests {

@@ -1,7 +1,8 @@
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Logging
 import Testing
-@testable import UrbanRobot
 
 /// What `Daemon.init` checks in its state folder before it reads anything: the lock, and the database.
 @Suite("Daemon state folder", .serialized)

@@ -1,8 +1,10 @@
+@testable import AdminAPI
 import AsyncHTTPClient
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import NIOCore
 import NIOHTTP1
-@testable import UrbanRobot
 
 /// A browser's requests to the status page, over real HTTP: redirects are not followed (the login's 303 and its
 /// `Set-Cookie` are looked at), and the session cookie and CSRF token are sent as the page sends them.

@@ -1,11 +1,13 @@
+@testable import AdminAPI
 import AsyncHTTPClient
 import Deployer
+@testable import FleetDaemon
+@testable import FleetOperator
 import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("Status page security", .serialized, .timeLimit(.minutes(2)))
 struct StatusPageSecurityTests {

@@ -1,7 +1,7 @@
+@testable import FleetOperator
 import Foundation
 import Synchronization
 import Testing
-@testable import UrbanRobot
 
 @Suite("Status watcher", .serialized, .timeLimit(.minutes(2)))
 struct StatusWatcherTests {

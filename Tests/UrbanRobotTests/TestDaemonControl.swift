@@ -1,7 +1,8 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import Synchronization
-@testable import UrbanRobot
 
 /// A ``DaemonControl`` for the admin API's tests: answers from fixed data and records every call.
 final class TestDaemonControl: DaemonControl {

@@ -1,8 +1,10 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import TestSupport
 import Testing
-@testable import UrbanRobot
 
 /// A bad mark's whole life with real bots: a revision that needs a secret fails its health check and is marked bad
 /// (SQLite, the mirror's ref, `status`); the operator adds the secret to `[bot] env` (outside the commit) and restarts

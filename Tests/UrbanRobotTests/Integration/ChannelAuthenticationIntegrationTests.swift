@@ -1,9 +1,10 @@
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Synchronization
 import TestSupport
 import Testing
-@testable import UrbanRobot
 
 /// The channel's authentication with real python-socketio clients against a real daemon.
 @Suite("Integration: channel authentication", .serialized)

@@ -1,9 +1,10 @@
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Logging
 import ServiceLifecycle
 import Testing
-@testable import UrbanRobot
 
 /// An in-process ``Daemon`` of a ``Scenario`` on 127.0.0.1 (port 0 unless given) with short timings, and the waits
 /// the scenarios need (polling `status()` with deadlines, never fixed sleeps). Made and shut down by

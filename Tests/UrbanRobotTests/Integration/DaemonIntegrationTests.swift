@@ -1,7 +1,9 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 /// The daemon with the real parts: a bare repository made here, real bot processes (`bot.py --simulate`), the real
 /// channel on 127.0.0.1, the real release store and state.

@@ -1,7 +1,8 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 /// A revision whose bot prints its key and raises at import: the traceback, without the key, reaches the `finished`
 /// progress event (what `deploy` and the push hook print) and the failure notification.

@@ -1,7 +1,9 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 /// The daemon driven into `halted` for real (`max_auto_rollbacks` exceeded by two rollouts of real bots that crash
 /// after they started serving: what counts as flapping; a gate failure would not), the

@@ -1,8 +1,9 @@
 import Deployer
+@testable import FleetDaemon
+@testable import FleetOperator
 import Foundation
 import TestSupport
 import Testing
-@testable import UrbanRobot
 
 /// `heartbeat` events from real python-socketio clients, as the daemon's `status` shows them.
 @Suite("Integration: heartbeats in status", .serialized)

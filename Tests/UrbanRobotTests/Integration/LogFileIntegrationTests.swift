@@ -1,7 +1,8 @@
+@testable import AdminAPI
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 /// The daemon's `logFile(instance:client:)`, which `GET /v1/logs/{instance}` reads: never a path outside the logs.
 @Suite("Integration: log files", .serialized)

@@ -1,7 +1,8 @@
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 /// A restarted daemon whose bots send `identify` only on their first connection (a minimal bot written without
 /// the README's advice): no instance is taken down; each is replaced through the gate, one at a time, while the

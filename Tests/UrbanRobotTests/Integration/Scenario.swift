@@ -1,8 +1,9 @@
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
-@testable import UrbanRobot
 
 /// One integration scenario: a fresh folder holding a ``BotRepository`` whose first revision ``v1`` is healthy, the
 /// daemons the test runs on it one after another (``withDaemon(instances:port:allowUnmanaged:notifyURL:adjust:logHandler:_:)``),

@@ -1,7 +1,8 @@
 import Deployer
+@testable import FleetConfiguration
+@testable import FleetDaemon
 import Foundation
 import Testing
-@testable import UrbanRobot
 
 /// `[bot] stop_with_daemon = true` with the real parts: real bot processes (`bot.py --simulate`), the real channel
 /// on 127.0.0.1, the real state folder.

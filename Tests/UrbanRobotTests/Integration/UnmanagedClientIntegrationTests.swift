@@ -1,8 +1,8 @@
 import Deployer
+@testable import FleetDaemon
 import Foundation
 import TestSupport
 import Testing
-@testable import UrbanRobot
 
 /// A bot started by hand (no launch credentials) under `allow_unmanaged`, from loopback.
 @Suite("Integration: unmanaged client", .serialized)

@@ -1,0 +1,85 @@
+import Deployer
+import FleetConfiguration
+import Foundation
+import GitStore
+import Logging
+import Supervisor
+
+extension DaemonEffects {
+    /// Fetch, resolve, check out, then build when `bot.build` is set; reports `releasePrepared`.
+    func prepareRelease(deployment: Int, ref: String) async {
+        let result: ReleaseResult
+        do {
+            result = .prepared(Deployer.Revision(try await prepare(ref)))
+        } catch {
+            logger.error("release step failed", metadata: ["ref": "\(ref)", "error": "\(error)"])
+            result = .failed("\(error)")
+        }
+        await submit(.releasePrepared(deployment: deployment, result: result))
+    }
+
+    private func prepare(_ ref: String) async throws -> String {
+        let releases = parts.releases
+        _ = try await releases.fetch(revision: ref)
+        let revision = try await releases.resolve(ref)
+        let release = try await releases.checkout(revision.id)
+        let build = parts.configuration.bot.build
+        if !build.isEmpty {
+            let state = parts.configuration.state.directory
+            try FileManager.default.createDirectory(
+                atPath: "\(state)/logs/build", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            _ = try await ReleaseBuilder().build(BuildRequest(
+                command: build, releaseDirectory: release.directory,
+                environment: try parts.environment.make(configured: parts.configuration.bot.environment, identity: nil),
+                revision: revision.id, logPath: "\(state)/logs/build/\(revision.id).log", timeout: .seconds(600),
+                killGrace: parts.configuration.rollout.killGrace))
+        }
+        return revision.id
+    }
+
+    /// Makes the good tag of deployment `deployment` (the release store names it) and tells the engine its name.
+    /// When that fails (or only its push did), the engine is told the repository's good tags as they are.
+    func tagGood(_ revision: Deployer.Revision, deployment: Int) async {
+        do {
+            let made = try await parts.releases.markGood(revision.rawValue, deployment: "\(deployment)", health: "passed its rollout")
+            await submit(.taggedGood(Deployer.GoodTag(revision: revision, tag: made.name)))
+        } catch {
+            logger.error("good tag failed", metadata: ["revision": "\(revision)", "error": "\(error)"])
+            if let tags = try? await goodTags() { await submit(.goodTagsChanged(tags)) }
+        }
+    }
+
+    /// The repository's good tags for the engine, newest first.
+    func goodTags() async throws -> [Deployer.GoodTag] {
+        try await parts.releases.goodTags().map { Deployer.GoodTag(revision: .init($0.revision), tag: $0.name) }
+    }
+
+    /// Marks a revision bad in the mirror too.
+    func markBad(_ revision: Deployer.Revision, reason: String) async {
+        do {
+            _ = try await parts.releases.markBad(revision.rawValue, reason: reason)
+        } catch {
+            logger.error("bad mark failed", metadata: ["revision": "\(revision)", "error": "\(error)"])
+        }
+    }
+
+    /// Removes the mirror's bad mark of a revision whose deployment succeeded (the engine already forgot it).
+    func unmarkBad(_ revision: Deployer.Revision, deployment: Int) async {
+        do {
+            let wasMarked = try await parts.releases.unmarkBad(revision.rawValue)
+            logger.info("revision \(revision) is no longer marked bad (deployment #\(deployment) succeeded)",
+                        metadata: ["mirror_ref_removed": "\(wasMarked)"])
+        } catch {
+            logger.error("bad mark removal failed", metadata: ["revision": "\(revision)", "error": "\(error)"])
+        }
+    }
+
+    /// Removes old releases, never one the engine protects.
+    func retainReleases(keep: Set<Deployer.Revision>) async {
+        do {
+            try await parts.releases.removeOldReleases(protecting: Set(keep.map(\.rawValue)))
+        } catch {
+            logger.error("release retention failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
