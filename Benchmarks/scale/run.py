@@ -18,7 +18,8 @@ before the fixes), per rollout mode (unfollowed / followed):
     one's `process_commands` received (time.monotonic() in both bots), p50/p99;
   - exit seen: the bot's last instant (wall clock) → the `client.exited` entry of
     the audit trail (ms resolution), p50/max;
-  - `GET /v1/status` latency while a rollout runs (polled every 50 ms), p50/p99;
+  - `GET /v1/status` latency while a rollout runs (polled every 50 ms), p50/p99, in
+    rollouts of their own (--rollouts more per mode), whose CPU is not counted above;
   - rollout time, and the daemon's RSS after each rollout (first → last).
 The first deployment (an empty fleet) is a warm-up and is not measured. The total
 CPU's exponent in N is fitted when more than one N ran.
@@ -310,22 +311,27 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             fleet.keep = True
             raise RuntimeError(f"the first deployment ended {outcome}; see {fleet.root / 'daemon.log'}")
         results = {"rss": [fleet.rss_mb()], "modes": {False: [], True: []}, "failed": 0}
-        for index in range(2 * rollouts):
-            follow = index % 2 == 1
+        results["status"] = {False: [], True: []}
+        # Each mode's rollouts run twice: unprobed (the daemon's CPU, the gaps, the time) and then probed (status
+        # latency), so that the CPU of answering 20 status requests a second is not counted as the rollout's.
+        for index in range(4 * rollouts):
+            follow, probed = index % 2 == 1, index >= 2 * rollouts
             revision = fleet.commit()
-            probe = StatusProbe(fleet)
+            probe = StatusProbe(fleet) if probed else None
             cpu_before = fleet.cpu_seconds()
             _, seconds, outcome = fleet.deploy(revision, follow)
             cpu = fleet.cpu_seconds() - cpu_before
-            status = probe.stop()
             results["rss"].append(fleet.rss_mb())
             results["failed"] += outcome != "succeeded"
-            results["modes"][follow].append({
-                "cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
-                "gaps": handover_gaps(records(fleet), revision), "status": status})
-            print(f"  N={instances} rollout {index + 1}/{2 * rollouts} ({'followed' if follow else 'unfollowed'}): "
-                  f"{outcome} in {seconds:.1f} s, daemon CPU {cpu:.2f} s, RSS {results['rss'][-1]:.1f} MB",
-                  flush=True)
+            if probe:
+                results["status"][follow] += probe.stop()
+            else:
+                results["modes"][follow].append({
+                    "cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
+                    "gaps": handover_gaps(records(fleet), revision)})
+            print(f"  N={instances} rollout {index + 1}/{4 * rollouts} ({'followed' if follow else 'unfollowed'}"
+                  f"{', status polled' if probed else ''}): {outcome} in {seconds:.1f} s, daemon CPU {cpu:.2f} s, "
+                  f"RSS {results['rss'][-1]:.1f} MB", flush=True)
         time.sleep(2)  # the last standbys' exits reach the engine
         results["exits"] = exit_latencies(fleet, records(fleet))
         if idle_seconds:
@@ -403,7 +409,7 @@ def report(instances, results):
     for follow in (False, True):
         runs = results["modes"][follow]
         gaps = [gap for run in runs for gap in run["gaps"]]
-        status = [latency for run in runs for latency in run["status"]]
+        status = results["status"][follow]
         rows.append({
             "cpu": statistics.median(run["cpu_ms_per_instance"] for run in runs),
             "gap50": percentile(gaps, 0.5), "gap99": percentile(gaps, 0.99),

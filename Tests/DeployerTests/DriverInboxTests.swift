@@ -57,4 +57,33 @@ import Testing
             }
         }
     }
+
+    /// Events submitted together stay together and in order; more than one step takes are split across steps, and
+    /// the caller hears once all were answered.
+    @Test func eventsSubmittedTogetherAreAnsweredTogetherAcrossSteps() async throws {
+        let effects = DriverStatusTests.BlockingEffects()
+        let settings = DeployerSettings(instances: 1, identifyTimeout: .seconds(30), identifySpacing: .zero)
+        let store = try DeployerStore.inMemory()
+        let driver = DeployerDriver(
+            engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: store, effects: effects,
+            clock: SteppedClock())
+        try await driver.start()
+        _ = try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)))
+        let launching = Task { try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) }
+        let canary = try #require(await effects.blocked.next(within: .seconds(60)))
+        let count = 300
+        let together = Task {
+            try await driver.submit(contentsOf: (0..<count).map { .connect(canary, key: "not-the-key-\($0)") })
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while driver.eventsWaiting < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let stepsBefore = store.committedSteps
+        effects.release()
+        _ = try await launching.value
+        _ = try await together.value
+        #expect(store.committedSteps == stepsBefore + 3, "300 events in steps of at most 128")
+        #expect(driver.eventsWaiting == 0)
+    }
 }

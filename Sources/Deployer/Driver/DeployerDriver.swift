@@ -85,7 +85,7 @@ public actor DeployerDriver: Service {
     /// Feeds one event; returns the engine's answer and the actions, after they were stored and performed.
     ///
     /// Events that arrive while the driver is busy wait in its inbox and are taken together, up to
-    /// ``inboxBatchLimit`` at a time, as one step (``submit(contentsOf:)``): one transaction stores what they all
+    /// ``inboxBatchLimit`` at a time, as one step: one transaction stores what they all
     /// produced, in the order they came, each caller gets its own event's answer. At 200 instances a rollout's
     /// events came faster than one transaction each could store them, and every answer (a handover's
     /// `process_commands`, an exit) waited behind the queue.
@@ -96,9 +96,31 @@ public actor DeployerDriver: Service {
     @discardableResult
     public nonisolated func submit(_ event: DeployerEvent) async throws -> EngineStep {
         try await withCheckedThrowingContinuation { caller in
-            guard inbox.add(event, answering: caller) else { return }
-            Task { await self.takeInbox() }
+            queue([DriverInbox.Waiting(event: event) { caller.resume(with: $0) }])
         }
+    }
+
+    /// Feeds events together and in order, as ``submit(_:)`` does each (they are taken in the same step unless
+    /// the inbox's batch is full), and returns their actions; the exits that are ready at once, say. Throws
+    /// ``StateStoreUnavailable`` when the store fails and one of them may not wait.
+    @discardableResult
+    public nonisolated func submit(contentsOf events: [DeployerEvent]) async throws -> [DeployerAction] {
+        let answers = Mutex<[Result<EngineStep, any Error>?]>(Array(repeating: nil, count: events.count))
+        let steps = try await withCheckedThrowingContinuation { (caller: CheckedContinuation<[EngineStep], any Error>) in
+            guard !events.isEmpty else { return caller.resume(returning: []) }
+            queue(events.enumerated().map { index, event in
+                DriverInbox.Waiting(event: event) { answer in
+                    let all = answers.withLock { answers -> [Result<EngineStep, any Error>]? in
+                        answers[index] = answer
+                        let done = answers.compactMap { $0 }
+                        return done.count == events.count ? done : nil
+                    }
+                    guard let all else { return }
+                    caller.resume(with: Result { try all.map { try $0.get() } })
+                }
+            })
+        }
+        return steps.flatMap(\.actions)
     }
 
     /// How many submitted events wait for the driver's next step (for metrics and tests).
@@ -107,22 +129,19 @@ public actor DeployerDriver: Service {
     /// The most events of the inbox one step takes.
     static let inboxBatchLimit = 128
 
+    /// Puts events in the inbox, and schedules a step to take them unless one is scheduled.
+    private nonisolated func queue(_ events: [DriverInbox.Waiting]) {
+        guard inbox.add(events) else { return }
+        Task { await self.takeInbox() }
+    }
+
     /// Takes a batch from the inbox and steps it, then, while more wait, schedules the next batch (behind whatever
     /// else waits for the driver, the run loop's tick say).
     private func takeInbox() {
         let batch = inbox.take(upTo: Self.inboxBatchLimit)
         let results = step(batch.map(\.event))
-        for (waiting, result) in zip(batch, results) { waiting.caller.resume(with: result) }
+        for (waiting, result) in zip(batch, results) { waiting.answer(result) }
         if inbox.finishBatch() { Task { await self.takeInbox() } }
-    }
-
-    /// Feeds events in order as one step: one transaction stores what they all produced, then their actions are
-    /// performed (the exits that are ready at once, say, instead of one transaction and one wait each). All or
-    /// nothing, as ``submit(_:)``: a failed write undoes every event of the batch; those that report facts wait,
-    /// and when one of them may not wait, the call throws ``StateStoreUnavailable``.
-    @discardableResult
-    public func submit(contentsOf events: [DeployerEvent]) throws -> [DeployerAction] {
-        try step(events).flatMap { try $0.get().actions }
     }
 
     /// One event's step, on the driver (the run loop's ticks).

@@ -1,12 +1,12 @@
 import Synchronization
 
-/// The events submitted to a ``DeployerDriver`` that wait for its next step, in the order they came, each with the
-/// caller waiting for its answer; and whether a step to take them is scheduled, so that one is scheduled at a time.
+/// The events submitted to a ``DeployerDriver`` that wait for its next step, in the order they came, each with
+/// where its answer goes; and whether a step to take them is scheduled, so that one is scheduled at a time.
 final class DriverInbox: Sendable {
-    /// One submitted event and its caller.
+    /// One submitted event and where its answer goes.
     struct Waiting: Sendable {
         let event: DeployerEvent
-        let caller: CheckedContinuation<EngineStep, any Error>
+        let answer: @Sendable (Result<EngineStep, any Error>) -> Void
     }
 
     private struct State {
@@ -17,10 +17,11 @@ final class DriverInbox: Sendable {
 
     private let state = Mutex(State())
 
-    /// Adds an event; true when the caller must schedule a step to take it (none is scheduled).
-    func add(_ event: DeployerEvent, answering caller: CheckedContinuation<EngineStep, any Error>) -> Bool {
+    /// Adds events, together and in order; true when the caller must schedule a step to take them (none is
+    /// scheduled).
+    func add(_ events: [Waiting]) -> Bool {
         state.withLock { state in
-            state.waiting.append(Waiting(event: event, caller: caller))
+            state.waiting.append(contentsOf: events)
             defer { state.scheduled = true }
             return !state.scheduled
         }
@@ -39,7 +40,7 @@ final class DriverInbox: Sendable {
     }
 
     /// Ends the scheduled step's turn: true when events still wait (the caller schedules the next step, which
-    /// stays marked scheduled), false when none is left (the next ``add(_:answering:)`` schedules one).
+    /// stays marked scheduled), false when none is left (the next ``add(_:)`` schedules one).
     func finishBatch() -> Bool {
         state.withLock { state in
             state.scheduled = !state.waiting.isEmpty

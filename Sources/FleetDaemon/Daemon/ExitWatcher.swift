@@ -5,9 +5,9 @@ import Supervisor
 
 /// Reports every exit of a launched or adopted client to the engine, and forgets its launch record and issued key.
 ///
-/// The exits that are ready together go to the engine as one step (``DeployerDriver/submit(contentsOf:)``: one
-/// transaction), and their launch records are removed afterwards in one transaction of their own, so an exit
-/// never waits behind the exits before it one by one, nor behind a write on the launch records' connection.
+/// The exits that are ready together go to the engine together (``DeployerDriver/submit(contentsOf:)``: one step
+/// and one transaction), and their launch records are removed afterwards by a task of their own, in one transaction
+/// per batch, so an exit never waits behind the exits before it one by one, nor behind the removal of their records.
 struct ExitWatcher: Service {
     let launcher: any ProcessLauncher
     let processes: RunningProcesses
@@ -17,18 +17,26 @@ struct ExitWatcher: Service {
 
     func run() async {
         let batches = ReadyBatches<Supervisor.ProcessExit>()
+        let (reported, reporting) = AsyncStream.makeStream(of: [ClientID].self)
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     for await exit in launcher.exits { batches.add(exit) }
                     batches.finish()
                 }
-                group.addTask { await batches.forEach(report) }
+                group.addTask {
+                    await batches.forEach { reporting.yield(await report($0)) }
+                    reporting.finish()
+                }
+                group.addTask {
+                    for await clients in reported { await forget(clients) }
+                }
             }
         }
     }
 
-    private func report(_ exits: [Supervisor.ProcessExit]) async {
+    /// Tells the engine of the exits; returns their clients.
+    private func report(_ exits: [Supervisor.ProcessExit]) async -> [ClientID] {
         let clients = exits.map { ClientID(rawValue: $0.record.clientID) }
         for (client, exit) in zip(clients, exits) {
             logger.info("process exited", metadata: ["client": "\(client)", "status": "\(exit.status)"])
@@ -43,6 +51,11 @@ struct ExitWatcher: Service {
             logger.error("could not record exits", metadata: ["clients": "\(clients)", "error": "\(error)"])
         }
         channel.forgetIssuedKeys(of: clients)
+        return clients
+    }
+
+    /// Forgets the launch records of clients that exited.
+    private func forget(_ clients: [ClientID]) async {
         do {
             try await processes.remove(clients)
         } catch {
