@@ -455,7 +455,7 @@ def report(instances, results):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", default="10,50", help="comma-separated fleet sizes (default 10,50)")
-    parser.add_argument("--rollouts", type=int, default=3, help="rollouts per mode (unfollowed, followed)")
+    parser.add_argument("--rollouts", type=int, default=3, help="rollouts per mode (unfollowed, followed), each once unprobed and once with status polled")
     parser.add_argument("--paced", action="store_true", help="max_concurrency 16 per 5 s instead of unpaced")
     parser.add_argument("--binary", default=str(ROOT / ".build-release" / "release" / "urban-robot"))
     parser.add_argument("--idle", type=int, default=0, metavar="S",

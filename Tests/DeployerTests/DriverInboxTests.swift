@@ -7,16 +7,7 @@ import Testing
 /// them, each caller answered with its own event's reply, in the order they came.
 @Suite struct DriverInboxTests {
     @Test func eventsThatWaitedAreStoredInOneTransactionAndEachCallerGetsItsAnswer() async throws {
-        let effects = DriverStatusTests.BlockingEffects()
-        let settings = DeployerSettings(instances: 1, identifyTimeout: .seconds(30), identifySpacing: .zero)
-        let store = try DeployerStore.inMemory()
-        let driver = DeployerDriver(
-            engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: store, effects: effects,
-            clock: SteppedClock())
-        try await driver.start()
-        #expect(try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))).reply == .accepted(deployment: 1))
-        let launching = Task { try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) }
-        let canary = try #require(await effects.blocked.next(within: .seconds(60)))
+        let (driver, store, effects, launching, canary) = try await Self.blockedDriver()
 
         // The driver's thread is stuck performing the canary's launch: these wait in the inbox.
         let events: [DeployerEvent] = (0..<40).map { index in
@@ -61,16 +52,7 @@ import Testing
     /// Events submitted together stay together and in order; more than one step takes are split across steps, and
     /// the caller hears once all were answered.
     @Test func eventsSubmittedTogetherAreAnsweredTogetherAcrossSteps() async throws {
-        let effects = DriverStatusTests.BlockingEffects()
-        let settings = DeployerSettings(instances: 1, identifyTimeout: .seconds(30), identifySpacing: .zero)
-        let store = try DeployerStore.inMemory()
-        let driver = DeployerDriver(
-            engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: store, effects: effects,
-            clock: SteppedClock())
-        try await driver.start()
-        _ = try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli)))
-        let launching = Task { try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) }
-        let canary = try #require(await effects.blocked.next(within: .seconds(60)))
+        let (driver, store, effects, launching, canary) = try await Self.blockedDriver()
         let count = 300
         let together = Task {
             try await driver.submit(contentsOf: (0..<count).map { .connect(canary, key: "not-the-key-\($0)") })
@@ -85,5 +67,23 @@ import Testing
         _ = try await together.value
         #expect(store.committedSteps == stepsBefore + 3, "300 events in steps of at most 128")
         #expect(driver.eventsWaiting == 0)
+    }
+
+    /// A driver whose thread is stuck performing the canary's launch (until `effects.release()`), the task waiting
+    /// for that step, and the canary.
+    static func blockedDriver() async throws -> (
+        DeployerDriver, DeployerStore, DriverStatusTests.BlockingEffects, Task<EngineStep, any Error>, ClientID
+    ) {
+        let effects = DriverStatusTests.BlockingEffects()
+        let settings = DeployerSettings(instances: 1, identifyTimeout: .seconds(30), identifySpacing: .zero)
+        let store = try DeployerStore.inMemory()
+        let driver = DeployerDriver(
+            engine: DeploymentEngine(settings: settings, keys: CountingKeySource()), store: store, effects: effects,
+            clock: SteppedClock())
+        try await driver.start()
+        #expect(try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))).reply == .accepted(deployment: 1))
+        let launching = Task { try await driver.submit(.releasePrepared(deployment: 1, result: .prepared(.v1))) }
+        let canary = try #require(await effects.blocked.next(within: .seconds(60)))
+        return (driver, store, effects, launching, canary)
     }
 }
