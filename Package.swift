@@ -64,6 +64,7 @@ let package = Package(
         .target(
             name: "SocketIO",
             dependencies: [
+                "FleetTypes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -196,6 +197,7 @@ let package = Package(
         .testTarget(
             name: "SocketIOTests",
             dependencies: [
+                "FleetTypes",
                 "SocketIO",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -238,6 +240,7 @@ let package = Package(
                 "TestSupport",
                 "urban-robot",
                 "Deployer",
+                "FleetTypes",
                 "SocketIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,3 +1,4 @@
+import FleetTypes
 import SocketIO
 import Testing
 @testable import UrbanRobot

@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Foundation
 import Testing
 @testable import UrbanRobot
@@ -68,7 +69,7 @@ struct RenderingTests {
     @Test("the heartbeat cell: age, then guilds and latency when sent; other stats only in JSON; - when none")
     func heartbeatCell() {
         let at = Self.now.addingTimeInterval(-75)
-        func cell(_ stats: [String: FreeFormJSON], withStats: Bool = true) -> String {
+        func cell(_ stats: [String: JSONValue], withStats: Bool = true) -> String {
             StatusTable.heartbeatCell(StatusSnapshot.Heartbeat(at: at, stats: stats), now: Self.now, withStats: withStats)
         }
         #expect(StatusTable.heartbeatCell(nil, now: Self.now, withStats: true) == "-")
