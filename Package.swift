@@ -83,6 +83,7 @@ let package = Package(
             name: "GitStore",
             dependencies: [
                 "CGit2",
+                "FleetTypes",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -160,7 +161,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "gitstore-benchmark",
-            dependencies: ["GitStore"],
+            dependencies: ["FleetTypes", "GitStore"],
             path: "Benchmarks/GitStoreCheckout",
             swiftSettings: swiftSettings
         ),
@@ -213,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitStoreTests",
-            dependencies: ["GitStore", "TestSupport"],
+            dependencies: ["FleetTypes", "GitStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 /// One row of the `clients` table: a launched client the daemon must recognise after a restart.

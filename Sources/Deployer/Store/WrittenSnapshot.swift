@@ -1,3 +1,4 @@
+import FleetTypes
 import GRDB
 
 /// The snapshot rows (clients, instance epochs and launch counters, the halt) as the last committed transaction

@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Foundation
 
 /// What `deploy`, `rollback` and the push hook print without `--verbose`: one line per phase and wave, built from
