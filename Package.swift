@@ -64,6 +64,7 @@ let package = Package(
         .target(
             name: "SocketIO",
             dependencies: [
+                "FleetTypes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -82,6 +83,7 @@ let package = Package(
             name: "GitStore",
             dependencies: [
                 "CGit2",
+                "FleetTypes",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -211,7 +213,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "gitstore-benchmark",
-            dependencies: ["GitStore"],
+            dependencies: ["FleetTypes", "GitStore"],
             path: "Benchmarks/GitStoreCheckout",
             swiftSettings: swiftSettings
         ),
@@ -248,6 +250,7 @@ let package = Package(
         .testTarget(
             name: "SocketIOTests",
             dependencies: [
+                "FleetTypes",
                 "SocketIO",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -263,7 +266,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GitStoreTests",
-            dependencies: ["GitStore", "TestSupport"],
+            dependencies: ["FleetTypes", "GitStore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -294,6 +297,7 @@ let package = Package(
                 "TestSupport",
                 "urban-robot",
                 "Deployer",
+                "FleetTypes",
                 "SocketIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GitStore
 
@@ -78,13 +79,13 @@ struct CheckoutBenchmark {
     /// (this machine's ext4 makes creating files right after removing thousands of them several
     /// times slower, which would punish whichever method runs after a removal).
     private func measure(
-        _ method: Method, store: ReleaseStore, id: String, gitDir: String, target: String
+        _ method: Method, store: ReleaseStore, id: Revision, gitDir: String, target: String
     ) async throws -> Duration {
         let clock = ContinuousClock()
         switch method {
         case .store:
             let duration = try await clock.measure { _ = try await store.checkout(id) }
-            try FileManager.default.moveItem(atPath: store.releasesPath + "/" + id, toPath: target)
+            try FileManager.default.moveItem(atPath: store.releasesPath + "/" + id.rawValue, toPath: target)
             return duration
         case .archive:
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)

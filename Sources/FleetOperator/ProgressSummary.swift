@@ -1,5 +1,6 @@
 public import AdminAPI
 import Deployer
+import FleetTypes
 import Foundation
 
 /// What `deploy`, `rollback` and the push hook print without `--verbose`: one line per phase and wave, built from

@@ -1,5 +1,6 @@
 import AdminAPI
 public import Deployer
+import FleetTypes
 public import Foundation
 
 /// `urban-robot status`: the fleet at a glance. A header (state, revision, last good, the running
@@ -102,7 +103,7 @@ public enum StatusTable {
         case .string(let guilds)?: parts.append("\(guilds.prefix(8))g")
         default: break
         }
-        if let latency = heartbeat.stats["latency"]?.number, latency.isFinite, latency >= 0, latency < 1e6 {
+        if let latency = heartbeat.stats["latency"]?.doubleValue, latency.isFinite, latency >= 0, latency < 1e6 {
             parts.append("\(Int((latency * 1000).rounded()))ms")
         }
         return parts.joined(separator: " ")

@@ -1,4 +1,5 @@
 internal import CGit2
+import FleetTypes
 import Foundation
 
 extension GitRepositoryHandle {
@@ -6,8 +7,8 @@ extension GitRepositoryHandle {
     ///
     /// Annotated tags are peeled to their commit; a revision naming a tree or a blob is a
     /// ``GitStoreError/Code/notACommit`` error, one naming nothing ``GitStoreError/Code/unknownRevision``.
-    func resolve(_ spec: String) throws -> Revision {
-        try withResolvedCommit(spec) { revision(of: $0) }
+    func resolve(_ spec: String) throws -> Commit {
+        try withResolvedCommit(spec) { summary(of: $0) }
     }
 
     /// Resolves `spec` to a commit, calls `body` with it and frees it.
@@ -56,10 +57,10 @@ extension GitRepositoryHandle {
     }
 
     /// The summary of a `git_commit *`.
-    func revision(of commit: OpaquePointer) -> Revision {
+    func summary(of commit: OpaquePointer) -> Commit {
         let author = git_commit_author(commit)
-        return Revision(
-            id: LibGit2.hex(git_commit_id(commit)),
+        return Commit(
+            id: Revision(LibGit2.hex(git_commit_id(commit))),
             author: author.flatMap { $0.pointee.name.map { String(cString: $0) } } ?? "",
             authorEmail: author.flatMap { $0.pointee.email.map { String(cString: $0) } } ?? "",
             time: Date(timeIntervalSince1970: TimeInterval(git_commit_time(commit))),
@@ -68,7 +69,7 @@ extension GitRepositoryHandle {
     }
 
     /// The commits reachable from `to` and not from `from` (`from..to`), newest first, at most `limit`.
-    func history(from: String, to: String, limit: Int) throws -> [Revision] {
+    func history(from: String, to: String, limit: Int) throws -> [Commit] {
         let operation = "listing history"
         let input = "\(from)..\(to)"
         let fromID = try withResolvedCommit(from) { git_commit_id($0).pointee }
@@ -84,17 +85,17 @@ extension GitRepositoryHandle {
         try LibGit2.check(git_revwalk_push(walker, &toID), .history, operation, input: input)
         try LibGit2.check(git_revwalk_hide(walker, &hidden), .history, operation, input: input)
 
-        var revisions: [Revision] = []
+        var commits: [Commit] = []
         var next = git_oid()
-        while revisions.count < limit {
+        while commits.count < limit {
             let status = git_revwalk_next(&next, walker)
             if status == GIT_ITEROVER.rawValue { break }
             try LibGit2.check(status, .history, operation, input: input)
             var commit: OpaquePointer?
             try LibGit2.check(git_commit_lookup(&commit, pointer, &next), .history, operation, input: input)
             defer { git_commit_free(commit) }
-            if let commit { revisions.append(revision(of: commit)) }
+            if let commit { commits.append(summary(of: commit)) }
         }
-        return revisions
+        return commits
     }
 }

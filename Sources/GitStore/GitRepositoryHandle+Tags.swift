@@ -1,4 +1,5 @@
 internal import CGit2
+import FleetTypes
 import Foundation
 
 /// Who urban-robot's tags and bad marks are made by.
@@ -19,7 +20,7 @@ extension GitRepositoryHandle {
     /// in creation order, while the tagger date stays the real time.
     func createGoodTag(
         on id: String, prefix: String, date: Date, tagger: TaggerIdentity, message: String
-    ) throws -> GoodTag {
+    ) throws -> GoodTagDetails {
         let operation = "creating a good tag"
         return try withCommit(id: id, operation: operation) { commit in
             let signature = try makeSignature(tagger, date: date, operation: operation, code: .tag)
@@ -32,8 +33,8 @@ extension GitRepositoryHandle {
                 if status == GIT_EEXISTS.rawValue { continue }
                 try LibGit2.check(
                     status, .tag, operation, input: name, detail: "check state.good_tag_prefix (a valid ref name part)")
-                return GoodTag(
-                    name: name, revision: id, date: Date(timeIntervalSince1970: TimeInterval(seconds)),
+                return GoodTagDetails(
+                    name: name, revision: Revision(id), date: Date(timeIntervalSince1970: TimeInterval(seconds)),
                     isAnnotated: true, message: message)
             }
             throw GitStoreError(
@@ -42,7 +43,7 @@ extension GitRepositoryHandle {
     }
 
     /// Every tag named `<prefix>...` that peels to a commit, newest first (then by name, descending).
-    func goodTags(prefix: String) throws -> [GoodTag] {
+    func goodTags(prefix: String) throws -> [GoodTagDetails] {
         let operation = "listing good tags"
         let tagPrefix = "refs/tags/"
         let names = try referenceNames(matching: "\(tagPrefix)\(prefix)*", operation: operation, code: .tag)
@@ -52,7 +53,7 @@ extension GitRepositoryHandle {
     }
 
     /// The good tag for the full reference name `reference`, or `nil` when it does not peel to a commit.
-    private func goodTag(named reference: String, operation: String) throws -> GoodTag? {
+    private func goodTag(named reference: String, operation: String) throws -> GoodTagDetails? {
         var object: OpaquePointer?
         try LibGit2.check(
             git_revparse_single(&object, pointer, reference), .tag, operation, input: reference)
@@ -60,15 +61,15 @@ extension GitRepositoryHandle {
         var commit: OpaquePointer?
         guard git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0, let commit else { return nil }
         defer { git_object_free(commit) }
-        let revision = revision(of: commit)
+        let tagged = summary(of: commit)
         let name = String(reference.dropFirst("refs/tags/".count))
         guard git_object_type(object) == GIT_OBJECT_TAG else {
-            return GoodTag(name: name, revision: revision.id, date: revision.time, isAnnotated: false, message: "")
+            return GoodTagDetails(name: name, revision: tagged.id, date: tagged.time, isAnnotated: false, message: "")
         }
         let tagger = git_tag_tagger(object)
-        let date = tagger.map { Date(timeIntervalSince1970: TimeInterval($0.pointee.when.time)) } ?? revision.time
+        let date = tagger.map { Date(timeIntervalSince1970: TimeInterval($0.pointee.when.time)) } ?? tagged.time
         let message = git_tag_message(object).map { String(cString: $0) } ?? ""
-        return GoodTag(name: name, revision: revision.id, date: date, isAnnotated: true, message: message)
+        return GoodTagDetails(name: name, revision: tagged.id, date: date, isAnnotated: true, message: message)
     }
 
     /// Marks commit `id` bad with `reason` (replacing an earlier mark).

@@ -1,3 +1,4 @@
+public import FleetTypes
 import Foundation
 
 extension ReleaseStore {
@@ -11,11 +12,12 @@ extension ReleaseStore {
     ///
     /// - Parameter revision: a full id (the fast path) or anything ``resolve(_:)`` accepts.
     /// - Throws: ``GitStoreError`` `.unknownRevision`, `.notACommit`, `.submodules`, `.checkout`, `.fileSystem`.
-    public func checkout(_ revision: String) async throws(GitStoreError) -> Release {
-        if Self.isFullID(revision), let release = layout.existingRelease(revision) {
+    public func checkout(_ revision: Revision) async throws(GitStoreError) -> Release {
+        let spec = revision.rawValue
+        if Self.isFullID(spec), let release = layout.existingRelease(spec) {
             return release
         }
-        let id = Self.isFullID(revision) ? revision : try await resolve(revision).id
+        let id = Self.isFullID(spec) ? spec : try await resolve(spec).id.rawValue
         if let release = layout.existingRelease(id) {
             return release
         }
@@ -37,8 +39,8 @@ extension ReleaseStore {
     }
 
     /// The complete release of a full commit id, if it exists; no libgit2 involved.
-    public nonisolated func existingRelease(_ id: String) -> Release? {
-        layout.existingRelease(id)
+    public nonisolated func existingRelease(_ id: Revision) -> Release? {
+        layout.existingRelease(id.rawValue)
     }
 
     /// Every complete release, newest checkout first.

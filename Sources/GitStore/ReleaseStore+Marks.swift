@@ -1,3 +1,4 @@
+public import FleetTypes
 import Foundation
 
 extension ReleaseStore {
@@ -12,8 +13,10 @@ extension ReleaseStore {
     /// - Throws: ``GitStoreError`` `.tag`, `.unknownRevision`; `.push` when the tag was created but the
     ///   push failed (the tag stays in the mirror; ``pushGoodTag(_:)`` retries).
     @discardableResult
-    public func markGood(_ revision: String, deployment: String, health: String) async throws(GitStoreError) -> GoodTag {
-        let id = Self.isFullID(revision) ? revision : try await resolve(revision).id
+    public func markGood(
+        _ revision: Revision, deployment: String, health: String
+    ) async throws(GitStoreError) -> GoodTagDetails {
+        let id = try await fullID(of: revision)
         let prefix = configuration.goodTagPrefix
         let date = configuration.now()
         let tagger = taggerIdentity
@@ -39,7 +42,7 @@ extension ReleaseStore {
 
     /// Every good tag (annotated or lightweight, made here or by a person) on a commit, newest first:
     /// annotated tags by tagger date, lightweight ones by their commit's time.
-    public func goodTags() async throws(GitStoreError) -> [GoodTag] {
+    public func goodTags() async throws(GitStoreError) -> [GoodTagDetails] {
         let prefix = configuration.goodTagPrefix
         return try await withRepository("listing good tags") { try $0.goodTags(prefix: prefix) }
     }
@@ -51,8 +54,8 @@ extension ReleaseStore {
     /// Fetches never touch `refs/urban-robot/`, and the ref keeps the commit from being collected.
     /// - Throws: ``GitStoreError`` `.badMark`, `.unknownRevision`.
     @discardableResult
-    public func markBad(_ revision: String, reason: String) async throws(GitStoreError) -> BadMark {
-        let id = Self.isFullID(revision) ? revision : try await resolve(revision).id
+    public func markBad(_ revision: Revision, reason: String) async throws(GitStoreError) -> BadMark {
+        let id = try await fullID(of: revision)
         let date = configuration.now()
         let tagger = taggerIdentity
         return try await withRepository("marking a revision bad") { repository in
@@ -62,18 +65,23 @@ extension ReleaseStore {
 
     /// Removes the bad mark of a full commit id; returns whether there was one.
     @discardableResult
-    public func unmarkBad(_ id: String) async throws(GitStoreError) -> Bool {
-        try await withRepository("unmarking a bad revision") { try $0.unmarkBad(id) }
+    public func unmarkBad(_ id: Revision) async throws(GitStoreError) -> Bool {
+        try await withRepository("unmarking a bad revision") { try $0.unmarkBad(id.rawValue) }
     }
 
     /// Whether a full commit id is marked bad.
-    public func isBad(_ id: String) async throws(GitStoreError) -> Bool {
-        try await withRepository("reading a bad mark") { $0.isBad(id) }
+    public func isBad(_ id: Revision) async throws(GitStoreError) -> Bool {
+        try await withRepository("reading a bad mark") { $0.isBad(id.rawValue) }
     }
 
     /// Every revision marked bad, newest mark first.
     public func badRevisions() async throws(GitStoreError) -> [BadMark] {
         try await withRepository("listing bad revisions") { try $0.badMarks() }
+    }
+
+    /// `revision` when it is a full id, else the full id it resolves to.
+    private func fullID(of revision: Revision) async throws(GitStoreError) -> String {
+        Self.isFullID(revision.rawValue) ? revision.rawValue : try await resolve(revision.rawValue).id.rawValue
     }
 
     private var taggerIdentity: TaggerIdentity {

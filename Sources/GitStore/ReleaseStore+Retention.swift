@@ -1,3 +1,5 @@
+public import FleetTypes
+
 extension ReleaseStore {
     /// Removes old releases so that at most `keep` remain, never a protected one.
     ///
@@ -11,7 +13,7 @@ extension ReleaseStore {
     /// - Returns: the removed ids.
     /// - Throws: ``GitStoreError`` `.fileSystem`, `.invalidArgument` for a negative `keep`.
     @discardableResult
-    public func removeOldReleases(protecting protected: Set<String>, keep: Int? = nil) async throws(GitStoreError)
+    public func removeOldReleases(protecting protected: Set<Revision>, keep: Int? = nil) async throws(GitStoreError)
         -> [String]
     {
         let keep = keep ?? configuration.keepReleases
@@ -20,7 +22,7 @@ extension ReleaseStore {
                 .invalidArgument, operation: "removing old releases", input: "\(keep)",
                 detail: "keep_releases is negative")
         }
-        let protectedIDs = protected
+        let protectedIDs = Set(protected.map(\.rawValue))
         let releases = layout.releases()
         let kept = releases.filter { protectedIDs.contains($0.id) }
         let others = releases.filter { !protectedIDs.contains($0.id) }

@@ -1,3 +1,5 @@
+public import FleetTypes
+
 extension ReleaseStore {
     /// Fetches what a deployment needs from `source.url`: every branch (forced, so rewritten branches
     /// follow the source), the good tags, and the tag `revision` names, if any. Branches and tags the
@@ -32,7 +34,7 @@ extension ReleaseStore {
     ///
     /// - Throws: ``GitStoreError`` `.unknownRevision` naming `revision`, or `.notACommit` when it names
     ///   a tree or a blob (also a source's tag on one, which the mirror does not keep).
-    public func resolve(_ revision: String) async throws(GitStoreError) -> Revision {
+    public func resolve(_ revision: String) async throws(GitStoreError) -> Commit {
         let namingNoCommit = sourceReferencesNamingNoCommit
         do {
             return try await withRepository("resolving revision") { try $0.resolve(revision) }
@@ -53,11 +55,11 @@ extension ReleaseStore {
     ///   - to: the revision being deployed.
     ///   - limit: at most this many commits.
     /// - Throws: ``GitStoreError`` `.unknownRevision` naming the revision that does not resolve.
-    public func history(from: String, to: String, limit: Int = 100) async throws(GitStoreError) -> [Revision] {
+    public func history(from: Revision, to: Revision, limit: Int = 100) async throws(GitStoreError) -> [Commit] {
         guard limit >= 0 else {
             throw GitStoreError(
                 .invalidArgument, operation: "listing history", input: "\(limit)", detail: "the limit is negative")
         }
-        return try await withRepository("listing history") { try $0.history(from: from, to: to, limit: limit) }
+        return try await withRepository("listing history") { try $0.history(from: from.rawValue, to: to.rawValue, limit: limit) }
     }
 }

@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Hummingbird
 public import NIOCore
 

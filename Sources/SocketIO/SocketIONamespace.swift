@@ -1,3 +1,4 @@
+public import FleetTypes
 import Synchronization
 
 /// A Socket.IO namespace: its auth hook, its connect handler and its connected sockets.

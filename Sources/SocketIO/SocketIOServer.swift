@@ -1,3 +1,4 @@
+import FleetTypes
 public import Logging
 import NIOCore
 public import ServiceLifecycle

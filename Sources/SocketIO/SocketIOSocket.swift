@@ -1,3 +1,4 @@
+public import FleetTypes
 import Synchronization
 
 /// Handles one event: the event's arguments, and the acknowledgement to call when the client asked for one.

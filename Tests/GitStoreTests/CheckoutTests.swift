@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GitStore
 import Testing
@@ -22,7 +23,7 @@ struct CheckoutTests {
         let store = try await fixture.fetchedStore()
         let headBefore = try String(contentsOfFile: store.repositoryPath + "/HEAD", encoding: .utf8)
 
-        let release = try await store.checkout("main")
+        let release = try await store.checkout(Revision("main"))
 
         #expect(release.id == id)
         #expect(release.directory == fixture.state.path + "/releases/" + id)
@@ -46,7 +47,7 @@ struct CheckoutTests {
         let id = try await fixture.commit("with attributes")
         let store = try await fixture.fetchedStore()
 
-        let release = try await store.checkout(id)
+        let release = try await store.checkout(Revision(id))
 
         let archived = try await fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)
         let snapshot = try GitFixture.snapshot(of: URL(fileURLWithPath: release.directory), excluding: ["REVISION"])
@@ -64,7 +65,7 @@ struct CheckoutTests {
         let id = try await fixture.commit("with inert attributes")
         let store = try await fixture.fetchedStore()
 
-        let release = try await store.checkout(id)
+        let release = try await store.checkout(Revision(id))
 
         let snapshot = try GitFixture.snapshot(of: URL(fileURLWithPath: release.directory), excluding: ["REVISION"])
         #expect(snapshot == (try await fixture.archiveSnapshot(of: id, repositoryPath: store.repositoryPath)))
@@ -78,13 +79,13 @@ struct CheckoutTests {
     func reuse() async throws {
         let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
-        let first = try await store.checkout(id)
-        let second = try await store.checkout(id)
-        let third = try await store.checkout("main")
+        let first = try await store.checkout(Revision(id))
+        let second = try await store.checkout(Revision(id))
+        let third = try await store.checkout(Revision("main"))
         #expect(first == second)
         #expect(first == third)
         #expect(await store.checkoutsPerformed == 1)
-        #expect(store.existingRelease(id) == first)
+        #expect(store.existingRelease(Revision(id)) == first)
     }
 
     @Test("an interrupted checkout leaves only a temporary folder, which the next call removes")
@@ -94,9 +95,9 @@ struct CheckoutTests {
         let leftover = "\(store.releasesPath)/.tmp-\(id)-interrupted"
         try FileManager.default.createDirectory(atPath: leftover + "/cogs", withIntermediateDirectories: true)
         try Data("half".utf8).write(to: URL(fileURLWithPath: leftover + "/bot.py"))
-        #expect(store.existingRelease(id) == nil)
+        #expect(store.existingRelease(Revision(id)) == nil)
 
-        let release = try await store.checkout(id)
+        let release = try await store.checkout(Revision(id))
 
         #expect(!FileManager.default.fileExists(atPath: leftover))
         #expect(try String(contentsOfFile: release.directory + "/bot.py", encoding: .utf8) == "print('bot')\n")
@@ -121,9 +122,9 @@ struct CheckoutTests {
         try FileManager.default.removeItem(atPath: store.releasesPath)
         try Data("not a folder".utf8).write(to: URL(fileURLWithPath: store.releasesPath))
 
-        let error = await expectGitStoreError(.fileSystem) { _ = try await store.checkout(id) }
+        let error = await expectGitStoreError(.fileSystem) { _ = try await store.checkout(Revision(id)) }
         #expect(error?.input?.hasPrefix(store.releasesPath) == true)
-        #expect(store.existingRelease(id) == nil)
+        #expect(store.existingRelease(Revision(id)) == nil)
     }
 
     @Test("an unknown full id is an unknown revision")
@@ -131,7 +132,7 @@ struct CheckoutTests {
         let (fixture, _) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let missing = String(repeating: "ab", count: 20)
-        let error = await expectGitStoreError(.unknownRevision) { _ = try await store.checkout(missing) }
+        let error = await expectGitStoreError(.unknownRevision) { _ = try await store.checkout(Revision(missing)) }
         #expect(error?.input == missing)
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.releasesPath).isEmpty)
     }
@@ -141,7 +142,7 @@ struct CheckoutTests {
         let (fixture, id) = try await makeFixture()
         let store = try await fixture.fetchedStore()
         let releases = try await withThrowingTaskGroup(of: Release.self) { group in
-            for _ in 0..<8 { group.addTask { try await store.checkout(id) } }
+            for _ in 0..<8 { group.addTask { try await store.checkout(Revision(id)) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(releases.count == 8)
@@ -156,8 +157,8 @@ struct CheckoutTests {
         try fixture.write("bot.py", "print('bot 2')\n")
         let second = try await fixture.commit("release two")
         let store = try await fixture.fetchedStore()
-        async let one = store.checkout(first)
-        async let two = store.checkout(second)
+        async let one = store.checkout(Revision(first))
+        async let two = store.checkout(Revision(second))
         let (releaseOne, releaseTwo) = try await (one, two)
         #expect(try String(contentsOfFile: releaseOne.directory + "/bot.py", encoding: .utf8) == "print('bot')\n")
         #expect(try String(contentsOfFile: releaseTwo.directory + "/bot.py", encoding: .utf8) == "print('bot 2')\n")
@@ -172,9 +173,9 @@ struct CheckoutTests {
         try await fixture.git(["commit", "-q", "-m", "add a submodule"])
         let withSubmodule = try await fixture.git(["rev-parse", "HEAD"])
         let store = try await fixture.fetchedStore()
-        let error = await expectGitStoreError(.submodules) { _ = try await store.checkout(withSubmodule) }
+        let error = await expectGitStoreError(.submodules) { _ = try await store.checkout(Revision(withSubmodule)) }
         #expect(error?.detail.contains("vendor/lib") == true)
-        #expect(store.existingRelease(withSubmodule) == nil)
+        #expect(store.existingRelease(Revision(withSubmodule)) == nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.releasesPath).isEmpty)
     }
 }

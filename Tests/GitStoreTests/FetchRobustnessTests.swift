@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GitStore
 import Testing
@@ -82,8 +83,8 @@ struct FetchRobustnessTests {
         let store = try await fixture.fetchedStore()
         #expect(try await deploy("doomed", with: store) == first)
         #expect(try await deploy("moved", with: store) == first)
-        let good = try await store.markGood(first, deployment: "d-1", health: "ok")
-        try await store.markBad(first, reason: "a test")
+        let good = try await store.markGood(Revision(first), deployment: "d-1", health: "ok")
+        try await store.markBad(Revision(first), reason: "a test")
 
         try await fixture.git(["tag", "-d", "doomed", "good/by-hand"])
         let second = try await fixture.commit("second")
@@ -96,7 +97,7 @@ struct FetchRobustnessTests {
         ])
         _ = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("doomed") }
         #expect(try await deploy("moved", with: store) == second)
-        #expect(try await store.isBad(first))
+        #expect(try await store.isBad(Revision(first)))
     }
 
     @Test("a force-pushed branch and a branch deleted and recreated (also as a folder) deploy their new commits")

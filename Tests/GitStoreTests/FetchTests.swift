@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GitStore
 import Synchronization
@@ -24,9 +25,9 @@ struct FetchTests {
         let last = try #require(reports.withLock { $0.last })
         #expect(last.totalObjects == result.receivedObjects)
         #expect(last.fractionReceived == 1)
-        #expect(try await store.resolve("v1").id == first)
-        #expect(try await store.resolve("feature").id == first)
-        #expect(try await store.resolve("HEAD").id == first)
+        #expect(try await store.resolve("v1").id.rawValue == first)
+        #expect(try await store.resolve("feature").id.rawValue == first)
+        #expect(try await store.resolve("HEAD").id.rawValue == first)
         #expect(try await fixture.git(["--git-dir", store.repositoryPath, "rev-parse", "refs/tags/v1^{}"]) == first)
         _ = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("unnamed") }
     }
@@ -37,7 +38,7 @@ struct FetchTests {
         let id = try await fixture.commit("first")
         let store = try await ReleaseStore(configuration: fixture.configuration(sourceURL: "file://\(fixture.source.path)"))
         try await store.fetch()
-        #expect(try await store.resolve("main").id == id)
+        #expect(try await store.resolve("main").id.rawValue == id)
     }
 
     @Test("a missing local source, as a path or a file:// URL, is a fetch error naming it plainly")
@@ -83,8 +84,8 @@ struct FetchTests {
         try await fixture.git(["tag", "v2"])
 
         try await store.fetch(revision: "v2")
-        #expect(try await store.resolve("main").id == second)
-        #expect(try await store.resolve("v2").id == second)
+        #expect(try await store.resolve("main").id.rawValue == second)
+        #expect(try await store.resolve("v2").id.rawValue == second)
     }
 
     @Test("a force-pushed branch follows the source, and a deleted branch is pruned")
@@ -101,7 +102,7 @@ struct FetchTests {
         try await fixture.git(["branch", "-D", "doomed"])
 
         let result = try await store.fetch()
-        #expect(try await store.resolve("main").id == rewritten)
+        #expect(try await store.resolve("main").id.rawValue == rewritten)
         #expect(result.prunedBranches == ["doomed"])
         _ = await expectGitStoreError(.unknownRevision) { _ = try await store.resolve("doomed") }
     }

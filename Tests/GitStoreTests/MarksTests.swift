@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GitStore
 import Synchronization
@@ -14,10 +15,10 @@ struct MarksTests {
         let store = try await ReleaseStore(configuration: fixture.configuration(now: { Self.fixedDate }))
         try await store.fetch()
 
-        let tag = try await store.markGood(id, deployment: "d-42", health: "8/8 cogs\nlatency 40 ms")
+        let tag = try await store.markGood(Revision(id), deployment: "d-42", health: "8/8 cogs\nlatency 40 ms")
 
         #expect(tag.name == "good/20261127T051300Z")
-        #expect(tag.revision == id)
+        #expect(tag.revision.rawValue == id)
         #expect(tag.isAnnotated)
         #expect(tag.deploymentID == "d-42")
         #expect(tag.health == "8/8 cogs latency 40 ms")
@@ -29,6 +30,20 @@ struct MarksTests {
         #expect(body.contains("deployment: d-42"))
     }
 
+    @Test("the good tag the engine is told is the details' goodTag: the full id a ref resolved to, and the name")
+    func goodTagForTheEngine() async throws {
+        let fixture = try await GitFixture()
+        let id = try await fixture.commit("first")
+        let store = try await ReleaseStore(configuration: fixture.configuration(now: { Self.fixedDate }))
+        try await store.fetch()
+
+        let made = try await store.markGood(Revision("main"), deployment: "d-3", health: "ok")
+
+        #expect(made.goodTag == GoodTag(revision: Revision(id), tag: "good/20261127T051300Z"))
+        #expect(made.name == made.goodTag.tag && made.revision == made.goodTag.revision)
+        #expect(try await store.goodTags().map(\.goodTag) == [made.goodTag])
+    }
+
     @Test("two good tags within one second get consecutive stamps")
     func collisionBumpsOneSecond() async throws {
         let fixture = try await GitFixture()
@@ -36,8 +51,8 @@ struct MarksTests {
         let second = try await fixture.commit("second")
         let store = try await ReleaseStore(configuration: fixture.configuration(now: { Self.fixedDate }))
         try await store.fetch()
-        let a = try await store.markGood(first, deployment: "d-1", health: "ok")
-        let b = try await store.markGood(second, deployment: "d-2", health: "ok")
+        let a = try await store.markGood(Revision(first), deployment: "d-1", health: "ok")
+        let b = try await store.markGood(Revision(second), deployment: "d-2", health: "ok")
         #expect(a.name == "good/20261127T051300Z")
         #expect(b.name == "good/20261127T051301Z")
         #expect(try await store.goodTags().map(\.name) == [b.name, a.name])
@@ -55,9 +70,9 @@ struct MarksTests {
         let clock = Mutex(Date(timeIntervalSince1970: 1_780_000_000))  // 2026-05-28
         let store = try await ReleaseStore(configuration: fixture.configuration(now: { clock.withLock { $0 } }))
         try await store.fetch()
-        let first = try await store.markGood(middle, deployment: "d-1", health: "ok")
+        let first = try await store.markGood(Revision(middle), deployment: "d-1", health: "ok")
         clock.withLock { $0 = Date(timeIntervalSince1970: 1_790_000_000) }  // 2026-09-21
-        let second = try await store.markGood(old, deployment: "d-2", health: "ok")
+        let second = try await store.markGood(Revision(old), deployment: "d-2", health: "ok")
 
         let tags = try await store.goodTags()
 
@@ -72,21 +87,21 @@ struct MarksTests {
         let first = try await fixture.commit("first")
         let second = try await fixture.commit("second")
         let store = try await fixture.fetchedStore()
-        try await store.markGood(first, deployment: "d-1", health: "ok")
-        try await store.markGood(second, deployment: "d-2", health: "ok")
+        try await store.markGood(Revision(first), deployment: "d-1", health: "ok")
+        try await store.markGood(Revision(second), deployment: "d-2", health: "ok")
 
-        let mark = try await store.markBad(second, reason: "crash loop after rollout")
+        let mark = try await store.markBad(Revision(second), reason: "crash loop after rollout")
         #expect(mark.revision == second)
-        #expect(try await store.isBad(second))
-        #expect(!(try await store.isBad(first)))
+        #expect(try await store.isBad(Revision(second)))
+        #expect(!(try await store.isBad(Revision(first))))
         #expect(try await store.badRevisions().map(\.revision) == [second])
         #expect(try await store.badRevisions().first?.reason == "crash loop after rollout")
 
-        #expect(try await store.unmarkBad(second))
-        #expect(!(try await store.unmarkBad(second)))
+        #expect(try await store.unmarkBad(Revision(second)))
+        #expect(!(try await store.unmarkBad(Revision(second))))
         #expect(try await store.badRevisions().isEmpty)
         _ = await expectGitStoreError(.unknownRevision) {
-            _ = try await store.markBad(String(repeating: "0", count: 40), reason: "x")
+            _ = try await store.markBad(Revision(String(repeating: "0", count: 40)), reason: "x")
         }
     }
 
@@ -97,13 +112,13 @@ struct MarksTests {
         let second = try await fixture.commit("second")
         do {
             let store = try await fixture.fetchedStore()
-            try await store.markGood(first, deployment: "d-1", health: "ok")
-            try await store.markBad(second, reason: "failed gate")
+            try await store.markGood(Revision(first), deployment: "d-1", health: "ok")
+            try await store.markBad(Revision(second), reason: "failed gate")
         }
         try await fixture.commit("third")
         let reopened = try await ReleaseStore(configuration: fixture.configuration())
         try await reopened.fetch()
-        #expect(try await reopened.goodTags().map(\.revision) == [first])
+        #expect(try await reopened.goodTags().map(\.revision.rawValue) == [first])
         #expect(try await reopened.badRevisions().map(\.revision) == [second])
         #expect(try await reopened.badRevisions().first?.reason == "failed gate")
     }
@@ -118,7 +133,7 @@ struct MarksTests {
         let id = try await GitFixture.run(["git", "rev-parse", "HEAD"], in: work)
 
         let store = try await fixture.fetchedStore(pushTags: true)
-        let tag = try await store.markGood(id, deployment: "d-7", health: "ok")
+        let tag = try await store.markGood(Revision(id), deployment: "d-7", health: "ok")
 
         #expect(try await fixture.git(["rev-parse", "refs/tags/\(tag.name)^{commit}"]) == id)
         #expect(try await fixture.git(["cat-file", "-t", "refs/tags/\(tag.name)"]) == "tag")

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GitStore
 import Testing
@@ -16,18 +17,18 @@ struct ResolveTests {
 
         try await store.fetch(revision: "annotated")
         let revision = try await store.resolve("annotated")
-        #expect(revision.id == first)
+        #expect(revision.id.rawValue == first)
         #expect(revision.subject == "first commit")
         #expect(revision.author == "Ada Author")
         #expect(revision.authorEmail == "ada@example.invalid")
         #expect(revision.time == ISO8601DateFormatter().date(from: "2026-01-02T03:04:05Z"))
         try await store.fetch(revision: "light")
-        #expect(try await store.resolve("light").id == first)
-        #expect(try await store.resolve("main").id == third)
-        #expect(try await store.resolve("main~2").id == first)
-        #expect(try await store.resolve(first).id == first)
-        #expect(try await store.resolve(String(first.prefix(8))).id == first)
-        #expect(try await store.resolve("main^").id == fixture.git(["rev-parse", "HEAD^"]))
+        #expect(try await store.resolve("light").id.rawValue == first)
+        #expect(try await store.resolve("main").id.rawValue == third)
+        #expect(try await store.resolve("main~2").id.rawValue == first)
+        #expect(try await store.resolve(first).id.rawValue == first)
+        #expect(try await store.resolve(String(first.prefix(8))).id.rawValue == first)
+        #expect(try await store.resolve("main^").id.rawValue == fixture.git(["rev-parse", "HEAD^"]))
     }
 
     @Test("an unknown revision is an error that names it")
@@ -57,7 +58,7 @@ struct ResolveTests {
         #expect(treeError?.input == "on-tree")
         #expect(treeError?.detail.contains("tree") == true)
         try await store.fetch(revision: "on-blob")
-        let blobError = await expectGitStoreError(.notACommit) { _ = try await store.checkout("on-blob") }
+        let blobError = await expectGitStoreError(.notACommit) { _ = try await store.checkout(Revision("on-blob")) }
         #expect(blobError?.detail.contains("blob") == true)
     }
 
@@ -69,12 +70,12 @@ struct ResolveTests {
         let two = try await fixture.commit("two", date: "2026-01-01T00:00:02Z")
         let store = try await fixture.fetchedStore()
 
-        let commits = try await store.history(from: base, to: "main")
-        #expect(commits.map(\.id) == [two, one])
+        let commits = try await store.history(from: Revision(base), to: Revision("main"))
+        #expect(commits.map(\.id.rawValue) == [two, one])
         #expect(commits.map(\.subject) == ["two", "one"])
-        #expect(try await store.history(from: "main", to: base).isEmpty)
-        #expect(try await store.history(from: base, to: "main", limit: 1).map(\.id) == [two])
-        let error = await expectGitStoreError(.unknownRevision) { _ = try await store.history(from: "gone", to: "main") }
+        #expect(try await store.history(from: Revision("main"), to: Revision(base)).isEmpty)
+        #expect(try await store.history(from: Revision(base), to: Revision("main"), limit: 1).map(\.id.rawValue) == [two])
+        let error = await expectGitStoreError(.unknownRevision) { _ = try await store.history(from: Revision("gone"), to: Revision("main")) }
         #expect(error?.input == "gone")
     }
 }

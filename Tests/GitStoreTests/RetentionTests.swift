@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GitStore
 import Testing
@@ -14,7 +15,7 @@ struct RetentionTests {
         }
         let store = try await fixture.fetchedStore()
         for (index, id) in ids.enumerated() {
-            let release = try await store.checkout(id)
+            let release = try await store.checkout(Revision(id))
             try FileManager.default.setAttributes(
                 [.modificationDate: Date(timeIntervalSince1970: 1_700_000_000 + Double(index) * 60)],
                 ofItemAtPath: release.directory + "/REVISION")
@@ -26,7 +27,7 @@ struct RetentionTests {
     func removesOldestUnprotected() async throws {
         let (fixture, store, ids) = try await storeWithReleases(5)
         defer { withExtendedLifetime(fixture) {} }
-        let removed = try await store.removeOldReleases(protecting: [ids[0]], keep: 3)
+        let removed = try await store.removeOldReleases(protecting: [Revision(ids[0])], keep: 3)
         #expect(removed == [ids[1], ids[2]])
         #expect(Set(store.releases().map(\.id)) == [ids[0], ids[3], ids[4]])
         #expect(store.releases().map(\.id) == [ids[4], ids[3], ids[0]])
@@ -36,7 +37,7 @@ struct RetentionTests {
     func protectedOutnumberKeep() async throws {
         let (fixture, store, ids) = try await storeWithReleases(4)
         defer { withExtendedLifetime(fixture) {} }
-        let removed = try await store.removeOldReleases(protecting: [ids[0], ids[1], ids[2]], keep: 1)
+        let removed = try await store.removeOldReleases(protecting: Set(ids.prefix(3).map { Revision($0) }), keep: 1)
         #expect(Set(removed) == [ids[3]])
         #expect(Set(store.releases().map(\.id)) == [ids[0], ids[1], ids[2]])
     }

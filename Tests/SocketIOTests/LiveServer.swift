@@ -1,3 +1,4 @@
+import FleetTypes
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSClient

@@ -1,7 +1,8 @@
+import FleetTypes
 import HTTPTypes
 import Synchronization
-import WSCore
 import Testing
+import WSCore
 
 @testable import SocketIO
 

@@ -1,3 +1,4 @@
+import FleetTypes
 import Testing
 
 @testable import SocketIO

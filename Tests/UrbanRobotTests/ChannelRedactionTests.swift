@@ -1,4 +1,5 @@
 @testable import FleetDaemon
+import FleetTypes
 import SocketIO
 import Testing
 

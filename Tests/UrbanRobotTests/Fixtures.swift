@@ -1,5 +1,6 @@
 import AdminAPI
 import Deployer
+import FleetTypes
 import Foundation
 
 /// Fixed snapshots and history for the tests, decoded from the stable JSON.

@@ -1,5 +1,6 @@
 import Deployer
 @testable import FleetDaemon
+import FleetTypes
 import Foundation
 import SocketIO
 import Testing
@@ -32,9 +33,9 @@ struct HeartbeatStatusTests {
 
     @Test("a heartbeat is {\"at\": ISO 8601, \"stats\": the object as the bot sent it}")
     func presentHeartbeat() throws {
-        let stats: [String: FreeFormJSON] = [
+        let stats: [String: JSONValue] = [
             "guilds": .number(1500), "latency": .number(0.042), "simulated": .bool(true), "shard": .null,
-            "cogs": .array([.string("music")]), "memory": .object(["rss_mb": .number(81.5)]),
+            "cogs": .array([.string("music")]), "memory": .object([JSONMember("rss_mb", .number(81.5))]),
         ]
         let client = Self.client(StatusSnapshot.Heartbeat(at: Self.at, stats: stats))
         let text = String(decoding: try StatusSnapshot.encoder.encode(client), as: UTF8.self)
@@ -57,11 +58,45 @@ struct HeartbeatStatusTests {
         #expect(heartbeat.at == Self.at)
         #expect(heartbeat.stats == [
             "guilds": .number(12), "latency": .number(0.05), "name": .string(#"shard "a""#),
-            "nested": .object(["x": .array([.number(1), .bool(true)])]),
+            "nested": .object([JSONMember("x", .array([.number(1), .bool(true)]))]),
         ])
         #expect(HeartbeatStats.heartbeat(from: nil, at: Self.at).stats == [:])
         #expect(HeartbeatStats.heartbeat(from: .array([.number(1)]), at: Self.at).stats == [:])
         #expect(HeartbeatStats.heartbeat(from: .string("alive"), at: Self.at).stats == [:])
+    }
+
+    @Test("nested objects keep the bot's order in memory; decoded from status --json their keys are sorted")
+    func nestedObjectOrder() throws {
+        let payload = try JSONValue(parsing: #"{"memory":{"rss_mb":81.5,"heap_mb":40,"peak_mb":90}}"#)
+        let heartbeat = HeartbeatStats.heartbeat(from: payload, at: Self.at)
+        #expect(heartbeat.stats["memory"] == payload["memory"])
+        let client = Self.client(heartbeat)
+        let text = String(decoding: try StatusSnapshot.encoder.encode(client), as: UTF8.self)
+        #expect(text.contains(#""stats":{"memory":{"heap_mb":40,"peak_mb":90,"rss_mb":81.5}}"#), "\(text)")
+        let decoded = try Fixtures.decoder.decode(StatusSnapshot.Client.self, from: Data(text.utf8))
+        #expect(decoded.heartbeat?.stats["memory"] == .object([
+            JSONMember("heap_mb", 40), JSONMember("peak_mb", 90), JSONMember("rss_mb", 81.5),
+        ]))
+    }
+
+    @Test("a repeated key keeps its last value, as JSON.parse does")
+    func repeatedKey() throws {
+        let payload = try JSONValue(parsing: #"{"guilds":1,"guilds":2}"#)
+        #expect(HeartbeatStats.heartbeat(from: payload, at: Self.at).stats == ["guilds": .number(2)])
+    }
+
+    @Test("binary attachments in the stats are kept as their placeholders, so status still encodes")
+    func binaryStats() throws {
+        let payload: JSONValue = ["guilds": 3, "dump": .binary([1, 2, 3]), "more": [.binary([4])]]
+        let stats = HeartbeatStats.heartbeat(from: payload, at: Self.at).stats
+        #expect(stats["dump"] == ["_placeholder": true, "num": 0])
+        #expect(stats["more"] == [["_placeholder": true, "num": 1]])
+        let text = String(decoding: try StatusSnapshot.encoder.encode(
+            Self.client(StatusSnapshot.Heartbeat(at: Self.at, stats: stats))), as: UTF8.self)
+        #expect(text.contains(#""dump":{"_placeholder":true,"num":0}"#), "\(text)")
+        #expect(throws: EncodingError.self) {
+            try StatusSnapshot.encoder.encode(Self.client(StatusSnapshot.Heartbeat(at: Self.at, stats: ["raw": .binary([1])])))
+        }
     }
 
     @Test("stats nested as deep as the channel accepts are kept, and encode")

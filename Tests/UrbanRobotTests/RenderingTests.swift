@@ -2,6 +2,7 @@
 import Deployer
 @testable import FleetDaemon
 @testable import FleetOperator
+import FleetTypes
 import Foundation
 import Testing
 
@@ -70,7 +71,7 @@ struct RenderingTests {
     @Test("the heartbeat cell: age, then guilds and latency when sent; other stats only in JSON; - when none")
     func heartbeatCell() {
         let at = Self.now.addingTimeInterval(-75)
-        func cell(_ stats: [String: FreeFormJSON], withStats: Bool = true) -> String {
+        func cell(_ stats: [String: JSONValue], withStats: Bool = true) -> String {
             StatusTable.heartbeatCell(StatusSnapshot.Heartbeat(at: at, stats: stats), now: Self.now, withStats: withStats)
         }
         #expect(StatusTable.heartbeatCell(nil, now: Self.now, withStats: true) == "-")

@@ -1,3 +1,5 @@
+public import FleetTypes
+
 /// The bytes libFuzzer hands a fuzz target, and the views of them the decoders take.
 public struct FuzzInput {
     /// The input as it came.

@@ -1,3 +1,4 @@
+public import FleetTypes
 import Foundation
 public import ServiceLifecycle
 import Synchronization

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// The role of a client within its instance (ARCHITECTURE.md, "Words").

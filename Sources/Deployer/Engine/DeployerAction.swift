@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 /// What the engine decided; the driver performs each in order.

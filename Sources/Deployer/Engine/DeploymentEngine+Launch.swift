@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// Launches (paced by `max_concurrency` per `identify_spacing`) and restarts of crashed actives.
 extension DeploymentEngine {
     /// Queues a launch for an instance, replacing one that waited.

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// The queue: one deployment runs, at most one waits, a newer request replaces the waiting one.

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// Replacing an active that stopped talking to the daemon (it did not reconnect, or did not identify, after a

@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// Undoing a rollout: each touched instance gets its warm standby back at once, or a fresh client of the last
 /// good release through the full gate; older good revisions up to `max_rollback_depth`; `halted` when none passes.
 /// A good revision that is marked bad (its latest deployment failed) is never a target.

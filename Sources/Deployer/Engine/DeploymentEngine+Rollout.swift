@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// The rollout of the fleet: release step → canary wave → bake → batches with `batch_bake` → watch → done.
 extension DeploymentEngine {
     mutating func startDeployment(_ record: DeploymentRecord) {

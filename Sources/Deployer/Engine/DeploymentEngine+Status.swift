@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// Read-only views: the `status --json` snapshot and the persistent snapshot.

@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 /// The deployment engine: the gate, the fenced handover, the rollout, rollback, restarts and the queue, as one

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// One instance (shard) of the fleet: its clients by role, its epoch, its pending work.

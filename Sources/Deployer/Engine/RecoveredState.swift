@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 /// One row of the `clients` table: a launched client the daemon must recognise after a restart.
@@ -10,9 +11,10 @@ public struct ClientRecord: Hashable, Sendable, Codable {
     public var revision: Revision
     /// Its role.
     public var role: ClientRole
-    /// Its process id, once launched.
+    /// Its process id, once launched. Not a column of `clients`: the launcher's record (the daemon's
+    /// `launch_records`) is the one place it is stored, and the daemon sets it on the recovered record.
     public var pid: Int32?
-    /// Its process start time (`/proc/<pid>/stat` field 22), to tell it from a reused pid.
+    /// Its process start time (`/proc/<pid>/stat` field 22), to tell it from a reused pid; stored like ``pid``.
     public var startTime: UInt64?
     /// The newest epoch it was told.
     public var epoch: Int

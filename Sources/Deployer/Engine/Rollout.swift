@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// The running deployment: its record, its phase, and what it touched.

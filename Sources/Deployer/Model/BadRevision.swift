@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 /// A revision marked bad: its latest deployment failed. Automatic triggers skip it and rollbacks do not pick it;

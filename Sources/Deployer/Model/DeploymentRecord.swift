@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 /// How a deployment ended, or where it stands (ARCHITECTURE.md, `history --json`).

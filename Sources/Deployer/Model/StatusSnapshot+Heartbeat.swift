@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 extension StatusSnapshot {
@@ -8,10 +9,10 @@ extension StatusSnapshot {
         /// The stats object as the bot sent it (`guilds`, `latency` in seconds, anything else); `{}` when it sent
         /// none or not an object; too large a one is replaced by `{"truncated": "<why>"}` plus its numeric
         /// `guilds` and `latency`.
-        public var stats: [String: FreeFormJSON]
+        public var stats: [String: JSONValue]
 
         /// A heartbeat from its parts.
-        public init(at: Date, stats: [String: FreeFormJSON]) {
+        public init(at: Date, stats: [String: JSONValue]) {
             self.at = at
             self.stats = stats
         }

@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 
 /// The `status --json` document (ARCHITECTURE.md, "CLI"); encode with ``StatusSnapshot/encoder``.

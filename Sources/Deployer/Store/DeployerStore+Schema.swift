@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import GRDB
 
@@ -29,6 +30,11 @@ extension DeployerStore {
         }
         migrator.registerMigration("v3: restart counters") { db in
             try db.execute(sql: "ALTER TABLE instance_epochs ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0")
+        }
+        // A client's pid and start time are the launcher's: the daemon's `launch_records`, written at the spawn, hold
+        // them with the boot id that makes them unique; a restarted daemon reads them back from there.
+        migrator.registerMigration("v4: process identity in launch_records only") { db in
+            try db.execute(sql: "ALTER TABLE clients DROP COLUMN pid; ALTER TABLE clients DROP COLUMN start_time")
         }
         return migrator
     }
@@ -157,8 +163,7 @@ extension DeployerStore {
         }
         return ClientRecord(
             instance: row["instance"], client: ClientID(rawValue: row["client"]), revision: Revision(row["revision"] as String),
-            role: role, pid: row["pid"], startTime: (row["start_time"] as Int64?).map { UInt64(bitPattern: $0) },
-            epoch: row["epoch"], keyHash: KeyHash(bytes: row["key_hash"]), since: row["since"]
+            role: role, pid: nil, startTime: nil, epoch: row["epoch"], keyHash: KeyHash(bytes: row["key_hash"]), since: row["since"]
         )
     }
 }

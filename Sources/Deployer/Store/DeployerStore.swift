@@ -1,3 +1,4 @@
+public import FleetTypes
 public import Foundation
 public import GRDB
 import Synchronization

@@ -1,3 +1,4 @@
+import FleetTypes
 import GRDB
 
 /// The snapshot rows (clients, instance counters, the halt) as the last committed transaction left them, so that
@@ -92,13 +93,12 @@ struct SnapshotRows {
     private static func save(_ client: ClientRecord, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO clients (client, instance, revision, role, pid, start_time, epoch, key_hash, since)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO clients (client, instance, revision, role, epoch, key_hash, since)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            client.client.rawValue, client.instance, client.revision.rawValue, client.role.rawValue, client.pid,
-            client.startTime.map { Int64(bitPattern: $0) }, client.epoch, client.keyHash.bytes,
-            StoredDate.value(client.since),
+            client.client.rawValue, client.instance, client.revision.rawValue, client.role.rawValue, client.epoch,
+            client.keyHash.bytes, StoredDate.value(client.since),
         ])
     }
 }

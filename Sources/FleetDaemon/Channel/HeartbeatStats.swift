@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Foundation
 import SocketIO
 
@@ -10,27 +11,30 @@ enum HeartbeatStats {
     /// The stats that the status table shows, kept even from an oversized payload when they are numbers.
     static let commonKeys = ["guilds", "latency"]
 
-    /// The heartbeat of `payload` received at `time`: the object as sent when it fits in ``byteLimit``; `{}` when
-    /// the bot sent none or not an object; otherwise a note saying why plus the numeric common stats.
+    /// The heartbeat of `payload` received at `time`: the object as sent when it fits in ``byteLimit`` (binary
+    /// attachments as their placeholders, a repeated key's last value); `{}` when the bot sent none or not an
+    /// object; otherwise a note saying why plus the numeric common stats.
     static func heartbeat(from payload: JSONValue?, at time: Date) -> StatusSnapshot.Heartbeat {
         StatusSnapshot.Heartbeat(at: time, stats: stats(from: payload))
     }
 
-    private static func stats(from payload: JSONValue?) -> [String: FreeFormJSON] {
+    private static func stats(from payload: JSONValue?) -> [String: JSONValue] {
         guard let payload, case .object = payload else { return [:] }
-        let text = payload.jsonString
-        let size = text.utf8.count
-        guard size > byteLimit else {
-            let decoded = try? JSONDecoder().decode([String: FreeFormJSON].self, from: Data(text.utf8))
-            return decoded ?? [:]
-        }
-        var kept: [String: FreeFormJSON] = [
+        let size = payload.jsonString.utf8.count
+        guard size > byteLimit else { return members(of: payload.withAttachmentPlaceholders) }
+        let sent = members(of: payload)
+        var kept: [String: JSONValue] = [
             "truncated": .string("the stats were \(size) bytes, over the \(byteLimit)-byte limit; only "
                 + "\(commonKeys.joined(separator: " and ")) are kept"),
         ]
         for key in commonKeys {
-            if let number = payload[key]?.doubleValue, number.isFinite { kept[key] = .number(number) }
+            if let number = sent[key]?.doubleValue, number.isFinite { kept[key] = .number(number) }
         }
         return kept
+    }
+
+    /// The members of an object by key, a repeated key's last value (as JavaScript's `JSON.parse` keeps it).
+    private static func members(of object: JSONValue) -> [String: JSONValue] {
+        Dictionary((object.objectValue ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 }

@@ -1,6 +1,7 @@
 public import AdminAPI
 public import Deployer
 import FleetConfiguration
+import FleetTypes
 import Foundation
 import GitStore
 import Supervisor
@@ -83,7 +84,7 @@ extension Daemon {
                 + "'\(ref)': \(error)")
         }
         do {
-            return try await releaseStore.resolve(ref).id
+            return try await releaseStore.resolve(ref).id.rawValue
         } catch {
             throw DaemonControlError(code: .invalid, message: "unknown revision '\(ref)': it names no commit, branch or "
                 + "tag of \(configuration.source.url) (\(error))")
@@ -137,7 +138,7 @@ extension Daemon {
     public func fetchBranchTip() async throws -> String {
         let releaseStore = await releases.value
         _ = try await releaseStore.fetch()
-        return try await releaseStore.resolve(configuration.source.branch).id
+        return try await releaseStore.resolve(configuration.source.branch).id.rawValue
     }
 
     /// Whether `revision` descends from `ancestor` in the mirror.

@@ -146,7 +146,8 @@ public final class Daemon: DaemonControl {
             launcher: launcher, processes: processes, releases: releaseStore,
             progress: progressHub, notifier: notifier, channelURL: channelURL, environment: environment,
             observers: observers, logger: logger))
-        let recovered = goingOnFromMovedAside(try store.recover(goodTags: try await effects.goodTags()))
+        let recovered = try processes.withProcessIdentities(
+            goingOnFromMovedAside(try store.recover(goodTags: try await effects.goodTags())))
         for client in recovered.clients { channel.issued(client.keyHash, to: client.client) }
         let engine = DeploymentEngine(settings: configuration.deployerSettings, recovered: recovered)
         let deployerDriver = DeployerDriver(engine: engine, store: store, effects: effects)

@@ -1,7 +1,9 @@
 import Deployer
 import FleetConfiguration
 import GitStore
+import FleetTypes
 import Foundation
+import GitStore
 import Logging
 import Synchronization
 
@@ -61,11 +63,11 @@ extension DaemonEffects {
         }
         if record.outcome.isTerminal { canaryPassedDeployments.withLock { _ = $0.remove(record.id) } }
         guard previous?.outcome != record.outcome, let event = Self.notificationEvent(of: record.outcome) else { return }
-        let revision = record.revision?.rawValue
+        let revision = record.revision
         let (releases, driver) = (parts.releases, parts.driver)
         var notification = DeploymentNotification(
             event: event, bot: botName, deployment: record.id,
-            revision: revision ?? record.ref ?? "", trigger: record.trigger.rawValue,
+            revision: revision?.rawValue ?? record.ref ?? "", trigger: record.trigger.rawValue,
             reason: record.reason, time: record.finishedAt ?? record.startedAt ?? record.requestedAt)
         if record.outcome.isTerminal, record.outcome != .succeeded, let failure = parts.progress.failureTail(deployment: record.id) {
             notification.failedClient = failure.client
@@ -73,7 +75,7 @@ extension DaemonEffects {
         }
         parts.notifier.post(notification) { notification in
             guard event != .started, let revision else { return }
-            let base = await driver.current?.lastGood(excluding: Deployer.Revision(revision))
+            let base = await driver.current?.lastGood(excluding: revision)
             notification.commits = await Self.commits(bringing: revision, since: base, from: releases)
         }
     }
@@ -81,12 +83,12 @@ extension DaemonEffects {
     /// The commits between the last good revision other than `revision` (the engine's, `base`) and `revision`,
     /// newest first: what a deployment brings, or what its rollback took back.
     private static func commits(
-        bringing revision: String, since base: Deployer.GoodTag?, from releases: ReleaseStore
+        bringing revision: Revision, since base: GoodTag?, from releases: ReleaseStore
     ) async -> [DeploymentNotification.Commit] {
-        guard let base = base?.revision.rawValue,
+        guard let base = base?.revision,
               let range = try? await releases.history(from: base, to: revision, limit: 20)
         else { return [] }
-        return range.map { DeploymentNotification.Commit(id: $0.id, subject: $0.subject) }
+        return range.map { DeploymentNotification.Commit(id: $0.id.rawValue, subject: $0.subject) }
     }
 
     /// Posts "canary passed", once per running deployment.

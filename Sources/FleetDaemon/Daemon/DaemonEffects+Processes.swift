@@ -20,7 +20,7 @@ extension DaemonEffects {
                 url: await parts.channelURL.value, clientID: order.client.rawValue, key: order.key,
                 shard: order.instance, shardCount: order.shardCount, revision: order.revision.rawValue)
             let environment = try parts.environment.make(configured: configuration.bot.environment, identity: identity)
-            let directory = parts.releases.existingRelease(order.revision.rawValue)?.directory
+            let directory = parts.releases.existingRelease(order.revision)?.directory
                 ?? "\(state)/releases/\(order.revision.rawValue)"
             let process = try await parts.launcher.launch(LaunchRequest(
                 command: configuration.bot.command, workingDirectory: directory, environment: environment,

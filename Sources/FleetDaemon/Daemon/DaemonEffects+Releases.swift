@@ -1,5 +1,6 @@
 import Deployer
 import FleetConfiguration
+import FleetTypes
 import Foundation
 import GitStore
 import Logging
@@ -10,7 +11,7 @@ extension DaemonEffects {
     func prepareRelease(deployment: Int, ref: String) async {
         let result: ReleaseResult
         do {
-            result = .prepared(Deployer.Revision(try await prepare(ref)))
+            result = .prepared(try await prepare(ref))
         } catch {
             logger.error("release step failed", metadata: ["ref": "\(ref)", "error": "\(error)"])
             result = .failed("\(error)")
@@ -18,11 +19,11 @@ extension DaemonEffects {
         await submit(.releasePrepared(deployment: deployment, result: result))
     }
 
-    private func prepare(_ ref: String) async throws -> String {
+    private func prepare(_ ref: String) async throws -> Revision {
         let releases = parts.releases
         _ = try await releases.fetch(revision: ref)
-        let revision = try await releases.resolve(ref)
-        let release = try await releases.checkout(revision.id)
+        let commit = try await releases.resolve(ref)
+        let release = try await releases.checkout(commit.id)
         let build = parts.configuration.bot.build
         if !build.isEmpty {
             let state = parts.configuration.state.directory
@@ -31,18 +32,18 @@ extension DaemonEffects {
             _ = try await ReleaseBuilder().build(BuildRequest(
                 command: build, releaseDirectory: release.directory,
                 environment: try parts.environment.make(configured: parts.configuration.bot.environment, identity: nil),
-                revision: revision.id, logPath: "\(state)/logs/build/\(revision.id).log", timeout: .seconds(600),
+                revision: commit.id.rawValue, logPath: "\(state)/logs/build/\(commit.id).log", timeout: .seconds(600),
                 killGrace: parts.configuration.rollout.killGrace))
         }
-        return revision.id
+        return commit.id
     }
 
     /// Makes the good tag of deployment `deployment` (the release store names it) and tells the engine its name.
     /// When that fails (or only its push did), the engine is told the repository's good tags as they are.
-    func tagGood(_ revision: Deployer.Revision, deployment: Int) async {
+    func tagGood(_ revision: Revision, deployment: Int) async {
         do {
-            let made = try await parts.releases.markGood(revision.rawValue, deployment: "\(deployment)", health: "passed its rollout")
-            await submit(.taggedGood(Deployer.GoodTag(revision: revision, tag: made.name)))
+            let made = try await parts.releases.markGood(revision, deployment: "\(deployment)", health: "passed its rollout")
+            await submit(.taggedGood(made.goodTag))
         } catch {
             logger.error("good tag failed", metadata: ["revision": "\(revision)", "error": "\(error)"])
             if let tags = try? await goodTags() { await submit(.goodTagsChanged(tags)) }
@@ -50,23 +51,23 @@ extension DaemonEffects {
     }
 
     /// The repository's good tags for the engine, newest first.
-    func goodTags() async throws -> [Deployer.GoodTag] {
-        try await parts.releases.goodTags().map { Deployer.GoodTag(revision: .init($0.revision), tag: $0.name) }
+    func goodTags() async throws -> [GoodTag] {
+        try await parts.releases.goodTags().map(\.goodTag)
     }
 
     /// Marks a revision bad in the mirror too.
-    func markBad(_ revision: Deployer.Revision, reason: String) async {
+    func markBad(_ revision: Revision, reason: String) async {
         do {
-            _ = try await parts.releases.markBad(revision.rawValue, reason: reason)
+            _ = try await parts.releases.markBad(revision, reason: reason)
         } catch {
             logger.error("bad mark failed", metadata: ["revision": "\(revision)", "error": "\(error)"])
         }
     }
 
     /// Removes the mirror's bad mark of a revision whose deployment succeeded (the engine already forgot it).
-    func unmarkBad(_ revision: Deployer.Revision, deployment: Int) async {
+    func unmarkBad(_ revision: Revision, deployment: Int) async {
         do {
-            let wasMarked = try await parts.releases.unmarkBad(revision.rawValue)
+            let wasMarked = try await parts.releases.unmarkBad(revision)
             logger.info("revision \(revision) is no longer marked bad (deployment #\(deployment) succeeded)",
                         metadata: ["mirror_ref_removed": "\(wasMarked)"])
         } catch {
@@ -75,9 +76,9 @@ extension DaemonEffects {
     }
 
     /// Removes old releases, never one the engine protects.
-    func retainReleases(keep: Set<Deployer.Revision>) async {
+    func retainReleases(keep: Set<Revision>) async {
         do {
-            try await parts.releases.removeOldReleases(protecting: Set(keep.map(\.rawValue)))
+            try await parts.releases.removeOldReleases(protecting: keep)
         } catch {
             logger.error("release retention failed", metadata: ["error": "\(error)"])
         }

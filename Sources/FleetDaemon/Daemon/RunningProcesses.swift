@@ -35,6 +35,19 @@ final class RunningProcesses: Sendable {
         processes.withLock { $0.map { ($0.key, $0.value) } }
     }
 
+    /// `recovered` with each client's pid and start time read from its launch record: the one place they are stored
+    /// (the engine's `clients` table does not keep them); `nil` for a client without a record.
+    func withProcessIdentities(_ recovered: RecoveredState) throws -> RecoveredState {
+        let records = Dictionary(try records.all().map { ($0.clientID, $0) }, uniquingKeysWith: { _, last in last })
+        var recovered = recovered
+        for index in recovered.clients.indices {
+            let record = records[recovered.clients[index].client.rawValue]
+            recovered.clients[index].pid = record?.pid
+            recovered.clients[index].startTime = record?.startTicks
+        }
+        return recovered
+    }
+
     /// Adopts the clients of an earlier daemon that still run (the launcher decides: a local process by its pid,
     /// start time and boot, so that a recycled pid is never adopted); forgets the others.
     /// - Returns: the clients adopted, and the clients that are gone.

@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 
 /// Whether a pushed revision moves the fleet forward, for the GitHub webhook: a captured delivery re-sent
 /// later (or a force-push that rewinds the branch) must not roll the fleet back to an older revision.

@@ -1,4 +1,5 @@
 public import Deployer
+import FleetTypes
 
 /// The decisions of `source.poll`, without I/O: which fetched tips to deploy.
 ///

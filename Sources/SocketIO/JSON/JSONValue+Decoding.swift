@@ -1,3 +1,5 @@
+public import FleetTypes
+
 extension JSONValue {
     /// Parses one JSON text (RFC 8259); whitespace around it is allowed, anything else after it is not.
     /// - Parameter text: The JSON text

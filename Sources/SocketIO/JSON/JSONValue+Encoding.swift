@@ -1,3 +1,5 @@
+public import FleetTypes
+
 extension JSONValue {
     /// The compact JSON text of this value, as JavaScript's `JSON.stringify` writes it.
     ///
@@ -8,6 +10,28 @@ extension JSONValue {
         var attachments: [[UInt8]] = []
         encode(into: &output, attachments: &attachments)
         return output
+    }
+
+    /// This value with each ``binary(_:)`` replaced by the attachment placeholder that ``jsonString`` writes for it
+    /// (`{"_placeholder":true,"num":N}`, numbered in order of appearance): a value without binary, so it encodes
+    /// with `Codable`.
+    public var withAttachmentPlaceholders: JSONValue {
+        var attachments = 0
+        return replacingBinary(numbering: &attachments)
+    }
+
+    private func replacingBinary(numbering attachments: inout Int) -> JSONValue {
+        switch self {
+        case .null, .bool, .number, .string:
+            return self
+        case .array(let elements):
+            return .array(elements.map { $0.replacingBinary(numbering: &attachments) })
+        case .object(let members):
+            return .object(members.map { JSONMember($0.key, $0.value.replacingBinary(numbering: &attachments)) })
+        case .binary:
+            defer { attachments += 1 }
+            return ["_placeholder": true, "num": .number(Double(attachments))]
+        }
     }
 
     /// Appends the compact JSON text to `output`; binary values become placeholders and their

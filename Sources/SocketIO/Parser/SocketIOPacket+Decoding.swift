@@ -1,3 +1,5 @@
+import FleetTypes
+
 extension SocketIOPacket {
     /// Decodes the text part of a packet (placeholders stay in ``data``) and validates its payload.
     /// - Parameters:

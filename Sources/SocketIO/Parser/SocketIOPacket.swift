@@ -1,3 +1,5 @@
+public import FleetTypes
+
 /// One Socket.IO v5 packet: `<type>[<attachments>-][<namespace>,][<ack id>][<JSON payload>]`.
 ///
 /// Binary data inside ``data`` is carried as ``JSONValue/binary(_:)``; ``encoded()`` turns it into

@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// Reassembles Socket.IO packets from Engine.IO messages: a text packet, then as many binary
 /// messages as it announced attachments, whose bytes replace the placeholders.
 ///

@@ -1,4 +1,5 @@
 import DequeModule
+import FleetTypes
 import Synchronization
 
 extension EngineIOSession {

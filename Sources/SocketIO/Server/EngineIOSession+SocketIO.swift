@@ -1,3 +1,4 @@
+import FleetTypes
 import NIOCore
 
 extension EngineIOSession.Core {

@@ -1,4 +1,5 @@
 import DequeModule
+import FleetTypes
 import Synchronization
 
 /// One Engine.IO session with its Socket.IO client state, shared by the transports that serve

@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// The Socket.IO side of one Engine.IO session: the packet decoder, which namespaces the client
 /// joined, the acks the server awaits, and the connect deadline.
 struct SocketIOClientState: Sendable {

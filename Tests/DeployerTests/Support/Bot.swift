@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 
 /// How the simulated bots of one revision behave.
 struct Bot: Sendable {

@@ -1,6 +1,7 @@
 import Deployer
 @testable import FleetDaemon
 @testable import FleetOperator
+import FleetTypes
 import Foundation
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Deployer
 @testable import FleetConfiguration
 @testable import FleetDaemon
+import FleetTypes
 import Foundation
 import Testing
 
@@ -81,6 +82,9 @@ struct RepairIntegrationTests {
                     return states == ["unconfirmed", "unconfirmed", "unconfirmed"] ? states : nil
                 }
                 #expect(unconfirmed.count == 3)
+                // Their pids come from the launch records (the engine's clients table keeps none).
+                let adoptedPids = await second.daemon.status().instances.compactMap { $0.active?.pid }
+                #expect(adoptedPids.count == 3 && Set(adoptedPids).isSubset(of: Set(oldPids)), "\(adoptedPids) \(oldPids)")
                 let repaired = try await second.poll("every instance to be replaced", timeout: .seconds(120)) {
                     let status = await second.daemon.status()
                     let replaced = status.instances.allSatisfy { instance in

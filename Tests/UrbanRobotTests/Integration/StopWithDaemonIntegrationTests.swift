@@ -1,6 +1,7 @@
 import Deployer
 @testable import FleetConfiguration
 @testable import FleetDaemon
+import FleetTypes
 import Foundation
 import Testing
 

@@ -1,8 +1,11 @@
-/// A JSON value as carried by Socket.IO packets, with a ``binary(_:)`` case for attachments.
+/// A JSON value: what the bots send over the channel (Socket.IO packets, with a ``binary(_:)`` case for their
+/// attachments) and what the daemon shows of it (a heartbeat's stats in `status --json`).
 ///
-/// Objects keep the order of their members, so a value that is decoded and encoded again
+/// Objects keep the order of their members, so a value that is parsed and written again
 /// produces the same text (`{"b":1,"a":2}` stays in that order), as the JavaScript reference does.
 /// Numbers are IEEE doubles like in JavaScript; integral values are written without a fraction.
+/// The text form of the channel (parsing, `jsonString`) is SocketIO's; `Codable` (``JSONValue+Codable``) is
+/// how the value travels inside other documents.
 ///
 /// ```swift
 /// let payload: JSONValue = ["version": "1.4.2", "shards": [0, 1], "ok": true]

@@ -1,11 +1,12 @@
+public import FleetTypes
 public import Foundation
 
-/// A tag that marks a revision good: `<prefix><UTC timestamp>`, annotated by urban-robot, or made by a person.
-public struct GoodTag: Sendable, Hashable, CustomStringConvertible {
-    /// The tag name without `refs/tags/`, e.g. `good/20261127T051300Z`.
-    public let name: String
-    /// The full id of the commit the tag points at (annotated tags peeled).
-    public let revision: String
+/// A good tag as the repository holds it: the ``GoodTag`` the engine rolls back to (revision and name), plus
+/// its date and message. `<prefix><UTC timestamp>`, annotated by urban-robot, or made by a person.
+public struct GoodTagDetails: Sendable, Hashable, CustomStringConvertible {
+    /// The tagged commit (annotated tags peeled) and the tag name without `refs/tags/`, e.g.
+    /// `good/20261127T051300Z`.
+    public let goodTag: GoodTag
     /// The tagger date of an annotated tag; the commit time of a lightweight one.
     public let date: Date
     /// Whether the tag is an annotated tag object.
@@ -14,13 +15,18 @@ public struct GoodTag: Sendable, Hashable, CustomStringConvertible {
     public let message: String
 
     /// Creates a good tag description.
-    public init(name: String, revision: String, date: Date, isAnnotated: Bool, message: String) {
-        self.name = name
-        self.revision = revision
+    public init(name: String, revision: Revision, date: Date, isAnnotated: Bool, message: String) {
+        self.goodTag = GoodTag(revision: revision, tag: name)
         self.date = date
         self.isAnnotated = isAnnotated
         self.message = message
     }
+
+    /// The tag name without `refs/tags/`.
+    public var name: String { goodTag.tag }
+
+    /// The full id of the tagged commit.
+    public var revision: Revision { goodTag.revision }
 
     /// The deployment id from a message written by ``ReleaseStore/markGood(_:deployment:health:)``.
     public var deploymentID: String? { GoodTagMessage.value(of: GoodTagMessage.deploymentKey, in: message) }
@@ -29,7 +35,7 @@ public struct GoodTag: Sendable, Hashable, CustomStringConvertible {
     public var health: String? { GoodTagMessage.value(of: GoodTagMessage.healthKey, in: message) }
 
     /// `<name> → <short id>`.
-    public var description: String { "\(name) -> \(revision.prefix(12))" }
+    public var description: String { "\(name) -> \(revision.shortID)" }
 }
 
 /// A revision marked bad: automatic deployments skip it.

@@ -1,9 +1,10 @@
+public import FleetTypes
 public import Foundation
 
-/// A commit: its full id and the summary a person recognises it by.
-public struct Revision: Sendable, Hashable, Codable, CustomStringConvertible {
+/// A commit: its full id (the ``Revision`` the engine deploys) and the summary a person recognises it by.
+public struct Commit: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The full 40-hex commit id.
-    public let id: String
+    public let id: Revision
     /// The author's name.
     public let author: String
     /// The author's e-mail address.
@@ -13,8 +14,8 @@ public struct Revision: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The first line of the commit message.
     public let subject: String
 
-    /// Creates a revision.
-    public init(id: String, author: String, authorEmail: String, time: Date, subject: String) {
+    /// Creates a commit description.
+    public init(id: Revision, author: String, authorEmail: String, time: Date, subject: String) {
         self.id = id
         self.author = author
         self.authorEmail = authorEmail
@@ -22,11 +23,8 @@ public struct Revision: Sendable, Hashable, Codable, CustomStringConvertible {
         self.subject = subject
     }
 
-    /// The first 12 characters of the id.
-    public var shortID: String { String(id.prefix(12)) }
-
     /// `<short id> <subject>`.
-    public var description: String { "\(shortID) \(subject)" }
+    public var description: String { "\(id.shortID) \(subject)" }
 }
 
 /// A checked-out release: the immutable folder `<state>/releases/<full id>/`.
