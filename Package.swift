@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "GitStore", targets: ["GitStore"]),
         .library(name: "DockerEngine", targets: ["DockerEngine"]),
+        .library(name: "SwarmLauncher", targets: ["SwarmLauncher"]),
         .executable(name: "socketio-echo", targets: ["socketio-echo"]),
     ],
     dependencies: [
@@ -96,6 +97,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SwarmLauncher",
+            dependencies: ["DockerEngine", "Supervisor", "FleetTypes"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Deployer",
             dependencies: [
                 "FleetTypes",
@@ -112,6 +118,8 @@ let package = Package(
                 "Deployer",
                 "FleetTypes",
                 "Supervisor",
+                "SwarmLauncher",
+                "DockerEngine",
                 "SocketIO",
                 "GitStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -218,6 +226,11 @@ let package = Package(
             name: "DockerEngineTests",
             dependencies: ["DockerEngine", "TestSupport"],
             exclude: ["Recorded"],  // real answers of Docker 20.10 (API 1.41), read from the source tree
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwarmLauncherTests",
+            dependencies: ["SwarmLauncher", "DockerEngine", "Supervisor", "FleetTypes", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

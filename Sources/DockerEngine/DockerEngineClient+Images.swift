@@ -8,6 +8,12 @@ extension DockerEngineClient {
         return try Self.decodeAnswer(ImageInfo.self, data, call: "GET /images/\(name)/json")
     }
 
+    /// Gives the image `source` (a name or id) the name `repository:tag` too.
+    public func tagImage(_ source: String, repository: String, tag: String) async throws(DockerEngineError) {
+        let query = "repo=\(Self.percentEncoded(repository))&tag=\(Self.percentEncoded(tag))"
+        _ = try await send(.POST, "/images/\(source)/tag?" + query)
+    }
+
     /// Removes an image; one that is already gone is not an error. An image a container still uses is refused
     /// (409) unless `force`.
     public func removeImage(_ name: String, force: Bool = false) async throws(DockerEngineError) {

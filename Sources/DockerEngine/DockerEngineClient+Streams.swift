@@ -15,10 +15,11 @@ extension DockerEngineClient {
         } initial: { JSONLineSplitter() }
     }
 
-    /// A container's output (stdout and stderr, demultiplexed), from the start; with `follow` until the container
-    /// ends (or the consuming task is cancelled).
-    public func logs(container: String, follow: Bool) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
-        let path = "/containers/\(container)/logs?stdout=1&stderr=1&follow=\(follow ? 1 : 0)"
+    /// A container's output (stdout and stderr, demultiplexed), from the start (or from `since`); with `follow`
+    /// until the container ends (or the consuming task is cancelled).
+    public func logs(container: String, follow: Bool, since: Date? = nil) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
+        let from = since.map { String(format: "&since=%.3f", $0.timeIntervalSince1970) } ?? ""
+        let path = "/containers/\(container)/logs?stdout=1&stderr=1&follow=\(follow ? 1 : 0)" + from
         return stream(path) { (decoder: inout MultiplexedStreamDecoder, bytes: ByteBuffer) throws -> [MultiplexedStreamDecoder.Frame] in
             try decoder.feed(bytes.readableBytesView)
         } initial: { MultiplexedStreamDecoder() }

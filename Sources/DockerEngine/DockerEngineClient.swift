@@ -98,9 +98,14 @@ public struct DockerEngineClient: Sendable {
         (try? JSONEncoder().encode(value)) ?? Data()
     }
 
+    /// `text` percent-encoded for a query value.
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
     /// `filters` as the engine's `filters` query parameter (JSON, percent-encoded).
     static func filterQuery(_ filters: [String: [String]]) -> String {
         let text = String(decoding: json(filters), as: UTF8.self)
-        return "filters=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text)
+        return "filters=" + percentEncoded(text)
     }
 }
