@@ -25,15 +25,22 @@ extension DockerEngineClient {
         } initial: { MultiplexedStreamDecoder() }
     }
 
-    /// Streams the body of `GET path` through `decode`, which keeps its state between pieces.
-    private func stream<State: Sendable, Element: Sendable>(
-        _ path: String,
+    /// Streams the body of the answer to `method path` (with `body` of `contentType`) through `decode`, which keeps
+    /// its state between pieces.
+    func stream<State: Sendable, Element: Sendable>(
+        _ path: String, method: HTTPMethod = .GET, body: Data? = nil, contentType: String = "application/json",
+        headers: [String: String] = [:],
         decode: @escaping @Sendable (inout State, ByteBuffer) throws -> [Element],
         initial: @escaping @Sendable () -> State
     ) -> AsyncThrowingStream<Element, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: Element.self)
-        let call = "GET \(path.split(separator: "?").first.map(String.init) ?? path)"
-        let request = request(.GET, path)
+        let call = "\(method.rawValue) \(path.split(separator: "?").first.map(String.init) ?? path)"
+        var request = request(method, path)
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let (http, socketPath) = (self.http, self.socketPath)
         let task = Task {
             do {

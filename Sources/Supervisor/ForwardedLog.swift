@@ -15,12 +15,15 @@ import Synchronization
 /// log.close()
 /// ```
 public final class ForwardedLog: Sendable {
+    /// The file and its cap.
+    public let policy: LogPolicy
     private let descriptors: Mutex<(file: Int32, output: Int32)?>
     private let rotation: UInt64
 
     /// Opens (creates) the log of `policy`, writes `header` as a line, and starts its relay when it redacts.
     /// - Throws: ``SupervisorError`` with code `logFailed`, naming the file.
     public init(policy: LogPolicy, header: String) throws(SupervisorError) {
+        self.policy = policy
         let log = LogFile(policy: policy)
         let file = try log.open(header: header)
         let output: Int32
@@ -43,9 +46,14 @@ public final class ForwardedLog: Sendable {
         LocalProcessLauncher.header(for: request, at: date)
     }
 
-    /// The header line of an adoption by a restarted daemon.
-    public static func adoptionHeader(clientID: String, revision: String, at date: Date = Date()) -> String {
-        "# \(LogFile.timestamp(date)) adopt \(clientID) revision \(revision)"
+    /// A header line saying `what` happened now, e.g. `adopt shard-0.7 revision <sha>`.
+    public static func header(_ what: String, at date: Date = Date()) -> String {
+        "# \(LogFile.timestamp(date)) \(what)"
+    }
+
+    /// The last `maxBytes` of the log file, from a line start.
+    public func tail(maxBytes: Int = 4096) -> String {
+        LogFile(policy: policy).tail(maxBytes: maxBytes)
     }
 
     /// Appends `bytes` (through the relay when the policy redacts); nothing once closed.

@@ -138,7 +138,7 @@ public final class SwarmLauncher: ProcessLauncher {
             return nil
         }
         let forwarded = try log.map { policy throws(SupervisorError) in
-            try ForwardedLog(policy: policy, header: ForwardedLog.adoptionHeader(clientID: record.clientID, revision: record.revision))
+            try ForwardedLog(policy: policy, header: ForwardedLog.header("adopt \(record.clientID) revision \(record.revision)"))
         }
         let logsSince = log.flatMap { try? FileManager.default.attributesOfItem(atPath: $0.path)[.modificationDate] as? Date }
         let watcher = ServiceWatcher(

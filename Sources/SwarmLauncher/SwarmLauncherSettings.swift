@@ -6,6 +6,12 @@ public struct SwarmLauncherSettings: Sendable, Equatable {
     /// The image repository, with the registry's `HOST:PORT/` in front when there is one; a revision runs
     /// `repository:<full sha>`.
     public var repository: String
+    /// The registry the images are pushed to (`HOST:PORT`, also in front of ``repository``); nil: none.
+    public var registry: String?
+    /// The image a generated Dockerfile starts from.
+    public var baseImage = "urban-robot-base:bookworm"
+    /// The entry point of a generated Dockerfile (`bot.command`).
+    public var entryPoint = ["python3", "bot.py"]
     /// Placement constraints, e.g. `node.role == worker`.
     public var constraints: [String] = []
     /// The node attribute the services spread over (`node.id`); empty: none.

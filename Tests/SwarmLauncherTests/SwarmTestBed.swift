@@ -20,10 +20,27 @@ struct SwarmTestBed {
         return (try? await engine.ping()) == true ? engine : nil
     }
 
-    init() async throws {
+    /// A bed whose revision's image is the base image (`taggingBaseImage`), or is to be built.
+    init(taggingBaseImage: Bool = true) async throws {
         guard let engine = await Self.engine() else { throw DockerEngineError(call: "ping", status: nil, message: "no engine") }
         self.engine = engine
-        try await engine.tagImage(PrivateDockerEngine.baseImage, repository: repository, tag: revision)
+        if taggingBaseImage {
+            try await engine.tagImage(PrivateDockerEngine.baseImage, repository: repository, tag: revision)
+        }
+    }
+
+    /// A release folder holding `files`.
+    func release(files: [String: String]) throws -> String {
+        let release = "\(folder)/releases/\(revision)"
+        try FileManager.default.createDirectory(atPath: release, withIntermediateDirectories: true)
+        for (name, content) in files { try content.write(toFile: "\(release)/\(name)", atomically: true, encoding: .utf8) }
+        return release
+    }
+
+    /// The build request of `release` with `bot.build` = `command`.
+    func buildRequest(release: String, command: [String]) -> BuildRequest {
+        BuildRequest(command: command, releaseDirectory: release, environment: [:], revision: revision,
+                     logPath: "\(folder)/logs/build/\(revision).log", timeout: .seconds(300))
     }
 
     /// A launcher of this fleet, as a daemon whose own `HOME` is `/daemon-home` makes it.
@@ -61,6 +78,6 @@ struct SwarmTestBed {
     func removeFolder() {
         try? FileManager.default.removeItem(atPath: folder)
         let (engine, image) = (engine, "\(repository):\(revision)")
-        Task { try? await engine.removeImage(image) }
+        Task { try? await engine.removeImage(image, force: true) }
     }
 }
