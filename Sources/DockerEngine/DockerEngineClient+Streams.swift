@@ -41,7 +41,7 @@ extension DockerEngineClient {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let (http, socketPath) = (self.http, self.socketPath)
+        let (http, endpoint) = (self.http, self.endpoint)
         let task = Task {
             do {
                 let response = try await http.execute(request, deadline: .distantFuture)
@@ -61,7 +61,7 @@ extension DockerEngineClient {
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: DockerEngineError(
-                    call: call, status: nil, message: "\(error) (is the engine running on \(socketPath)?)"))
+                    call: call, status: nil, message: "\(error) (is the engine running on \(endpoint)?)"))
             }
         }
         continuation.onTermination = { _ in task.cancel() }

@@ -204,6 +204,14 @@ import socketio
 HealthReport = Dict[str, Any]
 
 
+def _read_key_file(path: Optional[str]) -> Optional[str]:
+    """The launch's key from the file the swarm launcher mounts (a Swarm secret), if there is one."""
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as file:
+        return file.read().strip()
+
+
 class UrbanRobotClient:
     """One bot process's side of the urban-robot channel."""
 
@@ -222,7 +230,7 @@ class UrbanRobotClient:
         self.version = version
         self.url = url or os.environ.get("URBAN_ROBOT_URL", "http://127.0.0.1:8080")
         self.instance = instance or os.environ.get("URBAN_ROBOT_INSTANCE")
-        self.key = key or os.environ.get("URBAN_ROBOT_KEY")
+        self.key = key or os.environ.get("URBAN_ROBOT_KEY") or _read_key_file(os.environ.get("URBAN_ROBOT_KEY_FILE"))
         self.shard = int(os.environ.get("URBAN_ROBOT_SHARD", "0"))
         self.shard_count = int(os.environ.get("URBAN_ROBOT_SHARD_COUNT", "1"))
         self.revision = os.environ.get("URBAN_ROBOT_REVISION", "")
