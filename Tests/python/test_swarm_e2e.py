@@ -31,16 +31,17 @@ def engine_socket():
     return started.stdout.strip().splitlines()[-1]
 
 
-def engine_get(socket_path, path):
-    """GET on the engine's API (JSON)."""
-    answer = subprocess.run(["curl", "-sf", "--unix-socket", socket_path, "-G", f"http://engine/v1.41{path}"],
+def engine_get(socket_path, path, filters=None):
+    """GET on the engine's API (JSON), with `filters` as its filters parameter."""
+    query = ["--data-urlencode", "filters=" + json.dumps(filters)] if filters else []
+    answer = subprocess.run(["curl", "-sf", "--unix-socket", socket_path, "-G", f"http://engine/v1.41{path}", *query],
                             capture_output=True, text=True, timeout=30, check=True)
     return json.loads(answer.stdout)
 
 
 def labelled(socket_path, kind, label):
-    filters = json.dumps({"label": [label]})
-    return engine_get(socket_path, f"/{kind}?filters={filters}")
+    """The services, secrets or images (`images/json`) carrying `label`."""
+    return engine_get(socket_path, f"/{kind}", {"label": [label]})
 
 
 class SwarmWorkspace(BotWorkspace):
