@@ -250,6 +250,9 @@ let package = Package(
             name: "UrbanRobotTests",
             dependencies: [
                 "UrbanRobot",
+                "SwarmLauncher",
+                "DockerEngine",
+                "Supervisor",
                 "TestSupport",
                 "urban-robot",
                 "Deployer",

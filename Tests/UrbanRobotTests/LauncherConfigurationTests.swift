@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import DockerEngine
+import Supervisor
+import SwarmLauncher
 @testable import UrbanRobot
 
 @Suite("Launcher and swarm configuration")
@@ -120,5 +123,48 @@ struct SwarmExampleFileTests {
         #expect(configuration.launcher.kind == .swarm)
         #expect(configuration.swarm.registry == "10.0.0.1:5000")
         #expect(configuration.channel.publicURL == "http://10.0.0.1:8080")
+    }
+}
+
+@Suite("The daemon's launcher")
+struct DaemonLauncherChoiceTests {
+    @Test("kind = swarm makes the swarm launcher of [swarm], the registry in front of the repository")
+    func swarmSettingsFollowTheConfiguration() throws {
+        let configuration = try ConfigurationLoader.parse("""
+            [source]
+            url = "/srv/git/bot.git"
+            [bot]
+            command = ["python3", "bot.py", "--simulate"]
+            [rollout]
+            kill_grace = "3s"
+            [channel]
+            public_url = "http://10.0.0.1:8080"
+            [launcher]
+            kind = "swarm"
+            [swarm]
+            repository = "mybot"
+            registry = "10.0.0.1:5000"
+            constraints = ["node.role == worker"]
+            limit_memory = "256M"
+            """)
+        #expect(Daemon.makeLauncher(configuration) is SwarmLauncher)
+        #expect(Daemon.makeLauncher(try ConfigurationLoader.parse("[source]\nurl = \"/srv/git/bot.git\"")) is LocalProcessLauncher)
+        let settings = Daemon.swarmSettings(configuration)
+        #expect(settings.fleet == "mybot" && settings.repository == "10.0.0.1:5000/mybot" && settings.registry == "10.0.0.1:5000")
+        #expect(settings.image(of: "abc") == "10.0.0.1:5000/mybot:abc")
+        #expect(settings.entryPoint == ["python3", "bot.py", "--simulate"] && settings.killGrace == .seconds(3))
+        #expect(settings.channelURL == "http://10.0.0.1:8080" && settings.constraints == ["node.role == worker"])
+        #expect(settings.limitMemory == 256 << 20 && settings.spread == "node.id")
+    }
+
+    @Test("a tcp:// endpoint is reached over TLS, and an error names it")
+    func tcpEndpointErrorNamesIt() async throws {
+        var swarm = SwarmSettings()
+        swarm.endpoint = "tcp://127.0.0.1:1"
+        swarm.tls = SwarmTLSFiles(caFile: "/nonexistent/ca.pem", certificateFile: "/nonexistent/cert.pem", keyFile: "/nonexistent/key.pem")
+        let engine = DockerEngineClient(endpoint: swarm)
+        #expect(engine.endpoint == "https://127.0.0.1:1")
+        let error = await #expect(throws: DockerEngineError.self) { _ = try await engine.ping() }
+        #expect(error?.description.contains("https://127.0.0.1:1") == true, "\(String(describing: error))")
     }
 }
