@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SocketIO", targets: ["SocketIO"]),
         .library(name: "GitStore", targets: ["GitStore"]),
         .library(name: "DockerEngine", targets: ["DockerEngine"]),
+        .library(name: "SwarmLauncher", targets: ["SwarmLauncher"]),
         .executable(name: "socketio-echo", targets: ["socketio-echo"]),
     ],
     dependencies: [
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
@@ -92,9 +94,15 @@ let package = Package(
             name: "DockerEngine",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SwarmLauncher",
+            dependencies: ["DockerEngine", "Supervisor", "FleetTypes"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -138,6 +146,8 @@ let package = Package(
                 "Deployer",
                 "FleetTypes",
                 "Supervisor",
+                "SwarmLauncher",
+                "DockerEngine",
                 "SocketIO",
                 "GitStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -276,6 +286,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SwarmLauncherTests",
+            dependencies: ["SwarmLauncher", "DockerEngine", "Supervisor", "FleetTypes", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DeployerTests",
             dependencies: [
                 "Deployer",
@@ -294,6 +309,9 @@ let package = Package(
                 "FleetDaemon",
                 "FleetOperator",
                 "FleetDemo",
+                "SwarmLauncher",
+                "DockerEngine",
+                "Supervisor",
                 "TestSupport",
                 "urban-robot",
                 "Deployer",

@@ -45,3 +45,10 @@ struct CreatedObject: Decodable {
     var id: String
     enum CodingKeys: String, CodingKey { case id = "ID" }
 }
+
+extension DockerEngineClient {
+    /// Whether the secret `id` (or name) exists.
+    public func secretExists(_ id: String) async throws(DockerEngineError) -> Bool {
+        try await send(.GET, "/secrets/\(id)", accepting: [404]).status != 404
+    }
+}

@@ -29,6 +29,11 @@ extension DockerEngineClient {
         try await decode([SwarmTask].self, .GET, "/tasks?" + Self.filterQuery(["label": [label]]))
     }
 
+    /// The tasks of the service named or numbered `service`.
+    public func tasks(service: String) async throws(DockerEngineError) -> [SwarmTask] {
+        try await decode([SwarmTask].self, .GET, "/tasks?" + Self.filterQuery(["service": [service]]))
+    }
+
     /// Decodes an answer already received.
     static func decodeAnswer<Answer: Decodable>(_ type: Answer.Type, _ data: Data, call: String) throws(DockerEngineError) -> Answer {
         do {

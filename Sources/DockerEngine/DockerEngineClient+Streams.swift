@@ -15,25 +15,33 @@ extension DockerEngineClient {
         } initial: { JSONLineSplitter() }
     }
 
-    /// A container's output (stdout and stderr, demultiplexed), from the start; with `follow` until the container
-    /// ends (or the consuming task is cancelled).
-    public func logs(container: String, follow: Bool) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
-        let path = "/containers/\(container)/logs?stdout=1&stderr=1&follow=\(follow ? 1 : 0)"
+    /// A container's output (stdout and stderr, demultiplexed), from the start (or from `since`); with `follow`
+    /// until the container ends (or the consuming task is cancelled).
+    public func logs(container: String, follow: Bool, since: Date? = nil) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
+        let from = since.map { String(format: "&since=%.3f", $0.timeIntervalSince1970) } ?? ""
+        let path = "/containers/\(container)/logs?stdout=1&stderr=1&follow=\(follow ? 1 : 0)" + from
         return stream(path) { (decoder: inout MultiplexedStreamDecoder, bytes: ByteBuffer) throws -> [MultiplexedStreamDecoder.Frame] in
             try decoder.feed(bytes.readableBytesView)
         } initial: { MultiplexedStreamDecoder() }
     }
 
-    /// Streams the body of `GET path` through `decode`, which keeps its state between pieces.
-    private func stream<State: Sendable, Element: Sendable>(
-        _ path: String,
+    /// Streams the body of the answer to `method path` (with `body` of `contentType`) through `decode`, which keeps
+    /// its state between pieces.
+    func stream<State: Sendable, Element: Sendable>(
+        _ path: String, method: HTTPMethod = .GET, body: Data? = nil, contentType: String = "application/json",
+        headers: [String: String] = [:],
         decode: @escaping @Sendable (inout State, ByteBuffer) throws -> [Element],
         initial: @escaping @Sendable () -> State
     ) -> AsyncThrowingStream<Element, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: Element.self)
-        let call = "GET \(path.split(separator: "?").first.map(String.init) ?? path)"
-        let request = request(.GET, path)
-        let (http, socketPath) = (self.http, self.socketPath)
+        let call = "\(method.rawValue) \(path.split(separator: "?").first.map(String.init) ?? path)"
+        var request = request(method, path)
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let (http, endpoint) = (self.http, self.endpoint)
         let task = Task {
             do {
                 let response = try await http.execute(request, deadline: .distantFuture)
@@ -53,7 +61,7 @@ extension DockerEngineClient {
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: DockerEngineError(
-                    call: call, status: nil, message: "\(error) (is the engine running on \(socketPath)?)"))
+                    call: call, status: nil, message: "\(error) (is the engine running on \(endpoint)?)"))
             }
         }
         continuation.onTermination = { _ in task.cancel() }

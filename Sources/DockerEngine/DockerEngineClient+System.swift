@@ -28,3 +28,23 @@ public struct EngineVersion: Decodable, Sendable, Equatable {
         case version = "Version", apiVersion = "ApiVersion", minAPIVersion = "MinAPIVersion", os = "Os"
     }
 }
+
+extension DockerEngineClient {
+    /// The host name of the Swarm node `id`; nil when there is no such node.
+    public func nodeHostname(_ id: String) async throws(DockerEngineError) -> String? {
+        let (status, data) = try await send(.GET, "/nodes/\(id)", accepting: [404])
+        guard status != 404 else { return nil }
+        return try Self.decodeAnswer(NodeInfo.self, data, call: "GET /nodes/\(id)").description.hostname
+    }
+}
+
+/// A node as `GET /nodes/{id}` returns it (the host name only).
+struct NodeInfo: Decodable {
+    var description: Description
+    enum CodingKeys: String, CodingKey { case description = "Description" }
+
+    struct Description: Decodable {
+        var hostname: String
+        enum CodingKeys: String, CodingKey { case hostname = "Hostname" }
+    }
+}

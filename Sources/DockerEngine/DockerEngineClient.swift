@@ -3,7 +3,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// A client of the Docker Engine API (version 1.41, Docker 20.10) over the engine's Unix socket, with only the
+/// A client of the Docker Engine API (version 1.41, Docker 20.10) over the engine's Unix socket (or TCP with TLS
+/// and a client certificate, ``init(tcp:tls:)``), with only the
 /// calls the swarm launcher needs: ping and version, services, secrets, tasks, images, events and container logs.
 ///
 /// ```swift
@@ -19,10 +20,15 @@ public struct DockerEngineClient: Sendable {
     /// The API version every path is prefixed with.
     public static let apiVersion = "1.41"
 
-    /// The engine's socket.
+    /// The engine's socket (empty for a TCP endpoint).
     public let socketPath: String
+    /// `https://HOST:PORT` of a TCP endpoint; nil for a socket.
+    let baseURL: String?
     let http: HTTPClient
     let timeout: TimeAmount
+
+    /// The endpoint, for messages: the socket path or the TCP address.
+    public var endpoint: String { baseURL ?? socketPath }
 
     /// Creates a client of the engine listening on `socketPath`.
     /// - Parameters:
@@ -30,17 +36,33 @@ public struct DockerEngineClient: Sendable {
     ///   - timeout: how long a plain call may take (not the streams: events and logs run until cancelled).
     public init(socketPath: String, http: HTTPClient = .shared, timeout: Duration = .seconds(60)) {
         self.socketPath = socketPath
+        baseURL = nil
         self.http = http
-        let (seconds, attoseconds) = timeout.components
-        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        self.timeout = Self.timeAmount(timeout)
+    }
+
+    /// Creates a client of the engine listening on `hostPort` (`HOST:PORT`) with TLS: the engine's certificate is
+    /// checked against `tls.caFile`, and the client presents `tls.certificateFile` and `tls.keyFile` (read when
+    /// the first call connects; a bad file fails that call, naming the endpoint).
+    public init(tcp hostPort: String, tls: DockerTLSFiles, timeout: Duration = .seconds(60)) {
+        socketPath = ""
+        baseURL = "https://\(hostPort)"
+        http = DockerTLSFiles.client(for: tls)
+        self.timeout = Self.timeAmount(timeout)
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// A request for `path` (with its query) on the socket. The engine refuses a request without a `Host`
     /// header (HTTP/1.1), which AsyncHTTPClient leaves empty for a socket.
     func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {
         let uri = "/v\(Self.apiVersion)\(path)"
-        var request = HTTPClientRequest(
-            url: URL(httpURLWithSocketPath: socketPath, uri: uri)?.absoluteString ?? "http+unix://\(socketPath)\(uri)")
+        let url = baseURL.map { $0 + uri }
+            ?? URL(httpURLWithSocketPath: socketPath, uri: uri)?.absoluteString ?? "http+unix://\(socketPath)\(uri)"
+        var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.replaceOrAdd(name: "Host", value: "docker")
         return request
@@ -69,7 +91,7 @@ public struct DockerEngineClient: Sendable {
         } catch let error as DockerEngineError {
             throw error
         } catch {
-            throw DockerEngineError(call: call, status: nil, message: "\(error) (is the engine running on \(socketPath)?)")
+            throw DockerEngineError(call: call, status: nil, message: "\(error) (is the engine running on \(endpoint)?)")
         }
     }
 
@@ -98,9 +120,14 @@ public struct DockerEngineClient: Sendable {
         (try? JSONEncoder().encode(value)) ?? Data()
     }
 
+    /// `text` percent-encoded for a query value.
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
     /// `filters` as the engine's `filters` query parameter (JSON, percent-encoded).
     static func filterQuery(_ filters: [String: [String]]) -> String {
         let text = String(decoding: json(filters), as: UTF8.self)
-        return "filters=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text)
+        return "filters=" + percentEncoded(text)
     }
 }

@@ -29,8 +29,70 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         public var restartPolicy: RestartPolicy?
         /// The networks (`host` when created here; the engine answers with the network's id).
         public var networks: [NetworkAttachment]?
+        /// Where the task may run and how the tasks of many services spread.
+        public var placement: Placement?
+        /// What the task may use.
+        public var resources: Resources?
 
-        enum CodingKeys: String, CodingKey { case containerSpec = "ContainerSpec", restartPolicy = "RestartPolicy", networks = "Networks" }
+        enum CodingKeys: String, CodingKey {
+            case containerSpec = "ContainerSpec", restartPolicy = "RestartPolicy", networks = "Networks"
+            case placement = "Placement", resources = "Resources"
+        }
+    }
+
+    /// Placement constraints and preferences.
+    public struct Placement: Codable, Sendable, Equatable {
+        /// e.g. `node.role == worker`.
+        public var constraints: [String]?
+        /// Spread preferences, in order.
+        public var preferences: [Preference]?
+
+        /// Creates a placement: `constraints`, and the tasks spread over the values of `spread` (e.g. `node.id`)
+        /// unless it is empty.
+        public init(constraints: [String], spread: String) {
+            self.constraints = constraints.isEmpty ? nil : constraints
+            preferences = spread.isEmpty ? nil : [Preference(spread: Preference.Spread(spreadDescriptor: spread))]
+        }
+
+        enum CodingKeys: String, CodingKey { case constraints = "Constraints", preferences = "Preferences" }
+
+        /// One placement preference.
+        public struct Preference: Codable, Sendable, Equatable {
+            /// Spread over the values of a node attribute.
+            public var spread: Spread
+            enum CodingKeys: String, CodingKey { case spread = "Spread" }
+
+            /// The attribute the tasks spread over.
+            public struct Spread: Codable, Sendable, Equatable {
+                /// e.g. `node.id`, `node.labels.zone`.
+                public var spreadDescriptor: String
+                enum CodingKeys: String, CodingKey { case spreadDescriptor = "SpreadDescriptor" }
+            }
+        }
+    }
+
+    /// Resource limits of a task.
+    public struct Resources: Codable, Sendable, Equatable {
+        /// The limits.
+        public var limits: Limits?
+
+        /// Limits of `cpus` CPUs and `memoryBytes` bytes; nil when both are 0 (no limit).
+        public init?(cpus: Double, memoryBytes: Int) {
+            guard cpus > 0 || memoryBytes > 0 else { return nil }
+            limits = Limits(
+                nanoCPUs: cpus > 0 ? Int64((cpus * 1e9).rounded()) : nil, memoryBytes: memoryBytes > 0 ? Int64(memoryBytes) : nil)
+        }
+
+        enum CodingKeys: String, CodingKey { case limits = "Limits" }
+
+        /// CPU in billionths of a CPU, memory in bytes.
+        public struct Limits: Codable, Sendable, Equatable {
+            /// e.g. 500000000 for half a CPU.
+            public var nanoCPUs: Int64?
+            /// Bytes.
+            public var memoryBytes: Int64?
+            enum CodingKeys: String, CodingKey { case nanoCPUs = "NanoCPUs", memoryBytes = "MemoryBytes" }
+        }
     }
 
     /// When Swarm restarts a task.
@@ -76,11 +138,13 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
     public var labels: [String: String]?
     /// Secrets mounted as files under `/run/secrets/`.
     public var secrets: [SecretReference]?
+    /// Nanoseconds between SIGTERM and SIGKILL when the task is stopped (the service removed).
+    public var stopGracePeriod: Int64?
 
     /// Creates a container spec.
     public init(
         image: String, command: [String]? = nil, env: [String]? = nil, dir: String? = nil,
-        labels: [String: String]? = nil, secrets: [SecretReference]? = nil
+        labels: [String: String]? = nil, secrets: [SecretReference]? = nil, stopGracePeriod: Duration? = nil
     ) {
         self.image = image
         self.command = command
@@ -88,10 +152,12 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
         self.dir = dir
         self.labels = labels
         self.secrets = secrets
+        self.stopGracePeriod = stopGracePeriod.map { $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
     }
 
     enum CodingKeys: String, CodingKey {
         case image = "Image", command = "Command", env = "Env", dir = "Dir", labels = "Labels", secrets = "Secrets"
+        case stopGracePeriod = "StopGracePeriod"
     }
 }
 

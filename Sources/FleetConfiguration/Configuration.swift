@@ -26,6 +26,10 @@ public struct Configuration: Sendable, Equatable {
     public var notify = NotifySettings()
     /// `[state]`: the state folder and what is kept in it.
     public var state = StateSettings()
+    /// `[launcher]`: what runs the bot clients.
+    public var launcher = LauncherSettings()
+    /// `[swarm]`: the Docker engine of `[launcher] kind = "swarm"`.
+    public var swarm = SwarmSettings()
 
     /// A configuration with every default.
     public init() {}
@@ -159,6 +163,9 @@ public struct ChannelSettings: Sendable, Equatable {
     public var maxUnauthenticated = 1_000
     /// `max_unauthenticated_per_peer`: the same, per peer IP address (at most `max_unauthenticated`).
     public var maxUnauthenticatedPerPeer = 100
+    /// `public_url`: the URL the bots dial (`http://HOST:PORT`); empty: `listen`'s address. With the swarm launcher
+    /// across nodes, the manager's address that the containers reach.
+    public var publicURL = ""
 }
 
 /// `[admin]`: the admin API listener.
@@ -217,13 +224,16 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 extension Configuration {
     /// Replaces every relative file path of the configuration with `absolute(path)`: `state.dir`,
     /// `bot.token_file`, `source.token_file`, `source.ssh_key_file`, `webhook.github_secret_file`, and
-    /// `source.url` when it is a local path (not `file://` nor a URL nor `host:path`).
+    /// the `[swarm]` TLS files, and `source.url` when it is a local path (not `file://` nor a URL nor `host:path`).
     mutating func resolveRelativePaths(_ absolute: (String) -> String) {
         state.directory = absolute(state.directory)
         if case .file(let path) = bot.token { bot.token = .file(absolute(path)) }
         source.tokenFile = absolute(source.tokenFile)
         source.sshKeyFile = absolute(source.sshKeyFile)
         webhook.githubSecretFile = absolute(webhook.githubSecretFile)
+        swarm.tls.caFile = absolute(swarm.tls.caFile)
+        swarm.tls.certificateFile = absolute(swarm.tls.certificateFile)
+        swarm.tls.keyFile = absolute(swarm.tls.keyFile)
         if !source.url.contains(":") { source.url = absolute(source.url) }
     }
 }

@@ -121,6 +121,11 @@ extension ConfigurationLoader {
         channel.maxUnauthenticated = try table.integer("max_unauthenticated", in: 1...sessionLimit) ?? channel.maxUnauthenticated
         channel.maxUnauthenticatedPerPeer = try table.integer("max_unauthenticated_per_peer", in: 1...sessionLimit)
             ?? channel.maxUnauthenticatedPerPeer
+        channel.publicURL = try table.string("public_url") ?? channel.publicURL
+        if !channel.publicURL.isEmpty && !(channel.publicURL.hasPrefix("http://") || channel.publicURL.hasPrefix("https://")) {
+            throw table.error(.invalidValue, key: "public_url", "must be an http:// or https:// URL the bots dial, or empty "
+                + "for listen's address, not '\(channel.publicURL)'")
+        }
         guard channel.maxUnauthenticatedPerPeer <= channel.maxUnauthenticated else {
             throw table.error(.invalidValue, key: "max_unauthenticated_per_peer", "must be at most max_unauthenticated "
                 + "(\(channel.maxUnauthenticated)), not \(channel.maxUnauthenticatedPerPeer)")

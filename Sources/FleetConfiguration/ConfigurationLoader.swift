@@ -12,7 +12,7 @@ import TOMLKit
 /// are a ``ConfigurationError`` naming the key and its line.
 public enum ConfigurationLoader {
     /// The tables a configuration file may have.
-    static let sectionNames = ["source", "bot", "health", "rollout", "channel", "admin", "webhook", "notify", "state"]
+    static let sectionNames = ["source", "bot", "health", "rollout", "channel", "admin", "webhook", "notify", "state", "launcher", "swarm"]
 
     /// The file the CLI reads without `-c`: `$URBAN_ROBOT_CONFIG`, else `./urban-robot.toml`.
     public static func defaultPath(environment: [String: String]) -> String {
@@ -103,6 +103,8 @@ public enum ConfigurationLoader {
         configuration.webhook = try readWebhook(reader("webhook"))
         configuration.notify = try readNotify(reader("notify"))
         configuration.state = try readState(reader("state"))
+        configuration.launcher = try readLauncher(reader("launcher"))
+        configuration.swarm = try readSwarm(reader("swarm"))
         return configuration
     }
 

@@ -65,6 +65,7 @@ public enum ConfigurationTemplate {
         allow_unmanaged = false           # admit bots started by hand (loopback peers only)
         max_unauthenticated = 1000        # sessions not authenticated yet, from all peers (the oldest is shed)
         max_unauthenticated_per_peer = 100  # the same, per peer address
+        public_url = ""                   # the URL the bots dial; empty = listen's address (swarm across nodes: the manager's)
 
         [admin]
         listen = "127.0.0.1:8081"         # the CLI's API; bearer token in <state>/admin.token
@@ -82,6 +83,23 @@ public enum ConfigurationTemplate {
         keep_releases = 5                 # releases kept besides the active, standby and last good
         good_tag_prefix = "good/"
         push_tags = false                 # push good tags to the source remote
+
+        [launcher]
+        kind = "local"                    # "local": processes on this machine; "swarm": Docker Swarm services, see [swarm]
+
+        [swarm]
+        endpoint = "/var/run/docker.sock" # the Docker engine's socket, or "tcp://HOST:2376" with the three TLS files
+        tls_ca_file = ""
+        tls_cert_file = ""
+        tls_key_file = ""
+        repository = "urban-robot/bot"    # one image per revision: REPOSITORY:<full sha>
+        registry = ""                     # HOST:PORT to push the images to (needed with more than one node)
+        base_image = "urban-robot-base:bookworm"  # FROM of the generated Dockerfile (a repository without one)
+        constraints = []                  # placement, e.g. ["node.role == worker"]
+        spread = "node.id"                # spread the instances over this node attribute; "" = none
+        limit_cpus = 0                    # CPUs per client, e.g. 0.5; 0 = no limit
+        limit_memory = "0"                # memory per client, e.g. "512M"; "0" = no limit
+        labels = {}                       # extra labels of every service
 
         """#
 }

@@ -49,6 +49,17 @@ struct TOMLSectionReader {
         return integer
     }
 
+    /// A number (integer or floating point) within `range`.
+    mutating func number(_ key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double? {
+        guard let value = take(key) else { return nil }
+        let number = value.type == .int ? value.int.map(Double.init) : value.double
+        guard let number, value.type == .int || value.type == .double else { throw wrongType(key, value, expected: "a number") }
+        guard range.contains(number) else {
+            throw error(.invalidValue, key: key, "must be from \(range.lowerBound) to \(range.upperBound), not \(number)")
+        }
+        return number
+    }
+
     /// A boolean value.
     mutating func boolean(_ key: String) throws(ConfigurationError) -> Bool? {
         guard let value = take(key) else { return nil }

@@ -196,12 +196,21 @@ and the latency. Keep the dict small (at most 4 KB of JSON) and JSON-safe (no Na
 """
 
 import asyncio
+import inspect
 import os
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 import socketio
 
 HealthReport = Dict[str, Any]
+
+
+def _read_key_file(path: Optional[str]) -> Optional[str]:
+    """The launch's key from the file the swarm launcher mounts (a Swarm secret), if there is one."""
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as file:
+        return file.read().strip()
 
 
 class UrbanRobotClient:
@@ -222,7 +231,7 @@ class UrbanRobotClient:
         self.version = version
         self.url = url or os.environ.get("URBAN_ROBOT_URL", "http://127.0.0.1:8080")
         self.instance = instance or os.environ.get("URBAN_ROBOT_INSTANCE")
-        self.key = key or os.environ.get("URBAN_ROBOT_KEY")
+        self.key = key or os.environ.get("URBAN_ROBOT_KEY") or _read_key_file(os.environ.get("URBAN_ROBOT_KEY_FILE"))
         self.shard = int(os.environ.get("URBAN_ROBOT_SHARD", "0"))
         self.shard_count = int(os.environ.get("URBAN_ROBOT_SHARD_COUNT", "1"))
         self.revision = os.environ.get("URBAN_ROBOT_REVISION", "")
@@ -247,10 +256,23 @@ class UrbanRobotClient:
 
     # -- what the bot calls -------------------------------------------------
 
+    async def _connect(self, auth: Optional[Dict[str, str]]) -> None:
+        """The first connection, retried while the daemon is not there yet. python-socketio 5.8+ retries by itself
+        (``retry=True``); 5.7 (Debian 12's, in the swarm launcher's base image) has no such option: retried here."""
+        if "retry" in inspect.signature(self.sio.connect).parameters:
+            await self.sio.connect(self.url, auth=auth, retry=True, wait_timeout=30)
+            return
+        while not self._stopped.is_set():
+            try:
+                await self.sio.connect(self.url, auth=auth, wait_timeout=30)
+                return
+            except socketio.exceptions.ConnectionError:
+                await asyncio.sleep(1)
+
     async def run(self) -> None:
         """Connects (retrying while the daemon restarts) and returns after ``shutdown``."""
         auth = {"instance": self.instance, "key": self.key} if self.instance else None
-        await self.sio.connect(self.url, auth=auth, retry=True, wait_timeout=30)
+        await self._connect(auth)
         await self._stopped.wait()
         if self._heartbeat_task:
             self._heartbeat_task.cancel()
@@ -280,7 +302,8 @@ class UrbanRobotClient:
     async def _disconnected(self, reason: Optional[str] = None) -> None:
         # A lost connection is retried by python-socketio; a session the server ended on purpose (credentials
         # refused, or an unmanaged client told to leave) is not, so the client stops instead of idling forever.
-        if reason == self.sio.reason.SERVER_DISCONNECT and not self._stopped.is_set():
+        # (python-socketio 5.7 gives no reason, and has no `reason` attribute.)
+        if reason is not None and reason == self.sio.reason.SERVER_DISCONNECT and not self._stopped.is_set():
             await self._set_active(False, self._active_epoch, "disconnected by the server")
             self._stopped.set()
 

@@ -22,11 +22,14 @@ public struct LaunchRecord: Codable, Hashable, Sendable {
     public var logPath: String
     /// Wall-clock launch time, seconds since 1970 (for display only).
     public var launchedAt: Double
+    /// Where the client runs when it is not a local process (a Swarm service's task): nil for a local process.
+    /// ``pid`` is then the container's pid on its node, and ``startTicks`` 0.
+    public var location: ClientLocation?
 
     /// Creates a record.
     public init(
         pid: Int32, processGroup: Int32, startTicks: UInt64, bootID: String,
-        clientID: String, revision: String, logPath: String, launchedAt: Double
+        clientID: String, revision: String, logPath: String, launchedAt: Double, location: ClientLocation? = nil
     ) {
         self.pid = pid
         self.processGroup = processGroup
@@ -36,5 +39,6 @@ public struct LaunchRecord: Codable, Hashable, Sendable {
         self.revision = revision
         self.logPath = logPath
         self.launchedAt = launchedAt
+        self.location = location
     }
 }

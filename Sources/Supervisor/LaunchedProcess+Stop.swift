@@ -28,7 +28,7 @@ extension LaunchedProcess: LaunchedClient {
             process.signalGroup(SIGKILL)
             return .alreadyExited(exit.status)
         }
-        if let politely, let exit = await Self.run(politely, untilExitOf: process, within: timing.stopGrace) {
+        if let politely, let exit = await process.exitLatch.wait(within: timing.stopGrace, while: politely) {
             process.signalGroup(SIGKILL)
             return .exitedWhenAsked(exit.status)
         }
@@ -42,23 +42,5 @@ extension LaunchedProcess: LaunchedClient {
             return .killed(exit.status)
         }
         return .survivedKill
-    }
-
-    /// Runs `step` and waits for the exit, both for at most `duration`.
-    private static func run(
-        _ step: @escaping @Sendable () async -> Void, untilExitOf process: LaunchedProcess, within duration: Duration
-    ) async -> ProcessExit? {
-        await withTaskGroup(of: ProcessExit?.self) { group in
-            group.addTask {
-                await step()
-                // The step is done; keep this child alive until the wait decides.
-                try? await Task.sleep(for: duration)
-                return nil
-            }
-            group.addTask { await process.waitForExit(within: duration) }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
     }
 }

@@ -17,82 +17,42 @@ public final class LaunchedProcess: Sendable {
     /// anybody's child of ours, so its exit status is ``TerminationStatus/unknown``.
     public let isChild: Bool
 
-    private struct State {
-        var pidfd: Int32
-        var exit: ProcessExit?
-        var waiters: [UInt64: CheckedContinuation<ProcessExit?, Never>] = [:]
-        var cancelledWaiters: Set<UInt64> = []
-        var nextWaiterID: UInt64 = 0
-    }
-
-    private let state: Mutex<State>
+    /// The pidfd; -1 once the exit has been observed.
+    private let pidfd: Mutex<Int32>
+    /// The exit, set once when it has been observed.
+    let exitLatch = Latch<ProcessExit>()
 
     init(record: LaunchRecord, pidfd: Int32, isChild: Bool) {
         self.record = record
         self.isChild = isChild
-        self.state = Mutex(State(pidfd: pidfd))
+        self.pidfd = Mutex(pidfd)
     }
 
     /// The process id.
     public var pid: Int32 { record.pid }
 
     /// The exit, once it has been observed.
-    public var exit: ProcessExit? { state.withLock { $0.exit } }
+    public var exit: ProcessExit? { exitLatch.value }
 
     /// Waits until the process has exited.
     /// - Throws: `CancellationError` when the calling task is cancelled first.
     public func waitForExit() async throws -> ProcessExit {
-        let id = state.withLock { state in
-            state.nextWaiterID += 1
-            return state.nextWaiterID
-        }
-        let result: ProcessExit? = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let immediate: ProcessExit?? = state.withLock { state in
-                    if let exit = state.exit { return .some(exit) }
-                    if state.cancelledWaiters.remove(id) != nil { return .some(nil) }
-                    state.waiters[id] = continuation
-                    return nil
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-        } onCancel: {
-            let continuation = state.withLock { state in
-                guard let continuation = state.waiters.removeValue(forKey: id) else {
-                    if state.exit == nil { state.cancelledWaiters.insert(id) }
-                    return CheckedContinuation<ProcessExit?, Never>?.none
-                }
-                return continuation
-            }
-            continuation?.resume(returning: nil)
-        }
-        guard let result else { throw CancellationError() }
-        return result
+        guard let exit = await exitLatch.wait() else { throw CancellationError() }
+        return exit
     }
 
     /// Waits at most `duration` for the exit; nil when the process still runs
     /// (or the calling task is cancelled).
     public func waitForExit(within duration: Duration) async -> ProcessExit? {
-        if let exit { return exit }
-        return await withTaskGroup(of: ProcessExit?.self) { group in
-            group.addTask { try? await self.waitForExit() }
-            group.addTask {
-                try? await Task.sleep(for: duration)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        await exitLatch.wait(within: duration)
     }
 
     /// Sends `signal` to the process only (through its pidfd). Returns false
     /// when it has already exited.
     @discardableResult
     public func signal(_ signal: Int32) -> Bool {
-        state.withLock { state in
-            guard state.exit == nil else { return false }
-            return csup_pidfd_send_signal(state.pidfd, signal) == 0
+        pidfd.withLock { pidfd in
+            pidfd >= 0 && csup_pidfd_send_signal(pidfd, signal) == 0
         }
     }
 
@@ -108,16 +68,15 @@ public final class LaunchedProcess: Sendable {
     }
 
     /// The pidfd, for registering with the monitor before any exit is observed.
-    var pidfdForMonitor: Int32 { state.withLock { $0.pidfd } }
+    var pidfdForMonitor: Int32 { pidfd.withLock { $0 } }
 
     /// Called once on the monitor thread when the pidfd is readable: reaps a
     /// child, records the exit, closes the pidfd and wakes the waiters.
     func observeExit() -> ProcessExit {
         var code: Int32 = 0
         var status: Int32 = 0
-        let (pidfd, alreadyExited) = state.withLock { ($0.pidfd, $0.exit) }
-        if let alreadyExited { return alreadyExited }
-        let reaped = csup_pidfd_reap(pidfd, &code, &status)
+        if let alreadyExited = exit { return alreadyExited }
+        let reaped = csup_pidfd_reap(pidfdForMonitor, &code, &status)
         let exitStatus: TerminationStatus
         if reaped == 1 {
             switch code {
@@ -130,16 +89,11 @@ public final class LaunchedProcess: Sendable {
             exitStatus = .unknown
         }
         let exit = ProcessExit(record: record, status: exitStatus)
-        let waiters = state.withLock { state in
-            state.exit = exit
-            close(state.pidfd)
-            state.pidfd = -1
-            let waiters = Array(state.waiters.values)
-            state.waiters = [:]
-            state.cancelledWaiters = []
-            return waiters
+        pidfd.withLock { pidfd in
+            close(pidfd)
+            pidfd = -1
         }
-        for waiter in waiters { waiter.resume(returning: exit) }
+        exitLatch.set(exit)
         return exit
     }
 }

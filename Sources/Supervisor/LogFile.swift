@@ -116,8 +116,13 @@ struct LogFile: Sendable {
         (path as NSString).lastPathComponent
     }
 
-    private static func append(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
+    static func append(_ text: String, to fd: Int32) {
+        append(Array(text.utf8), to: fd)
+    }
+
+    /// Writes all of `bytes` to `fd` (retrying short writes and EINTR); stops at an error.
+    static func append(_ bytes: [UInt8], to fd: Int32) {
+        var bytes = bytes
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }

@@ -36,6 +36,26 @@ public protocol ProcessLauncher: Sendable {
     ///   - record: the record of its launch, as ``LaunchedClient/record`` gave it then.
     ///   - log: the log policy to keep its log with; nil to leave the log alone.
     func adopt(_ record: LaunchRecord, log: LogPolicy?) async throws(SupervisorError) -> Client?
+
+    /// Makes a checked-out release ready to launch (the swarm launcher builds the revision's image from it, running
+    /// `bot.build` in the build); nil when this launcher runs release folders as they are, and the daemon runs
+    /// `bot.build` in the folder itself (``ReleaseBuilder``).
+    /// - Throws: ``SupervisorError`` with code `buildFailed` or `buildTimedOut`, ending with the build log's tail.
+    func prepareRelease(_ request: BuildRequest) async throws(SupervisorError) -> BuildResult?
+
+    /// Drops what this launcher keeps per release beside its folder (the swarm launcher's images) for every revision
+    /// not in `revisions` (the releases retention kept, and those running clients run).
+    func retainReleases(keeping revisions: Set<String>) async
+}
+
+extension ProcessLauncher {
+    /// Nothing: the release folder runs as it is.
+    public func prepareRelease(_ request: BuildRequest) async throws(SupervisorError) -> BuildResult? {
+        nil
+    }
+
+    /// Nothing is kept beside the release folders.
+    public func retainReleases(keeping revisions: Set<String>) async {}
 }
 
 /// One client a ``ProcessLauncher`` launched or adopted.

@@ -1,10 +1,51 @@
 import FleetConfiguration
+import DockerEngine
+import Foundation
 import Supervisor
+import SwarmLauncher
 
 extension Daemon {
-    /// The launcher of the configured kind: the one place that names a concrete ``ProcessLauncher``. The rest
-    /// of the daemon knows only the protocol.
+    /// The launcher of the configured kind (`[launcher] kind`): the one place that names a concrete
+    /// ``ProcessLauncher``. The rest of the daemon knows only the protocol.
     static func makeLauncher(_ configuration: Configuration) -> any ProcessLauncher {
-        LocalProcessLauncher()
+        switch configuration.launcher.kind {
+        case .local:
+            return LocalProcessLauncher()
+        case .swarm:
+            return SwarmLauncher(engine: DockerEngineClient(endpoint: configuration.swarm), settings: swarmSettings(configuration))
+        }
+    }
+
+    /// What the swarm launcher makes its services and images of. The fleet is the image repository: one daemon
+    /// per repository (a restarted daemon adopts the services labelled with it).
+    static func swarmSettings(_ configuration: Configuration) -> SwarmLauncherSettings {
+        let swarm = configuration.swarm
+        let repository = swarm.registry.isEmpty ? swarm.repository : "\(swarm.registry)/\(swarm.repository)"
+        var settings = SwarmLauncherSettings(fleet: swarm.repository, repository: repository)
+        settings.registry = swarm.registry.isEmpty ? nil : swarm.registry
+        settings.baseImage = swarm.baseImage
+        settings.entryPoint = configuration.bot.command
+        settings.constraints = swarm.constraints
+        settings.spread = swarm.spread
+        settings.limitCPUs = swarm.limitCPUs
+        settings.limitMemory = swarm.limitMemory
+        settings.labels = swarm.labels
+        settings.channelURL = configuration.channel.publicURL.isEmpty ? nil : configuration.channel.publicURL
+        settings.daemonEnvironment = ProcessInfo.processInfo.environment
+        settings.killGrace = configuration.rollout.killGrace
+        return settings
+    }
+}
+
+extension DockerEngineClient {
+    /// The client of `[swarm] endpoint`: its Unix socket, or `tcp://HOST:PORT` over TLS with the client certificate.
+    init(endpoint swarm: SwarmSettings) {
+        if swarm.endpoint.hasPrefix("tcp://") {
+            self.init(
+                tcp: String(swarm.endpoint.dropFirst("tcp://".count)),
+                tls: DockerTLSFiles(caFile: swarm.tls.caFile, certificateFile: swarm.tls.certificateFile, keyFile: swarm.tls.keyFile))
+        } else {
+            self.init(socketPath: swarm.endpoint)
+        }
     }
 }

@@ -7,7 +7,8 @@ import Logging
 import Supervisor
 
 extension DaemonEffects {
-    /// Fetch, resolve, check out, then build when `bot.build` is set; reports `releasePrepared`.
+    /// Fetch, resolve, check out, then what the launcher does with a release (the swarm launcher builds its image),
+    /// else build when `bot.build` is set; reports `releasePrepared`.
     func prepareRelease(deployment: Int, ref: String) async {
         let result: ReleaseResult
         do {
@@ -25,15 +26,16 @@ extension DaemonEffects {
         let commit = try await releases.resolve(ref)
         let release = try await releases.checkout(commit.id)
         let build = parts.configuration.bot.build
-        if !build.isEmpty {
-            let state = parts.configuration.state.directory
-            try FileManager.default.createDirectory(
-                atPath: "\(state)/logs/build", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            _ = try await ReleaseBuilder().build(BuildRequest(
-                command: build, releaseDirectory: release.directory,
-                environment: try parts.environment.make(configured: parts.configuration.bot.environment, identity: nil),
-                revision: commit.id.rawValue, logPath: "\(state)/logs/build/\(commit.id).log", timeout: .seconds(600),
-                killGrace: parts.configuration.rollout.killGrace))
+        let state = parts.configuration.state.directory
+        try FileManager.default.createDirectory(
+            atPath: "\(state)/logs/build", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let request = BuildRequest(
+            command: build, releaseDirectory: release.directory,
+            environment: try parts.environment.make(configured: parts.configuration.bot.environment, identity: nil),
+            revision: commit.id.rawValue, logPath: "\(state)/logs/build/\(commit.id).log", timeout: .seconds(600),
+            killGrace: parts.configuration.rollout.killGrace)
+        if try await parts.launcher.prepareRelease(request) == nil, !build.isEmpty {
+            _ = try await ReleaseBuilder().build(request)
         }
         return commit.id
     }
@@ -75,12 +77,16 @@ extension DaemonEffects {
         }
     }
 
-    /// Removes old releases, never one the engine protects.
+    /// Removes old releases, never one the engine protects, and what the launcher keeps of them (images), never
+    /// that of a release kept or of a revision a client runs.
     func retainReleases(keep: Set<Revision>) async {
         do {
             try await parts.releases.removeOldReleases(protecting: keep)
         } catch {
             logger.error("release retention failed", metadata: ["error": "\(error)"])
         }
+        let running = parts.processes.all().map(\.process.record.revision)
+        let kept = Set(parts.releases.releases().map(\.id)).union(keep.map(\.rawValue)).union(running)
+        await parts.launcher.retainReleases(keeping: kept)
     }
 }

@@ -1,0 +1,38 @@
+public import AsyncHTTPClient
+import NIOSSL
+import Synchronization
+
+/// The TLS files of a Docker engine reached over TCP: the CA that signed the engine's certificate, and the
+/// client's certificate and key (PEM), as `dockerd --tlsverify` requires them.
+public struct DockerTLSFiles: Hashable, Sendable {
+    /// The CA file.
+    public var caFile: String
+    /// The client certificate file.
+    public var certificateFile: String
+    /// The client key file.
+    public var keyFile: String
+
+    /// Creates the set of files.
+    public init(caFile: String, certificateFile: String, keyFile: String) {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+    }
+
+    /// The HTTP client presenting these files: one per set, for the life of the process (an `HTTPClient` must be
+    /// shut down before it is released, and an engine's client is kept as long as the daemon runs).
+    static func client(for files: DockerTLSFiles) -> HTTPClient {
+        clients.withLock { clients in
+            if let client = clients[files] { return client }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(files.caFile)
+            tls.certificateChain = [.file(files.certificateFile)]
+            tls.privateKey = .file(files.keyFile)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+            clients[files] = client
+            return client
+        }
+    }
+
+    private static let clients = Mutex<[DockerTLSFiles: HTTPClient]>([:])
+}
