@@ -42,8 +42,8 @@ public struct DockerEngineClient: Sendable {
     }
 
     /// Creates a client of the engine listening on `hostPort` (`HOST:PORT`) with TLS: the engine's certificate is
-    /// checked against `tls.caFile`, and the client presents `tls.certificateFile` and `tls.keyFile` (read when
-    /// the first call connects; a bad file fails that call, naming the endpoint).
+    /// checked against `tls.caFile` (read when the first call connects), and the client presents
+    /// `tls.certificateFile` and `tls.keyFile` (read now). A bad file fails the first call, naming the endpoint.
     public init(tcp hostPort: String, tls: DockerTLSFiles, timeout: Duration = .seconds(60)) {
         socketPath = ""
         baseURL = "https://\(hostPort)"

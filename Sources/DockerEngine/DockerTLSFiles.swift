@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import NIOSSL
 import Synchronization
 
@@ -26,8 +26,13 @@ public struct DockerTLSFiles: Hashable, Sendable {
             if let client = clients[files] { return client }
             var tls = TLSConfiguration.makeClientConfiguration()
             tls.trustRoots = .file(files.caFile)
-            tls.certificateChain = [.file(files.certificateFile)]
-            tls.privateKey = .file(files.keyFile)
+            // Read now; a pair that cannot be read is not presented, and the engine, which requires one, refuses
+            // the first call (the configuration already checked that the files exist).
+            if let chain = try? NIOSSLCertificate.fromPEMFile(files.certificateFile),
+               let key = try? NIOSSLPrivateKey(file: files.keyFile, format: .pem) {
+                tls.certificateChain = chain.map { .certificate($0) }
+                tls.privateKey = .privateKey(key)
+            }
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
             clients[files] = client
             return client

@@ -142,7 +142,7 @@ public actor DeployerDriver: Service {
         let batch = inbox.take(upTo: Self.inboxBatchLimit)
         let results = step(batch.map(\.event))
         for (waiting, result) in zip(batch, results) { waiting.answer(result) }
-        if inbox.finishBatch() { Task { await self.takeInbox() } }
+        if inbox.finishBatch() { Task { self.takeInbox() } }
     }
 
     /// One event's step, on the driver (the run loop's ticks).
