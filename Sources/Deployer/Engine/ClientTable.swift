@@ -28,9 +28,6 @@ struct ClientTable: Sendable {
     /// Every client's id.
     var keys: Dictionary<ClientID, ClientState>.Keys { states.keys }
 
-    /// How many clients there are.
-    var count: Int { states.count }
-
     /// Forgets a client; marks its id unstored.
     @discardableResult
     mutating func removeValue(forKey id: ClientID) -> ClientState? {
