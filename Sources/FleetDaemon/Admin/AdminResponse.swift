@@ -1,4 +1,4 @@
-import Deployer
+import AdminAPI
 import Foundation
 import Hummingbird
 
