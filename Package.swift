@@ -132,7 +132,6 @@ let package = Package(
         .target(
             name: "FleetConfiguration",
             dependencies: [
-                "SocketIO",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
