@@ -117,12 +117,13 @@ let package = Package(
         ),
         // MARK: The application: the daemon and its operator client
 
-        // What the daemon and its operator client share: the admin API's JSON types and errors, its token file,
-        // the clients' log files, text made safe for a terminal. The engine's own answers (`StatusSnapshot`,
-        // `HistoryEntry`) stay in `Deployer`, which builds them.
+        // What the daemon and its operator client share: the admin API's JSON documents (`status --json`,
+        // `history --json`, progress events, request bodies) and errors, its token file, the clients' log files,
+        // text made safe for a terminal. The daemon builds the documents from the engine's plain values.
         .target(
             name: "AdminAPI",
             dependencies: [
+                "FleetTypes",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),  // a followed log ends on shutdown
             ],
             swiftSettings: swiftSettings
@@ -131,7 +132,6 @@ let package = Package(
         .target(
             name: "FleetConfiguration",
             dependencies: [
-                "SocketIO",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
@@ -172,7 +172,7 @@ let package = Package(
             dependencies: [
                 "AdminAPI",
                 "FleetConfiguration",
-                "Deployer",
+                "FleetTypes",
                 "GitStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -196,7 +196,7 @@ let package = Package(
                 "FleetDaemon",
                 "FleetOperator",
                 "FleetDemo",
-                "Deployer",
+                "FleetTypes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -229,7 +229,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "answer-encoding-benchmark",
-            dependencies: ["AdminAPI", "Deployer"],
+            dependencies: ["AdminAPI"],
             path: "Benchmarks/AnswerEncoding",
             swiftSettings: swiftSettings
         ),

@@ -5,7 +5,6 @@
 // admin API used it (sorted keys, ISO 8601 dates: the baseline) and with AnswerEncoder, and prints the time per
 // document of each, the ratio, and whether the two wrote the same bytes.
 import AdminAPI
-import Deployer
 import Foundation
 
 let instances = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 200

@@ -163,6 +163,9 @@ public struct ChannelSettings: Sendable, Equatable {
     public var maxUnauthenticated = 1_000
     /// `max_unauthenticated_per_peer`: the same, per peer IP address (at most `max_unauthenticated`).
     public var maxUnauthenticatedPerPeer = 100
+    /// The most sessions the channel holds at once (not a key); `max_unauthenticated` and
+    /// `max_unauthenticated_per_peer` are at most this.
+    public var maxSessions = 10_000
     /// `public_url`: the URL the bots dial (`http://HOST:PORT`); empty: `listen`'s address. With the swarm launcher
     /// across nodes, the manager's address that the containers reach.
     public var publicURL = ""

@@ -1,5 +1,3 @@
-import SocketIO
-
 /// One function per table: each reads its keys over the defaults and rejects unknown ones.
 extension ConfigurationLoader {
     static func readSource(_ table: TOMLSectionReader) throws(ConfigurationError) -> SourceSettings {
@@ -117,7 +115,7 @@ extension ConfigurationLoader {
         channel.pingTimeout = try table.duration("ping_timeout", minimum: .milliseconds(1)) ?? channel.pingTimeout
         channel.maxPayload = try table.integer("max_payload", in: 1_024...100_000_000) ?? channel.maxPayload
         channel.allowUnmanaged = try table.boolean("allow_unmanaged") ?? channel.allowUnmanaged
-        let sessionLimit = SocketIOServer.Configuration().maxSessions
+        let sessionLimit = channel.maxSessions
         channel.maxUnauthenticated = try table.integer("max_unauthenticated", in: 1...sessionLimit) ?? channel.maxUnauthenticated
         channel.maxUnauthenticatedPerPeer = try table.integer("max_unauthenticated_per_peer", in: 1...sessionLimit)
             ?? channel.maxUnauthenticatedPerPeer

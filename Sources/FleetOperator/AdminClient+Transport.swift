@@ -1,6 +1,6 @@
 import AdminAPI
 import AsyncHTTPClient
-import Deployer
+import FleetTypes
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,6 +1,6 @@
 public import AdminAPI
 public import AsyncHTTPClient
-public import Deployer
+public import FleetTypes
 public import FleetConfiguration
 public import Foundation
 import NIOCore

@@ -1,5 +1,5 @@
 import AdminAPI
-import Deployer
+import FleetTypes
 import Foundation
 import Synchronization
 

@@ -1,5 +1,5 @@
-import AdminAPI
-public import Deployer
+public import AdminAPI
+import FleetTypes
 import Foundation
 
 /// `urban-robot history`: one row per deployment, newest first.

@@ -1,5 +1,5 @@
 public import AdminAPI
-public import Deployer
+import FleetTypes
 public import Foundation
 
 /// What a person sees while a deployment runs, built from its progress events and the daemon's

@@ -1,5 +1,4 @@
 public import AdminAPI
-import Deployer
 import FleetTypes
 import Foundation
 

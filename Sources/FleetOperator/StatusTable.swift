@@ -1,11 +1,10 @@
-import AdminAPI
-public import Deployer
+public import AdminAPI
 import FleetTypes
 public import Foundation
 
 /// `urban-robot status`: the fleet at a glance. A header (state, revision, last good, the running
-/// deployment) and one row per client: instance, role, client, revision, pid, state, how long it has held its role,
-/// and its last heartbeat (its age, then the bot's guild count and gateway latency when it sends them). The wide
+/// deployment) and one row per client: instance, role, client, revision, pid, the node it runs on (a NODE column
+/// only when some client runs on a Swarm node), state, how long it has held its role, and its last heartbeat (its age, then the bot's guild count and gateway latency when it sends them). The wide
 /// table (`status --wide`) adds the process's uptime, the instance's restarts, its resident memory and CPU time.
 public enum StatusTable {
     /// The widest a table line may be before the heartbeat cells drop the bot's stats (a terminal's 80 columns).
@@ -42,7 +41,7 @@ public enum StatusTable {
 
     /// `bad:        1a2b3c4d5e6f (instance 0 (shard-0.2): health_check_failure (40.0%))`, sanitized, cut to
     /// ``lineWidth`` with `...`.
-    static func badLine(_ bad: BadRevision) -> String {
+    static func badLine(_ bad: StatusSnapshot.Bad) -> String {
         let line = "bad:        \(shortID(bad.revision.rawValue)) (\(TerminalText.sanitized(bad.reason)))"
         guard line.count > lineWidth else { return line }
         return String(line.prefix(lineWidth - 4)) + "...)"
@@ -51,24 +50,39 @@ public enum StatusTable {
     /// One row per client (a `no client` row for an instance without any).
     private static func clientTable(_ status: StatusSnapshot, now: Date, withStats: Bool, wide: Bool) -> String {
         let wideHeader = wide ? ["UPTIME", "RESTARTS", "RSS", "CPU"] : []
-        var table = TextTable(header: ["INST", "ROLE", "CLIENT", "REVISION", "PID", "STATE", "AGE"] + wideHeader + ["HEARTBEAT"])
+        let withNodes = status.instances.contains { instance in
+            [instance.active, instance.standby, instance.candidate].contains { $0?.node != nil }
+        }
+        let nodeHeader = withNodes ? ["NODE"] : []
+        var table = TextTable(
+            header: ["INST", "ROLE", "CLIENT", "REVISION", "PID"] + nodeHeader + ["STATE", "AGE"] + wideHeader + ["HEARTBEAT"])
         for instance in status.instances {
             let clients = [("active", instance.active), ("standby", instance.standby), ("candidate", instance.candidate)]
             let present = clients.compactMap { role, client in client.map { (role, $0) } }
             if present.isEmpty {
-                table.rows.append(["\(instance.instance)", "-", "-", "-", "-", "no client", "-"] + wideHeader.map { _ in "-" } + ["-"])
+                table.rows.append(["\(instance.instance)", "-", "-", "-", "-"] + nodeHeader.map { _ in "-" }
+                    + ["no client", "-"] + wideHeader.map { _ in "-" } + ["-"])
             }
             for (role, client) in present {
-                table.rows.append([
+                var row = [
                     "\(instance.instance)", role, client.client.rawValue, String(client.revision.rawValue.prefix(8)),
-                    client.pid.map(String.init) ?? "-", stateCell(client, now: now),
-                    ElapsedText.duration(now.timeIntervalSince(client.since)),
-                ] + (wide ? wideCells(client, now: now) : []) + [
-                    heartbeatCell(client.heartbeat, now: now, withStats: withStats),
-                ])
+                    client.pid.map(String.init) ?? "-",
+                ]
+                if withNodes { row.append(nodeCell(client.node)) }
+                row += [stateCell(client, now: now), ElapsedText.duration(now.timeIntervalSince(client.since))]
+                if wide { row += wideCells(client, now: now) }
+                row.append(heartbeatCell(client.heartbeat, now: now, withStats: withStats))
+                table.rows.append(row)
             }
         }
         return table.render()
+    }
+
+    /// The node's name, sanitized and cut to 20 characters; `-` for a local process.
+    static func nodeCell(_ node: String?) -> String {
+        guard let node else { return "-" }
+        let name = TerminalText.sanitized(node)
+        return name.count <= 20 ? name : String(name.prefix(19)) + "~"
     }
 
     /// UPTIME (since the process started), RESTARTS (the active's), RSS (`48.2M`) and CPU (`1m05s`); `-` when unknown.
@@ -121,7 +135,7 @@ public enum StatusTable {
     }
 
     /// `store:      FAILING for 1m05s, 3 events waiting: <error>`, sanitized, cut to ``lineWidth`` with `...`.
-    static func storeLine(_ outage: StoreOutage, now: Date) -> String {
+    static func storeLine(_ outage: StatusSnapshot.StoreError, now: Date) -> String {
         let line = "store:      FAILING for \(ElapsedText.duration(now.timeIntervalSince(outage.since))), "
             + "\(outage.pendingEvents) event\(outage.pendingEvents == 1 ? "" : "s") waiting: "
             + TerminalText.sanitized(outage.error)

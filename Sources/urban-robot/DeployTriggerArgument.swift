@@ -1,5 +1,5 @@
 import ArgumentParser
-import Deployer
+import FleetTypes
 
 /// The triggers `deploy --trigger` accepts.
 enum DeployTriggerArgument: String, ExpressibleByArgument, CaseIterable {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Deployer
+import FleetTypes
 import FleetOperator
 
 /// `abort`, `promote` and `resume`: one operator command each, sent to the daemon.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Deployer
+import FleetTypes
 
 /// `urban-robot promote`.
 struct PromoteCommand: OperatorCommandLine {

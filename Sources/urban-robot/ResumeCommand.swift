@@ -1,5 +1,5 @@
 import ArgumentParser
-import Deployer
+import FleetTypes
 
 /// `urban-robot resume`.
 struct ResumeCommand: OperatorCommandLine {

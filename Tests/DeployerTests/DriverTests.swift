@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Foundation
 import ServiceLifecycleTestKit
 import TestSupport

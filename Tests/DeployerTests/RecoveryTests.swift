@@ -119,7 +119,7 @@ import Testing
         let store = try #require(fleet.store)
         let history = try store.history()
         #expect(history.map(\.outcome) == [.rolledBack, .succeeded])
-        #expect(history.first?.revision == Revision.v2.rawValue)
+        #expect(history.first?.revision == .v2)
         #expect(try store.badRevisions()[.v2]?.reason.contains("health_check_failure") == true)
         let recovered = try store.recover(goodTags: [])
         #expect(recovered.clients.count == 1)

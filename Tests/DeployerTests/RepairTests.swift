@@ -26,7 +26,7 @@ import Testing
         let (fleet, actives) = try Self.restartedSilently()
         for (index, active) in actives.enumerated() {
             let client = try #require(fleet.status.instances[index].active)
-            #expect(client.client == active)
+            #expect(client.id == active)
             #expect(client.state == "unconfirmed")
             #expect(client.confirmBy == fleet.now.addingTimeInterval(30))
         }
@@ -112,7 +112,7 @@ import Testing
         var (fleet, actives) = try Self.restartedSilently(instances: 1)
         fleet.bots[.v1] = Bot(readies: false)
         fleet.advance(.seconds(31))
-        let replacement = try #require(fleet.status.instances[0].candidate?.client)
+        let replacement = try #require(fleet.status.instances[0].candidate?.id)
         fleet.send(.identified(actives[0]))
         #expect(fleet.active(0) == actives[0])
         #expect(fleet.status.instances[0].active?.state == "serving")

@@ -89,7 +89,7 @@ import Testing
             try await driver.submit(event)
         }
         status = driver.status()
-        #expect(status.instances.first?.active?.client == order.client, "\(status)")
+        #expect(status.instances.first?.active?.id == order.client, "\(status)")
         #expect(status.instances.first?.active?.state == "serving")
         #expect(try store.history().first?.outcome == .running, "baking, not failed by the outage")
         let recovered = try store.recover(goodTags: [])

@@ -1,4 +1,5 @@
 @testable import Deployer
+import FleetTypes
 import Foundation
 import GRDB
 import TestSupport

@@ -4,6 +4,7 @@ import Deployer
 @testable import FleetConfiguration
 @testable import FleetDaemon
 @testable import FleetOperator
+import FleetTypes
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -1,5 +1,4 @@
 import AdminAPI
-import Deployer
 import FleetTypes
 import Foundation
 import TestSupport

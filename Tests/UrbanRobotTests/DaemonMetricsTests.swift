@@ -1,3 +1,4 @@
+import AdminAPI
 import Deployer
 @testable import FleetDaemon
 import FleetTypes
@@ -108,7 +109,7 @@ struct DaemonMetricsTests {
         #expect(withUsage.contains("urban_robot_client_restarts{\(active)} 3.0"))
 
         status.state = .halted
-        status.storeError = StoreOutage(error: "disk full", since: clock.now(), pendingEvents: 2)
+        status.storeError = StatusSnapshot.StoreError(error: "disk full", since: clock.now(), pendingEvents: 2)
         status.revision = Revision(Fixtures.revisionB)
         status.instances[1].candidate = nil
         let later = metrics.render(status: status)

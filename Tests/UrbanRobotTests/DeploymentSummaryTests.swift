@@ -2,6 +2,7 @@
 import Deployer
 @testable import FleetDaemon
 @testable import FleetOperator
+import FleetTypes
 import Foundation
 import Synchronization
 import Testing

@@ -2,6 +2,7 @@
 import Deployer
 @testable import FleetConfiguration
 @testable import FleetDaemon
+import FleetTypes
 import Foundation
 import Logging
 import NIOHTTP1

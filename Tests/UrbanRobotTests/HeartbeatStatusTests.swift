@@ -1,3 +1,4 @@
+import AdminAPI
 import Deployer
 @testable import FleetDaemon
 import FleetTypes

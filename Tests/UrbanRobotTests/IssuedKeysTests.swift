@@ -1,5 +1,6 @@
 import Deployer
 @testable import FleetDaemon
+import FleetTypes
 import Logging
 import Testing
 

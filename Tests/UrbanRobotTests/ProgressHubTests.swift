@@ -1,6 +1,7 @@
 @testable import AdminAPI
 @testable import Deployer
 @testable import FleetDaemon
+import FleetTypes
 import Foundation
 import Testing
 

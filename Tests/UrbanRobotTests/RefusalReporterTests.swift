@@ -1,5 +1,6 @@
 import Deployer
 @testable import FleetDaemon
+import FleetTypes
 import Testing
 
 @Suite("Refusal reports")

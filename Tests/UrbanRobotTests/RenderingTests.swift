@@ -108,9 +108,9 @@ struct RenderingTests {
         #expect(Fixtures.status.bad.isEmpty, "a snapshot without `bad` decodes to none")
         var status = Fixtures.status
         status.bad = [
-            BadRevision(revision: Revision(Fixtures.revisionB), reason: "instance 0 (shard-0.2): health_check_failure (40.0%)",
+            StatusSnapshot.Bad(revision: Revision(Fixtures.revisionB), reason: "instance 0 (shard-0.2): health_check_failure (40.0%)",
                         markedAt: Self.now),
-            BadRevision(revision: Revision(String(repeating: "c", count: 40)),
+            StatusSnapshot.Bad(revision: Revision(String(repeating: "c", count: 40)),
                         reason: "instance 1 (shard-1.7): shutdown: \u{1B}[2J" + String(repeating: "x", count: 80),
                         markedAt: Self.now.addingTimeInterval(-60)),
         ]
@@ -227,7 +227,7 @@ extension RenderingTests {
     func failingStore() throws {
         var status = Fixtures.status
         #expect(!StatusTable.render(status, now: Self.now).contains("store:"))
-        status.storeError = StoreOutage(
+        status.storeError = StatusSnapshot.StoreError(
             error: "query\u{1B}[2J: cannot record an engine step in the state database (cause: SQLite error 13: database or disk is full)",
             since: Self.now.addingTimeInterval(-65), pendingEvents: 3)
         let lines = StatusTable.render(status, now: Self.now).split(separator: "\n").map(String.init)

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Deployer
 @testable import FleetDaemon
 @testable import FleetOperator
+import FleetTypes
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -103,7 +103,11 @@ def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebui
         deployed = daemon.cli("deploy", v1, timeout=SWARM_DEPLOY_DEADLINE_S)
         timings["deploy v1 (build + 2 containers)"] = time.monotonic() - started
         assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
-        assert fleet_revision(daemon.status()) == v1
+        status = daemon.status()
+        assert fleet_revision(status) == v1
+        # Where each client runs: its node and task (and container), never the container's pid on its node.
+        for client in (instance["active"] for instance in status["instances"]):
+            assert client["node"] and client["task"] and client["container"] and client["pid"] is None, client
         services = labelled(socket_path, "services", fleet)
         assert sorted(s["Spec"]["Labels"]["urban-robot.instance"] for s in services) == ["0", "1"]
         assert {s["Spec"]["Labels"]["urban-robot.revision"] for s in services} == {v1}

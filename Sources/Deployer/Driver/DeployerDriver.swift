@@ -223,9 +223,9 @@ public actor DeployerDriver: Service {
         }
     }
 
-    /// The `status --json` snapshot as the last step left it, with the store's failure while it fails. It never
+    /// What the engine knows as the last step left it, with the store's failure while it fails. It never
     /// waits for the driver: a step shows once it was stored (before its actions are performed).
-    public nonisolated func status() -> StatusSnapshot {
+    public nonisolated func status() -> EngineStatus {
         let step = lastStep.withLock { $0 }
         var snapshot = step.engine.status()
         snapshot.storeError = step.outage

@@ -7,7 +7,7 @@ public import Foundation
 /// memory and the database agree, and the fleet keeps serving what it served. Events that report facts (an exit, an
 /// identify, a health report, a finished release step) wait in order and are applied once a write succeeds again;
 /// requests, commands and new connections are refused with ``StateStoreUnavailable`` meanwhile.
-public struct StoreOutage: Hashable, Sendable, Codable {
+public struct StoreOutage: Hashable, Sendable {
     /// The store's error, from the latest failed write.
     public var error: String
     /// When the first write failed (wall clock).
@@ -20,10 +20,6 @@ public struct StoreOutage: Hashable, Sendable, Codable {
         self.error = error
         self.since = since
         self.pendingEvents = pendingEvents
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case error, since, pendingEvents = "pending_events"
     }
 }
 

@@ -1,18 +1,6 @@
 import FleetTypes
 import Foundation
 
-/// The role of a client within its instance (ARCHITECTURE.md, "Words").
-public enum ClientRole: String, Hashable, Sendable, Codable {
-    /// Being gated.
-    case candidate
-    /// Processing user commands; one per instance at most.
-    case active
-    /// The previous active, kept in `coma` for an instant rollback.
-    case standby
-    /// Told to shut down; waiting for its exit.
-    case retiring
-}
-
 /// Why a candidate was launched: decides what its gate's verdict leads to.
 enum LaunchPurpose: Hashable, Sendable {
     /// The new revision of the running rollout.

@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// The engine's clients by id, remembering which ids were set, changed or removed since the store last wrote
 /// them: a step's transaction then writes those rows, not every client's (at 200 instances, sorting and comparing
 /// every client on every step was most of the engine's cost).

@@ -98,14 +98,7 @@ public struct LaunchOrder: Hashable, Sendable, CustomStringConvertible, CustomDe
 /// A message for people.
 public struct Notice: Hashable, Sendable {
     /// How loud.
-    public enum Level: String, Hashable, Sendable, Codable {
-        /// Good news.
-        case info
-        /// A rollback.
-        case warning
-        /// Halted: a person must act.
-        case critical
-    }
+    public typealias Level = NoticeLevel
 
     /// How loud.
     public var level: Level

@@ -54,43 +54,6 @@ public enum ReleaseResult: Hashable, Sendable {
     case failed(String)
 }
 
-/// Commands an operator gives a running daemon.
-public enum OperatorCommand: Hashable, Sendable {
-    /// Stop the running deployment and undo what it changed.
-    case abort
-    /// Skip the remaining bake and watch of the running deployment.
-    case promote
-    /// Leave `halted`.
-    case resume
-}
-
-/// What started a deployment.
-public enum Trigger: String, Hashable, Sendable, Codable, CaseIterable {
-    /// The push hook.
-    case push
-    /// The GitHub webhook.
-    case webhook
-    /// The poll of the source.
-    case poll
-    /// `urban-robot deploy`.
-    case cli
-    /// `urban-robot rollback`.
-    case rollback
-    /// The engine, after a crash loop.
-    case autoRollback = "auto-rollback"
-    /// The engine, replacing an active that stopped talking to it (not re-identified after a daemon restart or a
-    /// reconnect) through the gate and a handover, one instance at a time. Never requested, never queued.
-    case repair
-
-    /// Whether no person asked for it: such deployments skip bad revisions and are refused while halted.
-    public var isAutomatic: Bool {
-        switch self {
-        case .push, .webhook, .poll, .autoRollback, .repair: true
-        case .cli, .rollback: false
-        }
-    }
-}
-
 /// A request for a deployment.
 public struct DeploymentRequest: Hashable, Sendable {
     /// The ref to deploy (commit id, branch, tag); `nil` for a rollback to the last good revision.

@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// What happens when time passes: gate timeouts, lost connections, periodic health checks, coma timeouts.
 extension DeploymentEngine {
     mutating func tickDeadlines() {

@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// Failure reasons for people: each timeout names its limit, and a gate that failed while the channel refused
 /// connections says so.
 extension DeploymentEngine {

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// The fenced handover of one instance: the old active gets `coma` with the next epoch; on its confirmation

@@ -1,3 +1,4 @@
+import FleetTypes
 public import Foundation
 
 /// Resuming after a daemon restart.

@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// Connections the channel refused: kept for a while, so that a gate failing meanwhile names them.

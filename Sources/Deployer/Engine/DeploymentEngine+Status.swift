@@ -3,21 +3,19 @@ import Foundation
 
 /// Read-only views: the `status --json` snapshot and the persistent snapshot.
 extension DeploymentEngine {
-    /// The `status --json` document of ARCHITECTURE.md.
-    public func status() -> StatusSnapshot {
-        let state: StatusSnapshot.State = haltReason != nil ? .halted : (rollout != nil ? .deploying : .idle)
-        return StatusSnapshot(
-            state: state, haltReason: haltReason, revision: fleetRevision,
-            lastGood: goodTags.first.map { StatusSnapshot.LastGood(revision: $0.revision, tag: $0.tag) },
+    /// What the engine knows of the fleet now (the daemon makes the `status --json` document of it).
+    public func status() -> EngineStatus {
+        let state: EngineStatus.State = haltReason != nil ? .halted : (rollout != nil ? .deploying : .idle)
+        return EngineStatus(
+            state: state, haltReason: haltReason, revision: fleetRevision, lastGood: goodTags.first,
             deployment: rollout.map { current in
-                StatusSnapshot.Deployment(
-                    id: current.record.id, revision: current.revision, ref: current.record.ref,
-                    trigger: current.record.trigger, phase: phaseWord(current), wave: current.wave,
-                    waves: current.waves.count, phaseEndsAt: phaseEnd(current), startedAt: current.record.startedAt
+                EngineStatus.Deployment(
+                    record: current.record, revision: current.revision, phase: phaseWord(current), wave: current.wave,
+                    waves: current.waves.count, phaseEndsAt: phaseEnd(current)
                 )
             },
             instances: instances.map { instance in
-                StatusSnapshot.Instance(
+                EngineStatus.Instance(
                     instance: instance.index, epoch: instance.epoch,
                     active: instance.active.flatMap(clientStatus).map { active in
                         var active = active
@@ -64,10 +62,10 @@ extension DeploymentEngine {
         clients.markStored()
     }
 
-    private func clientStatus(_ id: ClientID) -> StatusSnapshot.Client? {
+    private func clientStatus(_ id: ClientID) -> EngineStatus.Client? {
         guard let client = clients[id] else { return nil }
-        return StatusSnapshot.Client(
-            client: id, revision: client.revision, pid: client.pid, state: client.stateWord, epoch: client.epoch,
+        return EngineStatus.Client(
+            id: id, revision: client.revision, pid: client.pid, state: client.stateWord, epoch: client.epoch,
             since: client.since, confirmBy: client.confirmDeadline.map(wallTime(of:))
         )
     }

@@ -3,7 +3,7 @@ public import Foundation
 
 /// A revision marked bad: its latest deployment failed. Automatic triggers skip it and rollbacks do not pick it;
 /// `deploy --force` does not care, and the next deployment of it that succeeds clears the mark.
-public struct BadRevision: Hashable, Sendable, Codable {
+public struct BadRevision: Hashable, Sendable {
     /// The revision.
     public var revision: Revision
     /// Why its deployment failed (`instance 0 (shard-0.2): health_check_failure (40.0%)`).
@@ -16,17 +16,5 @@ public struct BadRevision: Hashable, Sendable, Codable {
         self.revision = revision
         self.reason = reason
         self.markedAt = markedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case revision, reason, markedAt = "marked_at"
-    }
-
-    /// Encodes every key (`{"revision", "reason", "marked_at"}`).
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(revision, forKey: .revision)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(markedAt, forKey: .markedAt)
     }
 }

@@ -1,16 +1,12 @@
+public import FleetTypes
+
 /// Connections the channel turned away, reported to the engine so that a gate failing meanwhile says why.
 ///
 /// The channel reports them rate-limited (one report per cause and claimed client at a time, with a count), so a
 /// flood of bad connections costs the engine a handful of events.
 public struct ConnectionRefusal: Hashable, Sendable {
     /// Why the channel refused.
-    public enum Cause: String, Hashable, Sendable {
-        /// Missing or wrong credentials (CONNECT auth or `identify`).
-        case credentials
-        /// The channel was shedding load: a session limit was reached, so even a valid client may have been
-        /// turned away. A gate failing meanwhile is the channel's fault, not the revision's.
-        case shedding
-    }
+    public typealias Cause = ConnectionRefusalCause
 
     /// Why.
     public var cause: Cause

@@ -136,8 +136,8 @@ public final class DeployerStore: Sendable {
     }
 
     /// The deployments, newest first (`history --json`).
-    public func history(limit: Int = 50) throws -> [HistoryEntry] {
-        try deployments(sql: "SELECT * FROM deployments ORDER BY id DESC LIMIT ?", arguments: [limit]).map(HistoryEntry.init)
+    public func history(limit: Int = 50) throws -> [DeploymentRecord] {
+        try deployments(sql: "SELECT * FROM deployments ORDER BY id DESC LIMIT ?", arguments: [limit])
     }
 
     /// One deployment's row.

@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// An instance's counters as the store keeps them (table `instance_epochs`).
 struct InstanceCounters: Hashable, Sendable {
     /// The instance's epoch.

@@ -1,5 +1,4 @@
 import AdminAPI
-import Deployer
 import Foundation
 import Hummingbird
 

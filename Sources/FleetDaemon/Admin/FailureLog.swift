@@ -1,5 +1,6 @@
 import AdminAPI
 import Deployer
+import FleetTypes
 import Foundation
 
 /// The end of the log of the client whose failure ended a deployment, shown where the operator looks: the

@@ -1,4 +1,5 @@
-import Deployer
+import AdminAPI
+import FleetTypes
 import SocketIO
 import Synchronization
 

@@ -1,4 +1,4 @@
-import Deployer
+import AdminAPI
 import FleetTypes
 import Foundation
 import SocketIO

@@ -1,5 +1,6 @@
 import AdminAPI
 import Deployer
+import FleetTypes
 import Logging
 import Synchronization
 

@@ -1,17 +1,17 @@
 public import AdminAPI
 public import Deployer
 import FleetConfiguration
-import FleetTypes
+public import FleetTypes
 import Foundation
 import GitStore
 import Supervisor
 import Synchronization
 
 extension Daemon {
-    /// The `status --json` snapshot, with each connected client's latest `heartbeat` and its memory, CPU time
-    /// and start time (as its launcher reports them); waits until the daemon runs.
+    /// The `status --json` snapshot, with each connected client's latest `heartbeat`, where it runs, and its memory,
+    /// CPU time and start time (as its launcher reports them); waits until the daemon runs.
     public func status() async -> StatusSnapshot {
-        var snapshot = await running.value.status()
+        var snapshot = StatusSnapshot(await running.value.status())
         for index in snapshot.instances.indices {
             snapshot.instances[index].active = await attached(snapshot.instances[index].active)
             snapshot.instances[index].standby = await attached(snapshot.instances[index].standby)
@@ -28,6 +28,7 @@ extension Daemon {
         // The wall-clock time of the launch, as recorded then (kept across daemon restarts): a later step of the
         // system clock does not move it.
         client.launchedAt = Date(timeIntervalSince1970: process.record.launchedAt)
+        client.place(process.record)
         let usage = await process.usage()
         client.rssBytes = usage?.rssBytes
         client.cpuSeconds = usage?.cpuSeconds
@@ -36,7 +37,7 @@ extension Daemon {
 
     /// Deployments, newest first, at most `limit`.
     public func history(limit: Int) async throws -> [HistoryEntry] {
-        try store.history(limit: limit)
+        try store.history(limit: limit).map(HistoryEntry.init)
     }
 
     /// The newest `limit` events outside any deployment, newest first (`routine`: also health checks passed and

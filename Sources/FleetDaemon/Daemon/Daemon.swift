@@ -110,7 +110,7 @@ public final class Daemon: DaemonControl {
             configuration: .init(
                 pingInterval: channelSettings.pingInterval, pingTimeout: channelSettings.pingTimeout,
                 maxPayload: channelSettings.maxPayload, connectTimeout: configuration.health.identifyTimeout,
-                maxUnauthenticatedSessions: channelSettings.maxUnauthenticated,
+                maxSessions: channelSettings.maxSessions, maxUnauthenticatedSessions: channelSettings.maxUnauthenticated,
                 maxUnauthenticatedSessionsPerAddress: channelSettings.maxUnauthenticatedPerPeer),
             logger: logger)
         let channel = BotChannel(

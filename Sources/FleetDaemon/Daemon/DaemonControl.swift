@@ -1,5 +1,6 @@
 public import AdminAPI
 public import Deployer
+public import FleetTypes
 
 /// What the admin API, the GitHub webhook and the poller ask of a running daemon.
 ///

@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Logging
 import ServiceLifecycle
 import Supervisor

@@ -1,5 +1,6 @@
 import AdminAPI
 import Deployer
+import FleetTypes
 
 /// One sentence a person reads for each audit event of the engine.
 enum ProgressSentence {

@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Supervisor
 import Synchronization
 

@@ -1,4 +1,6 @@
+public import AdminAPI
 public import Deployer
+import FleetTypes
 public import Foundation
 import Prometheus
 import Synchronization

@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 import Foundation
 
 /// Measures the phases of each candidate's gate from the engine's actions, without I/O:

@@ -1,4 +1,4 @@
-import Deployer
+import AdminAPI
 import FleetTypes
 import Foundation
 import Prometheus
@@ -12,7 +12,8 @@ import Synchronization
 /// - `urban_robot_store_failing`: 1 while the state store cannot be written (status `store_error`), else 0;
 /// - `urban_robot_state{state}`: 1 for the daemon's state (`idle`, `deploying`, `halted`), 0 for the others;
 /// - `urban_robot_revision_info{revision}`: 1 for the fleet's revision (the series of an earlier one is removed);
-/// - per client, labelled `instance`, `role` (`active`, `standby`, `candidate`) and `client`:
+/// - per client, labelled `instance`, `role` (`active`, `standby`, `candidate`), `client`, and `node` for a client
+///   that runs on a Swarm node (a local process has no `node` label):
 ///   `urban_robot_client_up` (1 while serving, else 0), `urban_robot_client_restarts` (the active only: its
 ///   instance's relaunches other than a deployment's since its revision went live), `urban_robot_client_resident_memory_bytes` and
 ///   `urban_robot_client_cpu_seconds` (read from `/proc/<pid>/stat` when the process is known),
@@ -48,6 +49,7 @@ final class StatusGauges: Sendable {
             for (role, client) in [("active", instance.active), ("standby", instance.standby), ("candidate", instance.candidate)] {
                 guard let client else { continue }
                 let labels = [("instance", "\(instance.instance)"), ("role", role), ("client", client.client.rawValue)]
+                    + (client.node.map { [("node", $0)] } ?? [])
                 set("client_up", "1 while the client is serving, else 0.", labels, client.state == "serving" ? 1 : 0)
                 if let restarts = client.restarts {
                     set("client_restarts", "Relaunches of the active's instance other than a deployment's (restarts after an exit, "

@@ -1,6 +1,7 @@
 import AdminAPI
 import Deployer
 public import FleetConfiguration
+import FleetTypes
 import Foundation
 public import Logging
 import Synchronization

@@ -1,4 +1,4 @@
-public import Deployer
+public import AdminAPI
 import FleetTypes
 
 /// The decisions of `source.poll`, without I/O: which fetched tips to deploy.

@@ -1,5 +1,6 @@
 import AdminAPI
 import Deployer
+import FleetTypes
 public import Logging
 public import ServiceLifecycle
 

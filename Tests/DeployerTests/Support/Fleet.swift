@@ -108,7 +108,7 @@ struct Fleet {
     /// The revision of each instance's active client (nil when none).
     var activeRevisions: [Revision?] { engine.status().instances.map { $0.active?.revision } }
 
-    var status: StatusSnapshot { engine.status() }
+    var status: EngineStatus { engine.status() }
 
     /// Commands sent to one client, in order.
     func commands(to id: ClientID) -> [ClientCommand] {
@@ -216,8 +216,8 @@ extension Fleet {
     var lastDeployment: DeploymentRecord? { deployments.values.max { $0.id < $1.id } }
 
     /// The active client of an instance.
-    func active(_ instance: Int) -> ClientID? { status.instances[instance].active?.client }
+    func active(_ instance: Int) -> ClientID? { status.instances[instance].active?.id }
 
     /// The standby client of an instance.
-    func standby(_ instance: Int) -> ClientID? { status.instances[instance].standby?.client }
+    func standby(_ instance: Int) -> ClientID? { status.instances[instance].standby?.id }
 }

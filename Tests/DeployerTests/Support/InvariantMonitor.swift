@@ -1,4 +1,5 @@
 import Deployer
+import FleetTypes
 
 /// Watches the events fed to an engine and the actions it returns, and records every broken safety rule:
 /// two processing clients in one instance, a token to an unauthenticated client, an epoch that does not grow.

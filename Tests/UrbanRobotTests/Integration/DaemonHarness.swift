@@ -1,6 +1,8 @@
+import AdminAPI
 import Deployer
 @testable import FleetConfiguration
 @testable import FleetDaemon
+import FleetTypes
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,5 +1,7 @@
+import AdminAPI
 import Deployer
 @testable import FleetDaemon
+import FleetTypes
 import Foundation
 import TestSupport
 import Testing

@@ -1,5 +1,3 @@
-import FleetTypes
-
 /// Reading an audit event back from its stored name and particulars.
 extension AuditEvent {
     /// The event stored as `kind` with `detail`; ``unrecognized(kind:detail:)`` when the kind is unknown or a

@@ -1,7 +1,12 @@
 public import FleetTypes
 public import Foundation
 
-/// The `status --json` document (ARCHITECTURE.md, "CLI"); encode with ``StatusSnapshot/encoder``.
+/// The `status --json` document (ARCHITECTURE.md, "CLI"; docs/admin-api.md, `GET /v1/status`): what the daemon
+/// answers and the CLI reads. Encode with ``StatusSnapshot/encoder``.
+///
+/// A contract: keys may be added, never removed or renamed. The daemon builds it from the engine's status and what
+/// it knows of each client (heartbeat, process, where it runs), in one place (`StatusSnapshot+Engine` in
+/// `FleetDaemon`).
 public struct StatusSnapshot: Hashable, Sendable, Codable {
     /// `idle`, `deploying` or `halted`.
     public enum State: String, Hashable, Sendable, Codable {
@@ -19,6 +24,12 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var revision: Revision
         /// Its name.
         public var tag: String
+
+        /// The tag `tag` on `revision`.
+        package init(revision: Revision, tag: String) {
+            self.revision = revision
+            self.tag = tag
+        }
     }
 
     /// The running deployment.
@@ -46,6 +57,22 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
             case id, revision, ref, trigger, phase, wave, waves
             case phaseEndsAt = "phase_ends_at", startedAt = "started_at"
         }
+
+        /// A deployment from its parts.
+        package init(
+            id: Int, revision: Revision?, ref: String?, trigger: Trigger, phase: String, wave: Int, waves: Int,
+            phaseEndsAt: Date?, startedAt: Date?
+        ) {
+            self.id = id
+            self.revision = revision
+            self.ref = ref
+            self.trigger = trigger
+            self.phase = phase
+            self.wave = wave
+            self.waves = waves
+            self.phaseEndsAt = phaseEndsAt
+            self.startedAt = startedAt
+        }
     }
 
     /// One client of an instance.
@@ -54,7 +81,8 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var client: ClientID
         /// Its revision.
         public var revision: Revision
-        /// Its process id.
+        /// Its process id on this machine; `nil` without a local process of ours (an unmanaged client, or one the
+        /// swarm launcher runs: see ``container``).
         public var pid: Int32?
         /// `serving`, `unconfirmed`, `reconnecting`, `standby`, `identifying`, `awaiting-ready`, `health-check`,
         /// `handover`, `disconnected`, ...
@@ -63,8 +91,7 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var epoch: Int
         /// Since when it holds its role.
         public var since: Date
-        /// Its latest `heartbeat` while it is connected; `nil` before its first one (the engine leaves it `nil`,
-        /// the daemon fills it in from the channel).
+        /// Its latest `heartbeat` while it is connected; `nil` before its first one.
         public var heartbeat: Heartbeat? = nil
         /// For an active that has not identified to this daemon yet (state `unconfirmed` or `reconnecting`, after
         /// a daemon restart or a reconnect): when it is replaced if it stays silent. `nil` once it identified.
@@ -72,19 +99,43 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         /// On the active: how many times its instance was relaunched for a reason other than a deployment (restarts
         /// after an exit, repairs) since the active's revision went live there; `nil` on a standby or candidate.
         public var restarts: Int? = nil
-        /// Its process's resident memory, read from `/proc` by the daemon; `nil` without a process of ours.
+        /// Its process's resident memory, as its launcher reads it; `nil` when it cannot.
         public var rssBytes: Int? = nil
-        /// Its process's user and system CPU time, read from `/proc` by the daemon.
+        /// Its process's user and system CPU time, as its launcher reads it.
         public var cpuSeconds: Double? = nil
         /// When the daemon launched its process (wall clock, from the launch record); `nil` without a process of ours.
         public var launchedAt: Date? = nil
+        /// The node it runs on (a Swarm node's host name, else its id); `nil`, and absent from the document, for a
+        /// local process.
+        public var node: String? = nil
+        /// Its Swarm task's id; `nil`, and absent from the document, for a local process.
+        public var task: String? = nil
+        /// Its container's id; `nil`, and absent from the document, for a local process.
+        public var container: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case client, revision, pid, state, epoch, since, heartbeat, confirmBy = "confirm_by", restarts
             case rssBytes = "rss_bytes", cpuSeconds = "cpu_seconds", launchedAt = "launched_at"
+            case node, task, container
         }
 
-        /// Encodes every key, `null` included (an unmanaged client has no pid of ours).
+        /// A client as the engine sees it; the daemon adds the rest.
+        package init(
+            client: ClientID, revision: Revision, pid: Int32?, state: String, epoch: Int, since: Date,
+            confirmBy: Date?, restarts: Int?
+        ) {
+            self.client = client
+            self.revision = revision
+            self.pid = pid
+            self.state = state
+            self.epoch = epoch
+            self.since = since
+            self.confirmBy = confirmBy
+            self.restarts = restarts
+        }
+
+        /// Encodes every key, `null` included (an unmanaged client has no pid of ours), but `node`, `task` and
+        /// `container` only for a client an orchestrator runs: a local fleet's document stays as it always was.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(client, forKey: .client)
@@ -99,6 +150,9 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
             try container.encode(rssBytes, forKey: .rssBytes)
             try container.encode(cpuSeconds, forKey: .cpuSeconds)
             try container.encode(launchedAt, forKey: .launchedAt)
+            try container.encodeIfPresent(node, forKey: .node)
+            try container.encodeIfPresent(task, forKey: .task)
+            try container.encodeIfPresent(self.container, forKey: .container)
         }
     }
 
@@ -114,6 +168,15 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var standby: Client?
         /// The candidate client.
         public var candidate: Client?
+
+        /// An instance from its parts.
+        package init(instance: Int, epoch: Int, active: Client?, standby: Client?, candidate: Client?) {
+            self.instance = instance
+            self.epoch = epoch
+            self.active = active
+            self.standby = standby
+            self.candidate = candidate
+        }
 
         /// Encodes every key, `null` included: `status --json` is a stable interface.
         public func encode(to encoder: any Encoder) throws {
@@ -139,13 +202,28 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
     /// Every instance.
     public var instances: [Instance]
     /// The revisions marked bad, newest mark first (`[]` when none).
-    public var bad: [BadRevision] = []
-    /// Why the state store cannot be written, while it cannot (the driver fills it in); `nil` while it works.
-    public var storeError: StoreOutage? = nil
+    public var bad: [Bad] = []
+    /// Why the state store cannot be written, while it cannot; `nil` while it works.
+    public var storeError: StoreError? = nil
 
     enum CodingKeys: String, CodingKey {
         case state, haltReason = "halt_reason", revision, lastGood = "last_good", deployment, instances, bad
         case storeError = "store_error"
+    }
+
+    /// A document from its parts.
+    package init(
+        state: State, haltReason: String?, revision: Revision?, lastGood: LastGood?, deployment: Deployment?,
+        instances: [Instance], bad: [Bad], storeError: StoreError?
+    ) {
+        self.state = state
+        self.haltReason = haltReason
+        self.revision = revision
+        self.lastGood = lastGood
+        self.deployment = deployment
+        self.instances = instances
+        self.bad = bad
+        self.storeError = storeError
     }
 
     /// Encodes every key, `null` included, with ISO 8601 dates.
@@ -181,52 +259,7 @@ extension StatusSnapshot {
         lastGood = try container.decodeIfPresent(LastGood.self, forKey: .lastGood)
         deployment = try container.decodeIfPresent(Deployment.self, forKey: .deployment)
         instances = try container.decode([Instance].self, forKey: .instances)
-        bad = try container.decodeIfPresent([BadRevision].self, forKey: .bad) ?? []
-        storeError = try container.decodeIfPresent(StoreOutage.self, forKey: .storeError)
-    }
-}
-
-/// One row of `history --json`: `{"id", "revision", "trigger", "outcome", "reason", "started_at", "finished_at"}`.
-public struct HistoryEntry: Hashable, Sendable, Codable {
-    /// The deployment id.
-    public var id: Int
-    /// The full revision, or the ref asked for when it never resolved.
-    public var revision: String?
-    /// What asked.
-    public var trigger: Trigger
-    /// Where it stands or how it ended.
-    public var outcome: DeploymentOutcome
-    /// Why it ended that way.
-    public var reason: String?
-    /// When it started (when it was asked for, for one that never ran).
-    public var startedAt: Date
-    /// When it ended.
-    public var finishedAt: Date?
-
-    enum CodingKeys: String, CodingKey {
-        case id, revision, trigger, outcome, reason, startedAt = "started_at", finishedAt = "finished_at"
-    }
-
-    /// The row of a deployment.
-    public init(_ record: DeploymentRecord) {
-        id = record.id
-        revision = record.revision?.rawValue ?? record.ref
-        trigger = record.trigger
-        outcome = record.outcome
-        reason = record.reason
-        startedAt = record.startedAt ?? record.requestedAt
-        finishedAt = record.finishedAt
-    }
-
-    /// Encodes every key, `null` included.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(revision, forKey: .revision)
-        try container.encode(trigger, forKey: .trigger)
-        try container.encode(outcome, forKey: .outcome)
-        try container.encode(reason, forKey: .reason)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(finishedAt, forKey: .finishedAt)
+        bad = try container.decodeIfPresent([Bad].self, forKey: .bad) ?? []
+        storeError = try container.decodeIfPresent(StoreError.self, forKey: .storeError)
     }
 }

@@ -1,5 +1,3 @@
-import FleetTypes
-
 /// The stored form of an audit event: its stable name and its particulars as text (the `kind` and `detail` columns
 /// of `state.sqlite`, and of the admin API's progress events).
 extension AuditEvent {

@@ -1,5 +1,3 @@
-public import FleetTypes
-
 /// What an audit entry says happened: a transition of the engine, or (``performed(_:)``) an action it took.
 ///
 /// Stored in `state.sqlite` and sent over the admin API under a stable name (``kind``, e.g. `gate.passed`) with its
@@ -109,7 +107,7 @@ public enum AuditEvent: Hashable, Sendable {
     /// `resume`; `was` is the halt's reason (`operator.resume`).
     case operatorResume(was: String?)
     /// The channel refused connections (`channel.refused`).
-    case channelRefused(cause: ConnectionRefusal.Cause, peer: String, why: String, count: Int)
+    case channelRefused(cause: ConnectionRefusalCause, peer: String, why: String, count: Int)
     /// A silent active is to be replaced (`repair.wanted`).
     case repairWanted(reason: String)
     /// The repair is no longer needed (`repair.closed`).
@@ -149,7 +147,7 @@ public enum PerformedAction: Hashable, Sendable {
     /// `action.retain_releases`.
     case retainReleases(keep: [Revision])
     /// `action.notify`.
-    case notify(level: Notice.Level, message: String)
+    case notify(level: NoticeLevel, message: String)
     /// `action.record_deployment`.
     case recordDeployment(outcome: DeploymentOutcome)
 }
