@@ -33,21 +33,20 @@ final class BuildOutputFeed: Sendable {
 
     /// Runs `build`, publishing the log's new lines meanwhile and the last ones after it.
     func following<T>(_ build: () async throws -> T) async throws -> T {
-        let reading = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                readNewLines(final: false)
+        let result = await withTaskGroup(of: Void.self) { group -> Result<T, any Error> in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.interval)
+                    self.readNewLines(final: false)
+                }
+            }
+            defer { group.cancelAll() }
+            do {
+                return .success(try await build())
+            } catch {
+                return .failure(error)
             }
         }
-        defer { reading.cancel() }
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await build())
-        } catch {
-            result = .failure(error)
-        }
-        reading.cancel()
-        await reading.value
         readNewLines(final: true)
         return try result.get()
     }
