@@ -104,7 +104,7 @@ public final class Daemon: DaemonControl {
             records: records,
             logs: ClientLogPolicy(
                 secrets: environment.secrets, keys: try LaunchKeySecret.keySource(stateDirectory: stateDirectory)))
-        launcher = Self.makeLauncher(configuration)
+        launcher = Self.makeLauncher(configuration, recorded: try records.all(), logger: logger)
         let driver = DriverReference()
         let work = DaemonWork()
         self.work = work
