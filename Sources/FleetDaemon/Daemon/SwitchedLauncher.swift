@@ -15,6 +15,7 @@ final class SwitchedLauncher: ProcessLauncher {
     let currentKind: LauncherKind
     /// A launcher of the other kind, for the clients it launched before the switch.
     let previous: any ProcessLauncher
+    /// The exits of both launchers' clients, as they come.
     let exits: AsyncStream<ProcessExit>
     private let forwarding: [Task<Void, Never>]
 
@@ -39,39 +40,47 @@ final class SwitchedLauncher: ProcessLauncher {
         record.location == nil ? .local : .swarm
     }
 
+    /// Launches with the configured launcher.
     func launch(_ request: LaunchRequest) async throws(SupervisorError) -> SwitchedClient {
         SwitchedClient(try await current.launch(request))
     }
 
+    /// Adopts with the launcher of the record's kind.
     func adopt(_ record: LaunchRecord, log: LogPolicy?) async throws(SupervisorError) -> SwitchedClient? {
         let launcher = Self.kind(of: record) == currentKind ? current : previous
         return try await launcher.adopt(record, log: log).map(SwitchedClient.init)
     }
 
+    /// Prepares with the configured launcher.
     func prepareRelease(_ request: BuildRequest) async throws(SupervisorError) -> BuildResult? {
         try await current.prepareRelease(request)
     }
 
+    /// Retains with both launchers.
     func retainReleases(keeping revisions: Set<String>) async {
         await current.retainReleases(keeping: revisions)
         await previous.retainReleases(keeping: revisions)
     }
 }
 
-/// A client of a ``SwitchedLauncher``: the one its launcher launched or adopted.
+/// A client of a ``SwitchedLauncher``: the one its launcher launched or adopted, which it stands for.
 final class SwitchedClient: LaunchedClient {
+    /// The client of the launcher that launched or adopted it.
     let base: any LaunchedClient
 
     init(_ base: any LaunchedClient) {
         self.base = base
     }
 
+    /// The base client's record.
     var record: LaunchRecord { base.record }
 
+    /// The base client's stop.
     func stop(timing: StopTiming, politely: (@Sendable () async -> Void)?) async -> StopOutcome {
         await base.stop(timing: timing, politely: politely)
     }
 
+    /// The base client's usage.
     func usage() async -> ProcessUsage? {
         await base.usage()
     }
