@@ -35,6 +35,10 @@ extension ProgressEvent {
     public static let finishedKind = "finished"
     /// The `detail` key of a failed deployment's `finished` event holding the end of the failing client's log.
     public static let logTailKey = "log_tail"
+    /// The kind of a line of the release's build output (the engine's image build, or `bot.build`), sent to the
+    /// deployment's followers as it comes and not stored: `detail["line"]` holds the line, `detail["revision"]`
+    /// the revision built. The whole output is in `<state>/logs/build/<sha>.log`.
+    public static let buildOutputKind = "build.output"
 
     /// The end of the failing client's log, on a failed deployment's `finished` event.
     public var logTail: String? { detail[Self.logTailKey] }

@@ -10,7 +10,7 @@ public import Foundation
 public struct ProgressDisplay: Sendable {
     /// The deployment shown.
     public let deployment: Int
-    /// The step: `preparing`, `canary`, `batch`, `bake`, `watch`, `rollback`, ...
+    /// The step: `preparing`, `building`, `canary`, `batch`, `bake`, `watch`, `rollback`, ...
     public private(set) var step = "waiting"
     /// The wave, from 1, once known.
     public private(set) var wave: Int?
@@ -47,6 +47,10 @@ public struct ProgressDisplay: Sendable {
             outcome = event.detail["outcome"] ?? "unknown"
             reason = event.detail["reason"].flatMap { $0.isEmpty ? nil : $0 }
             phaseEndsAt = nil
+            return
+        }
+        if event.kind == ProgressEvent.buildOutputKind {
+            step = "building"
             return
         }
         switch AuditEvent(kind: event.kind, detail: event.detail) {

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// A wave gives one line once its instances are handed over (`wave 1/3: shard-0.4 passed its gate (2s), handed
 /// over; baking 5m00s`: the time from the wave's start to its last gate passed, in whole seconds as the events carry it); the start, the prepared release, a pause, a promote or abort, the watch and a rollback give
-/// one line each; a failure (a gate or an active failing, a release or rollback target failing, a crash loop, a
+/// one line each, and so does each line of the build's output that the daemon sends; a failure (a gate or an active failing, a release or rollback target failing, a crash loop, a
 /// refused connection, a halt) is printed in full, as the daemon wrote it.
 public struct ProgressSummary: Sendable {
     /// Clients named one by one in a wave's line; a larger wave is counted.
@@ -37,6 +37,7 @@ public struct ProgressSummary: Sendable {
             revision = event.detail["revision"] ?? revision
             return []
         }
+        if event.kind == ProgressEvent.buildOutputKind { return [event.message] }
         switch AuditEvent(kind: event.kind, detail: event.detail) {
         case .releasePrepared(let prepared):
             revision = prepared.rawValue

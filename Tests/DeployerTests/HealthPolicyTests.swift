@@ -62,8 +62,20 @@ import Testing
         #expect(!hash.matches("abd"))
         #expect(!hash.matches(""))
         var source = SystemKeySource()
-        let keys = (0..<3).map { _ in source.nextKey() }
+        let keys = (0..<3).map { _ in source.nextKey(for: ClientID(rawValue: "shard-0.1")) }
         #expect(Set(keys).count == 3)
         #expect(keys.allSatisfy { $0.count == 64 })
+    }
+
+    @Test func derivedKeysAreTheSameForAClientAndSecretAndDifferOtherwise() {
+        let (first, second) = (ClientID(rawValue: "shard-0.1"), ClientID(rawValue: "shard-0.2"))
+        var source = DerivedKeySource(secret: "secret-a")
+        let key = source.nextKey(for: first)
+        #expect(key.count == 64 && key.allSatisfy(\.isHexDigit) && key == key.lowercased())
+        #expect(DerivedKeySource(secret: "secret-a").key(for: first) == key, "a restarted daemon tells the same key")
+        #expect(source.nextKey(for: second) != key)
+        #expect(DerivedKeySource(secret: "secret-b").key(for: first) != key)
+        // HMAC-SHA256("secret-a", "shard-0.1"), as `openssl dgst -sha256 -hmac secret-a` computes it.
+        #expect(key == "85d24b990d24c768cee97b30e7e254ed94c7d15f70a355cec0e10f2bc3dd59d3")
     }
 }

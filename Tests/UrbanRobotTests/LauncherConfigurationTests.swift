@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DockerEngine
+import Logging
 import Supervisor
 import SwarmLauncher
 @testable import FleetConfiguration
@@ -148,8 +149,23 @@ struct DaemonLauncherChoiceTests {
             constraints = ["node.role == worker"]
             limit_memory = "256M"
             """)
-        #expect(Daemon.makeLauncher(configuration) is SwarmLauncher)
-        #expect(Daemon.makeLauncher(try ConfigurationLoader.parse("[source]\nurl = \"/srv/git/bot.git\"")) is LocalProcessLauncher)
+        let logger = Logger(label: "test")
+        #expect(Daemon.makeLauncher(configuration, recorded: [], logger: logger) is SwarmLauncher)
+        let local = try ConfigurationLoader.parse("[source]\nurl = \"/srv/git/bot.git\"")
+        #expect(Daemon.makeLauncher(local, recorded: [], logger: logger) is LocalProcessLauncher)
+
+        // Bots of the other kind still recorded: they are adopted by a launcher of their kind.
+        let process = LaunchRecord(pid: 42, processGroup: 42, startTicks: 1, bootID: "b", clientID: "shard-0.1",
+                                   revision: "abc", logPath: "/dev/null", launchedAt: 0)
+        var service = process
+        service.location = ClientLocation(service: "ur-mybot-shard-0-1-0a1b2c3d", serviceID: "s", taskID: "t",
+                                          containerID: "c", nodeID: "n", node: "node-1")
+        #expect(Daemon.makeLauncher(configuration, recorded: [service], logger: logger) is SwarmLauncher)
+        let toSwarm = try #require(Daemon.makeLauncher(configuration, recorded: [service, process], logger: logger) as? SwitchedLauncher)
+        #expect(toSwarm.current is SwarmLauncher && toSwarm.currentKind == .swarm && toSwarm.previous is LocalProcessLauncher)
+        let toLocal = try #require(Daemon.makeLauncher(local, recorded: [service], logger: logger) as? SwitchedLauncher)
+        #expect(toLocal.current is LocalProcessLauncher && toLocal.previous is SwarmLauncher)
+        #expect(SwitchedLauncher.kind(of: service) == .swarm && SwitchedLauncher.kind(of: process) == .local)
         let settings = Daemon.swarmSettings(configuration)
         #expect(settings.fleet == "mybot" && settings.repository == "10.0.0.1:5000/mybot" && settings.registry == "10.0.0.1:5000")
         #expect(settings.image(of: "abc") == "10.0.0.1:5000/mybot:abc")

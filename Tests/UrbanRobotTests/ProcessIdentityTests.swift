@@ -15,7 +15,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try DeployerStore(path: folder.appendingPathComponent("state.sqlite").path)
         let records = try LaunchRecordStore(database: store.writer)
-        let processes = RunningProcesses(records: records)
+        let processes = RunningProcesses(records: records, logs: ClientLogPolicy(secrets: [], keys: DerivedKeySource(secret: "s")))
         let since = Date(timeIntervalSince1970: 1_800_000_000)
         func client(_ instance: Int) -> ClientRecord {
             ClientRecord(

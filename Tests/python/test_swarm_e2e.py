@@ -1,9 +1,11 @@
 """End to end with the swarm launcher: `urban-robot serve` with `[launcher] kind = "swarm"` against the private
 Docker engine of Scripts/docker-engine (started here when it is not running), the example bot unchanged in
 containers (one Swarm service per client, one image per revision built by the daemon through the engine).
-One scenario, so that the images are built once: v1 deployed, v2 rolled out (canary, then the batch), a v3 that
-fails its gate rolled back to v2, a manual rollback to v1 that rebuilds no image (measured), services and secrets
-gone when the daemon's fleet is stopped.
+One scenario, so that the images are built once: v1 deployed (the image build's steps shown by `deploy` as they
+come), v2 rolled out (canary, then the batch), a v3 that fails its gate rolled back to v2, a v4 whose canary crashes
+in the bake handed back to v2's warm standby (no service started, no image built), a manual rollback to v1 that
+rebuilds no image (measured), a daemon restart re-admitting the running containers (no service created), one
+secret per service left.
 """
 
 import json
@@ -84,6 +86,18 @@ def swarm_fleet(tmp_path):
                         f"http://engine/v1.41/images/{image['Id']}?force=1"], capture_output=True, timeout=60)
 
 
+def actives(status):
+    """{instance: (client, revision)} of the actives serving."""
+    return {i["instance"]: (i["active"]["client"], i["active"]["revision"]) for i in status["instances"]
+            if i.get("active") and i["active"]["state"] == "serving"}
+
+
+def service_ids(socket_path, fleet, revision=None):
+    """The ids of the fleet's services (of `revision` only, when given)."""
+    return sorted(s["ID"] for s in labelled(socket_path, "services", fleet)
+                  if revision is None or s["Spec"]["Labels"]["urban-robot.revision"] == revision)
+
+
 def fleet_revision(status):
     revisions = {instance["active"]["revision"] for instance in status["instances"] if instance.get("active")}
     return revisions.pop() if len(revisions) == 1 and len(status["instances"]) == 2 else None
@@ -105,6 +119,7 @@ def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebui
         assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
         status = daemon.status()
         assert fleet_revision(status) == v1
+        assert "build: Step 1/" in deployed.stdout, f"the image build's steps are shown:\n{deployed.stdout}"
         # Where each client runs: its node and task (and container), never the container's pid on its node.
         for client in (instance["active"] for instance in status["instances"]):
             assert client["node"] and client["task"] and client["container"] and client["pid"] is None, client
@@ -133,6 +148,23 @@ def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebui
         assert failed.returncode != 0, f"{failed.stdout}{failed.stderr}"
         wait_for(lambda: fleet_revision(daemon.status()) == v2, 60, "the fleet back on v2")
 
+        # A crash in the canary's bake: instance 0 goes back to its warm standby, the v2 container that served
+        # before (no service started for it, no image built).
+        serving = actives(daemon.status())
+        v2_services = service_ids(socket_path, fleet, v2)
+        v2_image = engine_get(socket_path, f"/images/{workspace.repository}:{v2}/json")
+        v4 = workspace.commit({**GOOD, "crash_after_promotion": 0.5})
+        assert workspace.push().returncode == 0
+        started = time.monotonic()
+        crashed = daemon.cli("deploy", v4, timeout=SWARM_DEPLOY_DEADLINE_S)
+        timings["deploy v4, crash in the bake back to the standby"] = time.monotonic() - started
+        assert crashed.returncode != 0, f"{crashed.stdout}{crashed.stderr}"
+        assert daemon.history(limit=1)[0]["outcome"] == "rolled-back"
+        wait_for(lambda: actives(daemon.status()) == serving, 60, f"the v2 clients {serving} serving again")
+        assert service_ids(socket_path, fleet, v2) == v2_services, "the standby came back: no v2 service started"
+        again = engine_get(socket_path, f"/images/{workspace.repository}:{v2}/json")
+        assert (again["Id"], again["Created"]) == (v2_image["Id"], v2_image["Created"]), "no image was rebuilt"
+
         started = time.monotonic()
         rolled = daemon.cli("rollback", "--to", v1, timeout=SWARM_DEPLOY_DEADLINE_S)
         timings["manual rollback to v1"] = time.monotonic() - started
@@ -143,7 +175,20 @@ def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebui
         build_log = (workspace.state / "logs" / "build" / f"{v1}.log").read_text()
         assert build_log.count(" build ") == 1, build_log
 
-        # The standbys the rollback left are stopped after it answered: then one secret per service remains.
-        wait_for(lambda: len(labelled(socket_path, "secrets", fleet)) == len(labelled(socket_path, "services", fleet)),
-                 60, "one secret per service, none left behind by a removed one")
+        # The standbys the rollback left are stopped after it answered: then one service and one secret per
+        # instance remain.
+        wait_for(lambda: (len(labelled(socket_path, "services", fleet)), len(labelled(socket_path, "secrets", fleet)))
+                 == (2, 2), 60, "one service and one secret per instance, none left behind by a removed one")
+
+        # A daemon restart: the containers outlive the daemon and the next one re-admits them, starting none.
+        serving = actives(daemon.status())
+        services = service_ids(socket_path, fleet)
+        exit_status, _ = daemon.terminate()
+        assert exit_status == 0, daemon.log_tail()
+        assert service_ids(socket_path, fleet) == services, "the bots outlive the daemon"
+        started = time.monotonic()
+        daemon.start()
+        wait_for(lambda: actives(daemon.status()) == serving, 120, f"the restarted daemon to re-admit {serving}")
+        timings["daemon restart, containers re-admitted"] = time.monotonic() - started
+        assert service_ids(socket_path, fleet) == services, "no service was created"
         print("swarm scenario timings (s): " + json.dumps({k: round(v, 1) for k, v in timings.items()}))

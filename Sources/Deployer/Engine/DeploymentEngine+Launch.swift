@@ -28,7 +28,7 @@ extension DeploymentEngine {
         instances[index].launches += 1
         if pending.purpose == .restart || pending.purpose == .repair { instances[index].restarts += 1 }
         let id = ClientID(instance: index, launch: instances[index].launches)
-        let key = keys.nextKey()
+        let key = keys.nextKey(for: id)
         clients[id] = ClientState(
             id: id, instance: index, revision: pending.revision, keyHash: KeyHash(key: key), role: .candidate,
             purpose: pending.purpose, since: wallNow, epoch: instances[index].epoch,
@@ -49,7 +49,7 @@ extension DeploymentEngine {
             return
         }
         var client = ClientState(
-            id: id, instance: index, revision: Revision("unmanaged"), keyHash: KeyHash(key: keys.nextKey()),
+            id: id, instance: index, revision: Revision("unmanaged"), keyHash: KeyHash(key: keys.nextKey(for: id)),
             role: .candidate, purpose: .unmanaged, since: wallNow, epoch: instances[index].epoch,
             gate: Gate(launchedAt: now, settings: settings)
         )

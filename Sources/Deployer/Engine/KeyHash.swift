@@ -1,4 +1,5 @@
 import Crypto
+public import FleetTypes
 public import Foundation
 
 /// The SHA-256 digest of a launch key: all the engine and the store keep of it.
@@ -28,8 +29,8 @@ public struct KeyHash: Hashable, Sendable, Codable {
 
 /// Makes the secret keys of launches (randomness, injected).
 public protocol KeySource: Sendable {
-    /// A fresh key for one launch.
-    mutating func nextKey() -> String
+    /// A fresh key for the launch of `client` (client ids are never reused).
+    mutating func nextKey(for client: ClientID) -> String
 }
 
 /// Keys of 32 bytes from the system's random generator, as hex.
@@ -37,12 +38,9 @@ public struct SystemKeySource: KeySource {
     /// Makes the source.
     public init() {}
 
-    /// A fresh 256-bit key.
-    public mutating func nextKey() -> String {
+    /// A fresh 256-bit key, whatever the client.
+    public mutating func nextKey(for client: ClientID) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            return String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }.joined()
+        return lowercaseHex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

@@ -13,18 +13,11 @@ extension AdminToken {
         }
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let value = RandomSecret.hex(bytes: 32)
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { return try load(stateDirectory: stateDirectory) }
-            throw AdminTokenError(path: file, message: "cannot create it: \(String(cString: strerror(errno)))")
+        switch PrivateFile.createSecret(file) {
+        case .created(let value): return AdminToken(value: value)
+        case .exists: return try load(stateDirectory: stateDirectory)
+        case .failed(let why): throw AdminTokenError(path: file, message: why)
         }
-        defer { close(descriptor) }
-        let bytes = Array((value + "\n").utf8)
-        guard write(descriptor, bytes, bytes.count) == bytes.count else {
-            throw AdminTokenError(path: file, message: "cannot write it: \(String(cString: strerror(errno)))")
-        }
-        return AdminToken(value: value)
     }
 
     /// Whether an `Authorization` header carries this token; constant time in the token's length.

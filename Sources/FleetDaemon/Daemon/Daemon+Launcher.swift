@@ -1,14 +1,32 @@
 import FleetConfiguration
 import DockerEngine
 import Foundation
+import Logging
 import Supervisor
 import SwarmLauncher
 
 extension Daemon {
-    /// The launcher of the configured kind (`[launcher] kind`): the one place that names a concrete
-    /// ``ProcessLauncher``. The rest of the daemon knows only the protocol.
-    static func makeLauncher(_ configuration: Configuration) -> any ProcessLauncher {
-        switch configuration.launcher.kind {
+    /// The launcher of the configured kind (`[launcher] kind`); when bots of the other kind still have launch
+    /// records (the key was changed between two runs), a ``SwitchedLauncher`` that adopts them with a launcher of
+    /// their kind.
+    static func makeLauncher(_ configuration: Configuration, recorded: [LaunchRecord], logger: Logger) -> any ProcessLauncher {
+        let kind = configuration.launcher.kind
+        let current = makeLauncher(kind, configuration)
+        let others = recorded.filter { SwitchedLauncher.kind(of: $0) != kind }
+        guard let other = others.first.map(SwitchedLauncher.kind(of:)) else { return current }
+        logger.warning(
+            """
+            [launcher] kind is "\(kind)" but clients of the "\(other)" launcher were running: that launcher adopts \
+            those still running, and the next deployment hands their instances over to \(kind) clients
+            """,
+            metadata: ["clients": "\(others.map(\.clientID))"])
+        return SwitchedLauncher(current: current, currentKind: kind, previous: makeLauncher(other, configuration))
+    }
+
+    /// The launcher of `kind`: the one place that names a concrete ``ProcessLauncher``. The rest of the daemon
+    /// knows only the protocol.
+    static func makeLauncher(_ kind: LauncherKind, _ configuration: Configuration) -> any ProcessLauncher {
+        switch kind {
         case .local:
             return LocalProcessLauncher()
         case .swarm:

@@ -94,13 +94,17 @@ public final class Daemon: DaemonControl {
         let store = try DeployerStore(path: StateFolder.databasePath(stateDirectory))
         self.store = store
         progressHub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: stateDirectory))
-        processes = RunningProcesses(records: try LaunchRecordStore(database: store.writer))
-        launcher = Self.makeLauncher(configuration)
         var forbidden: Set<String> = []
         if case .environment(let name) = configuration.bot.token { forbidden.insert(name) }
         environment = LaunchEnvironment(
             inherited: ProcessInfo.processInfo.environment, forbiddenNames: forbidden,
             secrets: [token, adminToken.value])
+        let records = try LaunchRecordStore(database: store.writer)
+        processes = RunningProcesses(
+            records: records,
+            logs: ClientLogPolicy(
+                secrets: environment.secrets, keys: try LaunchKeySecret.keySource(stateDirectory: stateDirectory)))
+        launcher = Self.makeLauncher(configuration, recorded: try records.all(), logger: logger)
         let driver = DriverReference()
         let work = DaemonWork()
         self.work = work
@@ -149,7 +153,7 @@ public final class Daemon: DaemonControl {
         let recovered = try processes.withProcessIdentities(
             goingOnFromMovedAside(try store.recover(goodTags: try await effects.goodTags())))
         for client in recovered.clients { channel.issued(client.keyHash, to: client.client) }
-        let engine = DeploymentEngine(settings: configuration.deployerSettings, recovered: recovered)
+        let engine = DeploymentEngine(settings: configuration.deployerSettings, keys: processes.logs.keys, recovered: recovered)
         let deployerDriver = DeployerDriver(engine: engine, store: store, effects: effects)
         driver.set(deployerDriver)
         let (adopted, gone) = try await processes.adoptSurvivors(with: launcher)

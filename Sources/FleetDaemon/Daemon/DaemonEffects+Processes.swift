@@ -25,7 +25,7 @@ extension DaemonEffects {
             let process = try await parts.launcher.launch(LaunchRequest(
                 command: configuration.bot.command, workingDirectory: directory, environment: environment,
                 clientID: order.client.rawValue, revision: order.revision.rawValue,
-                log: LogPolicy(path: "\(logDirectory)/\(order.client.rawValue).log", redacting: parts.environment.secrets + [order.key]),
+                log: parts.processes.logs.policy(for: order.client, path: "\(logDirectory)/\(order.client.rawValue).log"),
                 diesWithDaemon: configuration.bot.stopWithDaemon))
             try await parts.processes.add(process, as: order.client)
             logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.record.pid)"])

@@ -1,3 +1,4 @@
+import AdminAPI
 import Deployer
 import FleetConfiguration
 import FleetTypes
@@ -12,7 +13,7 @@ extension DaemonEffects {
     func prepareRelease(deployment: Int, ref: String) async {
         let result: ReleaseResult
         do {
-            result = .prepared(try await prepare(ref))
+            result = .prepared(try await prepare(ref, deployment: deployment))
         } catch {
             logger.error("release step failed", metadata: ["ref": "\(ref)", "error": "\(error)"])
             result = .failed("\(error)")
@@ -20,7 +21,8 @@ extension DaemonEffects {
         await submit(.releasePrepared(deployment: deployment, result: result))
     }
 
-    private func prepare(_ ref: String) async throws -> Revision {
+    /// The release of `ref`, built; the build's output goes to the followers of `deployment` as it comes.
+    private func prepare(_ ref: String, deployment: Int) async throws -> Revision {
         let releases = parts.releases
         _ = try await releases.fetch(revision: ref)
         let commit = try await releases.resolve(ref)
@@ -34,8 +36,16 @@ extension DaemonEffects {
             environment: try parts.environment.make(configured: parts.configuration.bot.environment, identity: nil),
             revision: commit.id.rawValue, logPath: "\(state)/logs/build/\(commit.id).log", timeout: .seconds(600),
             killGrace: parts.configuration.rollout.killGrace)
-        if try await parts.launcher.prepareRelease(request) == nil, !build.isEmpty {
-            _ = try await ReleaseBuilder().build(request)
+        let progress = parts.progress
+        let feed = BuildOutputFeed(logPath: request.logPath) { line in
+            progress.publishLive(ProgressEvent(
+                time: Date(), deployment: deployment, kind: ProgressEvent.buildOutputKind,
+                detail: ["line": line, "revision": commit.id.rawValue], message: "build: \(line)"))
+        }
+        try await feed.following {
+            if try await parts.launcher.prepareRelease(request) == nil, !build.isEmpty {
+                _ = try await ReleaseBuilder().build(request)
+            }
         }
         return commit.id
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Files of the state folder that only the daemon's user may read: `admin.token` and `state.sqlite`.
+/// Files of the state folder that only the daemon's user may read: `admin.token`, `launch.secret` and
+/// `state.sqlite`.
 enum PrivateFile {
     /// The mode of a private file.
     static let mode: mode_t = 0o600
@@ -29,5 +30,31 @@ enum PrivateFile {
             throw DaemonError(.stateFolder, "\(path) is readable by others and could not be made private (0600)",
                               cause: error)
         }
+    }
+
+    /// How ``createSecret(_:)`` ended.
+    enum Creation {
+        /// The file is made, holding this fresh secret.
+        case created(String)
+        /// The file was there already (made by another process meanwhile): read it.
+        case exists
+        /// It could not be made: why (`cannot create it: ...`, `cannot write it: ...`).
+        case failed(String)
+    }
+
+    /// Creates `path` with mode 0600, only when it does not exist, holding a fresh random secret of 32 bytes as
+    /// 64 hex digits and a newline.
+    static func createSecret(_ path: String) -> Creation {
+        let value = RandomSecret.hex(bytes: 32)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else {
+            return errno == EEXIST ? .exists : .failed("cannot create it: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let bytes = Array((value + "\n").utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else {
+            return .failed("cannot write it: \(String(cString: strerror(errno)))")
+        }
+        return .created(value)
     }
 }

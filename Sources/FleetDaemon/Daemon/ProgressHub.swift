@@ -85,6 +85,16 @@ final class ProgressHub: Sendable {
         return stream
     }
 
+    /// Hands `event` to the followers of its deployment without storing it: output as it comes (a build's lines,
+    /// ``ProgressEvent/buildOutputKind``), which the trail does not keep (the build log does).
+    func publishLive(_ event: ProgressEvent) {
+        state.withLock { state in
+            for subscriber in state.subscribers.values where subscriber.deployment == event.deployment {
+                subscriber.continuation.yield(event)
+            }
+        }
+    }
+
     /// Hands the followers what a committed transaction stored, and ends the streams of the deployments it made
     /// terminal (called by the store, inside the driver's step).
     private func deliver(_ step: CommittedStep) {

@@ -7,9 +7,12 @@ import Synchronization
 final class RunningProcesses: Sendable {
     private let processes = Mutex<[ClientID: any LaunchedClient]>([:])
     private let records: LaunchRecordStore
+    /// The policy of every client's log, launched or adopted.
+    let logs: ClientLogPolicy
 
-    init(records: LaunchRecordStore) {
+    init(records: LaunchRecordStore, logs: ClientLogPolicy) {
         self.records = records
+        self.logs = logs
     }
 
     /// Keeps a process and persists its record.
@@ -50,14 +53,16 @@ final class RunningProcesses: Sendable {
     }
 
     /// Adopts the clients of an earlier daemon that still run (the launcher decides: a local process by its pid,
-    /// start time and boot, so that a recycled pid is never adopted); forgets the others.
+    /// start time and boot, so that a recycled pid is never adopted); forgets the others. Each adopted client's log
+    /// is kept with the policy of its launch (``ClientLogPolicy``): a client whose output the daemon forwards (a
+    /// Swarm service's) has it redacted as before the restart.
     /// - Returns: the clients adopted, and the clients that are gone.
     func adoptSurvivors(with launcher: any ProcessLauncher) async throws -> (adopted: [ClientID], gone: [ClientID]) {
         var adopted: [ClientID] = []
         var gone: [ClientID] = []
         for record in try records.all() {
             let client = ClientID(rawValue: record.clientID)
-            if let process = try await launcher.adopt(record, log: LogPolicy(path: record.logPath)) {
+            if let process = try await launcher.adopt(record, log: logs.policy(for: client, path: record.logPath)) {
                 processes.withLock { $0[client] = process }
                 adopted.append(client)
             } else {

@@ -22,7 +22,7 @@ extension HealthReport {
 /// Keys `key-1`, `key-2`, ...: deterministic randomness for tests.
 struct CountingKeySource: KeySource {
     var count = 0
-    mutating func nextKey() -> String {
+    mutating func nextKey(for client: ClientID) -> String {
         count += 1
         return "key-\(count)"
     }

@@ -26,9 +26,10 @@ struct BotRepository {
         }
     }
 
-    /// Commits the bot with this `simulate.json` (nil: none, healthy) and a `VERSION` file, pushes it to the bare
-    /// repository's `main`, and returns the full commit id.
-    func commit(_ name: String, simulate: String?) async throws -> String {
+    /// Commits the bot with this `simulate.json` (nil: none, healthy), a `VERSION` file and `files` (name: content),
+    /// pushes it to the bare repository's `main`, and returns the full commit id.
+    func commit(_ name: String, simulate: String?, files: [String: String] = [:]) async throws -> String {
+        for (file, content) in files { try content.write(toFile: "\(work)/\(file)", atomically: true, encoding: .utf8) }
         let simulatePath = "\(work)/simulate.json"
         if let simulate {
             try simulate.write(toFile: simulatePath, atomically: true, encoding: .utf8)
