@@ -166,8 +166,8 @@ public struct ChannelSettings: Sendable, Equatable {
     /// The most sessions the channel holds at once (not a key); `max_unauthenticated` and
     /// `max_unauthenticated_per_peer` are at most this.
     public var maxSessions = 10_000
-    /// `public_url`: the URL the bots dial (`http://HOST:PORT`); empty: `listen`'s address. With the swarm launcher
-    /// across nodes, the manager's address that the containers reach.
+    /// `public_url`: the URL the swarm launcher's containers dial (`http://HOST:PORT`); empty: `listen`'s address.
+    /// Across nodes, the manager's address that the containers reach. A local process always gets `listen`'s.
     public var publicURL = ""
 }
 

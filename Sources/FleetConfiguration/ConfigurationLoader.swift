@@ -21,8 +21,8 @@ public enum ConfigurationLoader {
     }
 
     /// Reads and validates the file at `path`; every relative path in it (`state.dir`, `bot.token_file`,
-    /// `source.token_file`, `source.ssh_key_file`, `webhook.github_secret_file`, a local `source.url`) is
-    /// taken from the file's folder.
+    /// `source.token_file`, `source.ssh_key_file`, `webhook.github_secret_file`, the `[swarm]` TLS files, a local
+    /// `source.url`) is taken from the file's folder.
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
         let text = try readText(path)
         var configuration = try parse(text, file: path)

@@ -65,7 +65,7 @@ public enum ConfigurationTemplate {
         allow_unmanaged = false           # admit bots started by hand (loopback peers only)
         max_unauthenticated = 1000        # sessions not authenticated yet, from all peers (the oldest is shed)
         max_unauthenticated_per_peer = 100  # the same, per peer address
-        public_url = ""                   # the URL the bots dial; empty = listen's address (swarm across nodes: the manager's)
+        public_url = ""                   # the URL the swarm launcher's containers dial; empty = listen's address (across nodes: the manager's)
 
         [admin]
         listen = "127.0.0.1:8081"         # the CLI's API; bearer token in <state>/admin.token
