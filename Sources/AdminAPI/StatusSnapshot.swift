@@ -42,7 +42,7 @@ public struct StatusSnapshot: Hashable, Sendable, Codable {
         public var ref: String?
         /// What asked.
         public var trigger: Trigger
-        /// `preparing`, `canary`, `batch`, `bake`, `watch` or `rollback`.
+        /// `preparing`, `canary`, `batch`, `bake`, `paused`, `watch` or `rollback`.
         public var phase: String
         /// The current wave, from 0.
         public var wave: Int

@@ -10,7 +10,7 @@ struct UICommand: AsyncParsableCommand {
         discussion: "Opening it logs the browser in with a session cookie; the address then stops working."
     )
 
-    @Flag(help: "Also open the address with xdg-open (or $BROWSER).")
+    @Flag(help: "Also open the address with $BROWSER, else xdg-open.")
     var open = false
 
     @OptionGroup var options: ConfigOption
