@@ -228,6 +228,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "answer-encoding-benchmark",
+            dependencies: ["AdminAPI", "Deployer"],
+            path: "Benchmarks/AnswerEncoding",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "SupervisorBenchmark",
             dependencies: ["Supervisor", "FleetTypes"],
             path: "Benchmarks/SupervisorBenchmark",

@@ -24,9 +24,12 @@ enum ReleaseWriter {
         let queue = WriteQueue(capacity: 64)
         let folders = listing.folders
         let folderStarts = listing.folderStarts
-        DispatchQueue.global().async {
+        // A thread of its own: it blocks on the queue for the whole checkout, and libdispatch's global threads
+        // are the ones Swift's cooperative pool runs on (on Linux).
+        let writer = Thread {
             queue.finish(with: Result { try drain(queue, folders: folders, folderStarts: folderStarts, in: directory, operation: operation) })
         }
+        writer.start()
         var readError: (any Error)?
         for (index, file) in listing.files.enumerated() where queue.isAccepting {
             do {

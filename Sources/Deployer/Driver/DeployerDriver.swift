@@ -52,6 +52,11 @@ public actor DeployerDriver: Service {
     /// Runs the driver's steps on its own thread.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
+    /// The driver's thread as a task executor: a task that prefers it (`Task(executorPreference:)`) runs there
+    /// instead of on the cooperative pool, as the steps do; for the few small jobs that feed the driver and must
+    /// not wait for the pool (the exits of the bots).
+    public nonisolated var taskExecutor: any TaskExecutor { thread }
+
     /// Makes a driver around an engine (fresh or recovered from `store`).
     public init(
         engine: DeploymentEngine, store: DeployerStore, effects: any DeployerEffects,
@@ -130,10 +135,12 @@ public actor DeployerDriver: Service {
     /// The most events of the inbox one step takes.
     static let inboxBatchLimit = 128
 
-    /// Puts events in the inbox, and schedules a step to take them unless one is scheduled.
+    /// Puts events in the inbox, and schedules a step to take them unless one is scheduled. The step's task starts
+    /// on the driver's thread: it never waits for a thread of the cooperative pool, which a rollout's channel
+    /// traffic keeps busy (every event paid that wait once more before it reached the engine).
     private nonisolated func queue(_ events: [DriverInbox.Waiting]) {
         guard inbox.add(events) else { return }
-        Task { await self.takeInbox() }
+        Task(executorPreference: thread) { await self.takeInbox() }
     }
 
     /// Takes a batch from the inbox and steps it, then, while more wait, schedules the next batch (behind whatever

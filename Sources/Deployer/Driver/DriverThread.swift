@@ -5,8 +5,12 @@ import Synchronization
 /// that an engine step and its synchronous SQLite transaction never occupy a thread of the cooperative pool (a
 /// slow disk stalls the driver, never the channel's handlers or the admin API).
 ///
+/// It is also a task executor: a task started with it as its preference (``DeployerDriver/queue(_:)``, the exit
+/// watcher) runs here from its first job on, so an event reaches the engine without waiting for a thread of the
+/// cooperative pool, which a rollout's channel traffic can keep busy for tens of milliseconds at a time.
+///
 /// The thread ends when the executor is released (the driver is gone and no job of it is left).
-final class DriverThread: SerialExecutor {
+final class DriverThread: SerialExecutor, TaskExecutor {
     /// The jobs waiting, and whether the thread should end; shared with the thread, which does not keep the
     /// executor alive.
     private final class Queue: Sendable {

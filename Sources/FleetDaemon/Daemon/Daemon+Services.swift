@@ -73,7 +73,8 @@ extension Daemon {
             },
             logger: logger)
         let watcher = ExitWatcher(
-            launcher: launcher, processes: processes, driver: self.driver, channel: channel, logger: logger)
+            launcher: launcher, processes: processes, driver: self.driver, executor: driver.taskExecutor,
+            channel: channel, logger: logger)
         // Shut down in reverse order: with stop_with_daemon, the fleet stops after the work, the watcher and the
         // driver, while the channel is still open for `cmd shutdown`.
         var fleet: [any Service] = []

@@ -9,28 +9,36 @@ import Supervisor
 /// The exits that are ready together go to the engine together (``DeployerDriver/submit(contentsOf:)``: one step
 /// and one transaction), and their launch records are removed afterwards by a task of their own, in one transaction
 /// per batch, so an exit never waits behind the exits before it one by one, nor behind the removal of their records.
+///
+/// Its tasks run on the driver's own thread (``DeployerDriver/taskExecutor``), not on the cooperative pool: an exit
+/// took three turns of the pool to reach the engine, and in a 200-shard rollout, with the pool busy with the
+/// channel's traffic, that made it hundreds of milliseconds late.
 struct ExitWatcher: Service {
     let launcher: any ProcessLauncher
     let processes: RunningProcesses
     let driver: DriverReference
+    /// Where the watcher's tasks run: the driver's thread.
+    let executor: any TaskExecutor
     let channel: BotChannel
     let logger: Logger
 
     func run() async {
         let batches = ReadyBatches<Supervisor.ProcessExit>()
         let (reported, reporting) = AsyncStream.makeStream(of: [ClientID].self)
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask {
-                    for await exit in launcher.exits { batches.add(exit) }
-                    batches.finish()
-                }
-                group.addTask {
-                    await batches.forEach { reporting.yield(await report($0)) }
-                    reporting.finish()
-                }
-                group.addTask {
-                    for await clients in reported { await forget(clients) }
+        await withTaskExecutorPreference(executor) {
+            await cancelWhenGracefulShutdown {
+                await withDiscardingTaskGroup { group in
+                    group.addTask {
+                        for await exit in launcher.exits { batches.add(exit) }
+                        batches.finish()
+                    }
+                    group.addTask {
+                        await batches.forEach { reporting.yield(await report($0)) }
+                        reporting.finish()
+                    }
+                    group.addTask {
+                        for await clients in reported { await forget(clients) }
+                    }
                 }
             }
         }

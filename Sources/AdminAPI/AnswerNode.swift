@@ -1,0 +1,104 @@
+import Foundation
+
+/// One value of the document ``AnswerEncoder`` builds: what an `Encodable` value encodes into, written as JSON once
+/// the whole value was encoded.
+enum AnswerNode {
+    /// `null`.
+    case null
+    /// JSON text as it is written: `true`, `false`, a number.
+    case literal(String)
+    /// A string, escaped when written.
+    case string(String)
+    /// An array, filled while its container is in use.
+    case array(AnswerArray)
+    /// An object, filled while its container is in use; written with its keys sorted.
+    case object(AnswerObject)
+    /// What a nested encoder (`superEncoder`) encodes; an empty object when it encoded nothing.
+    case nested(AnswerNodeEncoder)
+
+    /// The node of `value`, encoding it through ``AnswerNodeEncoder`` unless it is a plain value; nil when it
+    /// encoded nothing.
+    static func of<Value: Encodable>(_ value: Value, in parent: AnswerNodeEncoder?, key: (any CodingKey)?) throws -> AnswerNode? {
+        if let plain = try plain(value, in: parent, key: key) { return plain }
+        let encoder = AnswerNodeEncoder(parent: parent, key: key)
+        try value.encode(to: encoder)
+        return encoder.node
+    }
+
+    /// The node of a string, number, boolean or date, written directly; nil for any other value.
+    static func plain(_ value: some Encodable, in parent: AnswerNodeEncoder?, key: (any CodingKey)?) throws -> AnswerNode? {
+        switch value {
+        case let string as String: .string(string)
+        case let date as Date: .string(JSONText.iso8601(date))
+        case let int as Int: .literal(String(int))
+        case let double as Double: try number(double, in: parent, key: key)
+        case let bool as Bool: .literal(bool ? "true" : "false")
+        default: nil
+        }
+    }
+
+    /// A finite number as Foundation's encoder writes it (`12`, not `12.0`).
+    /// - Throws: `EncodingError.invalidValue` for NaN and the infinities.
+    static func number(
+        _ value: some FloatingPoint & CustomStringConvertible, in parent: AnswerNodeEncoder?, key: (any CodingKey)?
+    ) throws -> AnswerNode {
+        guard value.isFinite else {
+            let path = (parent?.codingPath ?? []) + (key.map { [$0] } ?? [])
+            throw EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: "JSON has no \(value)"))
+        }
+        return .literal(JSONText.number(value.description))
+    }
+
+    /// Appends the node's JSON text.
+    func write(to text: inout [UInt8]) {
+        switch self {
+        case .null:
+            text.append(contentsOf: "null".utf8)
+        case .literal(let literal):
+            text.append(contentsOf: literal.utf8)
+        case .string(let string):
+            JSONText.write(string, to: &text)
+        case .array(let array):
+            text.append(UInt8(ascii: "["))
+            for (index, element) in array.elements.enumerated() {
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                element.write(to: &text)
+            }
+            text.append(UInt8(ascii: "]"))
+        case .object(let object):
+            text.append(UInt8(ascii: "{"))
+            for (index, member) in object.sortedMembers().enumerated() {
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                JSONText.write(member.key, to: &text)
+                text.append(UInt8(ascii: ":"))
+                member.value.write(to: &text)
+            }
+            text.append(UInt8(ascii: "}"))
+        case .nested(let encoder):
+            (encoder.node ?? .object(AnswerObject())).write(to: &text)
+        }
+    }
+}
+
+/// The elements of an array being encoded.
+final class AnswerArray {
+    var elements: [AnswerNode] = []
+}
+
+/// The members of an object being encoded, in the order they were encoded.
+final class AnswerObject {
+    var members: [(key: String, value: AnswerNode)] = []
+
+    /// The members ordered by their keys' UTF-8 bytes, as Foundation's `.sortedKeys` orders them; of a key encoded
+    /// twice, the last value.
+    func sortedMembers() -> [(key: String, value: AnswerNode)] {
+        let ordered = members.enumerated().sorted { left, right in
+            left.element.key == right.element.key
+                ? left.offset < right.offset
+                : left.element.key.utf8.lexicographicallyPrecedes(right.element.key.utf8)
+        }.map(\.element)
+        return ordered.enumerated().compactMap { index, member in
+            index + 1 < ordered.count && ordered[index + 1].key == member.key ? nil : member
+        }
+    }
+}
