@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// A rollout replaces every bot client; what the daemon's threads allocated for them is freed, but into glibc's
 /// arenas, whose free pages glibc keeps (by itself it only trims the top of the main arena). Measured with the
-/// scale benchmark (50 instances, debug build), the daemon's anonymous RSS grew 2.0 MB over 9 rollouts without a
-/// trim, and 0.8 MB when each ended with one (README, "Memory per rollout"). The trim runs on a utility queue of its
+/// scale benchmark (50 instances, debug build), the daemon's anonymous RSS grew 1.9 MB over 9 rollouts without a
+/// trim, and 0.7 MB when each ended with one (README, "Memory per rollout"). The trim runs on a utility queue of its
 /// own, never on the driver's thread, and the trims asked for while one waits to run are merged into it.
 final class HeapTrimmer: Sendable {
     private let queue = DispatchQueue(label: "urban-robot.heap-trim", qos: .utility)
