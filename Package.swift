@@ -47,6 +47,7 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "CSupervisorShims",
             path: "Sources/CSupervisorShims"
@@ -142,6 +143,7 @@ let package = Package(
             name: "FleetDaemon",
             dependencies: [
                 "AdminAPI",
+                "CMalloc",
                 "FleetConfiguration",
                 "Deployer",
                 "FleetTypes",

@@ -124,6 +124,8 @@ public final class Daemon: DaemonControl {
         self.socketServer = socketServer
         self.channel = channel
         notifier = Notifier(targets: Notifier.targets(of: configuration.notify), logger: logger)
+        let heapTrimmer = HeapTrimmer()
+        observers.add { heapTrimmer.observe($0) }
     }
 
     /// Every action the engine emits, in order (for metrics). Add observers before ``run(additionalServices:)``.
