@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// One value of the document ``AnswerEncoder`` builds: what an `Encodable` value encodes into, written as JSON once
@@ -20,21 +21,29 @@ enum AnswerNode {
     /// encoded nothing.
     static func of<Value: Encodable>(_ value: Value, in parent: AnswerNodeEncoder?, key: (any CodingKey)?) throws -> AnswerNode? {
         if let plain = try plain(value, in: parent, key: key) { return plain }
+        // The type is asked, not the value: a cast of a value may wrap it in an optional to make it conform.
+        if Value.self is any AnswerOptional.Type, let optional = value as? any AnswerOptional {
+            guard let wrapped = optional.wrappedEncodable else { return .null }
+            return try of(wrapped, in: parent, key: key)
+        }
         let encoder = AnswerNodeEncoder(parent: parent, key: key)
         try value.encode(to: encoder)
         return encoder.node
     }
 
-    /// The node of a string, number, boolean or date, written directly; nil for any other value.
-    static func plain(_ value: some Encodable, in parent: AnswerNodeEncoder?, key: (any CodingKey)?) throws -> AnswerNode? {
-        switch value {
-        case let string as String: .string(string)
-        case let date as Date: .string(JSONText.iso8601(date))
-        case let int as Int: .literal(String(int))
-        case let double as Double: try number(double, in: parent, key: key)
-        case let bool as Bool: .literal(bool ? "true" : "false")
-        default: nil
+    /// The node of a string, number, boolean, date or ``JSONValue`` (a heartbeat's stats), made directly; nil for any
+    /// other value. The types are compared before anything is cast: a failed cast per value cost more than the rest.
+    static func plain<Value: Encodable>(_ value: Value, in parent: AnswerNodeEncoder?, key: (any CodingKey)?) throws -> AnswerNode? {
+        if Value.self == String.self, let string = value as? String { return .string(string) }
+        if Value.self == Date.self, let date = value as? Date { return .string(JSONText.iso8601(date)) }
+        if Value.self == Int.self, let int = value as? Int { return .literal(String(int)) }
+        if Value.self == Double.self, let double = value as? Double { return try number(double, in: parent, key: key) }
+        if Value.self == Bool.self, let bool = value as? Bool { return .literal(bool ? "true" : "false") }
+        if Value.self == JSONValue.self, let json = value as? JSONValue { return try of(json: json, in: parent, key: key) }
+        if Value.self == [String: JSONValue].self, let members = value as? [String: JSONValue] {
+            return try of(json: .object(members.map { JSONMember($0.key, $0.value) }), in: parent, key: key)
         }
+        return nil
     }
 
     /// A finite number as Foundation's encoder writes it (`12`, not `12.0`).
@@ -101,4 +110,15 @@ final class AnswerObject {
             index + 1 < ordered.count && ordered[index + 1].key == member.key ? nil : member
         }
     }
+}
+
+/// An optional, whose node is its value's or `null`, made without an encoder of its own (a status answer has
+/// thousands of them).
+protocol AnswerOptional {
+    /// The value, or nil.
+    var wrappedEncodable: (any Encodable)? { get }
+}
+
+extension Optional: AnswerOptional where Wrapped: Encodable {
+    var wrappedEncodable: (any Encodable)? { self }
 }
