@@ -34,6 +34,8 @@ public actor DeployerDriver: Service {
     var sleeper: DeadlineSleeper?
     /// How many times the run loop went to sleep.
     var sleeps = 0
+    /// The timer of the run loop's sleep, while one is armed.
+    var timer: DeadlineTimer?
     /// Set while the state store fails: the engine's time stands still and fact events wait here.
     var outage: PausedEngine?
     /// How long the engine's time stood still in past outages: engine time is the clock's minus this.
