@@ -19,7 +19,8 @@ public final class SwarmClient: LaunchedClient {
     /// Stops the client and says how it ended:
     /// 1. `politely` (the channel's `cmd shutdown`), then up to `timing.stopGrace` for the exit;
     /// 2. the service is removed: the engine sends SIGTERM to the container and SIGKILL after `timing.killGrace`
-    ///    (the service's stop grace period); up to twice `timing.killGrace` for the exit;
+    ///    (the service's stop grace period); up to twice `timing.killGrace` and half a minute more for the exit (a
+    ///    loaded engine takes seconds to remove a container and report its death);
     /// then the secret is removed. A container that ended by SIGKILL is `killed`, any other end after the removal
     /// `exitedAfterTerminate`.
     public func stop(timing: StopTiming, politely: (@Sendable () async -> Void)?) async -> StopOutcome {
@@ -28,7 +29,7 @@ public final class SwarmClient: LaunchedClient {
             return .exitedWhenAsked(status)
         }
         try? await watcher.engine.removeService(watcher.service)
-        guard let status = await watcher.exit.wait(within: timing.killGrace * 2 + .seconds(5)) else { return .survivedKill }
+        guard let status = await watcher.exit.wait(within: timing.killGrace * 2 + .seconds(30)) else { return .survivedKill }
         return status == .signaled(signal: 9, coreDumped: false) ? .killed(status) : .exitedAfterTerminate(status)
     }
 
