@@ -48,10 +48,11 @@ final class ServiceWatcher: Sendable {
         self.logsSince = logsSince
     }
 
-    /// Starts following the service: through `events` (subscribed from before the service could have changed)
-    /// when its task is placed on the engine's own node, else through the task's state. `container`: the container
-    /// of an adopted service, already running.
-    func follow(_ events: AsyncThrowingStream<EngineEvent, any Error>, container: String? = nil) {
+    /// Starts following the service: through its containers' events from `since` (a time before the service could
+    /// have changed: those already past are replayed) when its task is placed on the engine's own node, else
+    /// through the task's state (no events stream is held for it). `container`: the container of an adopted
+    /// service, already running.
+    func follow(eventsSince since: Date, container: String? = nil) {
         let task = Task {
             if !self.eventsNode.isEmpty {
                 guard let placed = await self.placedTask() else {
@@ -61,7 +62,7 @@ final class ServiceWatcher: Sendable {
                 if placed.nodeID != self.eventsNode { return await self.followState(from: placed) }
             }
             if let container { self.containerStarted(container) }
-            await self.run(events)
+            await self.run(self.engine.events(filters: ServiceNaming.eventFilters(service: self.service), since: since))
         }
         following.withLock { $0.events = task }
     }

@@ -87,7 +87,6 @@ public final class SwarmLauncher: ProcessLauncher {
             log.close()
             throw failed("its key's secret \(naming.secret) could not be created", error)
         }
-        let events = engine.events(filters: naming.eventFilters, since: since)
         let watcher = ServiceWatcher(
             engine: engine, service: naming.service, secretID: secretID, log: log, eventsNode: await eventsNode())
         do {
@@ -96,7 +95,7 @@ public final class SwarmLauncher: ProcessLauncher {
             await watcher.discard()
             throw failed("the service \(naming.service) could not be created", error)
         }
-        watcher.follow(events)
+        watcher.follow(eventsSince: since)
         switch await watcher.start.wait(within: settings.startTimeout) {
         case .running(let container):
             let (location, pid) = await locate(naming.service, container: container)
@@ -158,7 +157,7 @@ public final class SwarmLauncher: ProcessLauncher {
             engine: engine, service: service.spec.name, secretID: secretID, log: forwarded, logsSince: logsSince ?? since,
             eventsNode: await eventsNode())
         let running = task.status.state == "running" ? task.status.containerStatus?.containerID : nil
-        watcher.follow(engine.events(filters: ServiceNaming.eventFilters(service: service.spec.name), since: since), container: running)
+        watcher.follow(eventsSince: since, container: running)
         var adopted = record
         switch await watcher.start.wait(within: settings.startTimeout) {
         case .running(let container):
