@@ -34,6 +34,14 @@ extension DockerEngineClient {
         try await decode([SwarmTask].self, .GET, "/tasks?" + Self.filterQuery(["service": [service]]))
     }
 
+    /// The task `id`; nil when there is none (any more: the tasks of a removed service are deleted once their
+    /// containers are gone).
+    public func task(_ id: String) async throws(DockerEngineError) -> SwarmTask? {
+        let (status, data) = try await send(.GET, "/tasks/\(id)", accepting: [404])
+        guard status != 404 else { return nil }
+        return try Self.decodeAnswer(SwarmTask.self, data, call: "GET /tasks/\(id)")
+    }
+
     /// Decodes an answer already received.
     static func decodeAnswer<Answer: Decodable>(_ type: Answer.Type, _ data: Data, call: String) throws(DockerEngineError) -> Answer {
         do {

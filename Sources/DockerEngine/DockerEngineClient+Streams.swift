@@ -18,8 +18,19 @@ extension DockerEngineClient {
     /// A container's output (stdout and stderr, demultiplexed), from the start (or from `since`); with `follow`
     /// until the container ends (or the consuming task is cancelled).
     public func logs(container: String, follow: Bool, since: Date? = nil) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
+        logs("/containers/\(container)", follow: follow, since: since)
+    }
+
+    /// A Swarm task's output on whichever node it runs (through the manager; the engine's containers API knows
+    /// only its own node's containers), from the start (or from `since`). With `follow` the stream does not end
+    /// when the task does: the consuming task cancels it.
+    public func logs(task: String, follow: Bool, since: Date? = nil) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
+        logs("/tasks/\(task)", follow: follow, since: since)
+    }
+
+    private func logs(_ object: String, follow: Bool, since: Date?) -> AsyncThrowingStream<MultiplexedStreamDecoder.Frame, any Error> {
         let from = since.map { String(format: "&since=%.3f", $0.timeIntervalSince1970) } ?? ""
-        let path = "/containers/\(container)/logs?stdout=1&stderr=1&follow=\(follow ? 1 : 0)" + from
+        let path = object + "/logs?stdout=1&stderr=1&follow=\(follow ? 1 : 0)" + from
         return stream(path) { (decoder: inout MultiplexedStreamDecoder, bytes: ByteBuffer) throws -> [MultiplexedStreamDecoder.Frame] in
             try decoder.feed(bytes.readableBytesView)
         } initial: { MultiplexedStreamDecoder() }

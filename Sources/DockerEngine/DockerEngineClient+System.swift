@@ -11,6 +11,23 @@ extension DockerEngineClient {
     public func version() async throws(DockerEngineError) -> EngineVersion {
         try await decode(EngineVersion.self, .GET, "/version")
     }
+
+    /// The id of the engine's own Swarm node (`GET /info`), empty when the engine is not in a swarm. Its events
+    /// report the containers of this node only.
+    public func localNodeID() async throws(DockerEngineError) -> String {
+        try await decode(EngineInfo.self, .GET, "/info").swarm.nodeID
+    }
+}
+
+/// The answer of `GET /info` (the swarm's node id only).
+struct EngineInfo: Decodable {
+    var swarm: Swarm
+    enum CodingKeys: String, CodingKey { case swarm = "Swarm" }
+
+    struct Swarm: Decodable {
+        var nodeID: String
+        enum CodingKeys: String, CodingKey { case nodeID = "NodeID" }
+    }
 }
 
 /// The answer of `GET /version` (the fields the launcher reads).

@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// A client of the Docker Engine API (version 1.41, Docker 20.10) over the engine's Unix socket (or TCP with TLS
 /// and a client certificate, ``init(tcp:tls:)``), with only the
@@ -30,11 +31,27 @@ public struct DockerEngineClient: Sendable {
     /// The endpoint, for messages: the socket path or the TCP address.
     public var endpoint: String { baseURL ?? socketPath }
 
+    /// The HTTP client of the engine clients made without one. Each client the swarm launcher follows holds one or
+    /// two streams (its events, its output) for as long as it runs, each on a connection of its own: the pool is not
+    /// held to AsyncHTTPClient's default of 8 connections per host, past which a call waits for a stream to end.
+    public static let sharedHTTPClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration())
+
+    /// The connections to one engine the pool may hold at once: two streams per client of a large fleet and the
+    /// calls beside them.
+    static let maximumConnections = 4096
+
+    /// An HTTP client configuration (with `tls` for a TCP endpoint) whose pool holds up to ``maximumConnections``.
+    static func configuration(tls: TLSConfiguration? = nil) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maximumConnections
+        return configuration
+    }
+
     /// Creates a client of the engine listening on `socketPath`.
     /// - Parameters:
-    ///   - http: the HTTP client (default the shared one; it is not shut down here).
+    ///   - http: the HTTP client (default ``sharedHTTPClient``; it is not shut down here).
     ///   - timeout: how long a plain call may take (not the streams: events and logs run until cancelled).
-    public init(socketPath: String, http: HTTPClient = .shared, timeout: Duration = .seconds(60)) {
+    public init(socketPath: String, http: HTTPClient = sharedHTTPClient, timeout: Duration = .seconds(60)) {
         self.socketPath = socketPath
         baseURL = nil
         self.http = http

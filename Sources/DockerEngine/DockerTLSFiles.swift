@@ -33,7 +33,7 @@ public struct DockerTLSFiles: Hashable, Sendable {
                 tls.certificateChain = chain.map { .certificate($0) }
                 tls.privateKey = .privateKey(key)
             }
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: DockerEngineClient.configuration(tls: tls))
             clients[files] = client
             return client
         }

@@ -36,11 +36,7 @@ struct ServiceNaming: Sendable {
     /// The secret that carries the launch's key.
     var secret: String { service + "-key" }
 
-    /// The events of this service's containers.
-    var eventFilters: [String: [String]] {
-        Self.eventFilters(service: service)
-    }
-
+    /// The events of the containers of the service named `service`.
     static func eventFilters(service: String) -> [String: [String]] {
         ["type": ["container"], "label": ["\(serviceNameLabel)=\(service)"]]
     }

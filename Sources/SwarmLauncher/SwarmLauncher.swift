@@ -1,6 +1,7 @@
 public import DockerEngine
 import Foundation
 public import Supervisor
+import Synchronization
 
 /// Runs each bot client as a Docker Swarm service, through the Docker Engine API: one replica, never restarted by
 /// Swarm (the daemon owns restarts and backoff), on the host's network, placed by the configured constraints and
@@ -11,8 +12,10 @@ public import Supervisor
 ///   is the Discord token (it travels over the authenticated channel only).
 /// - The service and the secret are named and labelled with the fleet, the client id, the instance and the
 ///   revision: a restarted daemon finds its clients from the labels alone (``adopt(_:log:)``).
-/// - The start and the exit are the container's `start` and `die` events (no polling); the output comes from the
-///   engine's logs into the same log file a local process writes (``ForwardedLog``).
+/// - The start and the exit are the container's `start` and `die` events (no polling) on the engine's own node; a
+///   task on another node (whose container events the engine does not report) is followed through its state, read
+///   once a second. The output comes from the engine's logs (a task's on another node) into the same log file a
+///   local process writes (``ForwardedLog``).
 /// - A stop is the polite step, then the service's removal (SIGTERM, SIGKILL after the kill grace).
 ///
 /// ```swift
@@ -29,11 +32,20 @@ public final class SwarmLauncher: ProcessLauncher {
     public let engine: DockerEngineClient
     /// What the services are made of.
     public let settings: SwarmLauncherSettings
+    /// The engine's own node, once known: its events report that node's containers only.
+    private let ownNode: Mutex<String?>
 
     /// Creates a launcher of services on `engine`.
-    public init(engine: DockerEngineClient, settings: SwarmLauncherSettings) {
+    public convenience init(engine: DockerEngineClient, settings: SwarmLauncherSettings) {
+        self.init(engine: engine, settings: settings, eventsNode: nil)
+    }
+
+    /// A launcher that takes `eventsNode` (when set) for the engine's own node: with another node's id, the
+    /// engine's own tasks are followed as remote ones are.
+    init(engine: DockerEngineClient, settings: SwarmLauncherSettings, eventsNode: String?) {
         self.engine = engine
         self.settings = settings
+        ownNode = Mutex(eventsNode)
         (exits, exitContinuation) = AsyncStream.makeStream(of: ProcessExit.self)
     }
 
@@ -75,15 +87,15 @@ public final class SwarmLauncher: ProcessLauncher {
             log.close()
             throw failed("its key's secret \(naming.secret) could not be created", error)
         }
-        let events = engine.events(filters: naming.eventFilters, since: since)
-        let watcher = ServiceWatcher(engine: engine, service: naming.service, secretID: secretID, log: log)
+        let watcher = ServiceWatcher(
+            engine: engine, service: naming.service, secretID: secretID, log: log, eventsNode: await eventsNode())
         do {
             _ = try await engine.createService(serviceSpec(request, naming: naming, image: image, secretID: secretID))
         } catch {
             await watcher.discard()
             throw failed("the service \(naming.service) could not be created", error)
         }
-        watcher.follow(events)
+        watcher.follow(eventsSince: since)
         switch await watcher.start.wait(within: settings.startTimeout) {
         case .running(let container):
             let (location, pid) = await locate(naming.service, container: container)
@@ -142,9 +154,10 @@ public final class SwarmLauncher: ProcessLauncher {
         }
         let logsSince = log.flatMap { try? FileManager.default.attributesOfItem(atPath: $0.path)[.modificationDate] as? Date }
         let watcher = ServiceWatcher(
-            engine: engine, service: service.spec.name, secretID: secretID, log: forwarded, logsSince: logsSince ?? since)
+            engine: engine, service: service.spec.name, secretID: secretID, log: forwarded, logsSince: logsSince ?? since,
+            eventsNode: await eventsNode())
         let running = task.status.state == "running" ? task.status.containerStatus?.containerID : nil
-        watcher.follow(engine.events(filters: ServiceNaming.eventFilters(service: service.spec.name), since: since), container: running)
+        watcher.follow(eventsSince: since, container: running)
         var adopted = record
         switch await watcher.start.wait(within: settings.startTimeout) {
         case .running(let container):
@@ -157,6 +170,14 @@ public final class SwarmLauncher: ProcessLauncher {
             return nil
         }
         return admit(SwarmClient(record: adopted, watcher: watcher))
+    }
+
+    /// The engine's own node (asked once); empty while the engine cannot say (the events are then followed).
+    private func eventsNode() async -> String {
+        if let node = ownNode.withLock({ $0 }) { return node }
+        guard let node = try? await engine.localNodeID() else { return "" }
+        ownNode.withLock { $0 = node }
+        return node
     }
 
     /// Reports the client's exit on ``exits`` once it comes.
