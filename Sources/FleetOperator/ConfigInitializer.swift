@@ -1,8 +1,8 @@
 import FleetConfiguration
 import Foundation
 
-/// `urban-robot init [DIR]`: writes `DIR/urban-robot.toml` (the commented example of
-/// ``ConfigurationTemplate`` with its state in `DIR/state`) and creates that state folder.
+/// `urban-robot init [DIR | -c FILE]`: writes `DIR/urban-robot.toml` or FILE (the commented example of
+/// ``ConfigurationTemplate`` with its state in `state` next to the file) and creates that state folder.
 public enum ConfigInitializer {
     /// The file name `init` writes.
     public static let fileName = "urban-robot.toml"
@@ -13,9 +13,17 @@ public enum ConfigInitializer {
     /// - Throws: ``ConfigInitializerError`` when a configuration is already there (it is never
     ///   overwritten) or a file cannot be written.
     public static func initialize(directory: String) throws -> String {
-        let folder = URL(fileURLWithPath: directory).standardizedFileURL.path
-        let file = (folder as NSString).appendingPathComponent(fileName)
-        let state = (folder as NSString).appendingPathComponent("state")
+        try initialize(file: (directory as NSString).appendingPathComponent(fileName))
+    }
+
+    /// Writes the configuration to `path` (relative to the working directory unless absolute), with
+    /// its state folder `state` in the file's folder; returns the absolute path of the file.
+    ///
+    /// - Throws: ``ConfigInitializerError`` when `path` already exists (it is never overwritten) or
+    ///   a file cannot be written.
+    public static func initialize(file path: String) throws -> String {
+        let file = URL(fileURLWithPath: path).standardizedFileURL.path
+        let state = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("state")
         guard !FileManager.default.fileExists(atPath: file) else {
             throw ConfigInitializerError(code: .exists, path: file,
                                          message: "a configuration is already there; edit it, or delete it to start over")

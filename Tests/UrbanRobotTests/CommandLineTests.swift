@@ -61,8 +61,10 @@ struct CommandLineTests {
 
     @Test("init, abort, promote, resume, hook install")
     func others() throws {
-        #expect(try Self.parse(["init"], as: InitCommand.self).directory == ".")
+        #expect(try Self.parse(["init"], as: InitCommand.self).directory == nil)
         #expect(try Self.parse(["init", "/srv/bot"], as: InitCommand.self).directory == "/srv/bot")
+        #expect(try Self.parse(["init", "-c", "/etc/bot.toml"], as: InitCommand.self).config == "/etc/bot.toml")
+        #expect(throws: (any Error).self) { try UrbanRobotCommand.parseAsRoot(["init", "-c", "/etc/bot.toml", "/srv/bot"]) }
         #expect(try Self.parse(["abort", "-c", "a.toml"], as: AbortCommand.self).options.config == "a.toml")
         _ = try Self.parse(["promote"], as: PromoteCommand.self)
         _ = try Self.parse(["resume"], as: ResumeCommand.self)

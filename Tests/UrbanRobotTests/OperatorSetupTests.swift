@@ -1,8 +1,10 @@
+import ArgumentParser
 @testable import FleetConfiguration
 @testable import FleetOperator
 import Foundation
 import TestSupport
 import Testing
+@testable import urban_robot
 
 @Suite("init and hook install", .serialized)
 struct OperatorSetupTests {
@@ -27,6 +29,30 @@ struct OperatorSetupTests {
         let error = #expect(throws: ConfigInitializerError.self) { try ConfigInitializer.initialize(directory: target) }
         #expect(error?.code == .exists)
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "# mine\n")
+    }
+
+    @Test("init -c FILE writes FILE with its state next to it, never overwrites it, and is refused with a DIR")
+    func initializeFile() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let etc = (folder as NSString).appendingPathComponent("etc")
+        let file = (etc as NSString).appendingPathComponent("bot.toml")
+        let command = try #require(try UrbanRobotCommand.parseAsRoot(["init", "-c", file]) as? InitCommand)
+        try await command.run()
+        let configuration = try ConfigurationLoader.load(path: file)
+        #expect(configuration.state.directory == (etc as NSString).appendingPathComponent("state"))
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: configuration.state.directory, isDirectory: &isFolder) && isFolder.boolValue)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: etc).sorted() == ["bot.toml", "state"])
+
+        try Data("# mine\n".utf8).write(to: URL(fileURLWithPath: file))
+        let error = await #expect(throws: ConfigInitializerError.self) { try await command.run() }
+        #expect(error?.code == .exists && error?.path == file)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "# mine\n")
+
+        let both = #expect(throws: (any Error).self) { try UrbanRobotCommand.parseAsRoot(["init", "-c", file, folder]) }
+        let message = both.map { UrbanRobotCommand.message(for: $0) } ?? ""
+        #expect(message.contains(file) && message.contains(folder), "\(message)")
     }
 
     @Test("the embedded hook is Hooks/post-receive byte for byte")
