@@ -1,9 +1,10 @@
 import Foundation
 
 /// Encodes the admin API's answers as JSON: the same document as a Foundation `JSONEncoder` with sorted keys and
-/// ISO 8601 dates (`StatusSnapshot.encoder`), byte for byte, about ten times faster.
+/// ISO 8601 dates (`StatusSnapshot.encoder`), byte for byte, in about half the time
+/// (`Benchmarks/AnswerEncoding`: 7.8 against 14.1 ms for a status of 600 clients, release build).
 ///
-/// At 200 instances a status answer holds some 600 clients, and Foundation's encoder took tens of milliseconds of
+/// At 200 instances a status answer holds some 600 clients, and Foundation's encoder took 14 to 27 ms of
 /// the daemon's CPU for each, which a status poller asking several times a second paid again and again during a
 /// rollout. This one builds a light tree of the values (``AnswerNode``) and writes it once.
 ///

@@ -57,6 +57,9 @@ class SwarmWorkspace(BotWorkspace):
     def _configuration(self, poll, secret_file):
         # Containers start slower than processes (the vfs storage driver copies the image for each one).
         text = super()._configuration(poll, secret_file).replace('identify_timeout = "15s"', 'identify_timeout = "90s"')
+        # One release kept besides the protected ones, so that the scenario's retention removes v3's image.
+        text = text.replace(f'dir = "{self.state}"', f'dir = "{self.state}"\nkeep_releases = 1')
+        assert "keep_releases = 1" in text
         return text + f"""
 [launcher]
 kind = "swarm"
@@ -174,6 +177,15 @@ def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebui
         assert again["Id"] == v1_image["Id"] and again["Created"] == v1_image["Created"], "no image was rebuilt"
         build_log = (workspace.state / "logs" / "build" / f"{v1}.log").read_text()
         assert build_log.count(" build ") == 1, build_log
+
+        # Retention after the rollback's success (keep_releases = 1): v3's release and image go (bad, not among the
+        # newest kept, nothing runs it); v1 (the actives, last good) and v2 (the standbys) stay.
+        def image_ids():
+            return {image["Labels"]["urban-robot.revision"]
+                    for image in labelled(socket_path, "images/json", f"urban-robot.fleet={workspace.repository}")}
+        wait_for(lambda: v3 not in image_ids(), 120, "retention to remove v3's image")
+        assert {v1, v2} <= image_ids(), image_ids()
+        assert not (workspace.state / "releases" / v3).exists(), "v3's release is removed with its image"
 
         # The standbys the rollback left are stopped after it answered: then one service and one secret per
         # instance remain.
