@@ -138,23 +138,13 @@ public struct DeploymentEngine: Sendable {
         var rounds = 0
         while rounds < 16 {
             rounds += 1
-            let before = fingerprint
+            let before = ProgressMark(of: self)
             launchPending()
             stepRollout()
             stepRepairs()
             startWaitingIfIdle()
-            if fingerprint == before { return }
+            if before == ProgressMark(of: self) { return }
         }
-    }
-
-    /// A cheap summary of the state, to tell whether ``progress()`` changed anything.
-    private var fingerprint: Int {
-        var hasher = Hasher()
-        hasher.combine(instances)
-        hasher.combine(rollout)
-        hasher.combine(waiting)
-        hasher.combine(outbox.count)
-        return hasher.finalize()
     }
 
     mutating func emit(_ action: DeployerAction) {
