@@ -31,7 +31,19 @@ cost is what limits a rollout; `--paced` uses Discord's max_concurrency 16 per 5
 sessions per peer address, all bots being on 127.0.0.1, and bots were shed.)
 
 --idle S, --back-to-back K and --canary-crashes K add the idle daemon's CPU, K
-rollouts in a row (first → last) and K crashes of a promoted canary (see --help).
+rollouts in a row (first → last, and the medians of the first and last five) and
+K crashes of a promoted canary (see --help).
+
+--exit-probes K (default 10): after the rollouts, and again after --back-to-back,
+K actives are SIGKILLed one at a time and the time from the kill to the engine's
+`client.exited` entry is reported: one death against the daemon's history, where
+the rollouts' exits are 200 standbys shutting down at once.
+
+--bot c runs minimal_bot.c (built with cc into the temporary folder) instead of
+minimal_bot.py: the same protocol and records, a start in ~1 ms of CPU instead of
+~50. 200 Python bots starting on 2 cores saturate the CPU for seconds, and the
+unpaced latencies then measure the scheduler, not the daemon. --isolate runs the
+daemon on CPU 0 and the bots on the others (taskset), for the same question.
 """
 
 import argparse
@@ -89,14 +101,22 @@ class Fleet:
     state folder) and `urban-robot serve` on it; `stop` ends the daemon and kills
     every bot it launched by process group."""
 
-    def __init__(self, binary, instances, paced, bake="1s"):
+    def __init__(self, binary, instances, paced, bake="1s", isolate=False, bot="python"):
         self.binary = binary
+        # --isolate: the daemon on CPU 0 and the bots on the others (taskset), so that their start-up cannot take
+        # the daemon's CPU.
+        self.pin = ["taskset", "-c", "0"] if isolate else []
+        bot_pin = f'"taskset", "-c", "1-{os.cpu_count() - 1}", ' if isolate else ""
         self.instances = instances
         self.root = Path(tempfile.mkdtemp(prefix=f"scale-{instances}-"))
         self.source, self.work, self.state = self.root / "bot.git", self.root / "work", self.root / "state"
         self.records = self.root / "records.jsonl"
         self.work.mkdir()
         shutil.copy(HERE / "minimal_bot.py", self.work / "bot.py")
+        bot_command = '"python3", "bot.py"'
+        if bot == "c":
+            subprocess.run(["cc", "-O2", "-o", str(self.root / "minimal-bot"), str(HERE / "minimal_bot.c")], check=True)
+            bot_command = f'"{self.root / "minimal-bot"}"'
         git("init", "-q", "--bare", "-b", "main", str(self.source))
         git("init", "-q", "-b", "main", str(self.work))
         git("remote", "add", "origin", str(self.source), cwd=self.work)
@@ -107,7 +127,7 @@ class Fleet:
 [source]
 url = "{self.source}"
 [bot]
-command = ["python3", "bot.py"]
+command = [{bot_pin}{bot_command}]
 instances = {instances}
 token_env = "{TOKEN_VARIABLE}"
 env = {{ BENCH_RECORDS = "{self.records}" }}
@@ -139,7 +159,7 @@ dir = "{self.state}"
     def start(self):
         environment = dict(os.environ, **{TOKEN_VARIABLE: "bench-token-not-a-real-discord-token"})
         log = open(self.root / "daemon.log", "ab")
-        self.daemon = subprocess.Popen([self.binary, "serve", "-c", str(self.root / "urban-robot.toml")],
+        self.daemon = subprocess.Popen([*self.pin, self.binary, "serve", "-c", str(self.root / "urban-robot.toml")],
                                        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=environment)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -289,21 +309,44 @@ def handover_gaps(all_records, revision):
 def exit_latencies(fleet, all_records):
     """The bot's exit (wall) to the engine's `client.exited` entry, per client that exited."""
     exits = {entry["client"]: entry["wall"] for entry in all_records if entry["event"] == "exit"}
+    return [max(0.0, seen - exits[client]) for client, seen in exited_entries(fleet).items() if client in exits]
+
+
+def exited_entries(fleet):
+    """client → the wall time (seconds) of its `client.exited` entry in the audit trail (ms resolution)."""
     database = sqlite3.connect(f"file:{fleet.state / 'state.sqlite'}?mode=ro", uri=True)
     try:
         rows = database.execute("SELECT client, time FROM events WHERE kind = 'client.exited'").fetchall()
     finally:
         database.close()
+    return {client: datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
+            for client, stamp in rows}
+
+
+def probe_exits(fleet, count):
+    """Kills `count` actives one at a time (SIGKILL, a few seconds apart, while nothing else runs): the time from the
+    kill (the bench's wall clock) to the engine's `client.exited` entry for that client. Unlike the exits of a
+    rollout, which the standbys' shutdowns make 200 at once, this is one death against the daemon's history."""
     latencies = []
-    for client, stamp in rows:
-        if client in exits:
-            seen = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
-            latencies.append(max(0.0, seen - exits[client]))
+    for _ in range(count):
+        actives = [instance["active"] for instance in fleet.get("/v1/status")["instances"]
+                   if isinstance(instance.get("active"), dict) and (instance["active"].get("pid") or 0) > 1]
+        victim = actives[len(latencies) * 37 % len(actives)]
+        killed = time.time()
+        os.kill(victim["pid"], signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while (seen := exited_entries(fleet).get(victim["client"])) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if seen is None:
+            raise RuntimeError(f"the engine never saw {victim['client']} exit")
+        latencies.append(max(0.0, seen - killed))
+        time.sleep(3)  # its restart settles
     return latencies
 
 
-def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0):
-    fleet = Fleet(binary, instances, paced)
+def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0, exit_probes=0, isolate=False,
+              bot="python"):
+    fleet = Fleet(binary, instances, paced, isolate=isolate, bot=bot)
     try:
         fleet.start()
         _, warmup_s, outcome = fleet.deploy(fleet.commit(), follow=False)
@@ -334,6 +377,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
                   f"RSS {results['rss'][-1]:.1f} MB", flush=True)
         time.sleep(2)  # the last standbys' exits reach the engine
         results["exits"] = exit_latencies(fleet, records(fleet))
+        results["killed"] = probe_exits(fleet, exit_probes)
         if idle_seconds:
             before = fleet.cpu_seconds()
             time.sleep(idle_seconds)
@@ -343,6 +387,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             results["back_to_back"] = run_back_to_back(fleet, back_to_back)
             time.sleep(2)
             results["exits_after_back_to_back"] = exit_latencies(fleet, records(fleet))
+            results["killed_after_back_to_back"] = probe_exits(fleet, exit_probes)
         return results
     finally:
         fleet.stop()
@@ -361,10 +406,10 @@ def run_back_to_back(fleet, count):
     return {"rollouts": rollouts, "rss": (rss_before, fleet.rss_mb())}
 
 
-def run_canary_crashes(binary, instances, samples, paced):
+def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="python"):
     """A fleet with a long bake: per sample, a rollout whose canary is SIGKILLed once it processes commands; the
     time from the kill to the old active's `process_commands` (the bench's and the bots' time.monotonic())."""
-    fleet = Fleet(binary, instances, paced, bake="600s")
+    fleet = Fleet(binary, instances, paced, bake="600s", isolate=isolate, bot=bot)
     latencies, outcomes = [], []
     try:
         fleet.start()
@@ -399,6 +444,13 @@ def run_canary_crashes(binary, instances, samples, paced):
         fleet.stop()
 
 
+def print_killed(label, latencies):
+    """The exit probe's line (nothing when it did not run)."""
+    if latencies:
+        print(f"  exit seen by the engine after SIGKILL, {label}: p50 {1000 * percentile(latencies, 0.5):.0f} ms, "
+              f"max {1000 * max(latencies):.0f} ms over {len(latencies)} kills (ms resolution; target <= 50 ms)")
+
+
 def report(instances, results):
     def ms(value):
         return f"{1000 * value:.1f}" if not math.isnan(value) else "-"
@@ -431,6 +483,7 @@ def report(instances, results):
     exits = results["exits"]
     print(f"  exit seen by the engine after the bot's exit: p50 {ms(percentile(exits, 0.5))} ms, "
           f"max {ms(max(exits) if exits else float('nan'))} ms over {len(exits)} exits (target <= 50 ms)")
+    print_killed("one active killed at a time, after them", results["killed"])
     rss = results["rss"]
     print(f"  RSS after each rollout: {rss[0]:.1f} → {rss[-1]:.1f} MB over {len(rss) - 1} rollouts "
           f"(+{rss[-1] - rss[0]:.1f} MB; target under 5 MB for 20 at N = 200)")
@@ -445,9 +498,18 @@ def report(instances, results):
         print(f"  {len(rollouts)} back-to-back rollouts: time {first_s:.1f} → {last_s:.1f} s, daemon CPU "
               f"{first_cpu:.2f} → {last_cpu:.2f} s (first → last; target within 10 %), RSS {rss_before:.1f} → "
               f"{rss_after:.1f} MB (+{rss_after - rss_before:.1f}; target under 5), {failed} did not succeed")
+        if len(rollouts) >= 10:
+            # One rollout's CPU varies by ±10 % on a 2-core box: the trend is the last five's median against the
+            # first five's.
+            head, tail = rollouts[:5], rollouts[-5:]
+            for label, index in (("time", 0), ("daemon CPU", 1)):
+                early, late = statistics.median(r[index] for r in head), statistics.median(r[index] for r in tail)
+                print(f"    {label}: median of the first 5 {early:.2f} s, of the last 5 {late:.2f} s "
+                      f"({100 * (late - early) / early:+.0f} %), of all {statistics.median(r[index] for r in rollouts):.2f} s")
         exits = results["exits_after_back_to_back"]
         print(f"  exit seen after them: p50 {ms(percentile(exits, 0.5))} ms, max "
               f"{ms(max(exits) if exits else float('nan'))} ms over {len(exits)} exits (target <= 50 ms)")
+        print_killed("one active killed at a time, after them", results["killed_after_back_to_back"])
     return sum(run["cpu_s"] for mode in results["modes"].values() for run in mode) / len(
         [run for mode in results["modes"].values() for run in mode])
 
@@ -464,7 +526,20 @@ def main(argv):
                         help="then K unfollowed rollouts back to back (issue 11: 20 at N = 200)")
     parser.add_argument("--canary-crashes", type=int, default=0, metavar="K",
                         help="K rollouts whose promoted canary is killed in bake, on a fleet of the largest N")
+    parser.add_argument("--exit-probes", type=int, default=10, metavar="K",
+                        help="after the rollouts (and again after --back-to-back), kill K actives one at a time and "
+                             "time the engine's sight of each exit (default 10)")
+    parser.add_argument("--isolate", action="store_true",
+                        help="run the daemon on CPU 0 and the bots on the other CPUs (taskset): the daemon's latencies "
+                             "when the bots' start-up cannot take its CPU")
+    parser.add_argument("--bot", choices=("python", "c"), default="python",
+                        help="the bots: minimal_bot.py (default; ~50 ms of CPU to start) or minimal_bot.c, built "
+                             "with cc (~1 ms), so that 200 starting bots do not saturate the CPU")
     arguments = parser.parse_args(argv)
+    if arguments.bot == "c" and not shutil.which("cc"):
+        parser.error("--bot c needs a C compiler (cc): apt-get install gcc")
+    if arguments.isolate and (os.cpu_count() or 1) < 2:
+        parser.error("--isolate needs at least 2 CPUs")
     if not Path(arguments.binary).is_file():
         print(f"{arguments.binary} does not exist: swift build -c release --scratch-path .build-release "
               "--product urban-robot", file=sys.stderr)
@@ -472,7 +547,8 @@ def main(argv):
     totals = {}
     for instances in [int(value) for value in arguments.instances.split(",")]:
         totals[instances] = report(instances, run_fleet(arguments.binary, instances, arguments.rollouts,
-                                                        arguments.paced, arguments.idle, arguments.back_to_back))
+                                                        arguments.paced, arguments.idle, arguments.back_to_back,
+                                                        arguments.exit_probes, arguments.isolate, arguments.bot))
     if len(totals) > 1:
         sizes = sorted(totals)
         exponent = math.log(totals[sizes[-1]] / totals[sizes[0]]) / math.log(sizes[-1] / sizes[0])
@@ -480,7 +556,8 @@ def main(argv):
               "(target: 1, linear; issue 11: 2)")
     if arguments.canary_crashes:
         largest = max(totals)
-        latencies, outcomes = run_canary_crashes(arguments.binary, largest, arguments.canary_crashes, arguments.paced)
+        latencies, outcomes = run_canary_crashes(arguments.binary, largest, arguments.canary_crashes, arguments.paced,
+                                                 arguments.isolate, arguments.bot)
         print(f"\ncrash of a promoted canary at N = {largest} -> the old active processing again: p50 "
               f"{1000 * percentile(latencies, 0.5):.1f} ms, max {1000 * max(latencies, default=float('nan')):.1f} ms "
               f"over {len(latencies)} crashes (target p99 <= 25 ms; issue 11: p50 28, max 41); outcomes {outcomes}")
