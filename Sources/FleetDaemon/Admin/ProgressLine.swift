@@ -31,11 +31,12 @@ struct ProgressLine: Encodable {
         }
     }
 
-    /// The line's bytes, newline included.
+    /// The line's bytes, newline included: ``AnswerEncoder``'s, which are `StatusSnapshot.encoder`'s in about half
+    /// its time (a followed 200-shard rollout sends some 2,000 lines to each follower).
     func encoded() throws -> ByteBuffer {
-        var data = try StatusSnapshot.encoder.encode(self)
-        data.append(UInt8(ascii: "\n"))
-        return ByteBuffer(bytes: data)
+        var text = try AnswerEncoder().encode(self)
+        text.append(UInt8(ascii: "\n"))
+        return ByteBuffer(bytes: text)
     }
 
     /// Writes each event of `stream` as a line until it ends, the client leaves (a write throws) or the
