@@ -45,7 +45,10 @@ extension StatusSnapshot.Heartbeat: AnswerPart {
     func write(to text: inout [UInt8]) throws {
         text.append(UInt8(ascii: "{"))
         try text.appendMember("at", at, first: true)
-        try text.appendMember("stats", JSONValue.object(stats.map { JSONMember($0.key, $0.value) }))
+        // A dictionary's keys are unique: sorted here in place, they are written as they come.
+        var members = stats.map { JSONMember($0.key, $0.value) }
+        members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        try text.appendMember("stats", JSONValue.object(members))
         text.append(UInt8(ascii: "}"))
     }
 }
