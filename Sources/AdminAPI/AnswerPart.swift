@@ -23,12 +23,12 @@ extension String: AnswerPart {
 
 extension Int: AnswerPart {
     /// Its digits.
-    func write(to text: inout [UInt8]) { text.append(contentsOf: String(self).utf8) }
+    func write(to text: inout [UInt8]) { JSONText.writeInteger(self, to: &text) }
 }
 
 extension Int32: AnswerPart {
     /// Its digits.
-    func write(to text: inout [UInt8]) { text.append(contentsOf: String(self).utf8) }
+    func write(to text: inout [UInt8]) { JSONText.writeInteger(self, to: &text) }
 }
 
 extension Bool: AnswerPart {
@@ -43,7 +43,7 @@ extension Double: AnswerPart {
         guard isFinite else {
             throw EncodingError.invalidValue(self, .init(codingPath: [], debugDescription: "JSON has no \(self)"))
         }
-        text.append(contentsOf: JSONText.number(description).utf8)
+        JSONText.writeNumber(description, to: &text)
     }
 }
 

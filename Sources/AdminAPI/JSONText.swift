@@ -47,6 +47,12 @@ enum JSONText {
         description.hasSuffix(".0") ? String(description.dropLast(2)) : description
     }
 
+    /// Appends ``number(_:)``'s text without making a string of it.
+    static func writeNumber(_ description: String, to text: inout [UInt8]) {
+        let utf8 = description.utf8
+        text.append(contentsOf: utf8.suffix(2).elementsEqual(".0".utf8) ? utf8.dropLast(2) : utf8[...])
+    }
+
     /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, the fraction of a second dropped (rounded down, as Foundation's `.iso8601`
     /// date strategy does).
     static func iso8601(_ date: Date) -> String {
@@ -61,25 +67,39 @@ enum JSONText {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        writePadded(Int(parts.tm_year) + 1900, 4, to: &text)
+        writeInteger(Int(parts.tm_year) + 1900, minimumDigits: 4, to: &text)
         text.append(UInt8(ascii: "-"))
-        writePadded(Int(parts.tm_mon) + 1, 2, to: &text)
+        writeInteger(parts.tm_mon + 1, minimumDigits: 2, to: &text)
         text.append(UInt8(ascii: "-"))
-        writePadded(Int(parts.tm_mday), 2, to: &text)
+        writeInteger(parts.tm_mday, minimumDigits: 2, to: &text)
         text.append(UInt8(ascii: "T"))
-        writePadded(Int(parts.tm_hour), 2, to: &text)
+        writeInteger(parts.tm_hour, minimumDigits: 2, to: &text)
         text.append(UInt8(ascii: ":"))
-        writePadded(Int(parts.tm_min), 2, to: &text)
+        writeInteger(parts.tm_min, minimumDigits: 2, to: &text)
         text.append(UInt8(ascii: ":"))
-        writePadded(Int(parts.tm_sec), 2, to: &text)
+        writeInteger(parts.tm_sec, minimumDigits: 2, to: &text)
         text.append(UInt8(ascii: "Z"))
     }
 
-    /// Appends `value`'s digits, with zeros in front up to `width` characters.
-    private static func writePadded(_ value: Int, _ width: Int, to text: inout [UInt8]) {
-        let digits = String(value).utf8
-        if digits.count < width { text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - digits.count)) }
-        text.append(contentsOf: digits)
+    /// Appends `value`'s decimal digits (a `-` before a negative one's), with zeros in front up to `minimumDigits`
+    /// digits, without making a string of them.
+    static func writeInteger(_ value: some BinaryInteger, minimumDigits: Int = 1, to text: inout [UInt8]) {
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(value.magnitude)
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let end = text.count + max(digits, minimumDigits)
+        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(digits, minimumDigits)))
+        var index = end - 1
+        while magnitude > 0 {
+            text[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            index -= 1
+        }
     }
 
     /// `members` ordered by their keys' UTF-8 bytes, as Foundation's `.sortedKeys` orders them; of a key that

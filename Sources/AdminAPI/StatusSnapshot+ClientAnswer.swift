@@ -1,5 +1,3 @@
-import FleetTypes
-
 /// The instances of the status document and their clients, written directly (see `StatusSnapshot+Answer`).
 extension StatusSnapshot.Instance: AnswerPart {
     /// Every key, `null` included.
@@ -45,10 +43,7 @@ extension StatusSnapshot.Heartbeat: AnswerPart {
     func write(to text: inout [UInt8]) throws {
         text.append(UInt8(ascii: "{"))
         try text.appendMember("at", at, first: true)
-        // A dictionary's keys are unique: sorted here in place, they are written as they come.
-        var members = stats.map { JSONMember($0.key, $0.value) }
-        members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        try text.appendMember("stats", JSONValue.object(members))
+        try text.appendMember("stats", SortedMembers(stats))
         text.append(UInt8(ascii: "}"))
     }
 }

@@ -24,6 +24,15 @@ struct StatusWriterTests {
         engine.instances[1].active?.launchedAt = Date(timeIntervalSince1970: -1.5)
         engine.haltReason = "a \"quoted\" reason\nover two lines / with a slash and \u{1} and é and 😀"
         try expectSameBytes(engine)
+        // The integers' edges, and a CPU time that is whole.
+        engine.instances[0].active?.epoch = Int.min
+        engine.instances[0].active?.rssBytes = Int.max
+        engine.instances[0].active?.pid = Int32.min
+        engine.instances[0].standby?.pid = Int32.max
+        engine.instances[0].standby?.restarts = -1
+        engine.instances[1].active?.cpuSeconds = 3
+        engine.instances[1].epoch = 0
+        try expectSameBytes(engine)
         engine.instances = []
         engine.deployment = nil
         try expectSameBytes(engine)
