@@ -6,10 +6,12 @@ import Foundation
 ///
 /// At 200 instances a status answer holds some 600 clients, and Foundation's encoder took 14 to 27 ms of
 /// the daemon's CPU for each, which a status poller asking several times a second paid again and again during a
-/// rollout. This one builds a light tree of the values (``AnswerNode``) and writes it once.
+/// rollout. This one builds a light tree of the values (``AnswerNode``) and writes it once. The status itself is now
+/// written by its direct writer (``AnswerWritable``), faster still; this one encodes the other answers (history,
+/// events, a deployment, the operator commands' `{}`).
 ///
 /// ```swift
-/// let bytes = try AnswerEncoder().encode(await control.status())   // [UInt8], the JSON document
+/// let bytes = try AnswerEncoder().encode(try await control.history(limit: 20))   // [UInt8], the JSON document
 /// ```
 public struct AnswerEncoder: Sendable {
     /// Makes an encoder.

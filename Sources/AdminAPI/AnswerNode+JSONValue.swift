@@ -28,14 +28,14 @@ extension AnswerNode {
             let array = AnswerArray()
             array.elements.reserveCapacity(elements.count)
             for (index, element) in elements.enumerated() {
-                array.elements.append(try placed(AnswerIndexKey(intValue: index)) { try node(of: element) })
+                array.elements.append(try placingInvalidValue(at: AnswerIndexKey(intValue: index)) { try node(of: element) })
             }
             return .array(array)
         case .object(let members):
             let object = AnswerObject()
             object.members.reserveCapacity(members.count)
             for member in members {
-                object.members.append((member.key, try placed(AnswerMemberKey(member.key)) { try node(of: member.value) }))
+                object.members.append((member.key, try placingInvalidValue(at: AnswerMemberKey(member.key)) { try node(of: member.value) }))
             }
             return .object(object)
         case .binary:
@@ -43,15 +43,6 @@ extension AnswerNode {
             let encoder = AnswerNodeEncoder(parent: nil, key: nil)
             try json.encode(to: encoder)
             return encoder.node ?? .null
-        }
-    }
-
-    /// `body`'s node; an error's coding path prefixed with `key`.
-    private static func placed(_ key: any CodingKey, _ body: () throws -> AnswerNode) throws -> AnswerNode {
-        do {
-            return try body()
-        } catch EncodingError.invalidValue(let value, let context) {
-            throw EncodingError.invalidValue(value, .init(codingPath: [key] + context.codingPath, debugDescription: context.debugDescription))
         }
     }
 }

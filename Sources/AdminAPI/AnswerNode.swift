@@ -101,14 +101,7 @@ final class AnswerObject {
     /// The members ordered by their keys' UTF-8 bytes, as Foundation's `.sortedKeys` orders them; of a key encoded
     /// twice, the last value.
     func sortedMembers() -> [(key: String, value: AnswerNode)] {
-        let ordered = members.enumerated().sorted { left, right in
-            left.element.key == right.element.key
-                ? left.offset < right.offset
-                : left.element.key.utf8.lexicographicallyPrecedes(right.element.key.utf8)
-        }.map(\.element)
-        return ordered.enumerated().compactMap { index, member in
-            index + 1 < ordered.count && ordered[index + 1].key == member.key ? nil : member
-        }
+        JSONText.sortedByKey(members) { $0.key }
     }
 }
 

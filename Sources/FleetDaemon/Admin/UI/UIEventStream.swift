@@ -61,7 +61,7 @@ struct UIEventStream: Sendable {
         while !Task.isCancelled {
             let status = await control.status()
             var changed = false
-            if let data = try? Data(AnswerEncoder().encode(status)), data != lastStatus {
+            if let data = try? Data(status.answerText()), data != lastStatus {
                 lastStatus = data
                 sink.yield(Self.event("status", data))
                 changed = true
