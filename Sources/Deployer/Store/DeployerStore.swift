@@ -18,6 +18,8 @@ public final class DeployerStore: Sendable {
     private let written = Mutex<WrittenSnapshot?>(nil)
     private let commits = Atomic<Int>(0)
     private let observers = Mutex<[@Sendable (CommittedStep) -> Void]>([])
+    /// Checkpoints the log of a database file off the writer's thread (nil in memory).
+    let checkpointer: WALCheckpointer?
 
     /// The database's one writer, for the tables other modules keep in the same file (the daemon's launch
     /// records): their writes then queue with the engine's in this process instead of competing for SQLite's
@@ -39,8 +41,11 @@ public final class DeployerStore: Sendable {
             configuration.maximumReaderCount = Self.readerConnections
             configuration.prepareDatabase { database in
                 try database.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
+                // The writer commits on the driver's thread: its log is checkpointed by `WALCheckpointer`.
+                try database.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             }
-            try self.init(database: DatabasePool(path: path, configuration: configuration))
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try self.init(database: pool, checkpointer: WALCheckpointer(path: path))
         } catch let error as DeployerStoreError {
             throw error
         } catch {
@@ -58,16 +63,21 @@ public final class DeployerStore: Sendable {
 
     /// Opens a private in-memory database (tests, `demo`).
     public static func inMemory() throws -> DeployerStore {
-        try DeployerStore(database: DatabaseQueue())
+        try DeployerStore(database: DatabaseQueue(), checkpointer: nil)
     }
 
-    private init(database: any DatabaseWriter) throws {
+    private init(database: any DatabaseWriter, checkpointer: WALCheckpointer?) throws {
         self.database = database
+        self.checkpointer = checkpointer
         do {
             try Self.migrator.migrate(database)
         } catch {
             throw DeployerStoreError(code: .open, message: "cannot migrate the state database", cause: error)
         }
+    }
+
+    deinit {
+        checkpointer?.stop()
     }
 
     /// Stores what one engine step produced, in one transaction: deployment rows, audit entries, bad
@@ -113,6 +123,7 @@ public final class DeployerStore: Sendable {
             if written == nil { written = WrittenSnapshot(EngineSnapshot(clients: [], epochs: [:])) }
             written?.apply(rows)
             commits.add(1, ordering: .releasing)
+            checkpointer?.committed()
             let observers = self.observers.withLock { $0 }
             guard !observers.isEmpty else { return }
             let step = CommittedStep(entries: stored, deployments: steps.flatMap { step in
