@@ -77,9 +77,14 @@ struct ClientState: Hashable, Sendable {
         return identifyDeadline ?? reconnectDeadline
     }
 
-    /// The earliest of its deadlines.
+    /// The earliest of its deadlines (without an array: the driver asks for every client after every step).
     var nextDeadline: Date? {
-        [gate?.nextDeadline, reconnectDeadline, identifyDeadline, nextProbe, probeDeadline].compactMap { $0 }.min()
+        func earlier(_ first: Date?, _ second: Date?) -> Date? {
+            guard let first, let second else { return first ?? second }
+            return min(first, second)
+        }
+        return earlier(earlier(earlier(earlier(gate?.nextDeadline, reconnectDeadline), identifyDeadline), nextProbe),
+                       probeDeadline)
     }
 }
 

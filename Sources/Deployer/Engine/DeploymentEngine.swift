@@ -105,8 +105,8 @@ public struct DeploymentEngine: Sendable {
 
     /// The earliest time at which a ``DeployerEvent/tick`` has something to do; `nil` when nothing waits.
     public var nextDeadline: Date? {
-        var deadlines = clients.values.compactMap(\.nextDeadline)
-        deadlines += instances.compactMap { $0.handover?.comaDeadline }
+        var deadlines = instances.compactMap { $0.handover?.comaDeadline }
+        if let earliest = clients.earliestDeadline { deadlines.append(earliest) }
         if let earliest = instances.filter({ $0.candidate == nil }).compactMap({ $0.pending?.notBefore }).min() {
             deadlines.append(max(earliest, pacer.nextSlot(after: max(now, earliest))))
         }
