@@ -1,4 +1,3 @@
-import FleetTypes
 import Foundation
 
 /// One value of the document ``AnswerEncoder`` builds: what an `Encodable` value encodes into, written as JSON once
@@ -31,18 +30,13 @@ enum AnswerNode {
         return encoder.node
     }
 
-    /// The node of a string, number, boolean, date or ``JSONValue`` (a heartbeat's stats), made directly; nil for any
-    /// other value. The types are compared before anything is cast: a failed cast per value cost more than the rest.
+    /// The node of a string, number, boolean or date, made directly; nil for any other value. The types are compared before anything is cast: a failed cast per value cost more than the rest.
     static func plain<Value: Encodable>(_ value: Value, in parent: AnswerNodeEncoder?, key: (any CodingKey)?) throws -> AnswerNode? {
         if Value.self == String.self, let string = value as? String { return .string(string) }
         if Value.self == Date.self, let date = value as? Date { return .string(JSONText.iso8601(date)) }
         if Value.self == Int.self, let int = value as? Int { return .literal(String(int)) }
         if Value.self == Double.self, let double = value as? Double { return try number(double, in: parent, key: key) }
         if Value.self == Bool.self, let bool = value as? Bool { return .literal(bool ? "true" : "false") }
-        if Value.self == JSONValue.self, let json = value as? JSONValue { return try of(json: json, in: parent, key: key) }
-        if Value.self == [String: JSONValue].self, let members = value as? [String: JSONValue] {
-            return try of(json: .object(members.map { JSONMember($0.key, $0.value) }), in: parent, key: key)
-        }
         return nil
     }
 

@@ -8,3 +8,12 @@ func placingInvalidValue<Result>(at key: @autoclosure () -> any CodingKey, _ bod
             value, .init(codingPath: [key()] + context.codingPath, debugDescription: context.debugDescription))
     }
 }
+
+/// An object member's key, as a coding key (for the coding path of errors).
+struct AnswerMemberKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ key: String) { stringValue = key }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
