@@ -34,10 +34,22 @@ import Testing
         #expect(checkpointer.completedCheckpoints >= 1)
         #expect(try Self.size(of: path) > databaseBefore + 64 * 1024, "the log's pages moved into the database")
         #expect(try store.events(deployment: nil).count == steps * 8)
+        withExtendedLifetime(store) {
+            #expect(Self.threadNames().contains("urban-wal-ckpt"), "its thread shows under its name")
+        }
     }
 
     @Test func aStoreInMemoryHasNoCheckpointer() throws {
         #expect(try DeployerStore.inMemory().checkpointer == nil)
+    }
+
+    /// The names of this process's threads (`/proc/self/task/*/comm`).
+    private static func threadNames() -> Set<String> {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return Set(tasks.compactMap { task in
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        })
     }
 
     private static func size(of path: String) throws -> Int {

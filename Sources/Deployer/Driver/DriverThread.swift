@@ -16,7 +16,6 @@ final class DriverThread: SerialExecutor, TaskExecutor {
     private final class Queue: Sendable {
         private struct State {
             var jobs: [UnownedJob] = []
-            var started = false
             var ended = false
         }
 
@@ -29,18 +28,6 @@ final class DriverThread: SerialExecutor, TaskExecutor {
 
         func end() {
             change { $0.ended = true }
-        }
-
-        /// Notes that the thread's `start()` returned.
-        func started() {
-            change { $0.started = true }
-        }
-
-        /// Waits until ``started()``.
-        func waitUntilStarted() {
-            signal.lock()
-            defer { signal.unlock() }
-            while !state.withLock({ $0.started }) { signal.wait() }
         }
 
         private func change(_ body: @Sendable (inout State) -> Void) {
@@ -72,18 +59,11 @@ final class DriverThread: SerialExecutor, TaskExecutor {
     init(name: String) {
         let queue = self.queue
         let unowned = UnownedSerialExecutor(ordinary: self)
-        let thread = Thread {
-            // Named from within, once `start()` returned: on Linux a new thread inherits its creator's name, and
-            // Foundation drops a name set before `start()` recorded the thread's handle (which the new thread,
-            // running first on a busy machine, can do before `start()` returned).
-            queue.waitUntilStarted()
-            Thread.current.name = name
+        NamedThread.start(name) {
             while let jobs = queue.next() {
                 for job in jobs { job.runSynchronously(on: unowned) }
             }
         }
-        thread.start()
-        queue.started()
     }
 
     deinit {

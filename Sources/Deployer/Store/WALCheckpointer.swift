@@ -35,13 +35,11 @@ final class WALCheckpointer: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.label = "urban-robot checkpoints"
         let connection = Mutex<DatabaseQueue?>(try DatabaseQueue(path: path, configuration: configuration))
-        let thread = Thread { [self] in
+        NamedThread.start("urban-wal-ckpt") { [self] in
             if let database = connection.withLock({ $0 }) { run(database) }
             connection.withLock { $0 = nil }  // closes it
             change { $0.finished = true }
         }
-        thread.name = "urban-checkpoint"
-        thread.start()
     }
 
     /// How many checkpoints completed.
