@@ -180,11 +180,19 @@ def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebui
 
         # Retention after the rollback's success (keep_releases = 1): v3's release and image go (bad, not among the
         # newest kept, nothing runs it); v1 (the actives, last good) and v2 (the standbys) stay.
+        # The engine's builder commits one step per build label, so the fleet's label alone marks a build's
+        # intermediate image too: it is listed while a build runs, or for a moment while a removal deletes it as the
+        # removed image's parent. Release images carry the revision's label as well.
+        def fleet_images():
+            return labelled(socket_path, "images/json", f"urban-robot.fleet={workspace.repository}")
+
         def image_ids():
             return {image["Labels"]["urban-robot.revision"]
-                    for image in labelled(socket_path, "images/json", f"urban-robot.fleet={workspace.repository}")}
+                    for image in fleet_images() if "urban-robot.revision" in image["Labels"]}
         wait_for(lambda: v3 not in image_ids(), 120, "retention to remove v3's image")
         assert {v1, v2} <= image_ids(), image_ids()
+        wait_for(lambda: all("urban-robot.revision" in image["Labels"] for image in fleet_images()), 60,
+                 "no intermediate image of a removed release left behind")
         assert not (workspace.state / "releases" / v3).exists(), "v3's release is removed with its image"
 
         # The standbys the rollback left are stopped after it answered: then one service and one secret per
