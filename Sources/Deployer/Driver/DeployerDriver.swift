@@ -94,7 +94,8 @@ public actor DeployerDriver: Service {
     ///
     /// Events that arrive while the driver is busy wait in its inbox and are taken together, up to
     /// ``inboxBatchLimit`` at a time, as one step: one transaction stores what they all
-    /// produced, in the order they came, each caller gets its own event's answer. At 200 instances a rollout's
+    /// produced, in the order they came (but for the `coma` confirmations a handover waits for, which are taken
+    /// ahead, alone: ``DriverInbox/take(upTo:)``), each caller gets its own event's answer. At 200 instances a rollout's
     /// events came faster than one transaction each could store them, and every answer (a handover's
     /// `process_commands`, an exit) waited behind the queue.
     ///

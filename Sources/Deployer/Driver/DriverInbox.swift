@@ -1,3 +1,5 @@
+import FleetTypes
+import Foundation
 import Synchronization
 
 /// The events submitted to a ``DeployerDriver`` that wait for its next step, in the order they came, each with
@@ -30,13 +32,36 @@ final class DriverInbox: Sendable {
     /// How many events wait.
     var count: Int { state.withLock { $0.waiting.count } }
 
-    /// Takes the oldest `limit` events at most.
+    /// Takes the next step's events: the oldest `limit` at most; but when a shard's handover waits for the driver
+    /// (an old client's ``DeployerEvent/comaConfirmed(_:)``), the waiting confirmations are taken alone, ahead of the
+    /// others, so that the new client's `process_commands` does not wait for a step of a launch wave's dozens of
+    /// events. A confirmation never passes an earlier event of its own client; passing another client's event is
+    /// an order in which the two could have come.
     func take(upTo limit: Int) -> [Waiting] {
         state.withLock { state in
+            let handovers = Self.handovers(in: state.waiting, upTo: limit)
+            if !handovers.isEmpty, handovers.count < state.waiting.count {
+                let taken = handovers.map { state.waiting[$0] }
+                state.waiting = state.waiting.enumerated().filter { !handovers.contains($0.offset) }.map(\.element)
+                return taken
+            }
             let count = min(limit, state.waiting.count)
             defer { state.waiting.removeFirst(count) }
             return Array(state.waiting.prefix(count))
         }
+    }
+
+    /// The offsets of the `coma` confirmations that may be taken ahead: those whose client has no earlier event
+    /// waiting; `limit` at most.
+    private static func handovers(in waiting: [Waiting], upTo limit: Int) -> IndexSet {
+        var handovers = IndexSet()
+        var clientsSeen = Set<ClientID>()
+        for (offset, entry) in waiting.enumerated() where handovers.count < limit {
+            guard let client = entry.event.client else { continue }
+            if case .comaConfirmed = entry.event, !clientsSeen.contains(client) { handovers.insert(offset) }
+            clientsSeen.insert(client)
+        }
+        return handovers
     }
 
     /// Ends the scheduled step's turn: true when events still wait (the caller schedules the next step, which
