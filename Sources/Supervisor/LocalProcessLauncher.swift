@@ -54,6 +54,11 @@ public final class LocalProcessLauncher: ProcessLauncher {
     private let monitor = ProcessMonitor.shared
     private let bootID = ProcessStat.bootID()
 
+    /// Where the small log relay program (`urban-robot-log-relay`) is looked for, beside the running executable,
+    /// when it is not installed there; nil when it is. Without it each launch starts the running executable as its
+    /// log relay: it works the same, at tens of milliseconds of CPU per launch instead of about one.
+    public static var missingLogRelay: String? { RelayProgram.missingProgram }
+
     /// Creates a launcher.
     public init() {
         (exits, exitContinuation) = AsyncStream.makeStream(of: ProcessExit.self)

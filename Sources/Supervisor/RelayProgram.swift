@@ -12,12 +12,27 @@ enum RelayProgram {
     /// The path every relay of this process starts from.
     static let path = path(besides: runningExecutable())
 
+    /// Where the relay program is looked for when it is missing (this process starts itself as the relay), else
+    /// nil.
+    static let missingProgram = missingProgram(besides: runningExecutable())
+
     /// The relay program beside `executable` if it is there and executable, else `/proc/self/exe`.
     static func path(besides executable: String?) -> String {
-        guard let executable else { return "/proc/self/exe" }
-        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent()
-            .appendingPathComponent(CSUP_RELAY_NAME).path
-        return access(candidate, X_OK) == 0 ? candidate : "/proc/self/exe"
+        guard let candidate = candidate(besides: executable), access(candidate, X_OK) == 0 else { return "/proc/self/exe" }
+        return candidate
+    }
+
+    /// Where the relay program is looked for beside `executable` when it is not there (or not executable), else nil.
+    static func missingProgram(besides executable: String?) -> String? {
+        let candidate = candidate(besides: executable)
+        return path(besides: executable) == "/proc/self/exe" ? candidate ?? CSUP_RELAY_NAME : nil
+    }
+
+    /// The relay program's place beside `executable`.
+    private static func candidate(besides executable: String?) -> String? {
+        executable.map {
+            URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent(CSUP_RELAY_NAME).path
+        }
     }
 
     /// The running executable's path, from `/proc/self/exe`.

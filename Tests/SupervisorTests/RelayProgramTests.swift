@@ -15,12 +15,16 @@ import Testing
         let relay = scratch.file("bin/urban-robot-log-relay")
         try FileManager.default.createDirectory(atPath: scratch.file("bin"), withIntermediateDirectories: true)
         #expect(RelayProgram.path(besides: executable) == "/proc/self/exe")
+        #expect(RelayProgram.missingProgram(besides: executable) == relay)
         #expect(FileManager.default.createFile(atPath: relay, contents: Data("#!/bin/sh\n".utf8)))
         #expect(chmod(relay, 0o644) == 0)
         #expect(RelayProgram.path(besides: executable) == "/proc/self/exe", "a file that is not executable is no relay")
+        #expect(RelayProgram.missingProgram(besides: executable) == relay)
         #expect(chmod(relay, 0o755) == 0)
         #expect(RelayProgram.path(besides: executable) == relay)
+        #expect(RelayProgram.missingProgram(besides: executable) == nil)
         #expect(RelayProgram.path(besides: nil) == "/proc/self/exe")
+        #expect(RelayProgram.missingProgram(besides: nil) == "urban-robot-log-relay")
     }
 
     /// The build puts the relay program beside every executable, the test runner's included: the tests' launches
@@ -28,6 +32,7 @@ import Testing
     @Test func theBuildsRelayProgramIsTheOneInUse() {
         #expect(RelayProgram.path.hasSuffix("/urban-robot-log-relay"), "\(RelayProgram.path)")
         #expect(access(RelayProgram.path, X_OK) == 0)
+        #expect(LocalProcessLauncher.missingLogRelay == nil)
     }
 
     @Test(arguments: [RelayProgram.path, "/proc/self/exe"])

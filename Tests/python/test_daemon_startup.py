@@ -4,11 +4,13 @@ starting over there on purpose). A second daemon on the same state folder, and a
 empty or missing database beside a running fleet, are cases of the fault suite
 (test_faults_state.py)."""
 
+import shutil
 import signal
 
 import pytest
 
-from daemon_harness import BotWorkspace, Daemon, deadline, serve_once
+from daemon_harness import (DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, deadline, serve_once,
+                            wait_for)
 
 TEST_DEADLINE_S = 60
 
@@ -76,3 +78,35 @@ def test_a_missing_local_source_is_named_by_serve_and_by_deploy(running, tmp_pat
     second = serve_once(other)
     assert second.returncode != 0
     assert f"no folder {workspace.source}" in second.stderr, second.stderr
+
+
+def test_a_daemon_installed_without_its_log_relay_says_where_it_belongs_and_still_relays(tmp_path):
+    # `urban-robot` copied alone: each launch then starts the daemon's own binary as the log relay, which works
+    # but costs tens of ms of CPU per launch; `serve` says so once, with the place the relay belongs.
+    lone = tmp_path / "bin" / "urban-robot"
+    lone.parent.mkdir()
+    shutil.copy2(binary(), lone)
+    workspace = BotWorkspace(tmp_path / "fleet")
+    daemon = Daemon(workspace)
+    daemon.binary = str(lone)
+    try:
+        daemon.start()
+        warning = "urban-robot-log-relay is not installed beside this program"
+        assert warning in workspace.daemon_log.read_text(), daemon.log_tail()
+        assert str(lone.parent / "urban-robot-log-relay") in workspace.daemon_log.read_text(), daemon.log_tail()
+        revision = workspace.commit(GOOD)
+        assert workspace.push().returncode == 0
+        deployed = daemon.cli("deploy", revision, timeout=DEPLOY_DEADLINE_S)
+        assert deployed.returncode == 0, f"{deployed.stdout}{deployed.stderr}\n{daemon.log_tail()}"
+        active = daemon.status()["instances"][0]["active"]["client"]
+        log = workspace.state / "logs" / "0" / f"{active}.log"
+        wait_for(lambda: f"[bot {active}] processing commands" in log.read_text(), 30,
+                 "the bot's own lines in its log, through the relay")
+    finally:
+        signal.alarm(0)
+        daemon.stop_everything()
+
+
+def test_a_daemon_installed_with_its_log_relay_does_not_warn(running):
+    workspace, _ = running
+    assert "urban-robot-log-relay is not installed" not in workspace.daemon_log.read_text()

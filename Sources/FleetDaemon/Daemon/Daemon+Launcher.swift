@@ -13,6 +13,14 @@ extension Daemon {
         let kind = configuration.launcher.kind
         let current = makeLauncher(kind, configuration)
         let others = recorded.filter { SwitchedLauncher.kind(of: $0) != kind }
+        if kind == .local || others.contains(where: { SwitchedLauncher.kind(of: $0) == .local }),
+            let missing = LocalProcessLauncher.missingLogRelay {
+            logger.warning(
+                """
+                urban-robot-log-relay is not installed beside this program: each local bot's log relay starts this \
+                whole program instead (some 20 ms of CPU per launch against 1); install it at \(missing)
+                """)
+        }
         guard let other = others.first.map(SwitchedLauncher.kind(of:)) else { return current }
         logger.warning(
             """
