@@ -2,6 +2,7 @@
 import FleetTypes
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// The engine's writer, which commits on the driver's thread, never checkpoints the log there (a checkpoint held
@@ -35,7 +36,7 @@ import Testing
         #expect(try Self.size(of: path) > databaseBefore + 64 * 1024, "the log's pages moved into the database")
         #expect(try store.events(deployment: nil).count == steps * 8)
         withExtendedLifetime(store) {
-            #expect(Self.threadNames().contains("urban-wal-ckpt"), "its thread shows under its name")
+            #expect(processThreadNames().contains("urban-wal-ckpt"), "its thread shows under its name")
         }
     }
 
@@ -43,14 +44,6 @@ import Testing
         #expect(try DeployerStore.inMemory().checkpointer == nil)
     }
 
-    /// The names of this process's threads (`/proc/self/task/*/comm`).
-    private static func threadNames() -> Set<String> {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return Set(tasks.compactMap { task in
-            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-        })
-    }
 
     private static func size(of path: String) throws -> Int {
         try (FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0

@@ -29,7 +29,7 @@ public actor DeployerDriver: Service {
     /// against spinning, not a polling interval).
     private let resolution: Duration
     /// The dedicated thread every step runs on (engine, SQLite transaction, effects), off the cooperative pool.
-    private let thread = DriverThread(name: DeployerDriver.threadName)
+    private let thread = ThreadExecutor(name: DeployerDriver.threadName)
     /// The run loop while it waits for the next deadline (nil: it waits for an event).
     var sleeper: DeadlineSleeper?
     /// How many times the run loop went to sleep.

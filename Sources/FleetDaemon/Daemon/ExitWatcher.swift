@@ -10,15 +10,20 @@ import Supervisor
 /// and one transaction), and their launch records are removed afterwards by a task of their own, in one transaction
 /// per batch, so an exit never waits behind the exits before it one by one, nor behind the removal of their records.
 ///
-/// Its tasks run on the driver's own thread (``DeployerDriver/taskExecutor``), not on the cooperative pool: an exit
-/// took three turns of the pool to reach the engine, and in a 200-shard rollout, with the pool busy with the
-/// channel's traffic, that made it hundreds of milliseconds late.
+/// Its tasks run off the cooperative pool: an exit took three turns of the pool to reach the engine, and in a
+/// 200-shard rollout, with the pool busy with the channel's traffic, that made it hundreds of milliseconds late.
+/// The exits are collected on a thread of their own (``collector``): the launcher's stream hands out one exit per
+/// turn of its consumer, and on the driver's thread each turn waited behind the driver's queued steps, so the 200
+/// standbys a rollout stops came out in batches of two or three, the last 30-40 ms after its death. The reports
+/// run on the driver's thread (``DeployerDriver/taskExecutor``).
 struct ExitWatcher: Service {
     let launcher: any ProcessLauncher
     let processes: RunningProcesses
     let driver: DriverReference
-    /// Where the watcher's tasks run: the driver's thread.
+    /// Where the reports run: the driver's thread.
     let executor: any TaskExecutor
+    /// Where the launcher's exits are collected into batches: a thread of their own.
+    let collector = ThreadExecutor(name: "urban-exits")
     let channel: BotChannel
     let logger: Logger
 
@@ -28,7 +33,7 @@ struct ExitWatcher: Service {
         await withTaskExecutorPreference(executor) {
             await cancelWhenGracefulShutdown {
                 await withDiscardingTaskGroup { group in
-                    group.addTask {
+                    group.addTask(executorPreference: collector) {
                         for await exit in launcher.exits { batches.add(exit) }
                         batches.finish()
                     }

@@ -4,6 +4,7 @@ import Deployer
 @testable import FleetDaemon
 import FleetTypes
 import Foundation
+import TestSupport
 import Testing
 
 /// The daemon with the real parts: a bare repository made here, real bot processes (`bot.py --simulate`), the real
@@ -104,6 +105,8 @@ struct DaemonIntegrationTests {
         let v3 = try await repository.commit("v3 crashes", simulate: #"{"crash_after_promotion": 1.0}"#)
         let crashed = try await harness.deploy(v3)
         #expect(crashed.outcome == .rolledBack, "\(crashed.reason ?? "")")
+        // The exits are collected on a thread of their own, so that each does not wait behind the driver's steps.
+        #expect(processThreadNames().contains("urban-exits"), "\(processThreadNames())")
         // The canary handed over within a handover's gap; its crash left shard 0 without a client processing
         // commands only until the warm standby was told to take over again; never two at once.
         let service = ServiceTimeline(try scenario.botStates(), until: ServiceTimeline.now())
@@ -180,4 +183,5 @@ struct DaemonIntegrationTests {
         }
         #expect(checked > 5)
     }
+
 }

@@ -1,16 +1,23 @@
 import Foundation
 import Synchronization
 
-/// The serial executor of a ``DeployerDriver``: one dedicated thread that runs the driver's jobs in order, so
-/// that an engine step and its synchronous SQLite transaction never occupy a thread of the cooperative pool (a
-/// slow disk stalls the driver, never the channel's handlers or the admin API).
+/// A serial executor and task executor that runs its jobs in order on one dedicated thread of its own, never on
+/// the cooperative pool.
 ///
-/// It is also a task executor: a task started with it as its preference (``DeployerDriver/queue(_:)``, the exit
-/// watcher) runs here from its first job on, so an event reaches the engine without waiting for a thread of the
-/// cooperative pool, which a rollout's channel traffic can keep busy for tens of milliseconds at a time.
+/// The ``DeployerDriver`` runs on one, so that an engine step and its synchronous SQLite transaction never occupy
+/// a thread of the cooperative pool (a slow disk stalls the driver, never the channel's handlers or the admin
+/// API), and a task started with it as its preference (``DeployerDriver/taskExecutor``) reaches the engine without
+/// waiting for a thread of the pool, which a rollout's channel traffic can keep busy for tens of milliseconds at a
+/// time. The daemon's exit watcher collects the launcher's exits on another, where each exit's turn does not wait
+/// behind the driver's steps.
 ///
-/// The thread ends when the executor is released (the driver is gone and no job of it is left).
-final class DriverThread: SerialExecutor, TaskExecutor {
+/// ```swift
+/// let exitsThread = ThreadExecutor(name: "urban-exits")
+/// group.addTask(executorPreference: exitsThread) { for await exit in launcher.exits { batches.add(exit) } }
+/// ```
+///
+/// The thread ends when the executor is released (no job of it is left).
+public final class ThreadExecutor: SerialExecutor, TaskExecutor {
     /// The jobs waiting, and whether the thread should end; shared with the thread, which does not keep the
     /// executor alive.
     private final class Queue: Sendable {
@@ -56,7 +63,7 @@ final class DriverThread: SerialExecutor, TaskExecutor {
     private let queue = Queue()
 
     /// Starts the thread, named `name` (as `top` and `/proc/<pid>/task/*/comm` show it, up to 15 bytes).
-    init(name: String) {
+    public init(name: String) {
         let queue = self.queue
         let unowned = UnownedSerialExecutor(ordinary: self)
         NamedThread.start(name) {
@@ -70,7 +77,8 @@ final class DriverThread: SerialExecutor, TaskExecutor {
         queue.end()
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    /// Queues a job for the thread.
+    public func enqueue(_ job: consuming ExecutorJob) {
         queue.push(UnownedJob(job))
     }
 }
