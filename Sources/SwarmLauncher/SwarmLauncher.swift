@@ -192,13 +192,22 @@ public final class SwarmLauncher: ProcessLauncher {
 
     /// Where the container of `service` runs, and its pid on its node.
     private func locate(_ service: String, container: String) async -> (ClientLocation, Int32) {
-        let task = (try? await engine.tasks(service: service))?.first { $0.status.containerStatus?.containerID == container }
+        let task = Self.task(of: container, among: (try? await engine.tasks(service: service)) ?? [])
         let nodeID = task?.nodeID ?? ""
         let node = nodeID.isEmpty ? "" : ((try? await engine.nodeHostname(nodeID)) ?? nil) ?? ""
         let location = ClientLocation(
             service: service, serviceID: task?.serviceID ?? "", taskID: task?.id ?? "", containerID: container,
             nodeID: nodeID, node: node)
         return (location, task?.status.containerStatus?.pid ?? 0)
+    }
+
+    /// The task of a one-replica service that runs `container`: the one whose status names it, else, while the
+    /// engine has not yet written the container into the task's status (it does so a moment after the container's
+    /// start event, and a loaded engine was seen answering in between), the one task Swarm wants running, whose node
+    /// and id are known from its scheduling on.
+    static func task(of container: String, among tasks: [SwarmTask]) -> SwarmTask? {
+        tasks.first { $0.status.containerStatus?.containerID == container }
+            ?? tasks.first { $0.desiredState == "running" && !$0.status.isFinal && $0.status.containerStatus?.containerID == nil }
     }
 
     /// The one-replica service of a launch.
