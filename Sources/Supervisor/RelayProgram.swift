@@ -9,12 +9,15 @@ import Foundation
 /// (`/proc/self/exe`), whose C constructor runs the relay when started under the relay's name. Both work; the small
 /// program starts in about a millisecond, the daemon's binary in tens of them, with its Swift libraries loaded.
 enum RelayProgram {
+    /// The running executable's path, read once.
+    private static let executable = runningExecutable()
+
     /// The path every relay of this process starts from.
-    static let path = path(besides: runningExecutable())
+    static let path = path(besides: executable)
 
     /// Where the relay program is looked for when it is missing (this process starts itself as the relay), else
     /// nil.
-    static let missingProgram = missingProgram(besides: runningExecutable())
+    static let missingProgram = missingProgram(besides: executable)
 
     /// The relay program beside `executable` if it is there and executable, else `/proc/self/exe`.
     static func path(besides executable: String?) -> String {
@@ -24,8 +27,8 @@ enum RelayProgram {
 
     /// Where the relay program is looked for beside `executable` when it is not there (or not executable), else nil.
     static func missingProgram(besides executable: String?) -> String? {
-        let candidate = candidate(besides: executable)
-        return path(besides: executable) == "/proc/self/exe" ? candidate ?? CSUP_RELAY_NAME : nil
+        guard path(besides: executable) == "/proc/self/exe" else { return nil }
+        return candidate(besides: executable) ?? CSUP_RELAY_NAME
     }
 
     /// The relay program's place beside `executable`.

@@ -52,13 +52,16 @@ final class DriverInbox: Sendable {
     }
 
     /// The offsets of the `coma` confirmations that may be taken ahead: those whose client has no earlier event
-    /// waiting; `limit` at most.
+    /// waiting; `limit` at most. Without a confirmation waiting (most steps) it reads the events once, no more.
     private static func handovers(in waiting: [Waiting], upTo limit: Int) -> IndexSet {
+        guard let first = waiting.firstIndex(where: { if case .comaConfirmed = $0.event { true } else { false } }) else {
+            return []
+        }
         var handovers = IndexSet()
-        var clientsSeen = Set<ClientID>()
-        for (offset, entry) in waiting.enumerated() where handovers.count < limit {
-            guard let client = entry.event.client else { continue }
-            if case .comaConfirmed = entry.event, !clientsSeen.contains(client) { handovers.insert(offset) }
+        var clientsSeen = Set(waiting[..<first].compactMap(\.event.client))
+        for offset in first..<waiting.count where handovers.count < limit {
+            guard let client = waiting[offset].event.client else { continue }
+            if case .comaConfirmed = waiting[offset].event, !clientsSeen.contains(client) { handovers.insert(offset) }
             clientsSeen.insert(client)
         }
         return handovers

@@ -79,12 +79,7 @@ struct ClientState: Hashable, Sendable {
 
     /// The earliest of its deadlines (without an array: the driver asks for every client after every step).
     var nextDeadline: Date? {
-        func earlier(_ first: Date?, _ second: Date?) -> Date? {
-            guard let first, let second else { return first ?? second }
-            return min(first, second)
-        }
-        return earlier(earlier(earlier(earlier(gate?.nextDeadline, reconnectDeadline), identifyDeadline), nextProbe),
-                       probeDeadline)
+        earlier(earlier(earlier(earlier(gate?.nextDeadline, reconnectDeadline), identifyDeadline), nextProbe), probeDeadline)
     }
 }
 

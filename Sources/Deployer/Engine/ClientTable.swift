@@ -63,11 +63,7 @@ struct ClientTable: Sendable {
     /// The earliest of every client's deadlines (``ClientState/nextDeadline``), read in place: the driver asks
     /// after every step, and a copy of each client to read it was a tenth of the driver's CPU.
     var earliestDeadline: Date? {
-        var earliest: Date?
-        for box in boxes.values {
-            if let deadline = box.state.nextDeadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
-        }
-        return earliest
+        boxes.values.reduce(nil) { earliest, box in earlier(earliest, box.state.nextDeadline) }
     }
 
     /// Every client's id.

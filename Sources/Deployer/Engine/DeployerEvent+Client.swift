@@ -1,8 +1,8 @@
-public import FleetTypes
+import FleetTypes
 
 extension DeployerEvent {
     /// The client the event is about, when it is about one (a refused connection's only when it claimed one).
-    public var client: ClientID? {
+    var client: ClientID? {
         switch self {
         case .launched(let client, _, _), .launchFailed(let client, _), .connect(let client, _),
             .unmanagedConnected(let client, _), .identified(let client), .ready(let client), .healthReport(let client, _),

@@ -104,20 +104,25 @@ public struct DeploymentEngine: Sendable {
     }
 
     /// The earliest time at which a ``DeployerEvent/tick`` has something to do; `nil` when nothing waits.
+    /// Read in one pass over the instances, in place: the driver asks after every step.
     public var nextDeadline: Date? {
-        var deadlines = instances.compactMap { $0.handover?.comaDeadline }
-        if let earliest = clients.earliestDeadline { deadlines.append(earliest) }
-        if let earliest = instances.filter({ $0.candidate == nil }).compactMap({ $0.pending?.notBefore }).min() {
-            deadlines.append(max(earliest, pacer.nextSlot(after: max(now, earliest))))
+        var deadline = clients.earliestDeadline
+        var earliestPending: Date?
+        for index in instances.indices {
+            deadline = earlier(deadline, instances[index].handover?.comaDeadline)
+            if instances[index].candidate == nil { earliestPending = earlier(earliestPending, instances[index].pending?.notBefore) }
+            if let repair = instances[index].repair, repair.record == nil, repair.notBefore > now {
+                deadline = earlier(deadline, repair.notBefore)
+            }
+        }
+        if let earliestPending {
+            deadline = earlier(deadline, max(earliestPending, pacer.nextSlot(after: max(now, earliestPending))))
         }
         switch rollout?.phase {
-        case .baking(let until), .watching(let until): deadlines.append(until)
+        case .baking(let until), .watching(let until): deadline = earlier(deadline, until)
         default: break
         }
-        deadlines += instances.compactMap { instance in
-            instance.repair.flatMap { $0.record == nil && $0.notBefore > now ? $0.notBefore : nil }
-        }
-        return deadlines.min()
+        return deadline
     }
 
     /// The last good revision: the newest good tag that is not `revision` and not marked bad.
