@@ -13,14 +13,16 @@ half not.
 For each N it prints, next to the target and the value of issue 11 (measured
 before the fixes), per rollout mode (unfollowed / followed):
   - the daemon's CPU (utime + stime of /proc/<pid>/stat) per instance per rollout,
-    from the request to the terminal outcome;
+    from the request until the fleet settled after the terminal outcome (the
+    retired standbys exited);
   - the handover gap at the bots: the old active's `coma` received → the new
     one's `process_commands` received (time.monotonic() in both bots), p50/p99;
   - exit seen: the bot's last instant (wall clock) → the `client.exited` entry of
     the audit trail (ms resolution), p50/max;
   - `GET /v1/status` latency while a rollout runs (polled every 50 ms), p50/p99, in
     rollouts of their own (--rollouts more per mode), whose CPU is not counted above;
-  - rollout time, and the daemon's RSS after each rollout (first → last).
+  - rollout time, and the daemon's RSS after each rollout once the fleet settled
+    (its retired clients exited, the heap trimmed), first → last.
 The first deployment (an empty fleet) is a warm-up and is not measured. The total
 CPU's exponent in N is fitted when more than one N ran.
 
@@ -66,6 +68,8 @@ from pathlib import Path
 from urllib import request as urlrequest
 
 HERE = Path(__file__).resolve().parent
+# The daemon trims its heap a second (HeapTrimmer.settleTime) to two after the last exit of a settled fleet.
+HEAP_SETTLE_S = 2.5
 ROOT = HERE.parents[1]
 TOKEN_VARIABLE = "BENCH_DISCORD_TOKEN"
 TERMINAL = {"succeeded", "rolled-back", "aborted", "failed"}
@@ -228,6 +232,19 @@ dir = "{self.state}"
         status = Path(f"/proc/{self.daemon.pid}/status").read_text()
         return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
+    def settled_rss_mb(self, timeout=120):
+        """The RSS once the fleet has settled: no instance with a standby or a candidate left (the deployment's
+        retired clients have exited), then HEAP_SETTLE_S for the daemon's heap trim, which runs a second after the
+        last exit. Read at the terminal outcome instead, the RSS still holds the 200 retiring sessions."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            instances = self.get("/v1/status")["instances"]
+            if all(instance.get("standby") is None and instance.get("candidate") is None for instance in instances):
+                break
+            time.sleep(0.25)
+        time.sleep(HEAP_SETTLE_S)
+        return self.rss_mb()
+
     def pid_of_revision(self, revision):
         """The pid of a client of `revision` (any role), or None."""
         for instance in self.get("/v1/status")["instances"]:
@@ -353,7 +370,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
         if outcome != "succeeded":
             fleet.keep = True
             raise RuntimeError(f"the first deployment ended {outcome}; see {fleet.root / 'daemon.log'}")
-        results = {"rss": [fleet.rss_mb()], "modes": {False: [], True: []}, "failed": 0}
+        results = {"rss": [fleet.settled_rss_mb()], "modes": {False: [], True: []}, "failed": 0}
         results["status"] = {False: [], True: []}
         # Each mode's rollouts run twice: unprobed (the daemon's CPU, the gaps, the time) and then probed (status
         # latency), so that the CPU of answering 20 status requests a second is not counted as the rollout's.
@@ -363,12 +380,14 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             probe = StatusProbe(fleet) if probed else None
             cpu_before = fleet.cpu_seconds()
             _, seconds, outcome = fleet.deploy(revision, follow)
-            cpu = fleet.cpu_seconds() - cpu_before
-            results["rss"].append(fleet.rss_mb())
             results["failed"] += outcome != "succeeded"
             if probe:
                 results["status"][follow] += probe.stop()
-            else:
+            # The rollout's CPU counts until the fleet settled: its retired standbys exit after the outcome (and,
+            # read at the outcome, their exits were counted in the next rollout's CPU).
+            results["rss"].append(fleet.settled_rss_mb())
+            cpu = fleet.cpu_seconds() - cpu_before
+            if not probe:
                 results["modes"][follow].append({
                     "cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
                     "gaps": handover_gaps(records(fleet), revision)})
@@ -395,7 +414,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
 
 def run_back_to_back(fleet, count):
     """`count` unfollowed rollouts one after the other: (seconds, daemon CPU s) each, and the RSS before/after."""
-    rss_before = fleet.rss_mb()
+    rss_before = fleet.settled_rss_mb()
     rollouts = []
     for index in range(count):
         cpu_before = fleet.cpu_seconds()
@@ -403,7 +422,7 @@ def run_back_to_back(fleet, count):
         rollouts.append((seconds, fleet.cpu_seconds() - cpu_before, outcome))
         print(f"  back-to-back {index + 1}/{count}: {outcome} in {seconds:.1f} s, daemon CPU "
               f"{rollouts[-1][1]:.2f} s, RSS {fleet.rss_mb():.1f} MB", flush=True)
-    return {"rollouts": rollouts, "rss": (rss_before, fleet.rss_mb())}
+    return {"rollouts": rollouts, "rss": (rss_before, fleet.settled_rss_mb())}
 
 
 def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="python"):
