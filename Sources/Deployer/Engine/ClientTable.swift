@@ -55,6 +55,11 @@ struct ClientTable: Sendable {
         }
     }
 
+    /// The revision of client `id`, read in place (the subscript copies the whole client).
+    func revision(of id: ClientID) -> Revision? {
+        boxes[id]?.state.revision
+    }
+
     /// Every client.
     var values: some Collection<ClientState> {
         boxes.values.lazy.map(\.state)

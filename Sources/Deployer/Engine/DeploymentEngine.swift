@@ -49,6 +49,9 @@ public struct DeploymentEngine: Sendable {
     var outbox: [DeployerAction] = []
     /// The answer of the step in progress; nil until the step decides one (then ``EngineReply/noted``).
     var reply: EngineReply?
+    /// Where the gate's check of the current wave starts: the position in the wave of the instance that last
+    /// held it up. Only where a scan starts, never what it finds (``stepRollout()``).
+    var gateScanStart = 0
 
     /// Makes an engine, empty or from what the store recovered after a daemon restart.
     ///
