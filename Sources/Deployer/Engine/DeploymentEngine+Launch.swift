@@ -12,7 +12,11 @@ extension DeploymentEngine {
     }
 
     /// Starts the waiting launches whose time has come, as far as the pacing allows, first come first served.
+    ///
+    /// It runs in every round of every engine step: when the pacing has no slot now, or no launch waits, it returns
+    /// before it lists the instances (which cost the fleet's size per step, N² per rollout).
     mutating func launchPending() {
+        guard pacer.nextSlot(after: now) <= now, instances.contains(where: { $0.pending != nil }) else { return }
         let due = instances.compactMap { instance in
             instance.pending.flatMap { $0.notBefore <= now && instance.candidate == nil ? (instance.index, $0) : nil }
         }.sorted { $0.1.sequence < $1.1.sequence }
