@@ -29,7 +29,7 @@ final class HeapTrimmer: Sendable {
         var deploymentRuns = false
         /// Counts the asks: a check that finds it moved since it was scheduled waits once more.
         var asks = 0
-        /// The asks a scheduled check found (nil: no check is scheduled).
+        /// The count of asks when the pending check was scheduled (nil: no check is pending).
         var scheduledAt: Int?
     }
 
