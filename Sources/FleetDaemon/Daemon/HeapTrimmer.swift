@@ -50,7 +50,7 @@ final class HeapTrimmer: Sendable {
         self.settleTime = settleTime
         let queue = DispatchQueue(label: "urban-robot.heap-trim", qos: .utility)
         self.schedule = schedule ?? { delay, job in
-            queue.asyncAfter(deadline: .now() + .milliseconds(Int(delay / .milliseconds(1))), execute: job)
+            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(delay.nanoseconds)), execute: job)
         }
         self.trim = trim
     }
