@@ -79,8 +79,8 @@ public final class LocalProcessLauncher: ProcessLauncher {
 
     /// ``launch(_:)``, with the exit reported on ``exits`` or not. Starting a process blocks its thread while the
     /// process and its log's redacting relay start (milliseconds, tens of them on a loaded machine, for every
-    /// launch of a rollout): the work runs on threads of its own (``DedicatedThreads/spawning``), never on a thread
-    /// that Swift's cooperative pool, and with it the daemon's channel and admin API, uses.
+    /// launch of a rollout): the work runs on a thread of its own (``DedicatedThreads/spawning``), one start at a
+    /// time, never on a thread that Swift's cooperative pool, and with it the daemon's channel and admin API, uses.
     func launch(_ request: LaunchRequest, reportingExit: Bool) async throws(SupervisorError) -> LaunchedProcess {
         let started = await DedicatedThreads.spawning.run {
             Result { () throws(SupervisorError) in try self.spawn(request, reportingExit: reportingExit) }
