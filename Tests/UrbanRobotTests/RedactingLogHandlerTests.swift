@@ -44,6 +44,24 @@ struct RedactingLogHandlerTests {
     }
 }
 
+extension RedactingLogHandlerTests {
+    @Test("the byte search before the replace: text without the secret is left as it is, every other is replaced")
+    func searchesBeforeReplacing() {
+        let secret = "MTA.token-xyz"
+        let handler = RedactingLogHandler(wrapping: SwiftLogNoOpLogHandler(), secrets: [secret, "", "tökén"])
+        #expect(handler.redact("nothing to hide here") == "nothing to hide here")
+        #expect(handler.redact("") == "")
+        #expect(handler.redact("MTA.token-xy") == "MTA.token-xy", "a prefix is not the secret")
+        #expect(handler.redact(secret) == "<redacted>")
+        #expect(handler.redact("é \(secret)\(secret) ü") == "é <redacted><redacted> ü")
+        #expect(handler.redact("at the end: \(secret)") == "at the end: <redacted>")
+        #expect(handler.redact("a tökén") == "a <redacted>", "a secret that is not ASCII goes to the replace")
+        #expect(!RedactingLogHandler.mayHold("MTA-token", secret))
+        #expect(RedactingLogHandler.mayHold("x\(secret)", secret))
+        #expect(RedactingLogHandler.mayHold("anything", "tökén"))
+    }
+}
+
 struct RedactionProbeError: Error, CustomStringConvertible {
     let text: String
     var description: String { text }

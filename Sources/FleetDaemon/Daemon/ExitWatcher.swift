@@ -15,7 +15,8 @@ import Supervisor
 /// The exits are collected on a thread of their own (``collector``): the launcher's stream hands out one exit per
 /// turn of its consumer, and on the driver's thread each turn waited behind the driver's queued steps, so the 200
 /// standbys a rollout stops came out in batches of two or three, the last 30-40 ms after its death. The reports
-/// run on the driver's thread (``DeployerDriver/taskExecutor``).
+/// run on the driver's thread (``DeployerDriver/taskExecutor``); each exit's log line is written on the collector's,
+/// once the exit is in its batch, so that a stop wave's 200 lines do not hold the driver's steps back.
 struct ExitWatcher: Service {
     let launcher: any ProcessLauncher
     let processes: RunningProcesses
@@ -34,7 +35,10 @@ struct ExitWatcher: Service {
             await cancelWhenGracefulShutdown {
                 await withDiscardingTaskGroup { group in
                     group.addTask(executorPreference: collector) {
-                        for await exit in launcher.exits { batches.add(exit) }
+                        for await exit in launcher.exits {
+                            batches.add(exit)
+                            logger.info("process exited", metadata: ["client": "\(exit.record.clientID)", "status": "\(exit.status)"])
+                        }
                         batches.finish()
                     }
                     group.addTask {
@@ -52,9 +56,6 @@ struct ExitWatcher: Service {
     /// Tells the engine of the exits; returns their clients.
     private func report(_ exits: [Supervisor.ProcessExit]) async -> [ClientID] {
         let clients = exits.map { ClientID(rawValue: $0.record.clientID) }
-        for (client, exit) in zip(clients, exits) {
-            logger.info("process exited", metadata: ["client": "\(client)", "status": "\(exit.status)"])
-        }
         // The engine hears of the exits even when the launch records cannot be removed (a full disk): a record
         // left behind names a process that is gone, which the next start forgets.
         do {
