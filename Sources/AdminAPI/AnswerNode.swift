@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// One value of the document ``AnswerEncoder`` builds: what an `Encodable` value encodes into, written as JSON once
@@ -60,7 +61,7 @@ enum AnswerNode {
         case .literal(let literal):
             text.append(contentsOf: literal.utf8)
         case .string(let string):
-            JSONText.write(string, to: &text)
+            JSONStringText.write(string, to: &text)
         case .array(let array):
             text.append(UInt8(ascii: "["))
             for (index, element) in array.elements.enumerated() {
@@ -72,7 +73,7 @@ enum AnswerNode {
             text.append(UInt8(ascii: "{"))
             for (index, member) in object.sortedMembers().enumerated() {
                 if index > 0 { text.append(UInt8(ascii: ",")) }
-                JSONText.write(member.key, to: &text)
+                JSONStringText.write(member.key, to: &text)
                 text.append(UInt8(ascii: ":"))
                 member.value.write(to: &text)
             }

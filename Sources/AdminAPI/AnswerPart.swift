@@ -18,7 +18,7 @@ extension Optional: AnswerPart where Wrapped: AnswerPart {
 
 extension String: AnswerPart {
     /// Quoted and escaped.
-    func write(to text: inout [UInt8]) { JSONText.write(self, to: &text) }
+    func write(to text: inout [UInt8]) { JSONStringText.write(self, to: &text) }
 }
 
 extension Int: AnswerPart {
@@ -58,17 +58,17 @@ extension Date: AnswerPart {
 
 extension Revision: AnswerPart {
     /// Its id, quoted.
-    func write(to text: inout [UInt8]) { JSONText.write(rawValue, to: &text) }
+    func write(to text: inout [UInt8]) { JSONStringText.write(rawValue, to: &text) }
 }
 
 extension ClientID: AnswerPart {
     /// Its id, quoted.
-    func write(to text: inout [UInt8]) { JSONText.write(rawValue, to: &text) }
+    func write(to text: inout [UInt8]) { JSONStringText.write(rawValue, to: &text) }
 }
 
 extension Trigger: AnswerPart {
     /// Its name, quoted.
-    func write(to text: inout [UInt8]) { JSONText.write(rawValue, to: &text) }
+    func write(to text: inout [UInt8]) { JSONStringText.write(rawValue, to: &text) }
 }
 
 extension [UInt8] {

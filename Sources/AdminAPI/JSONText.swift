@@ -4,43 +4,8 @@ import Glibc
 import Foundation
 
 /// The pieces of JSON text ``AnswerEncoder`` and the status document's writer (``AnswerWritable``) write, each as
-/// Foundation's `JSONEncoder` writes it.
+/// Foundation's `JSONEncoder` writes it (strings: `JSONStringText`).
 enum JSONText {
-    /// Appends `string` quoted: `"`, `\` and `/` escaped with a backslash, the control characters as `\b`, `\f`,
-    /// `\n`, `\r`, `\t` or `\u00xx`; everything else as it is (UTF-8).
-    static func write(_ string: String, to text: inout [UInt8]) {
-        text.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { bytes in
-            // The bytes that need no escape are appended a run at a time.
-            var runStart = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") {
-                text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                appendEscaped(byte, to: &text)
-                runStart = index + 1
-            }
-            text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-        }
-        text.append(UInt8(ascii: "\""))
-    }
-
-    private static func appendEscaped(_ byte: UInt8, to text: inout [UInt8]) {
-        switch byte {
-        case 0x08: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-        case 0x0C: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-        case 0x0A: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0D: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case 0x09: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case 0..<0x20:
-            text.append(contentsOf: "\\u00".utf8)
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        default:
-            text.append(UInt8(ascii: "\\"))
-            text.append(byte)
-        }
-    }
-
     /// A number's text from Swift's shortest `description`, without the `.0` of a whole number (`12`, `0.04`,
     /// `1e+20`, `-0`).
     static func number(_ description: String) -> String {
@@ -119,5 +84,4 @@ enum JSONText {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

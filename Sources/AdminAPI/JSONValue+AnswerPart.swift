@@ -14,7 +14,7 @@ extension JSONValue: AnswerPart {
         case .number(let number):
             try number.write(to: &text)
         case .string(let string):
-            JSONText.write(string, to: &text)
+            JSONStringText.write(string, to: &text)
         case .array(let elements):
             try elements.write(to: &text)
         case .object(let members):
@@ -48,7 +48,7 @@ struct SortedMembers: AnswerPart {
         text.append(UInt8(ascii: "{"))
         for (index, member) in members.enumerated() {
             if index > 0 { text.append(UInt8(ascii: ",")) }
-            JSONText.write(member.key, to: &text)
+            JSONStringText.write(member.key, to: &text)
             text.append(UInt8(ascii: ":"))
             try placingInvalidValue(at: AnswerMemberKey(member.key)) { try member.value.write(to: &text) }
         }

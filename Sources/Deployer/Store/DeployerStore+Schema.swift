@@ -91,7 +91,7 @@ extension DeployerStore {
     }
 
     static func append(_ entry: AuditEntry, _ db: Database) throws -> StoredAuditEntry {
-        let detail = String(decoding: try JSONEncoder().encode(entry.detail), as: UTF8.self)
+        let detail = AuditDetailText.json(entry.detail)
         try db.cachedStatement(
             sql: "INSERT INTO events (deployment_id, time, kind, instance, client, detail) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [
@@ -111,7 +111,7 @@ extension DeployerStore {
         case .admit(let id): performed(.admit, client: id)
         case .refuse(let id, let reason): performed(.refuse(reason: reason), client: id)
         case .hello(let id, let processCommands): performed(.hello(processCommands: processCommands), client: id)
-        case .send(let id, let command): performed(.send(name: command.name, command: "\(command)"), client: id)
+        case .send(let id, let command): performed(.send(name: command.name, command: command.auditText), client: id)
         case .launch(let order): performed(.launch(revision: order.revision), instance: order.instance, client: order.client)
         case .stop(let id): performed(.stop, client: id)
         case .prepareRelease(_, let ref): performed(.prepareRelease(ref: ref))
