@@ -15,8 +15,9 @@ import Supervisor
 /// The exits are collected on a thread of their own (``collector``): the launcher's stream hands out one exit per
 /// turn of its consumer, and on the driver's thread each turn waited behind the driver's queued steps, so the 200
 /// standbys a rollout stops came out in batches of two or three, the last 30-40 ms after its death. The reports
-/// run on the driver's thread (``DeployerDriver/taskExecutor``); each exit's log line is written on the collector's,
-/// once the exit is in its batch, so that a stop wave's 200 lines do not hold the driver's steps back.
+/// run on the driver's thread (``DeployerDriver/taskExecutor``). The exits' log lines are written once the engine has
+/// them, with the removal of their launch records, off both threads: before the report, on the driver's thread, a
+/// stop wave's 200 lines held its steps back, and on the collector's they held the next exits back.
 struct ExitWatcher: Service {
     let launcher: any ProcessLauncher
     let processes: RunningProcesses
@@ -30,31 +31,36 @@ struct ExitWatcher: Service {
 
     func run() async {
         let batches = ReadyBatches<Supervisor.ProcessExit>()
-        let (reported, reporting) = AsyncStream.makeStream(of: [ClientID].self)
+        let (reported, reporting) = AsyncStream.makeStream(of: [Supervisor.ProcessExit].self)
         await withTaskExecutorPreference(executor) {
             await cancelWhenGracefulShutdown {
                 await withDiscardingTaskGroup { group in
                     group.addTask(executorPreference: collector) {
-                        for await exit in launcher.exits {
-                            batches.add(exit)
-                            logger.info("process exited", metadata: ["client": "\(exit.record.clientID)", "status": "\(exit.status)"])
-                        }
+                        for await exit in launcher.exits { batches.add(exit) }
                         batches.finish()
                     }
                     group.addTask {
-                        await batches.forEach { reporting.yield(await report($0)) }
+                        await batches.forEach {
+                            await report($0)
+                            reporting.yield($0)
+                        }
                         reporting.finish()
                     }
-                    group.addTask {
-                        for await clients in reported { await forget(clients) }
+                    group.addTask(executorPreference: globalConcurrentExecutor) {
+                        for await exits in reported {
+                            for exit in exits {
+                                logger.info("process exited", metadata: ["client": "\(exit.record.clientID)", "status": "\(exit.status)"])
+                            }
+                            await forget(exits.map { ClientID(rawValue: $0.record.clientID) })
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Tells the engine of the exits; returns their clients.
-    private func report(_ exits: [Supervisor.ProcessExit]) async -> [ClientID] {
+    /// Tells the engine of the exits.
+    private func report(_ exits: [Supervisor.ProcessExit]) async {
         let clients = exits.map { ClientID(rawValue: $0.record.clientID) }
         // The engine hears of the exits even when the launch records cannot be removed (a full disk): a record
         // left behind names a process that is gone, which the next start forgets.
@@ -66,7 +72,6 @@ struct ExitWatcher: Service {
             logger.error("could not record exits", metadata: ["clients": "\(clients)", "error": "\(error)"])
         }
         channel.forgetIssuedKeys(of: clients)
-        return clients
     }
 
     /// Forgets the launch records of clients that exited.
