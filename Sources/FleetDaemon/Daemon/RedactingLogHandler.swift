@@ -40,9 +40,8 @@ struct RedactingLogHandler: LogHandler {
         base.log(event: event)
     }
 
-    /// `text` with every secret replaced. Foundation's replace runs only for a secret the text holds: most lines
-    /// hold none, and on Linux each replace bridges the text to `NSString` (a 200-bot stop wave logs 400 lines, on
-    /// the driver's thread among them).
+    /// `text` with every secret replaced. Foundation's replace runs only for a secret the text may hold: most lines
+    /// hold none, and on Linux each replace bridges the text to `NSString` (a 200-bot stop wave logs 400 lines).
     func redact(_ text: String) -> String {
         secrets.reduce(text) { text, secret in
             Self.mayHold(text, secret) ? text.replacingOccurrences(of: secret, with: "<redacted>") : text
