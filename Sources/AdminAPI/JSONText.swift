@@ -83,5 +83,4 @@ enum JSONText {
             index + 1 < ordered.count && key(ordered[index + 1]) == key(member) ? nil : member
         }
     }
-
 }
