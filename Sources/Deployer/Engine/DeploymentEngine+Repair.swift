@@ -10,8 +10,8 @@ import Foundation
 extension DeploymentEngine {
     /// Asks for the replacement of the active of `index`, which fell silent.
     mutating func wantRepair(of index: Int, reason: String) {
-        guard instances[index].repair == nil, let old = instances[index].active else { return }
-        instances[index].repair = Repair(old: old, reason: reason, notBefore: now)
+        guard repairs[index] == nil, let old = instances[index].active else { return }
+        repairs[index] = Repair(old: old, reason: reason, notBefore: now)
         emit(.audit(AuditEntry(deployment: nil, time: wallNow, event: .repairWanted(reason: reason), instance: index,
                                client: old)))
         emit(.notify(Notice(level: .warning, message:
@@ -20,8 +20,8 @@ extension DeploymentEngine {
 
     /// Starts, closes or gives up the wanted repairs (part of ``progress()``).
     mutating func stepRepairs() {
-        for index in instances.indices where instances[index].repair != nil {
-            guard var repair = instances[index].repair else { continue }
+        for index in repairs.keys.sorted() {
+            guard var repair = repairs[index] else { continue }
             let attemptRuns = instances[index].candidate.flatMap { clients[$0]?.purpose } == .repair
                 || instances[index].pending?.purpose == .repair
             if repair.record != nil, !attemptRuns {
@@ -30,7 +30,7 @@ extension DeploymentEngine {
             }
             guard let old = clients[repair.old], instances[index].active == repair.old, !old.shutdownRequested else {
                 if attemptRuns { continue }
-                instances[index].repair = nil
+                repairs[index] = nil
                 audit(.repairClosed(why: "\(repair.old) no longer serves the instance"), instance: index)
                 continue
             }
@@ -42,11 +42,11 @@ extension DeploymentEngine {
                 if repair.record != nil {
                     finishRepairAttempt(of: index, .aborted, "not needed: \(repair.old) identified again")
                 }
-                instances[index].repair = nil
+                repairs[index] = nil
                 continue
             }
             guard repair.record == nil, repair.attempts < settings.crashLoop, repair.notBefore <= now, rollout == nil,
-                instances[index].isSettled, !instances.contains(where: { $0.repair?.record != nil })
+                instances[index].isSettled, !repairs.values.contains(where: { $0.record != nil })
             else { continue }
             var record = DeploymentRecord(
                 id: nextDeploymentID,
@@ -58,7 +58,7 @@ extension DeploymentEngine {
             record.reason = repair.reason
             repair.attempts += 1
             repair.record = record
-            instances[index].repair = repair
+            repairs[index] = repair
             emit(.recordDeployment(record))
             emit(.audit(AuditEntry(deployment: record.id, time: wallNow,
                                    event: .repairStarted(reason: repair.reason, attempt: repair.attempts), instance: index,
@@ -69,18 +69,18 @@ extension DeploymentEngine {
 
     /// The replacement took over the instance.
     mutating func repairSucceeded(of index: Int, by candidate: ClientID) {
-        guard instances[index].repair?.record != nil else { return }
+        guard repairs[index]?.record != nil else { return }
         finishRepairAttempt(of: index, .succeeded, "replaced by \(candidate)")
-        instances[index].repair = nil
+        repairs[index] = nil
     }
 
     /// The replacement failed its gate: the old active keeps serving; another attempt follows after a backoff.
     mutating func repairFailed(of index: Int, client: ClientID, reason: FailureReason) {
-        guard let repair = instances[index].repair, repair.record != nil else { return }
+        guard let repair = repairs[index], repair.record != nil else { return }
         finishRepairAttempt(of: index, .failed, "the replacement \(client) failed its gate: \(reason); \(repair.old) keeps serving")
         let factor = 1 << min(max(repair.attempts - 1, 0), 16)
         let backoff = min(settings.restartBackoff * factor, settings.maxRestartBackoff)
-        instances[index].repair?.notBefore = now.adding(backoff)
+        repairs[index]?.notBefore = now.adding(backoff)
         if repair.attempts >= settings.crashLoop {
             emit(.notify(Notice(level: .critical, message:
                 "Instance \(index): \(repair.reason), and \(repair.attempts) replacement(s) failed their gate; "
@@ -90,11 +90,11 @@ extension DeploymentEngine {
 
     /// Ends the history row of the attempt in flight.
     private mutating func finishRepairAttempt(of index: Int, _ outcome: DeploymentOutcome, _ how: String) {
-        guard var record = instances[index].repair?.record else { return }
+        guard var record = repairs[index]?.record else { return }
         record.outcome = outcome
-        record.reason = "\(instances[index].repair?.reason ?? ""); \(how)"
+        record.reason = "\(repairs[index]?.reason ?? ""); \(how)"
         record.finishedAt = wallNow
-        instances[index].repair?.record = nil
+        repairs[index]?.record = nil
         emit(.recordDeployment(record))
         emit(.audit(AuditEntry(deployment: record.id, time: wallNow,
                                event: .repairFinished(outcome: outcome, reason: record.reason), instance: index)))

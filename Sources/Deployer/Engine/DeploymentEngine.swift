@@ -22,7 +22,15 @@ public struct DeploymentEngine: Sendable {
     /// The configuration it decides with.
     public let settings: DeployerSettings
     var keys: any KeySource
-    var instances: [InstanceState]
+    /// Every instance's state, by index. Each write counts in ``instanceWrites``, in place (a `didSet` that does
+    /// not read the old value keeps element writes in place).
+    var instances: [InstanceState] { didSet { instanceWrites &+= 1 } }
+    /// How many writes ``instances`` has had: ``progress()``'s test of whether a round changed an instance.
+    private(set) var instanceWrites = 0
+    /// The replacements of actives that stopped talking to the daemon, by instance, while one is wanted
+    /// (``stepRepairs()``). Kept beside the instances, not in them: almost always empty, and the steps that walk
+    /// every instance need not copy one.
+    var repairs: [Int: Repair] = [:]
     var clients = ClientTable()
     var pacer: LaunchPacer
     var rollout: Rollout?
@@ -114,9 +122,9 @@ public struct DeploymentEngine: Sendable {
         for index in instances.indices {
             deadline = earlier(deadline, instances[index].handover?.comaDeadline)
             if instances[index].candidate == nil { earliestPending = earlier(earliestPending, instances[index].pending?.notBefore) }
-            if let repair = instances[index].repair, repair.record == nil, repair.notBefore > now {
-                deadline = earlier(deadline, repair.notBefore)
-            }
+        }
+        for repair in repairs.values where repair.record == nil && repair.notBefore > now {
+            deadline = earlier(deadline, repair.notBefore)
         }
         if let earliestPending {
             deadline = earlier(deadline, max(earliestPending, pacer.nextSlot(after: max(now, earliestPending))))

@@ -18,8 +18,6 @@ struct InstanceState: Hashable, Sendable {
     var handover: Handover?
     /// Recent exits of its active (and failed restarts), for backoff and crash-loop detection.
     var exits: [Date] = []
-    /// The replacement of an active that stopped talking to the daemon, while one is wanted.
-    var repair: Repair?
 
     /// Whether nothing is in flight: no launch waiting, no candidate, no handover.
     var isSettled: Bool { pending == nil && candidate == nil && handover == nil }
