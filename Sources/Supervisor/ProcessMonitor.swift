@@ -25,13 +25,22 @@ final class ProcessMonitor: Sendable {
     private let epollFD: Int32
     private let state = Mutex(State())
     private static let tickMilliseconds: Int32 = 1000
+    /// The monitor thread's name, as `top -H`, `perf` and `/proc/<pid>/task/*/comm` show it.
+    static let threadName = "urban-monitor"
 
     private init() {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epollFD >= 0, "epoll_create1 failed: \(SystemCallError("epoll_create1", errno: errno))")
-        let thread = Thread { [self] in self.loop() }
-        thread.name = "urban-robot.process-monitor"
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            // Named from within, once `start()` returned, and in 15 bytes: a name set before `start()` is dropped
+            // when the thread runs first, and the kernel refuses a longer one (it showed as the dispatch pool's).
+            started.wait()
+            Thread.current.name = Self.threadName
+            self.loop()
+        }
         thread.start()
+        started.signal()
     }
 
     /// Runs `handler` on the monitor thread once `pidfd` is readable.
