@@ -1,4 +1,5 @@
 import Dispatch
+import FleetTypes
 import Foundation
 import Synchronization
 
@@ -32,16 +33,7 @@ final class DedicatedThreads: Sendable {
     init(name: String, count: Int) {
         self.count = count
         for _ in 0..<count {
-            let started = DispatchSemaphore(value: 0)
-            let thread = Thread { [self] in
-                // Named from within, once `start()` returned: on Linux a new thread inherits its creator's name,
-                // and Foundation drops a name set before `start()` recorded the thread's handle.
-                started.wait()
-                Thread.current.name = name
-                loop()
-            }
-            thread.start()
-            started.signal()
+            NamedThread.start(name) { [self] in loop() }
         }
     }
 

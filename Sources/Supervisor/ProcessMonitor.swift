@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSupervisorShims
+import FleetTypes
 import Foundation
 import Synchronization
 
@@ -31,16 +32,8 @@ final class ProcessMonitor: Sendable {
     private init() {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epollFD >= 0, "epoll_create1 failed: \(SystemCallError("epoll_create1", errno: errno))")
-        let started = DispatchSemaphore(value: 0)
-        let thread = Thread { [self] in
-            // Named from within, once `start()` returned, and in 15 bytes: a name set before `start()` is dropped
-            // when the thread runs first, and the kernel refuses a longer one (it showed as the dispatch pool's).
-            started.wait()
-            Thread.current.name = Self.threadName
-            self.loop()
-        }
-        thread.start()
-        started.signal()
+        // In 15 bytes: the kernel refuses a longer name (the old one, 27 bytes, left it named as the dispatch pool's).
+        NamedThread.start(Self.threadName) { [self] in loop() }
     }
 
     /// Runs `handler` on the monitor thread once `pidfd` is readable.

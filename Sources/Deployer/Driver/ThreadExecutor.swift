@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 import Synchronization
 
