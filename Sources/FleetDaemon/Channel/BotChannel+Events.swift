@@ -25,6 +25,7 @@ extension BotChannel {
         }
         socket.on("coma") { [self] _, ack in
             ack?([])
+            session.confirmedComa()
             await report(session, "coma") { .comaConfirmed($0) }
         }
         socket.on("shutdown") { [self] arguments, ack in

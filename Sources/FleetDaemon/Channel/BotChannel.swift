@@ -83,17 +83,23 @@ final class BotChannel: Sendable {
     var sessionCount: Int { state.withLock { $0.sessions.count } }
 
     /// The latest `heartbeat` of `client`, if it sent one over its current socket.
-    func heartbeat(of client: ClientID) -> StatusSnapshot.Heartbeat? { state.withLock { $0.sessions[client] }?.heartbeat }
+    func heartbeat(of client: ClientID) -> StatusSnapshot.Heartbeat? { session(of: client)?.heartbeat }
 
     /// Sends `hello`.
     func hello(_ client: ClientID, processCommands: Bool) {
+        if processCommands { session(of: client)?.commanded(processing: true) }
         emit("hello", ChannelPayload.hello(
             token: token, processCommands: processCommands, client: client, heartbeatInterval: heartbeatInterval),
             to: client)
     }
 
-    /// Sends `cmd`.
+    /// Sends `cmd`, noting a `coma` or `process_commands` on the client's session first.
     func send(_ command: ClientCommand, to client: ClientID) {
+        switch command {
+        case .coma: session(of: client)?.commanded(processing: false)
+        case .processCommands: session(of: client)?.commanded(processing: true)
+        case .ok, .healthCheck, .shutdown: break
+        }
         emit("cmd", ChannelPayload.command(command, token: token), to: client)
     }
 
@@ -102,21 +108,31 @@ final class BotChannel: Sendable {
         state.withLock { $0.sessions[client]?.isUnmanaged ?? false }
     }
 
+    /// Whether `client` is idle by its own word: on its current socket it confirmed the `coma` it was last told
+    /// (see ``ChannelSession/isIdle``). When it is, when it gets `shutdown` does not matter to anyone it serves.
+    func isIdle(_ client: ClientID) -> Bool {
+        session(of: client)?.isIdle ?? false
+    }
+
     /// Whether `client` holds a socket now (a `cmd shutdown` can reach it).
     func hasSocket(_ client: ClientID) -> Bool {
-        state.withLock { $0.sessions[client] != nil }
+        session(of: client) != nil
     }
 
     /// Stops an unmanaged client: disconnects its socket; its closing is reported as its exit.
     /// - Returns: false when it has no socket left (the caller reports the exit itself).
     func stopUnmanaged(_ client: ClientID) -> Bool {
-        guard let session = state.withLock({ $0.sessions[client] }) else { return false }
+        guard let session = session(of: client) else { return false }
         session.socket.disconnect()
         return true
     }
 
+    private func session(of client: ClientID) -> ChannelSession? {
+        state.withLock { $0.sessions[client] }
+    }
+
     private func emit(_ event: String, _ payload: JSONValue, to client: ClientID) {
-        guard let session = state.withLock({ $0.sessions[client] }) else {
+        guard let session = session(of: client) else {
             logger.debug("no socket to send to", metadata: ["client": "\(client)", "event": "\(event)"])
             return
         }

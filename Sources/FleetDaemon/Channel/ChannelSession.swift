@@ -10,6 +10,7 @@ final class ChannelSession: Sendable {
         var isUnmanaged = false
         var presentedKey: String?
         var heartbeat: StatusSnapshot.Heartbeat?
+        var coma = ComaConfirmation()
     }
 
     /// The socket.
@@ -37,6 +38,19 @@ final class ChannelSession: Sendable {
 
     /// The launch key the client presented (none for an unmanaged client): redacted from what it sends.
     var presentedKey: String? { state.withLock { $0.presentedKey } }
+
+    /// Notes a command about processing, before it is sent on this socket (``ComaConfirmation/commanded(processing:)``).
+    func commanded(processing: Bool) {
+        state.withLock { $0.coma.commanded(processing: processing) }
+    }
+
+    /// Notes the client's `coma` event (``ComaConfirmation/confirmed()``).
+    func confirmedComa() {
+        state.withLock { $0.coma.confirmed() }
+    }
+
+    /// Whether the client is idle by its own word: on this socket it confirmed the `coma` it was last told.
+    var isIdle: Bool { state.withLock { $0.coma.isIdle } }
 
     /// Binds the session to its client, which presented `key`.
     func bind(_ client: ClientID, unmanaged: Bool, key: String?) {

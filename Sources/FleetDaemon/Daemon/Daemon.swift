@@ -53,6 +53,8 @@ public final class Daemon: DaemonControl {
     let stateLock: StateLock
     /// Where `--reset-state` moved the old contents, if it did: the new fleet's counters go on from there.
     let movedAside: String?
+    /// When the stops of idle clients start.
+    let stopWave: StopWave
 
     /// How often clients send `heartbeat` (seconds), told in `hello`.
     static let heartbeatInterval = 30
@@ -65,8 +67,14 @@ public final class Daemon: DaemonControl {
     ///   instead of refusing a folder whose database is missing.
     /// - Throws: ``DaemonError`` (`.stateFolder`, `.stateLocked` when another daemon runs on the folder,
     ///   `.stateMissing` when the folder ran a fleet but lost `state.sqlite`, `.token`), or the store's error.
-    public init(configuration: Configuration, logger: Logger, resetState: Bool = false) throws {
+    public convenience init(configuration: Configuration, logger: Logger, resetState: Bool = false) throws {
+        try self.init(configuration: configuration, logger: logger, resetState: resetState, stopWave: .standard)
+    }
+
+    /// Prepares a daemon whose idle clients' stops start in `stopWave` (tests slow it down to see it).
+    init(configuration: Configuration, logger: Logger, resetState: Bool, stopWave: StopWave) throws {
         self.configuration = configuration
+        self.stopWave = stopWave
         stateDirectory = configuration.state.directory
         try Self.makeStateFolder(stateDirectory)
         stateLock = try StateLock(stateDirectory: stateDirectory)
@@ -151,7 +159,7 @@ public final class Daemon: DaemonControl {
             configuration: configuration, channel: channel, driver: driver, work: work,
             launcher: launcher, processes: processes, releases: releaseStore,
             progress: progressHub, notifier: notifier, channelURL: channelURL, environment: environment,
-            observers: observers, logger: logger))
+            observers: observers, logger: logger), stopWave: stopWave)
         let recovered = try processes.withProcessIdentities(
             goingOnFromMovedAside(try store.recover(goodTags: try await effects.goodTags())))
         for client in recovered.clients { channel.issued(client.keyHash, to: client.client) }

@@ -5,6 +5,7 @@ import Foundation
 import GitStore
 import Logging
 import Supervisor
+import Synchronization
 
 extension DaemonEffects {
     /// Launches and records one client (the engine paced it: `max_concurrency` per `identify_spacing`); reports
@@ -33,6 +34,20 @@ extension DaemonEffects {
         } catch {
             logger.error("launch failed", metadata: ["client": "\(order.client)", "error": "\(error)"])
             await submit(.launchFailed(order.client, message: "\(error)"))
+        }
+    }
+
+    /// Sends `command` to `client`. A `shutdown` to an idle client (it confirmed `coma`) waits for its place in
+    /// the ``StopWave``, and its stop with it; to any other client it goes at once.
+    func send(_ command: ClientCommand, to client: ClientID) {
+        let channel = parts.channel
+        guard case .shutdown = command, channel.isIdle(client) else { return channel.send(command, to: client) }
+        let now = ContinuousClock.now
+        let place = stopWave.withLock { $0.place(client, now: now) }
+        guard place > now else { return channel.send(command, to: client) }
+        parts.work.start {
+            try? await Task.sleep(until: place, clock: .continuous)
+            channel.send(command, to: client)
         }
     }
 

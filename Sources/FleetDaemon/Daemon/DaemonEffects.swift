@@ -33,9 +33,12 @@ final class DaemonEffects: DeployerEffects {
     let deployments = Mutex<[Int: DeploymentRecord]>([:])
     /// Deployments whose "canary passed" was posted.
     let canaryPassedDeployments = Mutex<Set<Int>>([])
+    /// When the stops of idle clients start.
+    let stopWave: Mutex<StopWave>
 
-    init(parts: Parts) {
+    init(parts: Parts, stopWave: StopWave) {
         self.parts = parts
+        self.stopWave = Mutex(stopWave)
     }
 
     var logger: Logger { parts.logger }
@@ -48,12 +51,16 @@ final class DaemonEffects: DeployerEffects {
         case .hello(let client, let processCommands):
             parts.channel.hello(client, processCommands: processCommands)
         case .send(let client, let command):
-            parts.channel.send(command, to: client)
+            send(command, to: client)
         case .launch(let order):
             parts.channel.issued(KeyHash(key: order.key), to: order.client)
             parts.work.start { [self] in await launch(order) }
         case .stop(let client):
-            parts.work.start { [self] in await stop(client) }
+            let place = stopWave.withLock { $0.take(client) }
+            parts.work.start { [self] in
+                if let place { try? await Task.sleep(until: place, clock: .continuous) }
+                await stop(client)
+            }
         case .prepareRelease(let deployment, let ref):
             parts.work.start { [self] in await prepareRelease(deployment: deployment, ref: ref) }
         case .tagGood(let revision, let deployment):

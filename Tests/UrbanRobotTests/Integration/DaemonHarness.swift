@@ -10,7 +10,7 @@ import Testing
 
 /// An in-process ``Daemon`` of a ``Scenario`` on 127.0.0.1 (port 0 unless given) with short timings, and the waits
 /// the scenarios need (polling `status()` with deadlines, never fixed sleeps). Made and shut down by
-/// ``Scenario/withDaemon(instances:port:allowUnmanaged:notifyURL:adjust:logHandler:_:)`` only.
+/// ``Scenario/withDaemon(instances:port:allowUnmanaged:notifyURL:adjust:logHandler:stopWave:_:)`` only.
 final class DaemonHarness: Sendable {
     /// The recognisable Discord token of the tests.
     static let token = "URBANROBOT-TEST-TOKEN-\(UUID().uuidString)"
@@ -21,7 +21,8 @@ final class DaemonHarness: Sendable {
     private let scenario: Scenario
 
     init(scenario: Scenario, instances: Int, port: Int, allowUnmanaged: Bool, notifyURL: String,
-         adjust: (inout Configuration) -> Void, logHandler: (@Sendable (String) -> any LogHandler)?) throws {
+         adjust: (inout Configuration) -> Void, logHandler: (@Sendable (String) -> any LogHandler)?,
+         stopWave: StopWave) throws {
         let folder = scenario.folder
         let tokenFile = "\(folder)/discord.token"
         if !FileManager.default.fileExists(atPath: tokenFile) {
@@ -54,7 +55,7 @@ final class DaemonHarness: Sendable {
         self.scenario = scenario
         var logger = logHandler.map { Logger(label: "integration", factory: $0) } ?? Logger(label: "integration")
         logger.logLevel = ProcessInfo.processInfo.environment["URBAN_ROBOT_TEST_LOG"] == nil ? .warning : .debug
-        daemon = try Daemon(configuration: configuration, logger: logger)
+        daemon = try Daemon(configuration: configuration, logger: logger, resetState: false, stopWave: stopWave)
         group = ServiceGroup(services: [DaemonService(daemon: daemon)], logger: logger)
     }
 

@@ -6,7 +6,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// One integration scenario: a fresh folder holding a ``BotRepository`` whose first revision ``v1`` is healthy, the
-/// daemons the test runs on it one after another (``withDaemon(instances:port:allowUnmanaged:notifyURL:adjust:logHandler:_:)``),
+/// daemons the test runs on it one after another (``withDaemon(instances:port:allowUnmanaged:notifyURL:adjust:logHandler:stopWave:_:)``),
 /// and every bot they showed. However the scenario ends, passing or failing, each daemon has been shut down, every
 /// bot is killed and the folder removed.
 final class Scenario: Sendable {
@@ -33,18 +33,19 @@ final class Scenario: Sendable {
     }
 
     /// Runs `body` with a daemon on this scenario's repository and folder, `instances` instances; `adjust` changes
-    /// the test configuration last; `logHandler`, when given, receives the daemon's log. The daemon runs in a child
+    /// the test configuration last; `logHandler`, when given, receives the daemon's log; the stops of idle clients
+    /// start in `stopWave`. The daemon runs in a child
     /// task and is shut down gracefully when `body` returns or throws; its bots keep running (as after a real
     /// shutdown: a next daemon may re-admit them) until the scenario ends.
     func withDaemon<T>(
         instances: Int, port: Int = 0, allowUnmanaged: Bool = false, notifyURL: String = "",
         adjust: (inout Configuration) -> Void = { _ in },
-        logHandler: (@Sendable (String) -> any LogHandler)? = nil,
+        logHandler: (@Sendable (String) -> any LogHandler)? = nil, stopWave: StopWave = .standard,
         _ body: (DaemonHarness) async throws -> T
     ) async throws -> T {
         let harness = try DaemonHarness(
             scenario: self, instances: instances, port: port, allowUnmanaged: allowUnmanaged, notifyURL: notifyURL,
-            adjust: adjust, logHandler: logHandler)
+            adjust: adjust, logHandler: logHandler, stopWave: stopWave)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await harness.group.run() }
             let outcome: Result<T, any Error>
