@@ -29,15 +29,15 @@ final class ReadyBatches<Element: Sendable>: Sendable {
         signal.finish()
     }
 
-    /// Calls `body` with each batch (never empty), in the order the elements were added, until ``finish()`` or
-    /// the task's cancellation; the single consumer.
-    func forEach(_ body: ([Element]) async -> Void) async {
+    /// Calls `body` with each batch (never empty), in the order the elements were added, until ``finish()``, the
+    /// task's cancellation or an error `body` throws; the single consumer.
+    func forEach(_ body: ([Element]) async throws -> Void) async rethrows {
         for await _ in signals {
             let ready = take()
-            if !ready.isEmpty { await body(ready) }
+            if !ready.isEmpty { try await body(ready) }
         }
         let rest = take()
-        if !rest.isEmpty, !Task.isCancelled { await body(rest) }
+        if !rest.isEmpty, !Task.isCancelled { try await body(rest) }
     }
 
     private func take() -> [Element] {
