@@ -33,15 +33,17 @@ struct StopWave {
     /// Gives an idle `client` its place in the wave: the instant its `shutdown` and its stop may start, `now` when
     /// its slot has begun. Kept for ``take(_:)``.
     mutating func place(_ client: ClientID, now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let next: (start: ContinuousClock.Instant, count: Int)
         switch slot {
         case let (start, count)? where now < start + interval:
-            slot = count < slice ? (start, count + 1) : (start + interval, 1)
+            next = count < slice ? (start, count + 1) : (start + interval, 1)
         default:
             // The wave before has passed: every place it gave was taken or is moot.
-            slot = (now, 1)
+            next = (now, 1)
             places.removeAll()
         }
-        let place = max(slot?.start ?? now, now)
+        slot = next
+        let place = max(next.start, now)
         places[client] = place
         return place
     }
