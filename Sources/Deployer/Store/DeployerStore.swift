@@ -135,8 +135,7 @@ public final class DeployerStore: Sendable {
 
     /// Calls `observer` after every committed transaction, with the audit entries it stored (oldest first, with
     /// their row ids) and the deployment rows it wrote, before the next one can commit: the observers see every
-    /// entry once, in the order of the trail. It runs inside the driver's step: it must return at once (queue the
-    /// work, as the daemon's progress hub does).
+    /// entry once, in the order of the trail. It runs inside the driver's step: it must return at once.
     public func observeCommits(_ observer: @escaping @Sendable (CommittedStep) -> Void) {
         observers.withLock { $0.append(observer) }
     }

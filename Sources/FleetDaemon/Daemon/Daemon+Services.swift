@@ -57,9 +57,8 @@ extension Daemon {
             pushTags: configuration.state.pushTags))
     }
 
-    /// The group: notifier, progress hub, channel app (with the Socket.IO server), driver, exit watcher, job
-    /// runner, the caller's services, and the flag that stops taking deployments; shut down in reverse order on
-    /// SIGTERM/SIGINT (the hub after the driver, so that followers get its last steps).
+    /// The group: notifier, channel app (with the Socket.IO server), driver, exit watcher, job runner, the
+    /// caller's services, and the flag that stops taking deployments; shut down in reverse order on SIGTERM/SIGINT.
     func serviceGroup(driver: DeployerDriver, work: DaemonWork, extra: [any Service]) -> ServiceGroup {
         let listen = configuration.channel.listen
         let port = self.port
@@ -85,7 +84,7 @@ extension Daemon {
                 timing: StopTiming(stopGrace: configuration.rollout.stopGrace, killGrace: configuration.rollout.killGrace),
                 logger: logger))
         }
-        let services: [any Service] = [notifier, progressHub, app] + fleet + [driver, watcher, work] + extra
+        let services: [any Service] = [notifier, app] + fleet + [driver, watcher, work] + extra
             + [DeploymentGate(daemon: self)]
         return ServiceGroup(configuration: .init(
             services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

@@ -2,7 +2,6 @@ import AdminAPI
 import Deployer
 import FleetTypes
 import Foundation
-import ServiceLifecycle
 import Synchronization
 
 /// The progress streams of ``DaemonControl/progress(deployment:follow:)``: the stored events of a deployment, then
@@ -13,21 +12,8 @@ import Synchronization
 /// hands each follower those of its deployment it has not had (by row id) and ends its stream when the
 /// deployment's row becomes terminal. The live feed is thus exactly the stored trail, in its order, with nothing
 /// lost or sent twice, and following costs a step only its new entries: nothing is read again.
-///
-/// The hub is a service: the store's observer only queues the committed step (while anyone follows), and
-/// ``run()`` makes and hands out the events, so that the driver's step (and the `process_commands` it sends)
-/// never waits for a follower's sentences. A follower joining while steps wait in the queue reads them from the
-/// store, and the queue's delivery skips them by row id.
-final class ProgressHub: Service, Sendable {
+final class ProgressHub: Sendable {
     typealias Continuation = AsyncThrowingStream<ProgressEvent, any Error>.Continuation
-
-    /// What waits for ``run()``, in the order it happened.
-    private enum Pending: Sendable {
-        /// What a committed transaction stored.
-        case committed(CommittedStep)
-        /// An event that is not stored (``publishLive(_:)``).
-        case live(ProgressEvent)
-    }
 
     private struct Subscriber {
         var deployment: Int
@@ -44,30 +30,13 @@ final class ProgressHub: Service, Sendable {
     private let store: DeployerStore
     private let failureLog: FailureLog
     private let state = Mutex(State())
-    private let pending = ReadyBatches<Pending>()
 
     /// A hub following `store`'s commits; a failed deployment's `finished` event carries the end of the failing
-    /// client's log from `failureLog`. Followers get nothing new until ``run()`` runs.
+    /// client's log from `failureLog`.
     init(store: DeployerStore, failureLog: FailureLog) {
         self.store = store
         self.failureLog = failureLog
-        store.observeCommits { [weak self] step in self?.queue(.committed(step)) }
-    }
-
-    /// Hands out what was queued, in order, until the graceful shutdown; what was queued before it still goes out.
-    func run() async {
-        await withGracefulShutdownHandler {
-            await pending.forEach { batch in
-                for item in batch {
-                    switch item {
-                    case .committed(let step): deliver(step)
-                    case .live(let event): yield(event)
-                    }
-                }
-            }
-        } onGracefulShutdown: { [pending] in
-            pending.finish()
-        }
+        store.observeCommits { [weak self] step in self?.deliver(step) }
     }
 
     /// A stream of the events of `deployment`: the stored ones, then (with `follow`) the new ones until the
@@ -117,21 +86,8 @@ final class ProgressHub: Service, Sendable {
     }
 
     /// Hands `event` to the followers of its deployment without storing it: output as it comes (a build's lines,
-    /// ``ProgressEvent/buildOutputKind``), which the trail does not keep (the build log does). It goes out after
-    /// the steps committed before it.
+    /// ``ProgressEvent/buildOutputKind``), which the trail does not keep (the build log does).
     func publishLive(_ event: ProgressEvent) {
-        queue(.live(event))
-    }
-
-    /// Queues `item` for ``run()`` while anyone follows. A follower joining after this skipped a commit reads
-    /// it from the store: the commit happened before its observer was called.
-    private func queue(_ item: Pending) {
-        guard state.withLock({ !$0.subscribers.isEmpty }) else { return }
-        pending.add(item)
-    }
-
-    /// Hands `event` to the followers of its deployment.
-    private func yield(_ event: ProgressEvent) {
         state.withLock { state in
             for subscriber in state.subscribers.values where subscriber.deployment == event.deployment {
                 subscriber.continuation.yield(event)
@@ -140,7 +96,7 @@ final class ProgressHub: Service, Sendable {
     }
 
     /// Hands the followers what a committed transaction stored, and ends the streams of the deployments it made
-    /// terminal.
+    /// terminal (called by the store, inside the driver's step).
     private func deliver(_ step: CommittedStep) {
         // Finishing calls `onTermination`, which takes the lock: finish outside it.
         let ended = state.withLock { state -> [Continuation] in
