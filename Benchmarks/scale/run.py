@@ -34,12 +34,20 @@ sessions per peer address, all bots being on 127.0.0.1, and bots were shed.)
 
 --idle S, --back-to-back K and --canary-crashes K add the idle daemon's CPU, K
 rollouts in a row (first → last, and the medians of the first and last five) and
-K crashes of a promoted canary (see --help).
+K crashes of a promoted canary (see --help); --follow-crashes follows each of
+those rollouts, as a push that deploys does.
 
 --exit-probes K (default 10): after the rollouts, and again after --back-to-back,
 K actives are SIGKILLed one at a time and the time from the kill to the engine's
 `client.exited` entry is reported: one death against the daemon's history, where
 the rollouts' exits are 200 standbys shutting down at once.
+
+--wake-probe runs wake_probe.c (built with cc) through each unprobed rollout: a
+process sleeping 1 ms at a time, whose late wake-ups show when both cores were
+taken. It reports, per mode, how late it woke (p50/p99/max), and for the
+handovers over the 5 ms target how late it woke while each of them ran, against
+the same for all handovers: whether the slow handovers are the moments when no
+process on the box got a core at once.
 
 --bot c runs minimal_bot.c (built with cc into the temporary folder) instead of
 minimal_bot.py: the same protocol and records, a start in ~1 ms of CPU instead of
@@ -49,6 +57,7 @@ daemon on CPU 0 and the bots on the others (taskset), for the same question.
 """
 
 import argparse
+import bisect
 import json
 import math
 import os
@@ -93,6 +102,11 @@ def git(*arguments, cwd=None):
     return subprocess.run(["git", *arguments], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
+def ms(value):
+    """Seconds as milliseconds with one decimal, or "-" when there is no value."""
+    return f"{1000 * value:.1f}" if not math.isnan(value) else "-"
+
+
 def percentile(values, share):
     if not values:
         return float("nan")
@@ -105,7 +119,7 @@ class Fleet:
     state folder) and `urban-robot serve` on it; `stop` ends the daemon and kills
     every bot it launched by process group."""
 
-    def __init__(self, binary, instances, paced, bake="1s", isolate=False, bot="python"):
+    def __init__(self, binary, instances, paced, bake="1s", isolate=False, bot="python", wake_probe=False):
         self.binary = binary
         # --isolate: the daemon on CPU 0 and the bots on the others (taskset), so that their start-up cannot take
         # the daemon's CPU.
@@ -121,6 +135,10 @@ class Fleet:
         if bot == "c":
             subprocess.run(["cc", "-O2", "-o", str(self.root / "minimal-bot"), str(HERE / "minimal_bot.c")], check=True)
             bot_command = f'"{self.root / "minimal-bot"}"'
+        self.wake_probe = None
+        if wake_probe:
+            self.wake_probe = self.root / "wake-probe"
+            subprocess.run(["cc", "-O2", "-o", str(self.wake_probe), str(HERE / "wake_probe.c")], check=True)
         git("init", "-q", "--bare", "-b", "main", str(self.source))
         git("init", "-q", "-b", "main", str(self.work))
         git("remote", "add", "origin", str(self.source), cwd=self.work)
@@ -303,6 +321,52 @@ class StatusProbe:
         return self.latencies
 
 
+class Follower:
+    """Reads a deployment's progress stream (`events?follow=true`) to its end on a thread."""
+
+    def __init__(self, fleet, deployment):
+        self.thread = threading.Thread(target=self.read, args=(fleet, deployment), daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def read(fleet, deployment):
+        with fleet.call("GET", f"/v1/deployments/{deployment}/events?follow=true", timeout=3600) as stream:
+            for _ in stream:
+                pass
+
+    def join(self):
+        self.thread.join(timeout=60)
+
+
+class WakeProbe:
+    """wake_probe.c running beside the fleet: a process sleeping 1 ms at a time; `stop` returns its wake-ups as
+    (monotonic instant, seconds late), sorted."""
+
+    def __init__(self, fleet):
+        self.output = fleet.root / f"wakes-{time.monotonic_ns()}.txt"
+        self.process = subprocess.Popen([str(fleet.wake_probe), str(self.output)])
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        wakes = [tuple(float(field) for field in line.split()) for line in self.output.read_text().splitlines()]
+        self.output.unlink()
+        return sorted(wakes)
+
+
+def late_during(wakes, start, end):
+    """The most the probe woke late by while [start, end] ran (0 when it always woke on time): the wake-ups whose
+    wait for a core, [woke - late, woke], overlaps it."""
+    instants = [woke for woke, _ in wakes]
+    longest = max((late for _, late in wakes), default=0.0)
+    worst = 0.0
+    for index in range(bisect.bisect_right(instants, start), bisect.bisect_left(instants, end + longest)):
+        woke, late = wakes[index]
+        if woke - late < end:
+            worst = max(worst, late)
+    return worst
+
+
 def records(fleet):
     lines = fleet.records.read_text().splitlines() if fleet.records.exists() else []
     return [json.loads(line) for line in lines if line.strip()]
@@ -311,7 +375,13 @@ def records(fleet):
 def handover_gaps(all_records, revision):
     """Per shard: the new client's first `process_commands` minus the latest `coma` of
     another client of that shard before it (seconds)."""
-    gaps = []
+    return [end - start for start, end in handover_intervals(all_records, revision)]
+
+
+def handover_intervals(all_records, revision):
+    """Per shard: (the latest `coma` of another client of that shard, the new client's `process_commands` after
+    it), monotonic instants at the bots."""
+    intervals = []
     for entry in all_records:
         if entry["event"] != "process_commands" or entry["revision"] != revision:
             continue
@@ -319,8 +389,8 @@ def handover_gaps(all_records, revision):
                  if other["event"] == "coma" and other["shard"] == entry["shard"]
                  and other["client"] != entry["client"] and other["mono"] <= entry["mono"]]
         if comas:
-            gaps.append(entry["mono"] - max(comas))
-    return gaps
+            intervals.append((max(comas), entry["mono"]))
+    return intervals
 
 
 def exit_latencies(fleet, all_records):
@@ -362,8 +432,8 @@ def probe_exits(fleet, count):
 
 
 def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0, exit_probes=0, isolate=False,
-              bot="python"):
-    fleet = Fleet(binary, instances, paced, isolate=isolate, bot=bot)
+              bot="python", wake_probe=False):
+    fleet = Fleet(binary, instances, paced, isolate=isolate, bot=bot, wake_probe=wake_probe)
     try:
         fleet.start()
         _, warmup_s, outcome = fleet.deploy(fleet.commit(), follow=False)
@@ -378,6 +448,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             follow, probed = index % 2 == 1, index >= 2 * rollouts
             revision = fleet.commit()
             probe = StatusProbe(fleet) if probed else None
+            waking = WakeProbe(fleet) if fleet.wake_probe and not probed else None
             cpu_before = fleet.cpu_seconds()
             _, seconds, outcome = fleet.deploy(revision, follow)
             results["failed"] += outcome != "succeeded"
@@ -388,9 +459,14 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             results["rss"].append(fleet.settled_rss_mb())
             cpu = fleet.cpu_seconds() - cpu_before
             if not probe:
-                results["modes"][follow].append({
-                    "cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
-                    "gaps": handover_gaps(records(fleet), revision)})
+                intervals = handover_intervals(records(fleet), revision)
+                run = {"cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
+                       "gaps": [end - start for start, end in intervals]}
+                if waking:
+                    wakes = waking.stop()
+                    run["wakes"] = [late for _, late in wakes]
+                    run["late_during"] = [(end - start, late_during(wakes, start, end)) for start, end in intervals]
+                results["modes"][follow].append(run)
             print(f"  N={instances} rollout {index + 1}/{4 * rollouts} ({'followed' if follow else 'unfollowed'}"
                   f"{', status polled' if probed else ''}): {outcome} in {seconds:.1f} s, daemon CPU {cpu:.2f} s, "
                   f"RSS {results['rss'][-1]:.1f} MB", flush=True)
@@ -425,9 +501,10 @@ def run_back_to_back(fleet, count):
     return {"rollouts": rollouts, "rss": (rss_before, fleet.settled_rss_mb())}
 
 
-def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="python"):
+def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="python", follow=False):
     """A fleet with a long bake: per sample, a rollout whose canary is SIGKILLed once it processes commands; the
-    time from the kill to the old active's `process_commands` (the bench's and the bots' time.monotonic())."""
+    time from the kill to the old active's `process_commands` (the bench's and the bots' time.monotonic()). With
+    `follow`, each rollout's progress stream is open, as a `git push` that deploys has it."""
     fleet = Fleet(binary, instances, paced, bake="600s", isolate=isolate, bot=bot)
     latencies, outcomes = [], []
     try:
@@ -439,6 +516,7 @@ def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="py
         for _ in range(samples):
             revision = fleet.commit()
             deployment = fleet.request(revision)
+            follower = Follower(fleet, deployment) if follow else None
             deadline = time.monotonic() + 300
             canary = None
             while canary is None and time.monotonic() < deadline:
@@ -451,6 +529,8 @@ def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="py
             killed = time.monotonic()
             os.kill(pid, signal.SIGKILL)
             outcomes.append(fleet.wait_terminal(deployment))
+            if follower:
+                follower.join()
             standby = [entry["mono"] - killed for entry in records(fleet)
                        if entry["event"] == "process_commands" and entry["shard"] == canary["shard"]
                        and entry["revision"] != revision and entry["mono"] >= killed]
@@ -463,6 +543,24 @@ def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="py
         fleet.stop()
 
 
+def report_wakes(modes, line):
+    """The wake-up probe's lines: how late it woke, and how late while the handovers over the target ran."""
+    target = TARGET["gap_p99_ms"] / 1000
+    wakes = [[late for run in modes[follow] for late in run["wakes"]] for follow in (False, True)]
+    during = [[pair for run in modes[follow] for pair in run["late_during"]] for follow in (False, True)]
+    slow = [[late for gap, late in pairs if gap > target] for pairs in during]
+
+    line("probe woke late by, p50 (ms)", [ms(percentile(values, 0.5)) for values in wakes])
+    line("probe woke late by, p99 (ms)", [ms(percentile(values, 0.99)) for values in wakes])
+    line("probe woke late by, max (ms)", [ms(max(values, default=float("nan"))) for values in wakes])
+    line("handovers over 5 ms (of all)", [f"{len(slow[index])} of {len(during[index])}" for index in (0, 1)])
+    line("  probe's lateness during them, median (ms)", [ms(percentile(values, 0.5)) for values in slow])
+    line("  during all handovers, median (ms)",
+         [ms(percentile([late for _, late in pairs], 0.5)) for pairs in during])
+    line("  during all handovers, p99 (ms)",
+         [ms(percentile([late for _, late in pairs], 0.99)) for pairs in during])
+
+
 def print_killed(label, latencies):
     """The exit probe's line (nothing when it did not run)."""
     if latencies:
@@ -471,9 +569,6 @@ def print_killed(label, latencies):
 
 
 def report(instances, results):
-    def ms(value):
-        return f"{1000 * value:.1f}" if not math.isnan(value) else "-"
-
     print(f"\nN = {instances}")
     print(f"  {'measure':<44} {'unfollowed':>12} {'followed':>12} {'target':>8} {'issue 11 (unf./fol.)':>22}")
     rows = []
@@ -499,6 +594,8 @@ def report(instances, results):
     line("GET /v1/status during a rollout p50 (ms)", [ms(row["status50"]) for row in rows])
     line("GET /v1/status during a rollout p99 (ms)", [ms(row["status99"]) for row in rows], "<= 50")
     line("rollout time, median (s)", [f"{row['seconds']:.1f}" for row in rows])
+    if all("wakes" in run for mode in results["modes"].values() for run in mode):
+        report_wakes(results["modes"], line)
     exits = results["exits"]
     print(f"  exit seen by the engine after the bot's exit: p50 {ms(percentile(exits, 0.5))} ms, "
           f"max {ms(max(exits) if exits else float('nan'))} ms over {len(exits)} exits (target <= 50 ms)")
@@ -545,18 +642,25 @@ def main(argv):
                         help="then K unfollowed rollouts back to back (issue 11: 20 at N = 200)")
     parser.add_argument("--canary-crashes", type=int, default=0, metavar="K",
                         help="K rollouts whose promoted canary is killed in bake, on a fleet of the largest N")
+    parser.add_argument("--follow-crashes", action="store_true",
+                        help="follow each --canary-crashes rollout (its progress stream open, as a push has it)")
     parser.add_argument("--exit-probes", type=int, default=10, metavar="K",
                         help="after the rollouts (and again after --back-to-back), kill K actives one at a time and "
                              "time the engine's sight of each exit (default 10)")
     parser.add_argument("--isolate", action="store_true",
                         help="run the daemon on CPU 0 and the bots on the other CPUs (taskset): the daemon's latencies "
                              "when the bots' start-up cannot take its CPU")
+    parser.add_argument("--wake-probe", action="store_true",
+                        help="run wake_probe.c (built with cc) through each unprobed rollout and report how late a "
+                             "sleeping process woke, overall and while the slow handovers ran")
     parser.add_argument("--bot", choices=("python", "c"), default="python",
                         help="the bots: minimal_bot.py (default; ~50 ms of CPU to start) or minimal_bot.c, built "
                              "with cc (~1 ms), so that 200 starting bots do not saturate the CPU")
     arguments = parser.parse_args(argv)
     if arguments.bot == "c" and not shutil.which("cc"):
         parser.error("--bot c needs a C compiler (cc): apt-get install gcc")
+    if arguments.wake_probe and not shutil.which("cc"):
+        parser.error("--wake-probe needs a C compiler (cc): apt-get install gcc")
     if arguments.isolate and (os.cpu_count() or 1) < 2:
         parser.error("--isolate needs at least 2 CPUs")
     if not Path(arguments.binary).is_file():
@@ -567,7 +671,8 @@ def main(argv):
     for instances in [int(value) for value in arguments.instances.split(",")]:
         totals[instances] = report(instances, run_fleet(arguments.binary, instances, arguments.rollouts,
                                                         arguments.paced, arguments.idle, arguments.back_to_back,
-                                                        arguments.exit_probes, arguments.isolate, arguments.bot))
+                                                        arguments.exit_probes, arguments.isolate, arguments.bot,
+                                                        arguments.wake_probe))
     if len(totals) > 1:
         sizes = sorted(totals)
         exponent = math.log(totals[sizes[-1]] / totals[sizes[0]]) / math.log(sizes[-1] / sizes[0])
@@ -576,8 +681,9 @@ def main(argv):
     if arguments.canary_crashes:
         largest = max(totals)
         latencies, outcomes = run_canary_crashes(arguments.binary, largest, arguments.canary_crashes, arguments.paced,
-                                                 arguments.isolate, arguments.bot)
-        print(f"\ncrash of a promoted canary at N = {largest} -> the old active processing again: p50 "
+                                                 arguments.isolate, arguments.bot, arguments.follow_crashes)
+        followed = " (followed)" if arguments.follow_crashes else ""
+        print(f"\ncrash of a promoted canary{followed} at N = {largest} -> the old active processing again: p50 "
               f"{1000 * percentile(latencies, 0.5):.1f} ms, max {1000 * max(latencies, default=float('nan')):.1f} ms "
               f"over {len(latencies)} crashes (target p99 <= 25 ms; issue 11: p50 28, max 41); outcomes {outcomes}")
     return 0
