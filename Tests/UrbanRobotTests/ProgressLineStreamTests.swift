@@ -6,8 +6,9 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// How `ProgressLine.write` writes a deployment's stream: every line once, in order, the lines ready together as
-/// one chunk; the stream's error thrown after the lines before it; a client that leaves ends it at once.
+/// How `ProgressLine.write` writes a deployment's stream: every line once, in order, the lines ready together (or
+/// made while the writer rests after a chunk) as one chunk; the stream's error thrown after the lines before it; a
+/// client that leaves ends it at once.
 @Suite(.timeLimit(.minutes(1))) struct ProgressLineStreamTests {
     struct StreamFailed: Error {}
     struct ClientLeft: Error {}
@@ -70,6 +71,33 @@ import Testing
         let chunks = collecting.chunks.withLock { $0 }
         #expect(chunks.flatMap { $0 } == (try Self.lines(40)))
         #expect(chunks.count <= 2, "the first line's chunk, then the 39 that were ready: \(chunks.count) writes")
+    }
+
+    @Test("lines that come one by one while the writer rests after a chunk go out together in the next one")
+    func linesOfTheRestGoOutTogether() async throws {
+        let (restStarted, startRest) = AsyncStream.makeStream(of: Void.self)
+        let (restEnds, endRest) = AsyncStream.makeStream(of: Void.self)
+        let counter = Counter()
+        // Line 0, then (once the writer rests after writing it) lines 1 to 9 one by one; the rest ends when the
+        // stream is asked for an eleventh line, that is once all ten were handed to the writer.
+        let stream = AsyncThrowingStream<ProgressEvent, any Error> {
+            let index = counter.next()
+            if index == 1 { for await _ in restStarted {} }
+            guard index < 10 else {
+                endRest.finish()
+                return nil
+            }
+            return Self.event(index)
+        }
+        let collecting = CollectingWriter()
+        var writer: any ResponseBodyWriter = collecting
+        try await ProgressLine.write(stream, to: &writer) {
+            startRest.finish()
+            for await _ in restEnds {}
+        }
+        let chunks = collecting.chunks.withLock { $0 }
+        #expect(chunks.flatMap { $0 } == (try Self.lines(10)))
+        #expect(chunks.count == 2, "the first line, then the nine that came while the writer rested: \(chunks.count) writes")
     }
 
     @Test("a stream that fails: the lines before the failure are written, then its error is thrown")

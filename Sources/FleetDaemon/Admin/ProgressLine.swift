@@ -39,11 +39,22 @@ struct ProgressLine: Encodable {
         return ByteBuffer(bytes: text)
     }
 
+    /// How long the writer rests after each chunk, collecting the lines that come meanwhile into the next one.
+    /// A followed 200-shard rollout stores its entries in hundreds of steps, and a chunk per step (a write on an
+    /// event loop and a wake-up of the follower) cost the daemon about 0.8 ms of CPU per instance; resting 25 ms
+    /// made following cost nothing measurable, and a person watching `deploy` sees no difference.
+    static let writePause: Duration = .milliseconds(25)
+
     /// Writes each event of `stream` as a line until it ends, the client leaves (a write throws) or the
     /// server shuts down gracefully (the lines end, and the pump reading `stream` is cancelled). The lines that
-    /// are ready when the writer is go out as one chunk: a step of a 200-shard rollout stores dozens of entries at
-    /// once, and a write per line cost a followed rollout about a thousand writes.
-    static func write(_ stream: AsyncThrowingStream<ProgressEvent, any Error>, to writer: inout any ResponseBodyWriter) async throws {
+    /// are ready when the writer is go out as one chunk, and after each chunk the writer rests (`rest`:
+    /// ``writePause``), so that the lines of the steps made meanwhile go out together: a step of a 200-shard
+    /// rollout stores dozens of entries at once, and a write per line cost a followed rollout about a thousand
+    /// writes.
+    static func write(
+        _ stream: AsyncThrowingStream<ProgressEvent, any Error>, to writer: inout any ResponseBodyWriter,
+        rest: @Sendable () async -> Void = { try? await Task.sleep(for: writePause) }
+    ) async throws {
         let lines = ReadyBatches<ByteBuffer>()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -51,7 +62,10 @@ struct ProgressLine: Encodable {
                 for try await event in stream { lines.add(try ProgressLine(event: event).encoded()) }
             }
             try await withGracefulShutdownHandler {
-                try await lines.forEach { ready in try await writer.write(chunk(of: ready)) }
+                try await lines.forEach { ready in
+                    try await writer.write(chunk(of: ready))
+                    await rest()
+                }
             } onGracefulShutdown: {
                 lines.finish()
             }
