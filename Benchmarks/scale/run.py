@@ -354,28 +354,25 @@ class WakeProbe:
         return sorted(wakes)
 
 
-def late_during(wakes, start, end):
-    """The most the probe woke late by while [start, end] ran (0 when it always woke on time): the wake-ups whose
-    wait for a core, [woke - late, woke], overlaps it."""
+def late_during(wakes, intervals):
+    """Per interval (start, end): (its length, the most the probe woke late by while it ran, 0 when it always woke
+    on time), counting the wake-ups whose wait for a core, [woke - late, woke], overlaps it. `wakes` is sorted."""
     instants = [woke for woke, _ in wakes]
     longest = max((late for _, late in wakes), default=0.0)
-    worst = 0.0
-    for index in range(bisect.bisect_right(instants, start), bisect.bisect_left(instants, end + longest)):
-        woke, late = wakes[index]
-        if woke - late < end:
-            worst = max(worst, late)
-    return worst
+    result = []
+    for start, end in intervals:
+        worst = 0.0
+        for index in range(bisect.bisect_right(instants, start), bisect.bisect_left(instants, end + longest)):
+            woke, late = wakes[index]
+            if woke - late < end:
+                worst = max(worst, late)
+        result.append((end - start, worst))
+    return result
 
 
 def records(fleet):
     lines = fleet.records.read_text().splitlines() if fleet.records.exists() else []
     return [json.loads(line) for line in lines if line.strip()]
-
-
-def handover_gaps(all_records, revision):
-    """Per shard: the new client's first `process_commands` minus the latest `coma` of
-    another client of that shard before it (seconds)."""
-    return [end - start for start, end in handover_intervals(all_records, revision)]
 
 
 def handover_intervals(all_records, revision):
@@ -465,7 +462,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
                 if waking:
                     wakes = waking.stop()
                     run["wakes"] = [late for _, late in wakes]
-                    run["late_during"] = [(end - start, late_during(wakes, start, end)) for start, end in intervals]
+                    run["late_during"] = late_during(wakes, intervals)
                 results["modes"][follow].append(run)
             print(f"  N={instances} rollout {index + 1}/{4 * rollouts} ({'followed' if follow else 'unfollowed'}"
                   f"{', status polled' if probed else ''}): {outcome} in {seconds:.1f} s, daemon CPU {cpu:.2f} s, "
