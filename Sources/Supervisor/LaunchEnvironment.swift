@@ -1,3 +1,5 @@
+import FleetTypes
+
 /// Builds the clean environment of a launched process.
 ///
 /// The child gets exactly:
@@ -93,7 +95,9 @@ public struct LaunchEnvironment: Sendable {
         }
     }
 
+    /// Whether `value` holds a secret's bytes anywhere (a byte search: stricter than `String.contains`, which a
+    /// combining mark after the secret would fool).
     private func containsSecret(_ value: String) -> Bool {
-        secrets.contains { value.contains($0) }
+        secrets.contains { value.containsBytes(of: $0) }
     }
 }

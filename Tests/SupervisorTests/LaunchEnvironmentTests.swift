@@ -1,3 +1,4 @@
+import FleetTypes
 import Testing
 @testable import Supervisor
 
@@ -30,6 +31,7 @@ import Testing
         ["DISCORD_TOKEN": "anything"],
         ["BOT_TOKEN": "tok-SECRET-123"],
         ["OPTS": "--token=tok-SECRET-123 --fast"],
+        ["OPTS": "tok-SECRET-123\u{301}"],  // a combining mark after it hides it from String.contains, not from bytes
         ["URBAN_ROBOT_KEY": "mine"],
         ["": "x"],
         ["A=B": "x"],
@@ -48,5 +50,24 @@ import Testing
     @Test func dropsAnInheritedVariableThatHoldsASecret() throws {
         let builder = LaunchEnvironment(inherited: ["HOME": "/h", "LANG": "tok-SECRET-123"], secrets: ["tok-SECRET-123", ""])
         #expect(try builder.make(configured: [:], identity: nil) == ["HOME": "/h", "PATH": LaunchEnvironment.defaultPath])
+    }
+}
+
+/// The byte search behind the secret checks (``Swift/String/containsBytes(of:)``).
+@Suite struct ContainsBytesTests {
+    @Test func findsTheNeedlesBytesAnywhereAndNothingElse() {
+        #expect("tok-SECRET-123".containsBytes(of: "tok-SECRET-123"))
+        #expect("--token=tok-SECRET-123 --fast".containsBytes(of: "SECRET"))
+        #expect("at the end: tok".containsBytes(of: "tok"))
+        #expect("é tok ü".containsBytes(of: "tok"), "a text that is not ASCII")
+        #expect("e\u{301}".containsBytes(of: "e"), "bytes, not characters: the e of é composed by a mark")
+        #expect(!"e\u{301}".contains("e"), "which String.contains does not see")
+        #expect(!"tok-SECRET-12".containsBytes(of: "tok-SECRET-123"), "a prefix is not the needle")
+        #expect(!"short".containsBytes(of: "a longer needle"))
+        #expect(!"".containsBytes(of: "x"))
+        #expect("anything".containsBytes(of: ""), "an empty needle is everywhere")
+        #expect("a\0b".containsBytes(of: "\0b"), "a NUL byte is a byte like the others")
+        let bridged = String(decoding: Array("x tok-SECRET-123 y".utf8), as: UTF8.self)
+        #expect(bridged.containsBytes(of: "tok-SECRET-123"))
     }
 }

@@ -71,6 +71,24 @@ struct ClientTable: Sendable {
         boxes.values.reduce(nil) { earliest, box in earlier(earliest, box.state.nextDeadline) }
     }
 
+    /// Whether one of client `id`'s deadlines (``ClientState/nextDeadline``) is at or before `now`, read in place:
+    /// a tick visits every client, and most have nothing due.
+    func hasDeadline(of id: ClientID, atOrBefore now: Date) -> Bool {
+        guard let deadline = boxes[id]?.state.nextDeadline else { return false }
+        return deadline <= now
+    }
+
+    /// The instance of client `id`, read in place.
+    func instance(of id: ClientID) -> Int? {
+        boxes[id]?.state.instance
+    }
+
+    /// Whether client `id` has a health check due or in flight, read in place.
+    func isProbed(_ id: ClientID) -> Bool {
+        guard let box = boxes[id] else { return false }
+        return box.state.nextProbe != nil || box.state.probeDeadline != nil
+    }
+
     /// Every client's id.
     var keys: some Collection<ClientID> { boxes.keys }
 

@@ -3,7 +3,9 @@ import FleetTypes
 /// What happens when time passes: gate timeouts, lost connections, periodic health checks, coma timeouts.
 extension DeploymentEngine {
     mutating func tickDeadlines() {
-        for id in clients.keys.sorted() {
+        // A client with nothing due is passed over without copying it out; one whose deadline an earlier client's
+        // turn moved is read at its own turn, as before.
+        for id in clients.keys.sorted() where clients.hasDeadline(of: id, atOrBefore: now) {
             guard let client = clients[id] else { continue }
             if var gate = client.gate, let deadline = gate.nextDeadline, deadline <= now {
                 let actions = gate.tick(now: now)

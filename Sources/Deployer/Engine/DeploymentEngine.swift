@@ -115,13 +115,17 @@ public struct DeploymentEngine: Sendable {
     }
 
     /// The earliest time at which a ``DeployerEvent/tick`` has something to do; `nil` when nothing waits.
-    /// Read in one pass over the instances, in place: the driver asks after every step.
+    /// Read in one pass over the instances, in place: the driver asks after every step (through the array's
+    /// subscript, each instance's handover was copied out to read its deadline: a 200-shard rollout spent 2 % of the
+    /// daemon's CPU there).
     public var nextDeadline: Date? {
         var deadline = clients.earliestDeadline
         var earliestPending: Date?
-        for index in instances.indices {
-            deadline = earlier(deadline, instances[index].handover?.comaDeadline)
-            if instances[index].candidate == nil { earliestPending = earlier(earliestPending, instances[index].pending?.notBefore) }
+        instances.withUnsafeBufferPointer { instances in
+            for instance in instances.indices {
+                deadline = earlier(deadline, instances[instance].comaDeadline)
+                earliestPending = earlier(earliestPending, instances[instance].launchDue)
+            }
         }
         for repair in repairs.values where repair.record == nil && repair.notBefore > now {
             deadline = earlier(deadline, repair.notBefore)

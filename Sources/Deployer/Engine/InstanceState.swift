@@ -21,6 +21,12 @@ struct InstanceState: Hashable, Sendable {
 
     /// Whether nothing is in flight: no launch waiting, no candidate, no handover.
     var isSettled: Bool { pending == nil && candidate == nil && handover == nil }
+
+    /// When its handover's old active is overdue with `coma`, if a handover waits for it.
+    var comaDeadline: Date? { handover?.comaDeadline }
+
+    /// When its pending launch may start (before pacing), if one waits and no candidate is in flight.
+    var launchDue: Date? { candidate == nil ? pending?.notBefore : nil }
 }
 
 /// The replacement of an unconfirmed active (it did not identify to this daemon in time) through the normal

@@ -18,7 +18,7 @@ enum ChannelRedaction {
 
     /// `text` with every occurrence of each non-empty secret replaced by ``marker``.
     static func redact(_ text: String, secrets: [String]) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: marker) }
+        SecretText.replacing(secrets, in: text, with: marker)
     }
 
     private static func redacting(_ value: JSONValue, _ secrets: [String]) -> JSONValue {
