@@ -142,3 +142,35 @@ import Testing
         #expect(BatchSize.percent(1).count(of: 10) == 1)
     }
 }
+
+extension RolloutTests {
+    /// The watch's health checks end with the deployment: a check still in flight when the deployment succeeds
+    /// leaves no deadline behind (the end of a rollout clears every client's checks, in one pass), fails nobody
+    /// afterwards, and the actives are not checked again.
+    @Test func aHealthCheckInFlightWhenTheDeploymentEndsFailsNobody() throws {
+        var settings = DeployerSettings.test(instances: 3)
+        settings.healthInterval = .seconds(7)
+        settings.checkTimeout = .seconds(60)
+        settings.watch = .seconds(20)
+        var fleet = Fleet.serving(.v1, settings)
+        fleet.deploy(.v2)
+        for _ in 0..<600 where fleet.status.deployment?.phase != "watch" { fleet.advance(.seconds(1)) }
+        #expect(fleet.status.deployment?.phase == "watch")
+        fleet.bots[.v2] = Bot(report: nil)  // from now on no health check is answered
+        let actives = (0..<3).compactMap { fleet.active($0) }
+        let checksBefore = actives.map { fleet.commands(to: $0).filter { $0 == .healthCheck }.count }
+        fleet.advance(.seconds(10))
+        let inFlight = actives.map { fleet.commands(to: $0).filter { $0 == .healthCheck }.count }
+        #expect(zip(inFlight, checksBefore).contains { $0 > $1 }, "a check went out during the watch and is unanswered")
+        fleet.advance(.seconds(11))
+        let record = try #require(fleet.lastDeployment)
+        #expect(record.outcome == .succeeded, "the watch ended before the unanswered check's 60 s ran out")
+        #expect(fleet.engine.nextDeadline == nil, "no check is due or awaited: the driver has nothing to wake for")
+        fleet.advance(.seconds(300))
+        #expect((0..<3).compactMap { fleet.active($0) } == actives, "no active was failed or replaced")
+        #expect(actives.map { fleet.commands(to: $0).filter { $0 == .healthCheck }.count } == inFlight,
+                "no check after the deployment ended")
+        #expect(fleet.audits("client.failed").isEmpty && fleet.lastDeployment?.id == record.id)
+        #expect(fleet.activeRevisions == [.v2, .v2, .v2])
+    }
+}
