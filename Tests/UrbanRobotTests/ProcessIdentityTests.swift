@@ -28,7 +28,7 @@ import Testing
         let record = LaunchRecord(
             pid: 4242, processGroup: 4242, startTicks: 987_654, bootID: "boot", clientID: "shard-0.1", revision: "abc",
             logPath: "/dev/null", launchedAt: 0)
-        try await records.save(record)
+        try await records.save(try records.rows(for: record))
 
         let recovered = try processes.withProcessIdentities(try store.recover(goodTags: []))
 

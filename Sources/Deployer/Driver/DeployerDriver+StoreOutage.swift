@@ -8,8 +8,9 @@ struct PausedEngine {
     var since: Date
     /// The engine's time when the first write failed; it stands still there until the store works again.
     var frozenAt: Date
-    /// Events that report facts, in the order they came, to apply once the store works.
-    var pending: [DeployerEvent]
+    /// Events that report facts, in the order they came, to apply once the store works (with the rows they
+    /// brought).
+    var pending: [DriverInbox.Waiting]
     /// Whether the effects were told of this outage.
     var reported = false
     /// How many waiting events were applied so far.
@@ -29,7 +30,8 @@ extension DeployerDriver {
     /// Either way ``status()`` shows the result before the step's actions are performed, so that it is never
     /// behind what a reader of the store sees.
     func store(
-        _ steps: [RecordedStep], undoing before: DeploymentEngine, at now: Date, wall: Date, waiting: [DeployerEvent]
+        _ steps: [RecordedStep], undoing before: DeploymentEngine, at now: Date, wall: Date,
+        waiting: [DriverInbox.Waiting]
     ) -> StoreOutage? {
         defer { publish() }
         do {
@@ -58,13 +60,13 @@ extension DeployerDriver {
     /// Applies the waiting events in order at the frozen time, then probes the store with a tick; when every
     /// write succeeded, the engine's time runs again from where it stood and the effects hear of the recovery.
     func retryTheStore() {
-        while let event = outage?.pending.first {
-            guard let actions = retry(event) else { return }
+        while let waiting = outage?.pending.first {
+            guard let actions = retry(waiting.event, rows: waiting.rows) else { return }
             outage?.pending.removeFirst()
             outage?.applied += 1
             perform(actions)
         }
-        guard let actions = retry(.tick), let ended = outage else { return }
+        guard let actions = retry(.tick, rows: nil), let ended = outage else { return }
         let wall = clock.wallNow
         pausedFor = clock.now.timeIntervalSince(ended.frozenAt)
         outage = nil
@@ -74,12 +76,12 @@ extension DeployerDriver {
     }
 
     /// One step of the retry at the frozen time; its actions, or nil when the store still fails.
-    private func retry(_ event: DeployerEvent) -> [DeployerAction]? {
+    private func retry(_ event: DeployerEvent, rows: StepRows?) -> [DeployerAction]? {
         guard let frozenAt = outage?.frozenAt else { return nil }
         let wall = clock.wallNow
         let before = engine
         let actions = engine.handle(event, at: frozenAt, wall: wall).actions
-        let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id)
+        let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id, rows: rows)
         return store([step], undoing: before, at: frozenAt, wall: wall, waiting: []) == nil ? actions : nil
     }
 }

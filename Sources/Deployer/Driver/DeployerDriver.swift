@@ -104,8 +104,15 @@ public actor DeployerDriver: Service {
     /// ``StateStoreUnavailable``. A step whose write fails is undone, never half applied.
     @discardableResult
     public nonisolated func submit(_ event: DeployerEvent) async throws -> EngineStep {
+        try await submit(event, storing: nil)
+    }
+
+    /// Feeds one event as ``submit(_:)`` does, and stores `rows` in the transaction of its step: both are kept or
+    /// neither. While the store fails, a fact event waits with its rows and both are stored when it is applied.
+    @discardableResult
+    public nonisolated func submit(_ event: DeployerEvent, storing rows: StepRows?) async throws -> EngineStep {
         try await withCheckedThrowingContinuation { caller in
-            queue([DriverInbox.Waiting(event: event) { caller.resume(with: $0) }])
+            queue([DriverInbox.Waiting(event: event, rows: rows) { caller.resume(with: $0) }])
         }
     }
 
@@ -150,7 +157,7 @@ public actor DeployerDriver: Service {
     /// else waits for the driver, the run loop's tick say).
     private func takeInbox() {
         let batch = inbox.take(upTo: Self.inboxBatchLimit)
-        let results = step(batch.map(\.event))
+        let results = step(batch)
         for (waiting, result) in zip(batch, results) { waiting.answer(result) }
         if inbox.finishBatch() { Task { self.takeInbox() } }
     }
@@ -158,16 +165,18 @@ public actor DeployerDriver: Service {
     /// One event's step, on the driver (the run loop's ticks).
     @discardableResult
     func step(_ event: DeployerEvent) throws -> EngineStep {
-        try step([event])[0].get()
+        try step([DriverInbox.Waiting(event: event) { _ in }])[0].get()
     }
 
-    /// The engine's step for each of `events`, stored in one transaction and then performed; while the store
-    /// fails, a ``EngineReply/noted`` step with no actions for each event that may wait, ``StateStoreUnavailable``
-    /// for each that may not.
-    private func step(_ events: [DeployerEvent]) -> [Result<EngineStep, any Error>] {
+    /// The engine's step for each of `submitted`, stored in one transaction (with the rows each brought) and then
+    /// performed; while the store fails, a ``EngineReply/noted`` step with no actions for each event that may
+    /// wait, ``StateStoreUnavailable`` for each that may not.
+    private func step(_ submitted: [DriverInbox.Waiting]) -> [Result<EngineStep, any Error>] {
         defer { wakeIfSooner() }
+        let events = submitted.map(\.event)
+        let waiting = submitted.filter { $0.event.whileTheStoreFails == .waits }
         if let outage {
-            for event in events where event.whileTheStoreFails == .waits { self.outage?.pending.append(event) }
+            self.outage?.pending.append(contentsOf: waiting)
             publish()
             return Self.refusedOrNoted(events, outage: outage.description)
         }
@@ -175,12 +184,12 @@ public actor DeployerDriver: Service {
         let before = engine
         var steps: [EngineStep] = []
         var recorded: [RecordedStep] = []
-        for event in events {
-            let step = engine.handle(event, at: now, wall: wall)
+        for item in submitted {
+            let step = engine.handle(item.event, at: now, wall: wall)
             steps.append(step)
-            recorded.append(RecordedStep(actions: step.actions, deployment: engine.rollout?.record.id))
+            recorded.append(RecordedStep(actions: step.actions, deployment: engine.rollout?.record.id, rows: item.rows))
         }
-        if let failed = store(recorded, undoing: before, at: now, wall: wall, waiting: events.filter { $0.whileTheStoreFails == .waits }) {
+        if let failed = store(recorded, undoing: before, at: now, wall: wall, waiting: waiting) {
             reportOutage()
             return Self.refusedOrNoted(events, outage: failed)
         }

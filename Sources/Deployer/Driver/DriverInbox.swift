@@ -5,9 +5,10 @@ import Synchronization
 /// The events submitted to a ``DeployerDriver`` that wait for its next step, in the order they came, each with
 /// where its answer goes; and whether a step to take them is scheduled, so that one is scheduled at a time.
 final class DriverInbox: Sendable {
-    /// One submitted event and where its answer goes.
+    /// One submitted event, the rows to store with its step, and where its answer goes.
     struct Waiting: Sendable {
         let event: DeployerEvent
+        var rows: StepRows? = nil
         let answer: @Sendable (Result<EngineStep, any Error>) -> Void
     }
 

@@ -31,8 +31,8 @@ extension DeployerStore {
         migrator.registerMigration("v3: restart counters") { db in
             try db.execute(sql: "ALTER TABLE instance_epochs ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0")
         }
-        // A client's pid and start time are the launcher's: the daemon's `launch_records`, written at the spawn, hold
-        // them with the boot id that makes them unique; a restarted daemon reads them back from there.
+        // A client's pid and start time are the launcher's: the daemon's `launch_records`, written with the `launched`
+        // step, hold them with the boot id that makes them unique; a restarted daemon reads them back from there.
         migrator.registerMigration("v4: process identity in launch_records only") { db in
             try db.execute(sql: "ALTER TABLE clients DROP COLUMN pid; ALTER TABLE clients DROP COLUMN start_time")
         }

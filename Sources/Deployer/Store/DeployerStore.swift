@@ -116,6 +116,7 @@ public final class DeployerStore: Sendable {
                 var stored: [StoredAuditEntry] = []
                 for step in steps {
                     stored += try Self.append(step.actions, deployment: step.deployment, at: now, db)
+                    try step.rows?(db)
                 }
                 try rows.write(db)
                 return stored

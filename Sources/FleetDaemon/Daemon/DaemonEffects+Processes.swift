@@ -28,9 +28,12 @@ extension DaemonEffects {
                 clientID: order.client.rawValue, revision: order.revision.rawValue,
                 log: parts.processes.logs.policy(for: order.client, path: "\(logDirectory)/\(order.client.rawValue).log"),
                 diesWithDaemon: configuration.bot.stopWithDaemon))
-            try await parts.processes.add(process, as: order.client)
+            parts.processes.keep(process, as: order.client)
             logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.record.pid)"])
-            await submit(.launched(order.client, pid: process.record.pid, startTime: process.record.startTicks))
+            // The launch record goes into the transaction of the step that hears of the launch: neither is kept
+            // without the other, and no write of its own holds the store's writer while the driver waits for it.
+            let record = try parts.processes.recordRows(of: process)
+            await submit(.launched(order.client, pid: process.record.pid, startTime: process.record.startTicks), storing: record)
         } catch {
             logger.error("launch failed", metadata: ["client": "\(order.client)", "error": "\(error)"])
             await submit(.launchFailed(order.client, message: "\(error)"))

@@ -81,6 +81,16 @@ final class DaemonEffects: DeployerEffects {
         }
     }
 
+    /// Reports an event to the driver with rows to store in its step, logging a failure to record it; the rows
+    /// are stored on their own when no driver takes events (before the daemon runs, or once it stopped).
+    func submit(_ event: DeployerEvent, storing rows: @escaping StepRows) async {
+        do {
+            if try await parts.driver.submit(event, storing: rows) == nil { try await parts.processes.save(rows) }
+        } catch {
+            logger.error("could not record an event", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Reports an event to the driver, logging a failure to record it.
     func submit(_ event: DeployerEvent) async {
         do {

@@ -27,6 +27,13 @@ final class DriverReference: Sendable {
         return try await driver.submit(event)
     }
 
+    /// Feeds one event to the driver with rows to store in its step (``DeployerDriver/submit(_:storing:)``); nil
+    /// before the daemon runs and once detached, when nothing stored the rows.
+    func submit(_ event: DeployerEvent, storing rows: @escaping StepRows) async throws -> EngineStep? {
+        guard let driver = current else { return nil }
+        return try await driver.submit(event, storing: rows)
+    }
+
     /// Feeds events to the driver as one step (``DeployerDriver/submit(contentsOf:)``) and returns their actions;
     /// none when ``submit(_:)`` would answer ``EngineReply/noted`` without any.
     func submit(contentsOf events: [DeployerEvent]) async throws -> [DeployerAction] {

@@ -1,3 +1,4 @@
+import Deployer
 import Foundation
 import GRDB
 import Supervisor
@@ -23,15 +24,21 @@ final class LaunchRecordStore: Sendable {
         }
     }
 
-    /// Stores (or replaces) the record of a launched process. The calling task waits for the writer without
-    /// holding a thread of the cooperative pool.
-    func save(_ record: LaunchRecord) async throws {
+    /// The write that stores (or replaces) the record of a launched process, for the transaction of the engine's
+    /// step that hears of the launch (``DeployerDriver/submit(_:storing:)``); the record is encoded here, before.
+    func rows(for record: LaunchRecord) throws -> StepRows {
         let text = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        try await database.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO launch_records (client_id, record) VALUES (?, ?)",
-                arguments: [record.clientID, text])
+        let clientID = record.clientID
+        return { db in
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO launch_records (client_id, record) VALUES (?, ?)")
+                .execute(arguments: [clientID, text])
         }
+    }
+
+    /// Stores `rows` in a transaction of their own (when no engine step takes them). The calling task waits for
+    /// the writer without holding a thread of the cooperative pool.
+    func save(_ rows: @escaping StepRows) async throws {
+        try await database.write { db in try rows(db) }
     }
 
     /// Forgets the records of processes that exited, in one transaction (waiting as ``save(_:)`` does).

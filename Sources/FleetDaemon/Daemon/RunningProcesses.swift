@@ -15,10 +15,19 @@ final class RunningProcesses: Sendable {
         self.logs = logs
     }
 
-    /// Keeps a process and persists its record.
-    func add(_ process: any LaunchedClient, as client: ClientID) async throws {
+    /// Keeps a process; its record is stored with the engine's step that hears of the launch (``recordRows(of:)``).
+    func keep(_ process: any LaunchedClient, as client: ClientID) {
         processes.withLock { $0[client] = process }
-        try await records.save(process.record)
+    }
+
+    /// The write of `process`'s launch record, for the transaction of the `launched` step.
+    func recordRows(of process: any LaunchedClient) throws -> StepRows {
+        try records.rows(for: process.record)
+    }
+
+    /// Stores a launch record's rows in a transaction of their own (no driver takes events any more).
+    func save(_ rows: @escaping StepRows) async throws {
+        try await records.save(rows)
     }
 
     /// The process of `client`, if it runs.
