@@ -32,8 +32,10 @@ extension DaemonEffects {
             logger.info("launched", metadata: ["client": "\(order.client)", "pid": "\(process.record.pid)"])
             // The launch record goes into the transaction of the step that hears of the launch: neither is kept
             // without the other, and no write of its own holds the store's writer while the driver waits for it.
-            let record = try parts.processes.recordRows(of: process)
-            await submit(.launched(order.client, pid: process.record.pid, startTime: process.record.startTicks), storing: record)
+            let recordRows = try parts.processes.recordRows(of: process)
+            await submit(
+                .launched(order.client, pid: process.record.pid, startTime: process.record.startTicks),
+                storing: recordRows)
         } catch {
             logger.error("launch failed", metadata: ["client": "\(order.client)", "error": "\(error)"])
             await submit(.launchFailed(order.client, message: "\(error)"))
