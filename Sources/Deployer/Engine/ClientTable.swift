@@ -19,10 +19,20 @@ struct ClientTable: Sendable {
     /// `@unchecked Sendable`: a box is only written while the table holding it is its only owner
     /// (`isKnownUniquelyReferenced`); a box that a copy shares, one another thread may read, is never written.
     private final class Box: @unchecked Sendable {
-        var state: ClientState
+        /// The client; set only through ``update(_:)``, which keeps ``deadline`` true.
+        private(set) var state: ClientState
+        /// The client's ``ClientState/nextDeadline``, kept with it: the driver reads every client's after every
+        /// step, and computing it there copied each client's gate out of its box (400 copies a step).
+        private(set) var deadline: Date?
 
         init(_ state: ClientState) {
             self.state = state
+            deadline = state.nextDeadline
+        }
+
+        func update(_ state: ClientState) {
+            self.state = state
+            deadline = state.nextDeadline
         }
     }
 
@@ -51,7 +61,7 @@ struct ClientTable: Sendable {
             let box = boxes.values[index]
             var state: ClientState? = box.state
             yield &state
-            if let state { box.state = state } else { boxes.remove(at: index) }
+            if let state { box.update(state) } else { boxes.remove(at: index) }
         }
     }
 
@@ -65,16 +75,16 @@ struct ClientTable: Sendable {
         boxes.values.lazy.map(\.state)
     }
 
-    /// The earliest of every client's deadlines (``ClientState/nextDeadline``), read in place: the driver asks
-    /// after every step, and a copy of each client to read it was a tenth of the driver's CPU.
+    /// The earliest of every client's deadlines (``ClientState/nextDeadline``), as each box keeps it: the driver
+    /// asks after every step, and a copy of each client to read it was a tenth of the driver's CPU.
     var earliestDeadline: Date? {
-        boxes.values.reduce(nil) { earliest, box in earlier(earliest, box.state.nextDeadline) }
+        boxes.values.reduce(nil) { earliest, box in earlier(earliest, box.deadline) }
     }
 
-    /// Whether one of client `id`'s deadlines (``ClientState/nextDeadline``) is at or before `now`, read in place:
-    /// a tick visits every client, and most have nothing due.
+    /// Whether one of client `id`'s deadlines (``ClientState/nextDeadline``) is at or before `now`, as its box
+    /// keeps it: a tick visits every client, and most have nothing due.
     func hasDeadline(of id: ClientID, atOrBefore now: Date) -> Bool {
-        guard let deadline = boxes[id]?.state.nextDeadline else { return false }
+        guard let deadline = boxes[id]?.deadline else { return false }
         return deadline <= now
     }
 

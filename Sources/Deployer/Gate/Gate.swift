@@ -50,11 +50,30 @@ public struct Gate: Hashable, Sendable {
     public private(set) var phaseDeadline: Date?
     /// When a disconnected client's grace ends; `nil` while connected.
     public private(set) var reconnectDeadline: Date?
-    private let settings: DeployerSettings
+    /// What the gate reads of the settings: a copy of the whole settings made every client (copied whole with each
+    /// client, and read for its deadlines after every step) hundreds of bytes larger.
+    private let settings: Limits
+
+    /// The settings a gate reads: its timeouts and the health policy.
+    private struct Limits: Hashable, Sendable {
+        let identifyTimeout: Duration
+        let readyTimeout: Duration
+        let checkTimeout: Duration
+        let reconnectGrace: Duration
+        let health: HealthPolicy
+
+        init(_ settings: DeployerSettings) {
+            identifyTimeout = settings.identifyTimeout
+            readyTimeout = settings.readyTimeout
+            checkTimeout = settings.checkTimeout
+            reconnectGrace = settings.reconnectGrace
+            health = settings.health
+        }
+    }
 
     /// Starts the gate of a client launched at `now`.
     public init(launchedAt now: Date, settings: DeployerSettings) {
-        self.settings = settings
+        self.settings = Limits(settings)
         self.phase = .awaitingIdentify
         self.phaseDeadline = now.adding(settings.identifyTimeout)
     }
