@@ -78,6 +78,7 @@ struct Handover: Hashable, Sendable {
 struct LaunchPacer: Hashable, Sendable {
     let maxConcurrency: Int
     let spacing: Duration
+    /// The launches of the last `spacing`, oldest first (the engine's time never goes back).
     private(set) var recent: [Date] = []
 
     init(maxConcurrency: Int, spacing: Duration) {
@@ -85,15 +86,18 @@ struct LaunchPacer: Hashable, Sendable {
         self.spacing = spacing
     }
 
-    /// The earliest time a launch may happen, at or after `now`.
+    /// The earliest time a launch may happen, at or after `now`: when the `maxConcurrency`-th latest launch is
+    /// within the last `spacing` (so are the later ones), the end of its `spacing`. Read without copying `recent`:
+    /// the engine asks after every step, and before each launch of a wave.
     func nextSlot(after now: Date) -> Date {
-        let window = recent.filter { $0.adding(spacing) > now }
-        guard window.count >= maxConcurrency else { return now }
-        return window[window.count - maxConcurrency].adding(spacing)
+        guard recent.count >= maxConcurrency else { return now }
+        let slotFrees = recent[recent.count - maxConcurrency].adding(spacing)
+        return slotFrees > now ? slotFrees : now
     }
 
     /// Notes a launch at `now`.
     mutating func record(_ now: Date) {
-        recent = recent.filter { $0.adding(spacing) > now } + [now]
+        recent.removeAll { $0.adding(spacing) <= now }
+        recent.append(now)
     }
 }
