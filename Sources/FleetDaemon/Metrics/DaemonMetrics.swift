@@ -31,6 +31,15 @@ public final class DaemonMetrics: Sendable {
         var gates = GatePhaseTimer()
         var counted: Set<Int> = []
         var instanceLabels: Set<[String]> = []
+        /// The histograms the actions record into, made once each: the registry's lookup by name and labels for
+        /// every gate phase and handover was a quarter of what the driver spent performing a step's actions.
+        var histograms: [HistogramKey: DurationHistogram] = [:]
+    }
+
+    /// One histogram the actions record into.
+    private enum HistogramKey: Hashable {
+        case gatePhase(String)
+        case handoverGap
     }
 
     private static let durationBuckets: [Duration] = [
@@ -59,10 +68,8 @@ public final class DaemonMetrics: Sendable {
             return (measurement, record)
         }
         if let measurement {
-            registry.makeDurationHistogram(
-                descriptor: Self.descriptor("gate_phase", unit: "seconds", help: "How long each phase of a candidate's gate took."),
-                labels: [("phase", measurement.phase)], buckets: Self.durationBuckets
-            ).record(Duration.milliseconds(Int64((measurement.seconds * 1000).rounded())))
+            histogram(.gatePhase(measurement.phase))
+                .record(Duration.milliseconds(Int64((measurement.seconds * 1000).rounded())))
         }
         if let record = newlyFinished {
             registry.makeCounter(
@@ -76,11 +83,7 @@ public final class DaemonMetrics: Sendable {
             registry.makeCounter(descriptor: Self.descriptor("rollbacks", unit: "total", help: "Rollbacks the engine started."))
                 .increment()
         case .handoverCommitted(_, _, let gap, let sinceComa):
-            registry.makeDurationHistogram(
-                descriptor: Self.descriptor("handover_gap", unit: "seconds",
-                                             help: "Time without a serving active client at a handover: coma sent to the old one until process_commands sent to the new one."),
-                buckets: Self.durationBuckets
-            ).record(Duration.milliseconds(Int64((max(0, sinceComa ?? gap) * 1000).rounded())))
+            histogram(.handoverGap).record(Duration.milliseconds(Int64((max(0, sinceComa ?? gap) * 1000).rounded())))
         case .deploymentStarted, .deploymentQueued, .deploymentReplaced, .deploymentDuplicate, .deploymentRefused,
              .deploymentInterrupted, .deploymentFinished, .releasePrepared, .releaseFailed, .rolloutWave,
              .rolloutBake, .rolloutPaused, .rolloutWatch, .launchQueued, .clientLaunch, .clientLaunched,
@@ -93,6 +96,26 @@ public final class DaemonMetrics: Sendable {
              .operatorResume, .channelRefused, .repairWanted, .repairClosed, .repairStarted, .repairFinished,
              .performed, .unrecognized:
             return
+        }
+    }
+
+    /// The histogram `key`, made in the registry the first time.
+    private func histogram(_ key: HistogramKey) -> DurationHistogram {
+        state.withLock { state in
+            if let made = state.histograms[key] { return made }
+            let made = switch key {
+            case .gatePhase(let phase):
+                registry.makeDurationHistogram(
+                    descriptor: Self.descriptor("gate_phase", unit: "seconds", help: "How long each phase of a candidate's gate took."),
+                    labels: [("phase", phase)], buckets: Self.durationBuckets)
+            case .handoverGap:
+                registry.makeDurationHistogram(
+                    descriptor: Self.descriptor("handover_gap", unit: "seconds",
+                                                 help: "Time without a serving active client at a handover: coma sent to the old one until process_commands sent to the new one."),
+                    buckets: Self.durationBuckets)
+            }
+            state.histograms[key] = made
+            return made
         }
     }
 
