@@ -627,6 +627,23 @@ def report(instances, results):
         [run for mode in results["modes"].values() for run in mode])
 
 
+def box_conditions():
+    """The two things of this box that move the figures most (README, scale benchmark, round 14): whether the
+    scheduler's autogroups are on (each bot and log relay runs in a session of its own, and so weighs as much as the
+    daemon's whole group of threads), and the filesystem of the benchmark's folder (ext4 without a journal searches
+    past every inode freed in the last minutes at each file created, as a run that follows another finds)."""
+    setting = Path("/proc/sys/kernel/sched_autogroup_enabled")
+    autogroups = {"1": "on", "0": "off"}.get(setting.read_text().strip(), "?") if setting.exists() else "absent"
+    folder = str(Path(tempfile.gettempdir()).resolve())
+    mounts = [line.split() for line in Path("/proc/mounts").read_text().splitlines() if len(line.split()) > 2]
+    device, mount, kind = max(((fields[0], fields[1], fields[2]) for fields in mounts
+                               if folder == fields[1] or folder.startswith(fields[1].rstrip("/") + "/")),
+                              key=lambda found: len(found[1]), default=("?", "/", "?"))
+    if kind == "ext4" and not Path(f"/proc/fs/jbd2/{Path(device).name}-8").exists():
+        kind = "ext4 without a journal"
+    return f"box: {os.cpu_count()} CPUs, autogroups {autogroups}, benchmark folder {folder} on {kind} ({mount})"
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", default="10,50", help="comma-separated fleet sizes (default 10,50)")
@@ -664,6 +681,7 @@ def main(argv):
         print(f"{arguments.binary} does not exist: swift build -c release --scratch-path .build-release "
               "--product urban-robot", file=sys.stderr)
         return 2
+    print(box_conditions(), flush=True)
     totals = {}
     for instances in [int(value) for value in arguments.instances.split(",")]:
         totals[instances] = report(instances, run_fleet(arguments.binary, instances, arguments.rollouts,
