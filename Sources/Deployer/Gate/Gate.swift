@@ -50,9 +50,9 @@ public struct Gate: Hashable, Sendable {
     public private(set) var phaseDeadline: Date?
     /// When a disconnected client's grace ends; `nil` while connected.
     public private(set) var reconnectDeadline: Date?
-    /// What the gate reads of the settings: a copy of the whole settings made every client (copied whole with each
-    /// client, and read for its deadlines after every step) hundreds of bytes larger.
-    private let settings: Limits
+    /// What the gate reads of the settings, not the whole of them: a gate is copied with its client, and a copy of
+    /// all the settings made every client hundreds of bytes larger.
+    private let limits: Limits
 
     /// The settings a gate reads: its timeouts and the health policy.
     private struct Limits: Hashable, Sendable {
@@ -73,9 +73,9 @@ public struct Gate: Hashable, Sendable {
 
     /// Starts the gate of a client launched at `now`.
     public init(launchedAt now: Date, settings: DeployerSettings) {
-        self.settings = Limits(settings)
+        limits = Limits(settings)
         self.phase = .awaitingIdentify
-        self.phaseDeadline = now.adding(settings.identifyTimeout)
+        self.phaseDeadline = now.adding(limits.identifyTimeout)
     }
 
     /// Whether the gate has ended.
@@ -97,14 +97,14 @@ public struct Gate: Hashable, Sendable {
         guard !isFinished, reconnectDeadline != nil else { return }
         reconnectDeadline = nil
         phase = .awaitingIdentify
-        phaseDeadline = now.adding(settings.identifyTimeout)
+        phaseDeadline = now.adding(limits.identifyTimeout)
     }
 
     /// The client sent `identify`.
     public mutating func identified(now: Date) -> [Action] {
         guard phase == .awaitingIdentify, reconnectDeadline == nil else { return [] }
         phase = .awaitingReady
-        phaseDeadline = now.adding(settings.readyTimeout)
+        phaseDeadline = now.adding(limits.readyTimeout)
         return [.sendHello]
     }
 
@@ -112,14 +112,14 @@ public struct Gate: Hashable, Sendable {
     public mutating func ready(now: Date) -> [Action] {
         guard phase == .awaitingReady, reconnectDeadline == nil else { return [] }
         phase = .awaitingReport
-        phaseDeadline = now.adding(settings.checkTimeout)
+        phaseDeadline = now.adding(limits.checkTimeout)
         return [.sendHealthCheck]
     }
 
     /// The client answered the health check.
     public mutating func report(_ report: HealthReport) -> [Action] {
         guard phase == .awaitingReport, reconnectDeadline == nil else { return [] }
-        if let reason = settings.health.judge(report) { return fail(reason) }
+        if let reason = limits.health.judge(report) { return fail(reason) }
         phase = .passed
         phaseDeadline = nil
         return [.passed]
@@ -128,7 +128,7 @@ public struct Gate: Hashable, Sendable {
     /// The client's connection dropped: it has `reconnect_grace` to come back.
     public mutating func disconnected(now: Date) {
         guard !isFinished, reconnectDeadline == nil else { return }
-        reconnectDeadline = now.adding(settings.reconnectGrace)
+        reconnectDeadline = now.adding(limits.reconnectGrace)
     }
 
     /// The process exited.
