@@ -173,10 +173,12 @@ public actor DeployerDriver: Service {
     /// wait, ``StateStoreUnavailable`` for each that may not.
     private func step(_ submitted: [DriverInbox.Waiting]) -> [Result<EngineStep, any Error>] {
         defer { wakeIfSooner() }
+        let events = submitted.map(\.event)
+        let waiting = submitted.filter { $0.event.whileTheStoreFails == .waits }
         if let outage {
-            self.outage?.keep(submitted)
+            self.outage?.pending.append(contentsOf: waiting)
             publish()
-            return Self.refusedOrNoted(submitted, outage: outage.description)
+            return Self.refusedOrNoted(events, outage: outage.description)
         }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
@@ -187,9 +189,9 @@ public actor DeployerDriver: Service {
             steps.append(step)
             recorded.append(RecordedStep(actions: step.actions, deployment: engine.rollout?.record.id, rows: item.rows))
         }
-        if let failed = store(recorded, undoing: before, at: now, wall: wall, submitted: submitted) {
+        if let failed = store(recorded, undoing: before, at: now, wall: wall, waiting: waiting) {
             reportOutage()
-            return Self.refusedOrNoted(submitted, outage: failed)
+            return Self.refusedOrNoted(events, outage: failed)
         }
         perform(recorded.flatMap(\.actions))
         return steps.map { .success($0) }
@@ -197,11 +199,9 @@ public actor DeployerDriver: Service {
 
     /// The answers while the store fails: ``StateStoreUnavailable`` for an event that may not wait, else a
     /// ``EngineReply/noted`` step with no actions.
-    private static func refusedOrNoted(
-        _ submitted: [DriverInbox.Waiting], outage: StoreOutage
-    ) -> [Result<EngineStep, any Error>] {
-        submitted.map { waiting in
-            waiting.event.whileTheStoreFails == .refused
+    private static func refusedOrNoted(_ events: [DeployerEvent], outage: StoreOutage) -> [Result<EngineStep, any Error>] {
+        events.map { event in
+            event.whileTheStoreFails == .refused
                 ? .failure(StateStoreUnavailable(outage: outage)) : .success(EngineStep(reply: .noted, actions: []))
         }
     }
