@@ -18,6 +18,11 @@ struct PausedEngine {
 
     /// The `status --json` form.
     var description: StoreOutage { StoreOutage(error: error, since: since, pendingEvents: pending.count) }
+
+    /// Queues those of `submitted` that report facts (``DeployerEvent/whileTheStoreFails`` is `.waits`), in order.
+    mutating func keep(_ submitted: [DriverInbox.Waiting]) {
+        pending.append(contentsOf: submitted.lazy.filter { $0.event.whileTheStoreFails == .waits })
+    }
 }
 
 extension DeployerDriver {
@@ -26,12 +31,13 @@ extension DeployerDriver {
     var engineNow: Date { outage?.frozenAt ?? clock.now.addingTimeInterval(-pausedFor) }
 
     /// Stores one step: nil when it was written. On failure the engine is set back to `before` (memory and
-    /// database agree), the outage begins (or its error is updated) with `waiting` queued, and it is returned.
+    /// database agree), the outage begins (or its error is updated) with the facts of `submitted` queued, and it is
+    /// returned.
     /// Either way ``status()`` shows the result before the step's actions are performed, so that it is never
     /// behind what a reader of the store sees.
     func store(
         _ steps: [RecordedStep], undoing before: DeploymentEngine, at now: Date, wall: Date,
-        waiting: [DriverInbox.Waiting]
+        submitted: [DriverInbox.Waiting]
     ) -> StoreOutage? {
         defer { publish() }
         do {
@@ -41,11 +47,11 @@ extension DeployerDriver {
         } catch {
             engine = before
             if outage == nil {
-                outage = PausedEngine(error: "\(error)", since: wall, frozenAt: now, pending: waiting)
+                outage = PausedEngine(error: "\(error)", since: wall, frozenAt: now, pending: [])
             } else {
                 outage?.error = "\(error)"
-                outage?.pending.append(contentsOf: waiting)
             }
+            outage?.keep(submitted)
             return outage?.description
         }
     }
@@ -82,6 +88,6 @@ extension DeployerDriver {
         let before = engine
         let actions = engine.handle(event, at: frozenAt, wall: wall).actions
         let step = RecordedStep(actions: actions, deployment: engine.rollout?.record.id, rows: rows)
-        return store([step], undoing: before, at: frozenAt, wall: wall, waiting: []) == nil ? actions : nil
+        return store([step], undoing: before, at: frozenAt, wall: wall, submitted: []) == nil ? actions : nil
     }
 }

@@ -173,12 +173,10 @@ public actor DeployerDriver: Service {
     /// wait, ``StateStoreUnavailable`` for each that may not.
     private func step(_ submitted: [DriverInbox.Waiting]) -> [Result<EngineStep, any Error>] {
         defer { wakeIfSooner() }
-        let events = submitted.map(\.event)
-        let waiting = submitted.filter { $0.event.whileTheStoreFails == .waits }
         if let outage {
-            self.outage?.pending.append(contentsOf: waiting)
+            self.outage?.keep(submitted)
             publish()
-            return Self.refusedOrNoted(events, outage: outage.description)
+            return Self.refusedOrNoted(submitted, outage: outage.description)
         }
         let (now, wall) = (engineNow, clock.wallNow)
         let before = engine
@@ -189,9 +187,9 @@ public actor DeployerDriver: Service {
             steps.append(step)
             recorded.append(RecordedStep(actions: step.actions, deployment: engine.rollout?.record.id, rows: item.rows))
         }
-        if let failed = store(recorded, undoing: before, at: now, wall: wall, waiting: waiting) {
+        if let failed = store(recorded, undoing: before, at: now, wall: wall, submitted: submitted) {
             reportOutage()
-            return Self.refusedOrNoted(events, outage: failed)
+            return Self.refusedOrNoted(submitted, outage: failed)
         }
         perform(recorded.flatMap(\.actions))
         return steps.map { .success($0) }
@@ -199,9 +197,11 @@ public actor DeployerDriver: Service {
 
     /// The answers while the store fails: ``StateStoreUnavailable`` for an event that may not wait, else a
     /// ``EngineReply/noted`` step with no actions.
-    private static func refusedOrNoted(_ events: [DeployerEvent], outage: StoreOutage) -> [Result<EngineStep, any Error>] {
-        events.map { event in
-            event.whileTheStoreFails == .refused
+    private static func refusedOrNoted(
+        _ submitted: [DriverInbox.Waiting], outage: StoreOutage
+    ) -> [Result<EngineStep, any Error>] {
+        submitted.map { waiting in
+            waiting.event.whileTheStoreFails == .refused
                 ? .failure(StateStoreUnavailable(outage: outage)) : .success(EngineStep(reply: .noted, actions: []))
         }
     }
