@@ -72,26 +72,31 @@ import Testing
                 let launch = try request(["true"], in: scratch, name: "shard-0.\(index)")
                 group.addTask { try await launcher.launch(launch) }
             }
-            // Wait for the launcher's threads to block in open(2), then give any other thread the chance to show
-            // up there too, looking every 20 ms for 200 ms more. A spawning thread may be missing from one look (a
-            // signal for another test's child interrupts its open(2), which restarts), so what counts is the most
-            // spawning threads seen in one look, and every other thread seen in any.
-            var strangers: Set<String> = []
+            // Wait for the launcher's threads to block in open(2), then look every 20 ms for 200 ms more. A thread
+            // blocked on a FIFO stays in open(2): a spawning thread may be missing from one look (a signal for
+            // another test's child interrupts its open(2), which restarts), and the other tests of this process
+            // open files for a moment on any thread. So what counts is the most spawning threads seen in one look,
+            // and the other threads seen in open(2) in at least 8 of the last 10 looks.
             var mostSpawning = 0
-            func look() {
+            var looksInOpen: [String: Int] = [:]
+            func look(counting: Bool) {
                 let waiting = Self.threadsInOpen()
-                strangers.formUnion(waiting.filter { $0 != "urban-spawn" })
-                mostSpawning = max(mostSpawning, waiting.count { $0 == "urban-spawn" })
+                mostSpawning = max(mostSpawning, waiting.count { $0.name == "urban-spawn" })
+                guard counting else { return }
+                for thread in waiting where thread.name != "urban-spawn" {
+                    looksInOpen["\(thread.name) (\(thread.id))", default: 0] += 1
+                }
             }
             let deadline = ContinuousClock.now + .seconds(60)
             while mostSpawning < threads, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
-                look()
+                look(counting: false)
             }
             for _ in 0..<10 {
                 try await Task.sleep(for: .milliseconds(20))
-                look()
+                look(counting: true)
             }
+            let strangers = looksInOpen.filter { $0.value >= 8 }.keys.sorted()
             let readers = fifos.map { open($0, O_RDONLY | O_NONBLOCK) }
             defer { for reader in readers where reader >= 0 { close(reader) } }
             #expect(strangers.isEmpty, "threads other than the launcher's waited in open(2): \(strangers)")
@@ -105,20 +110,20 @@ import Testing
         }
     }
 
-    /// The names of this process's threads that wait in `openat` (x86-64 syscall 257, or 56 on arm64), sorted.
-    private static func threadsInOpen() -> [String] {
+    /// This process's threads that wait in `openat` (x86-64 syscall 257, or 56 on arm64): their ids and names.
+    private static func threadsInOpen() -> [(id: String, name: String)] {
         #if arch(arm64)
         let openat = "56"
         #else
         let openat = "257"
         #endif
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.compactMap { task -> String? in
+        return tasks.compactMap { task -> (id: String, name: String)? in
             guard let syscall = try? String(contentsOfFile: "/proc/self/task/\(task)/syscall", encoding: .utf8),
                   syscall.split(separator: " ").first.map(String.init) == openat,
                   let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
             else { return nil }
-            return name.trimmingCharacters(in: .whitespacesAndNewlines)
-        }.sorted()
+            return (task, name.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 }
