@@ -23,9 +23,9 @@ import Testing
         return .recordDeployment(record)
     }
 
-    static func kinds(_ stream: AsyncThrowingStream<ProgressEvent, any Error>) async throws -> [String] {
+    static func kinds(_ feed: ProgressFeed) async throws -> [String] {
         var kinds: [String] = []
-        for try await event in stream { kinds.append(event.kind) }
+        for try await event in feed { kinds.append(event.kind) }
         return kinds
     }
 
@@ -33,25 +33,25 @@ import Testing
         let store = try DeployerStore.inMemory()
         let hub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: "/nonexistent"))
         try store.record([Self.record(1, .running), Self.entry(1, "a"), Self.entry(1, "b")], snapshot: Self.empty)
-        let early = hub.stream(deployment: 1, follow: true)
+        let early = hub.feed(deployment: 1, follow: true)
 
         try store.record([Self.entry(1, "c"), Self.record(2, .queued), Self.entry(2, "other")], snapshot: Self.empty)
-        let late = hub.stream(deployment: 1, follow: true)
+        let late = hub.feed(deployment: 1, follow: true)
         try store.record([Self.entry(1, "d")], snapshot: Self.empty)
         try store.record([Self.entry(1, "e"), Self.record(1, .succeeded)], snapshot: Self.empty)
 
         let trail = ["a", "b", "c", "d", "e", "finished"]
         #expect(try await Self.kinds(early) == trail)
         #expect(try await Self.kinds(late) == trail)
-        #expect(try await Self.kinds(hub.stream(deployment: 1, follow: false)) == trail)
-        #expect(try await Self.kinds(hub.stream(deployment: 1, follow: true)) == trail)
+        #expect(try await Self.kinds(hub.feed(deployment: 1, follow: false)) == trail)
+        #expect(try await Self.kinds(hub.feed(deployment: 1, follow: true)) == trail)
     }
 
     @Test func aFollowerOfAQuietDeploymentGetsNothingUntilItsNextStep() async throws {
         let store = try DeployerStore.inMemory()
         let hub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: "/nonexistent"))
         try store.record([Self.record(1, .running), Self.record(2, .running)], snapshot: Self.empty)
-        let quiet = hub.stream(deployment: 1, follow: true)
+        let quiet = hub.feed(deployment: 1, follow: true)
         for index in 0..<20 {
             try store.record([Self.entry(2, "busy.\(index)")], snapshot: Self.empty)
         }

@@ -16,14 +16,14 @@ final class TestDaemonControl: DaemonControl {
         var nextID = 7
         var refusal: DaemonControlError?
         var events: [ProgressEvent] = []
-        var live: [AsyncThrowingStream<ProgressEvent, any Error>.Continuation] = []
+        var live: [ProgressFeed] = []
         var logFile = ""
         var tips: [Result<String, DaemonControlError>] = []
         /// The ancestors of each revision, for `isDescendant`; a revision not listed has none.
         var ancestors: [String: Set<String>] = [:]
         /// The events outside any deployment, newest first, routine ones included (`detail["routine"] == "true"`).
         var recentEvents: [ProgressEvent] = []
-        /// Follow streams end after the stored events, as when the daemon stops.
+        /// Follow feeds end after the stored events, as when the daemon stops.
         var followEndsEarly = false
     }
 
@@ -71,33 +71,33 @@ final class TestDaemonControl: DaemonControl {
         state.withLock { $0.commands.append(command) }
     }
 
-    func progress(deployment id: Int, follow: Bool) async throws -> AsyncThrowingStream<ProgressEvent, any Error> {
+    func progress(deployment id: Int, follow: Bool) async throws -> ProgressFeed {
         try record("progress \(id) \(follow)")
-        let (stream, continuation) = AsyncThrowingStream<ProgressEvent, any Error>.makeStream()
+        let feed = ProgressFeed()
         state.withLock { state in
-            for event in state.events { continuation.yield(event) }
+            feed.append(state.events.map(ProgressFeed.Item.event))
             if follow, !state.followEndsEarly, state.events.last?.kind != ProgressEvent.finishedKind {
-                state.live.append(continuation)
+                state.live.append(feed)
             } else {
-                continuation.finish()
+                feed.finish()
             }
         }
-        return stream
+        return feed
     }
 
-    /// Sends `event` to every follower; a `finished` event ends their streams.
+    /// Sends `event` to every follower; a `finished` event ends their feeds.
     func emit(_ event: ProgressEvent) {
         state.withLock { state in
             state.events.append(event)
-            for continuation in state.live {
-                continuation.yield(event)
-                if event.kind == ProgressEvent.finishedKind { continuation.finish() }
+            for feed in state.live {
+                feed.append([.event(event)])
+                if event.kind == ProgressEvent.finishedKind { feed.finish() }
             }
             if event.kind == ProgressEvent.finishedKind { state.live = [] }
         }
     }
 
-    /// How many follow streams are open.
+    /// How many follow feeds are open.
     var followers: Int { state.withLock { $0.live.count } }
 
     func recentEvents(limit: Int, routine: Bool) async throws -> [ProgressEvent] {

@@ -86,14 +86,14 @@ struct AdminRoutes: Sendable {
             throw AdminError(.badRequest, "deployment id '\(context.parameters.get("id") ?? "")' is not a number")
         }
         let follow = request.uri.queryParameters.get("follow") == "true"
-        let stream: AsyncThrowingStream<ProgressEvent, any Error>
+        let feed: ProgressFeed
         do {
-            stream = try await control.progress(deployment: id, follow: follow)
+            feed = try await control.progress(deployment: id, follow: follow)
         } catch {
             throw AdminError(answering: error)
         }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init { writer in
-            try await ProgressLine.write(stream, to: &writer)
+            try await ProgressLine.write(feed, to: &writer)
             try await writer.finish(nil)
         })
     }

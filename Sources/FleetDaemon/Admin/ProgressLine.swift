@@ -34,11 +34,7 @@ struct ProgressLine: Encodable {
     /// The line's bytes, newline included: `StatusSnapshot.encoder`'s for this `Encodable` form, written directly
     /// (``ProgressEvent/writeLine(to:)``; a followed 200-shard rollout sends some 2,000 lines to each follower).
     func encoded() throws -> ByteBuffer {
-        var text: [UInt8] = []
-        text.reserveCapacity(256)
-        try event.writeLine(to: &text)
-        text.append(UInt8(ascii: "\n"))
-        return ByteBuffer(bytes: text)
+        try Self.chunk(of: [event])
     }
 
     /// How long the writer rests after each chunk, collecting the lines that come meanwhile into the next one.
@@ -47,42 +43,36 @@ struct ProgressLine: Encodable {
     /// made following cost nothing measurable, and a person watching `deploy` sees no difference.
     static let writePause: Duration = .milliseconds(25)
 
-    /// Writes each event of `stream` as a line until it ends, the client leaves (a write throws) or the
-    /// server shuts down gracefully (the lines end, and the pump reading `stream` is cancelled). The lines that
-    /// are ready when the writer is go out as one chunk, and after each chunk the writer rests (`rest`:
-    /// ``writePause``), so that the lines of the steps made meanwhile go out together: a step of a 200-shard
-    /// rollout stores dozens of entries at once, and a write per line cost a followed rollout about a thousand
-    /// writes.
+    /// Writes each event of `feed` as a line until it ends, the client leaves (a write throws) or the server shuts
+    /// down gracefully (the lines ready go out, then the writing ends). The lines that are ready when the writer is
+    /// go out as one chunk, and after each chunk the writer rests (`rest`: ``writePause``), so that the lines of
+    /// the steps made meanwhile go out together: a step of a 200-shard rollout stores dozens of entries at once,
+    /// and a write per line cost a followed rollout about a thousand writes. While it rests, nothing wakes it: the
+    /// feed keeps what comes.
+    /// - Throws: the feed's failure, after its lines; the writer's.
     static func write(
-        _ stream: AsyncThrowingStream<ProgressEvent, any Error>, to writer: inout any ResponseBodyWriter,
+        _ feed: ProgressFeed, to writer: inout any ResponseBodyWriter,
         rest: @Sendable () async -> Void = { try? await Task.sleep(for: writePause) }
     ) async throws {
-        let lines = ReadyBatches<ByteBuffer>()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { lines.finish() }
-                for try await event in stream { lines.add(try ProgressLine(event: event).encoded()) }
+        var batches = feed.makeAsyncIterator()
+        try await withGracefulShutdownHandler {
+            while let ready = try await batches.nextBatch() {
+                try await writer.write(chunk(of: ready))
+                await rest()
             }
-            try await withGracefulShutdownHandler {
-                try await lines.forEach { ready in
-                    try await writer.write(chunk(of: ready))
-                    await rest()
-                }
-            } onGracefulShutdown: {
-                lines.finish()
-            }
-            // The lines ended: the stream did (its error, if any, is thrown here) or the server is shutting down.
-            group.cancelAll()
-            try await group.next()
+        } onGracefulShutdown: {
+            feed.finish()
         }
     }
 
-    /// The lines one after the other in one buffer.
-    private static func chunk(of lines: [ByteBuffer]) -> ByteBuffer {
-        guard lines.count > 1 else { return lines[0] }
-        var chunk = ByteBuffer()
-        chunk.reserveCapacity(lines.reduce(0) { $0 + $1.readableBytes })
-        for var line in lines { chunk.writeBuffer(&line) }
-        return chunk
+    /// The lines of `events` one after the other in one buffer.
+    private static func chunk(of events: [ProgressEvent]) throws -> ByteBuffer {
+        var text: [UInt8] = []
+        text.reserveCapacity(256 * events.count)
+        for event in events {
+            try event.writeLine(to: &text)
+            text.append(UInt8(ascii: "\n"))
+        }
+        return ByteBuffer(bytes: text)
     }
 }

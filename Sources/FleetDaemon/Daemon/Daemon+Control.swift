@@ -109,11 +109,11 @@ extension Daemon {
     }
 
     /// The stored progress of deployment `id`, then (with `follow`) the live events until `finished`.
-    public func progress(deployment id: Int, follow: Bool) async throws -> AsyncThrowingStream<ProgressEvent, any Error> {
+    public func progress(deployment id: Int, follow: Bool) async throws -> ProgressFeed {
         guard try store.deployment(id: id) != nil else {
             throw DaemonControlError(code: .notFound, message: "there is no deployment #\(id); see `urban-robot history`")
         }
-        return progressHub.stream(deployment: id, follow: follow)
+        return progressHub.feed(deployment: id, follow: follow)
     }
 
     /// The log file of `client` of `instance`, or of the instance's active client.

@@ -29,7 +29,7 @@ public protocol DaemonControl: Sendable {
 
     /// The progress events of deployment `id` so far, then, when `follow` is true, each new one
     /// as it happens until the deployment is terminal (the last event has kind `finished`).
-    func progress(deployment id: Int, follow: Bool) async throws -> AsyncThrowingStream<ProgressEvent, any Error>
+    func progress(deployment id: Int, follow: Bool) async throws -> ProgressFeed
 
     /// The newest `limit` events outside any deployment (adoptions, restarts, crash loops, repairs, refusals), newest
     /// first; with `routine`, the periodic health checks passed and the engine's `action.*` records too.

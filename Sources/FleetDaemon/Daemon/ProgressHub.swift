@@ -4,20 +4,19 @@ import FleetTypes
 import Foundation
 import Synchronization
 
-/// The progress streams of ``DaemonControl/progress(deployment:follow:)``: the stored events of a deployment, then
+/// The progress feeds of ``DaemonControl/progress(deployment:follow:)``: the stored events of a deployment, then
 /// the new ones as the engine makes them, ending with `finished`.
 ///
 /// The store is the single source: a new follower reads the trail stored so far, then the store pushes every
 /// committed transaction's entries and deployment rows to the hub (``DeployerStore/observeCommits(_:)``), which
-/// hands each follower those of its deployment it has not had (by row id) and ends its stream when the
+/// hands each follower's ``ProgressFeed`` those of its deployment it has not had (by row id) and ends it when the
 /// deployment's row becomes terminal. The live feed is thus exactly the stored trail, in its order, with nothing
 /// lost or sent twice, and following costs a step only its new entries: nothing is read again.
 final class ProgressHub: Sendable {
-    typealias Continuation = AsyncThrowingStream<ProgressEvent, any Error>.Continuation
-
     private struct Subscriber {
         var deployment: Int
-        var continuation: Continuation
+        /// Held weakly: the reader's letting go of it ends the subscription.
+        weak var feed: ProgressFeed?
         /// The row id of the last entry sent (0: none yet).
         var delivered: Int64 = 0
     }
@@ -39,34 +38,33 @@ final class ProgressHub: Sendable {
         store.observeCommits { [weak self] step in self?.deliver(step) }
     }
 
-    /// A stream of the events of `deployment`: the stored ones, then (with `follow`) the new ones until the
-    /// deployment is terminal; the last event is `finished` once it is.
-    func stream(deployment: Int, follow: Bool) -> AsyncThrowingStream<ProgressEvent, any Error> {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ProgressEvent.self)
+    /// The events of `deployment`: the stored ones, then (with `follow`) the new ones until the deployment is
+    /// terminal; the last event is `finished` once it is.
+    func feed(deployment: Int, follow: Bool) -> ProgressFeed {
+        let feed = ProgressFeed()
         guard follow else {
             do {
-                let entries = try store.events(deployment: deployment)
-                for entry in entries { continuation.yield(Self.event(entry)) }
-                if let finished = try finishedEvent(of: deployment) { continuation.yield(finished) }
-                continuation.finish()
+                feed.append(try store.events(deployment: deployment).map(ProgressFeed.Item.entry))
+                if let finished = try finishedEvent(of: deployment) { feed.append([.event(finished)]) }
+                feed.finish()
             } catch {
-                continuation.finish(throwing: error)
+                feed.finish(throwing: error)
             }
-            return stream
+            return feed
         }
         // Read and registered under the lock that `deliver` takes: a commit is either in the trail read here or
         // delivered afterwards (entries up to `delivered` are skipped), never both, never neither.
         let joined = state.withLock { state -> Result<Int?, any Error> in
             do {
                 let entries = try store.events(deployment: deployment, after: 0)
-                for stored in entries { continuation.yield(Self.event(stored.entry)) }
+                feed.append(entries.map { .entry($0.entry) })
                 if let finished = try finishedEvent(of: deployment) {
-                    continuation.yield(finished)
+                    feed.append([.event(finished)])
                     return .success(nil)
                 }
                 state.nextID += 1
                 state.subscribers[state.nextID] = Subscriber(
-                    deployment: deployment, continuation: continuation, delivered: entries.last?.id ?? 0)
+                    deployment: deployment, feed: feed, delivered: entries.last?.id ?? 0)
                 return .success(state.nextID)
             } catch {
                 return .failure(error)
@@ -74,55 +72,62 @@ final class ProgressHub: Sendable {
         }
         switch joined {
         case .success(let id?):
-            continuation.onTermination = { [weak self] _ in
+            feed.whenDropped { [weak self] in
                 self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
             }
         case .success(nil):
-            continuation.finish()
+            feed.finish()
         case .failure(let error):
-            continuation.finish(throwing: error)
+            feed.finish(throwing: error)
         }
-        return stream
+        return feed
+    }
+
+    /// How many feeds the hub writes to (a follower that left counts no more).
+    var followers: Int {
+        state.withLock { $0.subscribers.count }
     }
 
     /// Hands `event` to the followers of its deployment without storing it: output as it comes (a build's lines,
     /// ``ProgressEvent/buildOutputKind``), which the trail does not keep (the build log does).
     func publishLive(_ event: ProgressEvent) {
-        state.withLock { state in
-            for subscriber in state.subscribers.values where subscriber.deployment == event.deployment {
-                subscriber.continuation.yield(event)
-            }
+        let feeds = state.withLock { state in
+            state.subscribers.values.filter { $0.deployment == event.deployment }.compactMap(\.feed)
         }
+        for feed in feeds { feed.append([.event(event)]) }
     }
 
-    /// Hands the followers what a committed transaction stored, and ends the streams of the deployments it made
-    /// terminal (called by the store, inside the driver's step).
+    /// Hands the followers what a committed transaction stored, as it is (each reader builds the events), and ends
+    /// the feeds of the deployments it made terminal (called by the store, inside the driver's step, one commit
+    /// after the other).
     private func deliver(_ step: CommittedStep) {
-        // Finishing calls `onTermination`, which takes the lock: finish outside it.
-        let ended = state.withLock { state -> [Continuation] in
+        // The feeds are written outside the lock: the last reference to a feed may be the one taken here, and a
+        // feed let go of leaves the hub under the lock.
+        let deliveries = state.withLock { state -> [(feed: ProgressFeed?, items: [ProgressFeed.Item], ends: Bool)] in
             guard !state.subscribers.isEmpty else { return [] }
             var finished: [Int: ProgressEvent] = [:]
             for record in step.deployments where record.outcome.isTerminal {
                 let subscribed = state.subscribers.values.contains { $0.deployment == record.id }
                 if subscribed { finished[record.id] = finishedEvent(record) }
             }
-            var ended: [Continuation] = []
+            var deliveries: [(feed: ProgressFeed?, items: [ProgressFeed.Item], ends: Bool)] = []
             for (id, var subscriber) in state.subscribers {
+                var items: [ProgressFeed.Item] = []
                 for stored in step.entries where stored.entry.deployment == subscriber.deployment && stored.id > subscriber.delivered {
-                    subscriber.continuation.yield(Self.event(stored.entry))
+                    items.append(.entry(stored.entry))
                     subscriber.delivered = stored.id
                 }
-                if let event = finished[subscriber.deployment] {
-                    subscriber.continuation.yield(event)
-                    state.subscribers[id] = nil
-                    ended.append(subscriber.continuation)
-                } else {
-                    state.subscribers[id] = subscriber
-                }
+                let event = finished[subscriber.deployment]
+                if let event { items.append(.event(event)) }
+                state.subscribers[id] = event == nil ? subscriber : nil
+                if !items.isEmpty { deliveries.append((subscriber.feed, items, event != nil)) }
             }
-            return ended
+            return deliveries
         }
-        for continuation in ended { continuation.finish() }
+        for delivery in deliveries {
+            delivery.feed?.append(delivery.items)
+            if delivery.ends { delivery.feed?.finish() }
+        }
     }
 
     /// The `finished` event of a terminal deployment (nil while it runs).

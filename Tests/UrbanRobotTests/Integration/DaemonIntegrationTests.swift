@@ -162,9 +162,9 @@ struct DaemonIntegrationTests {
         }
     }
 
-    private static func collect(_ stream: AsyncThrowingStream<ProgressEvent, any Error>) async throws -> [ProgressEvent] {
+    private static func collect(_ feed: ProgressFeed) async throws -> [ProgressEvent] {
         var events: [ProgressEvent] = []
-        for try await event in stream { events.append(event) }
+        for try await event in feed { events.append(event) }
         return events
     }
 
