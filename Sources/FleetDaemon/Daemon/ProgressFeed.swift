@@ -23,7 +23,7 @@ public final class ProgressFeed: AsyncSequence, Sendable {
 
     /// What the feed holds until it is read.
     enum Item: Sendable {
-        /// An event made by the writer (`finished`, a line of build output, the stored trail).
+        /// An event made by the writer (`finished`, a line of build output).
         case event(ProgressEvent)
         /// A stored audit entry, whose event the reader builds.
         case entry(AuditEntry)
