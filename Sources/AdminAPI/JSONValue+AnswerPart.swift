@@ -42,6 +42,11 @@ struct SortedMembers: AnswerPart {
         self.members = members
     }
 
+    /// The members of a dictionary of strings (a progress event's detail), whose keys are unique.
+    init(_ strings: [String: String]) {
+        self.init(strings.mapValues(JSONValue.string))
+    }
+
     /// `{"key":value,...}`.
     /// - Throws: `EncodingError.invalidValue` from a member's value, its path starting at the member's key.
     func write(to text: inout [UInt8]) throws {

@@ -13,8 +13,7 @@ extension ProgressEvent {
         text.append(UInt8(ascii: "{"))
         try text.appendMember("client", client, first: true)
         try text.appendMember("deployment", deployment)
-        text.append(contentsOf: #","detail":"#.utf8)
-        Self.writeSorted(detail, to: &text)
+        try text.appendMember("detail", SortedMembers(detail))
         try text.appendMember("instance", instance)
         try text.appendMember("kind", kind)
         if finished, let logTail { try text.appendMember("log_tail", logTail) }
@@ -24,18 +23,6 @@ extension ProgressEvent {
             try text.appendMember("reason", detail["reason"])
         }
         try text.appendMember("time", time)
-        text.append(UInt8(ascii: "}"))
-    }
-
-    /// `{"key":"value",...}`, the keys in the order of their UTF-8 bytes.
-    private static func writeSorted(_ members: [String: String], to text: inout [UInt8]) {
-        text.append(UInt8(ascii: "{"))
-        for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-            if index > 0 { text.append(UInt8(ascii: ",")) }
-            key.write(to: &text)
-            text.append(UInt8(ascii: ":"))
-            members[key, default: ""].write(to: &text)
-        }
         text.append(UInt8(ascii: "}"))
     }
 }

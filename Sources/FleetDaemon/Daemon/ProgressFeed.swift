@@ -98,7 +98,8 @@ public final class ProgressFeed: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         private let feed: ProgressFeed
         private var signals: AsyncStream<Void>.Iterator
-        private var ready: [ProgressEvent] = []
+        /// The rest of the batch ``next()`` took last.
+        private var ready: ArraySlice<ProgressEvent> = []
         private var done = false
 
         init(_ feed: ProgressFeed) {
@@ -111,9 +112,9 @@ public final class ProgressFeed: AsyncSequence, Sendable {
         public mutating func next() async throws -> ProgressEvent? {
             if ready.isEmpty {
                 guard let batch = try await nextBatch() else { return nil }
-                ready = batch.reversed()
+                ready = batch[...]
             }
-            return ready.popLast()
+            return ready.popFirst()
         }
 
         /// Every event ready now (never empty), waiting for one; nil at the end (or when the reading task is
@@ -122,7 +123,7 @@ public final class ProgressFeed: AsyncSequence, Sendable {
         public mutating func nextBatch() async throws -> [ProgressEvent]? {
             if !ready.isEmpty {
                 defer { ready = [] }
-                return ready.reversed()
+                return Array(ready)
             }
             while !done {
                 let taken = feed.take()

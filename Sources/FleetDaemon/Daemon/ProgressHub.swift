@@ -21,6 +21,13 @@ final class ProgressHub: Sendable {
         var delivered: Int64 = 0
     }
 
+    /// What one commit gives one follower: its items, and whether its feed ends with them.
+    private struct Delivery {
+        var feed: ProgressFeed?
+        var items: [ProgressFeed.Item]
+        var ends: Bool
+    }
+
     private struct State {
         var subscribers: [Int: Subscriber] = [:]
         var nextID = 0
@@ -103,14 +110,14 @@ final class ProgressHub: Sendable {
     private func deliver(_ step: CommittedStep) {
         // The feeds are written outside the lock: the last reference to a feed may be the one taken here, and a
         // feed let go of leaves the hub under the lock.
-        let deliveries = state.withLock { state -> [(feed: ProgressFeed?, items: [ProgressFeed.Item], ends: Bool)] in
+        let deliveries = state.withLock { state -> [Delivery] in
             guard !state.subscribers.isEmpty else { return [] }
             var finished: [Int: ProgressEvent] = [:]
             for record in step.deployments where record.outcome.isTerminal {
                 let subscribed = state.subscribers.values.contains { $0.deployment == record.id }
                 if subscribed { finished[record.id] = finishedEvent(record) }
             }
-            var deliveries: [(feed: ProgressFeed?, items: [ProgressFeed.Item], ends: Bool)] = []
+            var deliveries: [Delivery] = []
             for (id, var subscriber) in state.subscribers {
                 var items: [ProgressFeed.Item] = []
                 for stored in step.entries where stored.entry.deployment == subscriber.deployment && stored.id > subscriber.delivered {
@@ -120,7 +127,7 @@ final class ProgressHub: Sendable {
                 let event = finished[subscriber.deployment]
                 if let event { items.append(.event(event)) }
                 state.subscribers[id] = event == nil ? subscriber : nil
-                if !items.isEmpty { deliveries.append((subscriber.feed, items, event != nil)) }
+                if !items.isEmpty { deliveries.append(Delivery(feed: subscriber.feed, items: items, ends: event != nil)) }
             }
             return deliveries
         }
