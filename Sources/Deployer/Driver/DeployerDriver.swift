@@ -157,15 +157,19 @@ public actor DeployerDriver: Service {
     /// else waits for the driver, the run loop's tick say).
     private func takeInbox() {
         let batch = inbox.take(upTo: Self.inboxBatchLimit)
-        let results = step(batch)
-        for (waiting, result) in zip(batch, results) { waiting.answer(result) }
+        effects.together {
+            let results = step(batch)
+            for (waiting, result) in zip(batch, results) { waiting.answer(result) }
+        }
         if inbox.finishBatch() { Task { self.takeInbox() } }
     }
 
     /// One event's step, on the driver (the run loop's ticks).
     @discardableResult
     func step(_ event: DeployerEvent) throws -> EngineStep {
-        try step([DriverInbox.Waiting(event: event) { _ in }])[0].get()
+        var result: Result<EngineStep, any Error>?
+        effects.together { result = step([DriverInbox.Waiting(event: event) { _ in }])[0] }
+        return try result!.get()
     }
 
     /// The engine's step for each of `submitted`, stored in one transaction (with the rows each brought) and then

@@ -20,6 +20,16 @@ public protocol DeployerEffects: Sendable {
     /// The state store works again after failing for `duration`: the `appliedEvents` that waited were applied and
     /// the engine runs on.
     func storeRecovered(after duration: Duration, appliedEvents: Int)
+
+    /// Runs `step`: one step's actions and the answers to its callers, on the driver's thread. What `step` hands to
+    /// other threads may be held until it returns and handed over together (the daemon's channel wakes each event
+    /// loop once for a step's frames and resumed handlers, not once for each).
+    func together(_ step: () -> Void)
+}
+
+extension DeployerEffects {
+    /// Runs `step`.
+    public func together(_ step: () -> Void) { step() }
 }
 
 /// Where the driver reads the time and waits.

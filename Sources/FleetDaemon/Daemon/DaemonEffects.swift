@@ -3,6 +3,7 @@ import FleetConfiguration
 import Foundation
 import GitStore
 import Logging
+import SocketIO
 import Supervisor
 import Synchronization
 
@@ -42,6 +43,12 @@ final class DaemonEffects: DeployerEffects {
     }
 
     var logger: Logger { parts.logger }
+
+    /// Runs a step so that the frames it writes and the channel handlers it answers reach each event loop as one
+    /// job (``EventLoopBatch``).
+    func together(_ step: () -> Void) {
+        EventLoopBatch.collect(step)
+    }
 
     func perform(_ action: DeployerAction) {
         parts.observers.notify(action)

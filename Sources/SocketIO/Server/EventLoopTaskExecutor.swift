@@ -16,6 +16,6 @@ final class EventLoopTaskExecutor: TaskExecutor {
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+        EventLoopBatch.execute(on: eventLoop) { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

@@ -3,16 +3,31 @@ import NIOWebSocket
 import Synchronization
 
 /// Writes Engine.IO packets to one WebSocket straight into its NIO channel, with no task of
-/// its own. The session calls it under its lock, so it only ever queues work on the event loop
-/// (in call order, so frames keep their order), even on that loop: a channel operation run
-/// at once could call back into the session, whose lock is held.
+/// its own. The session calls it under its lock, so it only ever queues work on the event loop,
+/// even on that loop: a channel operation run at once could call back into the session, whose
+/// lock is held. The frames wait in an outbox that one job on the loop empties, so that they keep
+/// the order of the calls whichever threads made them, and a thread collecting its loop work
+/// (``EventLoopBatch``) holds them back no matter who adds to them meanwhile.
 ///
 /// Bytes handed to the channel but not yet written to the socket are counted; past the limit
 /// the client is not reading and ``write(_:)`` says so.
 final class WebSocketWriter: Sendable {
+    /// Frames queued for the loop, and what to do after them.
+    private struct Outbox {
+        var frames: [WebSocketFrame] = []
+        var bytes = 0
+        /// Close the channel once the frames are written.
+        var close = false
+        /// A close was asked for: nothing more is written.
+        var closing = false
+        /// A job that empties the outbox is queued on the loop.
+        var queued = false
+    }
+
     let channel: any Channel
     let maxPendingBytes: Int
     private let pendingBytes = Atomic<Int>(0)
+    private let outbox = Mutex(Outbox())
 
     init(channel: any Channel, maxPendingBytes: Int) {
         self.channel = channel
@@ -32,10 +47,9 @@ final class WebSocketWriter: Sendable {
         }
     }
 
-    /// Closes the connection without a close frame.
+    /// Closes the connection without a close frame, after the frames queued before.
     func close() {
-        let channel = self.channel
-        channel.eventLoop.execute { channel.close(promise: nil) }
+        post([], bytes: 0, thenClose: true)
     }
 
     private func send(_ packets: [EngineIOPacket], thenClose: Bool) -> Bool {
@@ -60,16 +74,40 @@ final class WebSocketWriter: Sendable {
             code.write(webSocketErrorCode: .normalClosure)
             frames.append(WebSocketFrame(fin: true, opcode: .connectionClose, data: code))
         }
-        let channel = self.channel
-        let queued = frames
-        let queuedBytes = bytes
-        channel.eventLoop.execute { self.flush(queued, bytes: queuedBytes, thenClose: thenClose) }
+        post(frames, bytes: bytes, thenClose: thenClose)
         return true
     }
 
-    /// Writes the frames on the event loop and releases their bytes once they are written.
-    private func flush(_ frames: [WebSocketFrame], bytes: Int, thenClose: Bool) {
-        guard let last = frames.last else { return }
+    /// Adds frames to the outbox, and queues the job that empties it unless one is queued; after a close, drops
+    /// them.
+    private func post(_ frames: [WebSocketFrame], bytes: Int, thenClose: Bool) {
+        let queue = outbox.withLock { outbox -> Bool? in
+            guard !outbox.closing else { return nil }
+            outbox.frames += frames
+            outbox.bytes += bytes
+            outbox.close = thenClose
+            outbox.closing = thenClose
+            defer { outbox.queued = true }
+            return !outbox.queued
+        }
+        guard let queue else {
+            pendingBytes.subtract(bytes, ordering: .relaxed)
+            return
+        }
+        if queue { EventLoopBatch.execute(on: channel.eventLoop) { self.flush() } }
+    }
+
+    /// Writes the outbox's frames on the event loop, releases their bytes once they are written, and closes the
+    /// channel after them when asked.
+    private func flush() {
+        let (frames, bytes, thenClose) = outbox.withLock { outbox in
+            defer { outbox = Outbox(closing: outbox.closing) }
+            return (outbox.frames, outbox.bytes, outbox.close)
+        }
+        guard let last = frames.last else {
+            if thenClose { channel.close(promise: nil) }
+            return
+        }
         for frame in frames.dropLast() { channel.write(frame, promise: nil) }
         let written = channel.eventLoop.makePromise(of: Void.self)
         channel.writeAndFlush(last, promise: written)
