@@ -1,6 +1,5 @@
 @testable import Deployer
 import FleetTypes
-import Foundation
 import Synchronization
 import Testing
 
@@ -28,19 +27,6 @@ import Testing
         func storeRecovered(after duration: Duration, appliedEvents: Int) {}
     }
 
-    /// Runs the jobs of the tasks that prefer it on a queue, logging each job as it is handed over (a resumed task
-    /// is handed over by whoever resumed it, on that thread).
-    final class LoggingExecutor: TaskExecutor {
-        let log: Log
-        private let queue = DispatchQueue(label: "DriverTogetherTests.LoggingExecutor")
-        init(log: Log) { self.log = log }
-        func enqueue(_ job: consuming ExecutorJob) {
-            log.add("job")
-            let job = UnownedJob(job)
-            queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-        }
-    }
-
     /// A started driver of one instance whose effects log to `log`.
     static func startedDriver(logging log: Log) async throws -> DeployerDriver {
         let settings = DeployerSettings(instances: 1, identifyTimeout: .seconds(30), identifySpacing: .zero)
@@ -54,17 +40,20 @@ import Testing
     @Test func aStepsActionsAndItsAnswerRunInsideOneTogether() async throws {
         let log = Log()
         let driver = try await Self.startedDriver(logging: log)
-        let reply = try await Task(executorPreference: LoggingExecutor(log: log)) {
-            log.clear()
-            return try await driver.submit(.request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))).reply
-        }.value
+        log.clear()
+        let reply = await withCheckedContinuation { (caller: CheckedContinuation<EngineReply?, Never>) in
+            driver.queue([DriverInbox.Waiting(event: .request(DeploymentRequest(ref: Revision.v1.rawValue, trigger: .cli))) {
+                log.add("answer")
+                caller.resume(returning: try? $0.get().reply)
+            }])
+        }
         #expect(reply == .accepted(deployment: 1))
         // The answer came before the step's end: a call on the driver waits for the step to finish.
         _ = await driver.lastGood(excluding: nil)
         let entries = log.all
         let actions = entries.filter { $0 == "action" }.count
         #expect(actions > 0)
-        #expect(entries == ["begin"] + Array(repeating: "action", count: actions) + ["job", "end"])
+        #expect(entries == ["begin"] + Array(repeating: "action", count: actions) + ["answer", "end"])
     }
 
     @Test func aTickIsOneTogetherToo() async throws {

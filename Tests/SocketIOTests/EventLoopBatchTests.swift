@@ -120,6 +120,9 @@ import Testing
         }
         var waiting = suspended.makeAsyncIterator()
         let continuation = try #require(await waiting.next())
+        // The task handed its continuation over from a job of the loop; once the loop ran a job queued after that
+        // one, the task is suspended, and resuming it queues it on the loop.
+        try await loop.submit {}.get()
         EventLoopBatch.collect {
             continuation.resume()
             try? loop.submit { record.add("direct") }.wait()

@@ -148,7 +148,7 @@ public actor DeployerDriver: Service {
     /// Puts events in the inbox, and schedules a step to take them unless one is scheduled. The step's task starts
     /// on the driver's thread: it never waits for a thread of the cooperative pool, which a rollout's channel
     /// traffic keeps busy (every event paid that wait once more before it reached the engine).
-    private nonisolated func queue(_ events: [DriverInbox.Waiting]) {
+    nonisolated func queue(_ events: [DriverInbox.Waiting]) {
         guard inbox.add(events) else { return }
         Task(executorPreference: thread) { await self.takeInbox() }
     }
