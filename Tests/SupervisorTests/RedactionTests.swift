@@ -58,15 +58,19 @@ import Testing
         defer { scratch.remove() }
         try scratch.script("polite.py", """
             #!/usr/bin/env python3
-            import os, signal, sys, time
+            import os, signal, time
+            # The handler only notes the stop: printing from it fails ("reentrant call") when SIGTERM comes while
+            # the print of "ready" is still returning, which the test's stop right after "ready" can make it do.
+            stopping = False
             def bye(_signal, _frame):
-                time.sleep(0.2)
-                print("stopping, token " + os.environ["LEAK_TOKEN"], flush=True)
-                sys.exit(0)
+                global stopping
+                stopping = True
             signal.signal(signal.SIGTERM, bye)
             print("ready", flush=True)
-            while True:
+            while not stopping:
                 time.sleep(0.05)
+            time.sleep(0.2)
+            print("stopping, token " + os.environ["LEAK_TOKEN"], flush=True)
             """)
         var environment = try plainEnvironment()
         environment["LEAK_TOKEN"] = Self.token
