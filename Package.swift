@@ -242,7 +242,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SupervisorBenchmark",
-            dependencies: ["Supervisor", "FleetTypes"],
+            dependencies: ["Supervisor", "FleetTypes", "CSupervisorShims"],
             path: "Benchmarks/SupervisorBenchmark",
             swiftSettings: swiftSettings
         ),

@@ -7,6 +7,10 @@
 //    fast writer is not slowed by the log.
 // 2. Launch round trip: launch `true` and observe its exit, 200 times,
 //    against Foundation.Process run + waitUntilExit of the same command.
+// 3. Spawn cost against the descriptors the process holds: 500 spawns of
+//    `true` with 10 and with 1,000 more descriptors open, by csup_lean_spawn
+//    (every bot and relay) against posix_spawn with the same file actions (the
+//    launcher's spawn before; its child copies the table and closes it all).
 import FleetTypes
 import Foundation
 import Supervisor
@@ -58,3 +62,11 @@ for _ in 0..<launches {
 }
 print(String(format: "launch + exit round trip: %.2f ms (LocalProcessLauncher), %.2f ms (Foundation.Process), ratio %.2f",
     seconds(ours) * 1000 / Double(launches), seconds(foundation) * 1000 / Double(launches), seconds(foundation) / seconds(ours)))
+
+for descriptors in [10, 1_000, 4_000] {
+    let lean = spawnCost(descriptors: descriptors, spawns: 500, lean: true)
+    let posix = spawnCost(descriptors: descriptors, spawns: 500, lean: false)
+    print(String(format: "spawn + wait with %d descriptors open: %.3f ms wall, %.3f ms CPU (csup_lean_spawn); "
+        + "%.3f ms wall, %.3f ms CPU (posix_spawn); CPU ratio %.2f", descriptors, lean.wall, lean.cpu, posix.wall,
+        posix.cpu, posix.cpu / lean.cpu))
+}

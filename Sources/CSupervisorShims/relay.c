@@ -1,11 +1,9 @@
 #define _GNU_SOURCE
 #include "CSupervisorShims.h"
-#include "spawn_session.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -161,27 +159,12 @@ int csup_start_relay(int log_fd, const char *relay_path, const char *const secre
     int rc = csup_write_secrets(keys[1], secrets, count);
     close(keys[1]);
 
-    posix_spawnattr_t attributes;
-    posix_spawn_file_actions_t actions;
-    int attributes_rc = rc == 0 ? posix_spawnattr_init(&attributes) : rc;
-    int actions_rc = attributes_rc == 0 ? posix_spawn_file_actions_init(&actions) : attributes_rc;
-    rc = actions_rc;
-    if (rc == 0) rc = csup_set_new_session(&attributes);
-    // Descriptors are moved above 3 first, so that no dup2 below overwrites one still to be read.
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, data[0], 10);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, log_fd, 11);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, keys[0], 12);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 10, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 11, 1);
-    if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 12, 3);
-    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 4);
     pid_t pid = 0;
     char *const argv[] = {(char *)CSUP_RELAY_NAME, NULL};
     char *const envp[] = {NULL};
-    if (rc == 0) rc = posix_spawn(&pid, relay_path, &actions, &attributes, argv, envp);
-    if (actions_rc == 0) posix_spawn_file_actions_destroy(&actions);
-    if (attributes_rc == 0) posix_spawnattr_destroy(&attributes);
+    const int sources[CSUP_SPAWN_TARGETS] = {data[0], log_fd, CSUP_SPAWN_NULL, keys[0]};
+    if (rc == 0) rc = csup_lean_spawn(relay_path, argv, envp, "/", sources, &pid);
+    if (rc == ENOSYS) rc = csup_posix_spawn_targets(relay_path, argv, envp, "/", sources, &pid);
     close(keys[0]);
     close(data[0]);
     if (rc == 0) {

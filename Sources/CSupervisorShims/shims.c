@@ -17,7 +17,9 @@
 #define P_PIDFD 3
 #endif
 
-int csup_set_new_session(posix_spawnattr_t *attributes) {
+// Sets `attributes` for a child in a new session, every signal at its default
+// disposition and an empty signal mask. Returns 0 or an errno.
+static int csup_set_new_session(posix_spawnattr_t *attributes) {
     sigset_t all_signals, no_signals;
     sigfillset(&all_signals);
     sigdelset(&all_signals, SIGKILL);
@@ -32,6 +34,19 @@ int csup_set_new_session(posix_spawnattr_t *attributes) {
 
 int csup_spawn(const char *path, char *const argv[], char *const envp[],
                const char *cwd, int output_fd, pid_t *pid_out) {
+    const int sources[CSUP_SPAWN_TARGETS] = {CSUP_SPAWN_NULL, output_fd, output_fd, CSUP_SPAWN_END};
+    int rc = csup_lean_spawn(path, argv, envp, cwd, sources, pid_out);
+    return rc == ENOSYS ? csup_posix_spawn(path, argv, envp, cwd, output_fd, pid_out) : rc;
+}
+
+int csup_posix_spawn(const char *path, char *const argv[], char *const envp[],
+                     const char *cwd, int output_fd, pid_t *pid_out) {
+    const int sources[CSUP_SPAWN_TARGETS] = {CSUP_SPAWN_NULL, output_fd, output_fd, CSUP_SPAWN_END};
+    return csup_posix_spawn_targets(path, argv, envp, cwd, sources, pid_out);
+}
+
+int csup_posix_spawn_targets(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                             const int sources[CSUP_SPAWN_TARGETS], pid_t *pid_out) {
     posix_spawnattr_t attributes;
     posix_spawn_file_actions_t actions;
     int rc = posix_spawnattr_init(&attributes);
@@ -41,18 +56,38 @@ int csup_spawn(const char *path, char *const argv[], char *const envp[],
         posix_spawnattr_destroy(&attributes);
         return rc;
     }
-
-    if (rc == 0) rc = csup_set_new_session(&attributes);
+    int targets = 0, above = 0;
+    while (targets < CSUP_SPAWN_TARGETS && sources[targets] != CSUP_SPAWN_END) {
+        if (sources[targets] >= above) above = sources[targets] + 1;
+        targets++;
+    }
+    if (above < targets) above = targets;
+    rc = csup_set_new_session(&attributes);
     if (rc == 0) rc = posix_spawn_file_actions_addchdir_np(&actions, cwd);
-    if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 1);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, output_fd, 2);
-    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    // Each source is copied above every source first, so that no dup2 below overwrites one still to be read.
+    for (int target = 0; rc == 0 && target < targets; target++) {
+        if (sources[target] >= 0) rc = posix_spawn_file_actions_adddup2(&actions, sources[target], above + target);
+    }
+    for (int target = 0; rc == 0 && target < targets; target++) {
+        rc = sources[target] >= 0
+            ? posix_spawn_file_actions_adddup2(&actions, above + target, target)
+            : posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0);
+    }
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, targets);
     if (rc == 0) rc = posix_spawn(pid_out, path, &actions, &attributes, argv, envp);
-
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     return rc;
+}
+
+void csup_default_signals(void) {
+    struct sigaction default_action;
+    memset(&default_action, 0, sizeof(default_action));
+    default_action.sa_handler = SIG_DFL;
+    for (int signal_number = 1; signal_number < NSIG; signal_number++) {
+        if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
+        sigaction(signal_number, &default_action, NULL);
+    }
 }
 
 // Runs in the forked child: only async-signal-safe calls, then exec.
@@ -65,13 +100,7 @@ static void csup_exec_dying_child(const char *path, char *const argv[], char *co
     // and no signal will come; go at once.
     if (error == 0 && getppid() != parent) _exit(127);
     if (error == 0 && setsid() < 0) error = errno;
-    struct sigaction default_action;
-    memset(&default_action, 0, sizeof(default_action));
-    default_action.sa_handler = SIG_DFL;
-    for (int signal_number = 1; error == 0 && signal_number < NSIG; signal_number++) {
-        if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
-        sigaction(signal_number, &default_action, NULL);
-    }
+    if (error == 0) csup_default_signals();
     if (error == 0 && chdir(cwd) != 0) error = errno;
     int null_fd = error == 0 ? open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
     if (error == 0 && null_fd < 0) error = errno;

@@ -1,11 +1,9 @@
-// Shared by the spawns of shims.c and relay.c; not part of the module's interface.
+// Shared by the spawns of shims.c and lean_spawn.c; not part of the module's interface.
 #ifndef CSUPERVISORSHIMS_SPAWN_SESSION_H
 #define CSUPERVISORSHIMS_SPAWN_SESSION_H
 
-#include <spawn.h>
-
-/// Sets `attributes` for a child in a new session, every signal at its default
-/// disposition and an empty signal mask. Returns 0 or an errno.
-int csup_set_new_session(posix_spawnattr_t *attributes);
+/// In a child between its clone and its exec: every signal but SIGKILL and
+/// SIGSTOP back to its default disposition (only sigaction, async-signal-safe).
+void csup_default_signals(void);
 
 #endif

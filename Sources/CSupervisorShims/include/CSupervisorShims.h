@@ -1,5 +1,6 @@
 // The few Linux calls the Supervisor needs that Swift cannot make directly:
-// posix_spawn with GNU file actions (chdir, closefrom) and a new session,
+// a spawn that never copies the caller's descriptor table (posix_spawn with GNU
+// file actions and a new session where it cannot run),
 // a fork-and-exec twin that arms the parent-death signal,
 // and the pidfd system calls, which glibc 2.36 does not wrap. It also
 // exports <sys/epoll.h>, which the Glibc module leaves out.
@@ -36,9 +37,40 @@ __attribute__((noreturn)) void csup_relay_main(void);
 /// Spawns `path` with `argv` and `envp` in a new session (pid = pgid = sid),
 /// in `cwd`, with stdin from /dev/null, stdout and stderr on `output_fd`,
 /// every signal at its default disposition, an empty signal mask, and no
-/// other inherited descriptor. Returns 0 and stores the pid, or an errno.
+/// other inherited descriptor (csup_lean_spawn, or posix_spawn where it cannot
+/// run). Returns 0 and stores the pid, or an errno.
 int csup_spawn(const char *path, char *const argv[], char *const envp[],
                const char *cwd, int output_fd, pid_t *pid_out);
+
+/// What a lean spawn's child gets on descriptors 0 to CSUP_SPAWN_TARGETS - 1.
+#define CSUP_SPAWN_TARGETS 4
+/// A target opened on /dev/null (read-only for 0, write-only otherwise).
+#define CSUP_SPAWN_NULL (-1)
+/// A target left closed (and every one after it).
+#define CSUP_SPAWN_END (-2)
+
+/// Spawns `path` with `argv` and `envp` in a new session (pid = pgid = sid), in
+/// `cwd`, with descriptor t on `sources[t]` (a descriptor of the caller,
+/// CSUP_SPAWN_NULL or CSUP_SPAWN_END), every signal at its default disposition,
+/// an empty signal mask and no other descriptor, like posix_spawn with those
+/// attributes; but the child never holds a copy of the caller's descriptor
+/// table, so a spawn costs the same with 10 descriptors open or 1,000.
+/// Returns 0 and stores the pid; an errno of the setup or the exec; or ENOSYS
+/// when the reserved descriptors it needs are missing (the caller then uses
+/// posix_spawn).
+int csup_lean_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                    const int sources[CSUP_SPAWN_TARGETS], pid_t *pid_out);
+
+/// csup_lean_spawn with posix_spawn (file actions and attributes), whose child
+/// copies the caller's descriptor table and closes it: where the lean spawn
+/// cannot run (ENOSYS).
+int csup_posix_spawn_targets(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                             const int sources[CSUP_SPAWN_TARGETS], pid_t *pid_out);
+
+/// csup_spawn with posix_spawn: csup_posix_spawn_targets with csup_spawn's
+/// descriptors; the baseline of the Supervisor benchmark.
+int csup_posix_spawn(const char *path, char *const argv[], char *const envp[],
+                     const char *cwd, int output_fd, pid_t *pid_out);
 
 /// Like csup_spawn, but with fork and exec, and the child gets SIGTERM when
 /// the *thread* that calls this ends (PR_SET_PDEATHSIG): call it only from a
