@@ -4,8 +4,8 @@ import Foundation
 /// The cost of `spawns` spawns of `/bin/true` (each waited for) while the process holds `descriptors` more open
 /// descriptors (pipes, as a daemon holds its bots' sockets and pidfds): wall time and CPU (ours and the children's,
 /// whose share is the copy of the descriptor table they close before exec), per spawn, in milliseconds. `lean`:
-/// `csup_lean_spawn` (every bot and relay), else `csup_posix_spawn` (posix_spawn with the same file actions, which
-/// the launcher used before).
+/// `csup_lean_spawn` (every bot and relay), else `csup_posix_spawn_targets` (posix_spawn with the same file actions,
+/// which the launcher used before).
 func spawnCost(descriptors: Int, spawns: Int, lean: Bool) -> (wall: Double, cpu: Double) {
     var held: [Int32] = []
     while held.count < descriptors {
@@ -24,9 +24,11 @@ func spawnCost(descriptors: Int, spawns: Int, lean: Bool) -> (wall: Double, cpu:
     let start = ContinuousClock.now
     for _ in 0..<spawns {
         var pid: pid_t = 0
-        let rc = lean
-            ? sources.withUnsafeBufferPointer { csup_lean_spawn("/bin/true", argv, envp, "/", $0.baseAddress, &pid) }
-            : csup_posix_spawn("/bin/true", argv, envp, "/", output, &pid)
+        let rc = sources.withUnsafeBufferPointer { sources in
+            lean
+                ? csup_lean_spawn("/bin/true", argv, envp, "/", sources.baseAddress, &pid)
+                : csup_posix_spawn_targets("/bin/true", argv, envp, "/", sources.baseAddress, &pid)
+        }
         precondition(rc == 0, "spawn: errno \(rc)")
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CSupervisorShims.h"
+#include "spawn_session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,8 +164,7 @@ int csup_start_relay(int log_fd, const char *relay_path, const char *const secre
     char *const argv[] = {(char *)CSUP_RELAY_NAME, NULL};
     char *const envp[] = {NULL};
     const int sources[CSUP_SPAWN_TARGETS] = {data[0], log_fd, CSUP_SPAWN_NULL, keys[0]};
-    if (rc == 0) rc = csup_lean_spawn(relay_path, argv, envp, "/", sources, &pid);
-    if (rc == ENOSYS) rc = csup_posix_spawn_targets(relay_path, argv, envp, "/", sources, &pid);
+    if (rc == 0) rc = csup_spawn_targets(relay_path, argv, envp, "/", sources, &pid);
     close(keys[0]);
     close(data[0]);
     if (rc == 0) {

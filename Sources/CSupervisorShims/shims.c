@@ -35,14 +35,13 @@ static int csup_set_new_session(posix_spawnattr_t *attributes) {
 int csup_spawn(const char *path, char *const argv[], char *const envp[],
                const char *cwd, int output_fd, pid_t *pid_out) {
     const int sources[CSUP_SPAWN_TARGETS] = {CSUP_SPAWN_NULL, output_fd, output_fd, CSUP_SPAWN_END};
-    int rc = csup_lean_spawn(path, argv, envp, cwd, sources, pid_out);
-    return rc == ENOSYS ? csup_posix_spawn(path, argv, envp, cwd, output_fd, pid_out) : rc;
+    return csup_spawn_targets(path, argv, envp, cwd, sources, pid_out);
 }
 
-int csup_posix_spawn(const char *path, char *const argv[], char *const envp[],
-                     const char *cwd, int output_fd, pid_t *pid_out) {
-    const int sources[CSUP_SPAWN_TARGETS] = {CSUP_SPAWN_NULL, output_fd, output_fd, CSUP_SPAWN_END};
-    return csup_posix_spawn_targets(path, argv, envp, cwd, sources, pid_out);
+int csup_spawn_targets(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                       const int sources[CSUP_SPAWN_TARGETS], pid_t *pid_out) {
+    int rc = csup_lean_spawn(path, argv, envp, cwd, sources, pid_out);
+    return rc == ENOSYS ? csup_posix_spawn_targets(path, argv, envp, cwd, sources, pid_out) : rc;
 }
 
 int csup_posix_spawn_targets(const char *path, char *const argv[], char *const envp[], const char *cwd,

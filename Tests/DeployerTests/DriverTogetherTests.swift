@@ -17,10 +17,10 @@ import Testing
     /// Effects that log where each step begins and ends, and each action.
     struct LoggingEffects: DeployerEffects {
         let log: Log
-        func together(_ step: () -> Void) {
+        func together<Value>(_ step: () -> Value) -> Value {
             log.add("begin")
-            step()
-            log.add("end")
+            defer { log.add("end") }
+            return step()
         }
         func perform(_ action: DeployerAction) { log.add("action") }
         func storeFailed(_ outage: StoreOutage) {}

@@ -63,14 +63,9 @@ int csup_lean_spawn(const char *path, char *const argv[], char *const envp[], co
 
 /// csup_lean_spawn with posix_spawn (file actions and attributes), whose child
 /// copies the caller's descriptor table and closes it: where the lean spawn
-/// cannot run (ENOSYS).
+/// cannot run (ENOSYS); the baseline of the Supervisor benchmark.
 int csup_posix_spawn_targets(const char *path, char *const argv[], char *const envp[], const char *cwd,
                              const int sources[CSUP_SPAWN_TARGETS], pid_t *pid_out);
-
-/// csup_spawn with posix_spawn: csup_posix_spawn_targets with csup_spawn's
-/// descriptors; the baseline of the Supervisor benchmark.
-int csup_posix_spawn(const char *path, char *const argv[], char *const envp[],
-                     const char *cwd, int output_fd, pid_t *pid_out);
 
 /// Like csup_spawn, but with fork and exec, and the child gets SIGTERM when
 /// the *thread* that calls this ends (PR_SET_PDEATHSIG): call it only from a

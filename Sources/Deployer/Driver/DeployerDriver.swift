@@ -167,9 +167,7 @@ public actor DeployerDriver: Service {
     /// One event's step, on the driver (the run loop's ticks).
     @discardableResult
     func step(_ event: DeployerEvent) throws -> EngineStep {
-        var result: Result<EngineStep, any Error>?
-        effects.together { result = step([DriverInbox.Waiting(event: event) { _ in }])[0] }
-        return try result!.get()
+        try effects.together { step([DriverInbox.Waiting(event: event) { _ in }])[0] }.get()
     }
 
     /// The engine's step for each of `submitted`, stored in one transaction (with the rows each brought) and then

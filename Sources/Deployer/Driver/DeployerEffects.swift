@@ -24,12 +24,12 @@ public protocol DeployerEffects: Sendable {
     /// Runs `step`: one step's actions and the answers to its callers, on the driver's thread. What `step` hands to
     /// other threads may be held until it returns and handed over together (the daemon's channel wakes each event
     /// loop once for a step's frames and resumed handlers, not once for each).
-    func together(_ step: () -> Void)
+    func together<Value>(_ step: () -> Value) -> Value
 }
 
 extension DeployerEffects {
     /// Runs `step`.
-    public func together(_ step: () -> Void) { step() }
+    public func together<Value>(_ step: () -> Value) -> Value { step() }
 }
 
 /// Where the driver reads the time and waits.

@@ -46,7 +46,7 @@ final class DaemonEffects: DeployerEffects {
 
     /// Runs a step so that the frames it writes and the channel handlers it answers reach each event loop as one
     /// job (``EventLoopBatch``).
-    func together(_ step: () -> Void) {
+    func together<Value>(_ step: () -> Value) -> Value {
         EventLoopBatch.collect(step)
     }
 

@@ -17,7 +17,7 @@ public final class EventLoopBatch: @unchecked Sendable {
 
     /// Runs `body`, holding the event-loop work the calling thread queues meanwhile (``execute(on:_:)``), then hands
     /// each loop its part as one job. Inside another `collect` of the same thread, the outer one hands it out.
-    public static func collect<Result>(_ body: () throws -> Result) rethrows -> Result {
+    public static func collect<Value>(_ body: () throws -> Value) rethrows -> Value {
         guard current.currentValue == nil else { return try body() }
         let batch = EventLoopBatch()
         current.currentValue = batch

@@ -16,9 +16,7 @@ final class WebSocketWriter: Sendable {
     private struct Outbox {
         var frames: [WebSocketFrame] = []
         var bytes = 0
-        /// Close the channel once the frames are written.
-        var close = false
-        /// A close was asked for: nothing more is written.
+        /// A close was asked for: the channel is closed once the frames are written, and nothing more is.
         var closing = false
         /// A job that empties the outbox is queued on the loop.
         var queued = false
@@ -85,7 +83,6 @@ final class WebSocketWriter: Sendable {
             guard !outbox.closing else { return nil }
             outbox.frames += frames
             outbox.bytes += bytes
-            outbox.close = thenClose
             outbox.closing = thenClose
             defer { outbox.queued = true }
             return !outbox.queued
@@ -102,7 +99,7 @@ final class WebSocketWriter: Sendable {
     private func flush() {
         let (frames, bytes, thenClose) = outbox.withLock { outbox in
             defer { outbox = Outbox(closing: outbox.closing) }
-            return (outbox.frames, outbox.bytes, outbox.close)
+            return (outbox.frames, outbox.bytes, outbox.closing)
         }
         guard let last = frames.last else {
             if thenClose { channel.close(promise: nil) }
