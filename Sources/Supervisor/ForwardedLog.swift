@@ -43,7 +43,7 @@ public final class ForwardedLog: Sendable {
 
     /// The header line of a launch, as ``LocalProcessLauncher`` writes it: time, client id, revision, argv.
     public static func launchHeader(for request: LaunchRequest, at date: Date = Date()) -> String {
-        LocalProcessLauncher.header(for: request, at: date)
+        LaunchLogHeader.line(for: request, at: date)
     }
 
     /// A header line saying `what` happened now, e.g. `adopt shard-0.7 revision <sha>`.

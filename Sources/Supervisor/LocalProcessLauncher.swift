@@ -102,7 +102,7 @@ public final class LocalProcessLauncher: ProcessLauncher {
             workingDirectory: request.workingDirectory)
         let log = LogFile(policy: request.log)
         let launchedAt = Date()
-        let logFD = try log.open(header: Self.header(for: request, at: launchedAt))
+        let logFD = try log.open(header: LaunchLogHeader.line(for: request, at: launchedAt))
         defer { close(logFD) }
         let outputFD = try log.output(into: logFD)
         defer { if outputFD != logFD { close(outputFD) } }
@@ -153,10 +153,5 @@ public final class LocalProcessLauncher: ProcessLauncher {
             if let rotation { monitor.removePeriodic(rotation) }
             throw SupervisorError(.spawnFailed, "cannot watch process \(process.pid) for its exit", cause: error)
         }
-    }
-
-    static func header(for request: LaunchRequest, at date: Date) -> String {
-        "# \(LogFile.timestamp(date)) launch \(request.clientID) revision \(request.revision) "
-            + "in \(request.workingDirectory) argv \(LogFile.json(request.command))"
     }
 }

@@ -17,7 +17,7 @@ import Foundation
 /// would not stop its growth. The rotation copies the live file to `.1`
 /// (after shifting `.1` to `.2` ...), copies again whatever arrived during the
 /// copy, truncates the live file to zero (the process's `O_APPEND` writes then
-/// land at the new end) and appends a line saying so. Output written between
+/// land at the new end) and appends the launch's header (``LaunchLogHeader``) and a line saying so. Output written between
 /// the last copy and the truncation (microseconds) is lost. `tail -F` follows
 /// the truncation.
 ///
@@ -72,6 +72,8 @@ struct LogFile: Sendable {
     func rotateIfNeeded() -> Bool {
         var info = stat()
         guard stat(policy.path, &info) == 0, Int(info.st_size) > policy.maxBytes else { return false }
+        // The launch's header goes back at the top of the emptied file: the live log always says whose it is.
+        let header = LaunchLogHeader.firstLine(of: policy.path).flatMap { LaunchLogHeader(line: $0) == nil ? nil : $0 }
         if policy.keptRotations > 0 {
             for index in stride(from: policy.keptRotations - 1, through: 1, by: -1) {
                 rename("\(policy.path).\(index)", "\(policy.path).\(index + 1)")
@@ -83,7 +85,8 @@ struct LogFile: Sendable {
         guard fd >= 0 else { return true }
         defer { close(fd) }
         let kept = policy.keptRotations > 0 ? "; earlier output in \(Self.fileName(policy.path)).1" : ""
-        Self.append("# \(Self.timestamp()) log rotated at \(policy.maxBytes) bytes\(kept)\n", to: fd)
+        let marker = "# \(Self.timestamp()) log rotated at \(policy.maxBytes) bytes\(kept)\n"
+        Self.append(header.map { $0 + "\n" + marker } ?? marker, to: fd)
         return true
     }
 

@@ -51,6 +51,11 @@ import Testing
         // A check every second lets a file pass the cap by about 400 kB at this rate; 1 MB leaves room for a slow box.
         for text in [live, newest, older] { #expect(text.utf8.count < cap + (1 << 20)) }
         #expect(live.contains("log rotated at \(cap) bytes; earlier output in chatty.log.1"))
+        // Each file starts with the launch's header, the emptied live file too: it says whose log it is.
+        for name in ["chatty.log", "chatty.log.1", "chatty.log.2"] {
+            let header = LaunchLogHeader(readingFirstLineOf: scratch.file("logs/\(name)"))
+            #expect(header == LaunchLogHeader(clientID: "shard-0.1", revision: "0123456789abcdef0123456789abcdef01234567"), "\(name)")
+        }
 
         // The script's output across the files in rotation order, without the `#` header and marker lines.
         // The checks run on a 1 s tick until the exit is observed, so one may fall between the final
@@ -90,6 +95,7 @@ import Testing
         #expect(file.rotateIfNeeded())
         #expect(scratch.read("logs/t.log").hasPrefix("# "))
         #expect(scratch.read("logs/t.log").contains("log rotated at 10 bytes\n"))
+        #expect(!scratch.read("logs/t.log").contains("# header\n"), "a first line that is no launch header is not copied")
         #expect(!FileManager.default.fileExists(atPath: scratch.file("logs/t.log.1")))
     }
 }

@@ -87,6 +87,16 @@ def git(*arguments, cwd=None, check=True):
                           timeout=CLI_DEADLINE_S)
 
 
+def log_revisions(state):
+    """The revisions named by the headers of the launch logs (and their rotations) under `state`/logs."""
+    revisions = set()
+    for path in (state / "logs").glob("[0-9]*/*.log*"):
+        words = path.read_text(errors="replace").split("\n", 1)[0].split(" ")
+        if len(words) > 5 and words[2] == "launch" and words[4] == "revision":
+            revisions.add(words[5])
+    return revisions
+
+
 class BotWorkspace:
     """A temporary folder with a bare source repository, a working copy of the
     example bot pushing to it, a configuration and the daemon's state folder."""

@@ -18,7 +18,7 @@ import uuid
 import pytest
 
 from daemon_harness import (BAD, DEPLOY_DEADLINE_S, GOOD, BotWorkspace, Daemon, binary, clients, deadline, git,
-                            is_alive, is_running, wait_for)
+                            is_alive, is_running, log_revisions, wait_for)
 
 
 TEST_DEADLINE_S = 60
@@ -36,12 +36,15 @@ def test_deadline(request):
 @pytest.fixture
 def make_fleet(tmp_path):
     """Makes a workspace and starts its daemon; with `deploy_first`, v1 (good) is pushed and
-    deployed by hand first. Stops every daemon and kills every bot at teardown."""
+    deployed by hand first; `configure` changes the configuration's text before the daemon starts. Stops every
+    daemon and kills every bot at teardown."""
     daemons = []
 
-    def make(poll="0s", webhook_secret=None, deploy_first=True, stop_with_daemon=False):
+    def make(poll="0s", webhook_secret=None, deploy_first=True, stop_with_daemon=False, configure=None):
         workspace = BotWorkspace(tmp_path / f"fleet{len(daemons)}", poll=poll, webhook_secret=webhook_secret,
                                  stop_with_daemon=stop_with_daemon)
+        if configure:
+            workspace.config.write_text(configure(workspace.config.read_text()))
         daemon = Daemon(workspace)
         daemons.append(daemon)
         daemon.start()
@@ -214,6 +217,35 @@ def test_deploy_exit_code_says_whether_the_deployment_succeeded(make_fleet):
                     r"^Baking wave 1\.$"):
         assert any(re.search(pattern, line) for line in verbose), deployed.stdout
     assert re.search(rf"^deployment #\d+ succeeded \({good[:12]}, 2/2 waves, \d+s\)$", deployed.stdout, re.M), deployed.stdout
+
+
+def test_release_retention_takes_the_logs_of_the_releases_it_removes(make_fleet):
+    # One release kept besides the protected ones (the revisions clients run, the newest good and the one before),
+    # and no standbys, so that v1 is no longer protected once v3 is deployed and none of its processes runs.
+    def configure(text):
+        text = text.replace('\n[state]\n', '\n[state]\nkeep_releases = 1\n').replace(
+            '\n[rollout]\n', '\n[rollout]\nkeep_standby = false\n')
+        assert "keep_releases = 1" in text and "keep_standby = false" in text
+        return text
+    workspace, daemon = make_fleet(configure=configure)
+    v1 = workspace.first
+    assert log_revisions(workspace.state) == {v1}
+    deployed = []
+    for _ in range(2):
+        revision = workspace.commit(GOOD)
+        assert workspace.push().returncode == 0
+        done = daemon.cli("deploy", revision, timeout=DEPLOY_DEADLINE_S)
+        assert done.returncode == 0, done.stdout + done.stderr
+        deployed.append(revision)
+    v2, v3 = deployed
+
+    wait_for(lambda: not (workspace.state / "releases" / v1).exists(), 30, "retention to remove v1's release")
+    wait_for(lambda: v1 not in log_revisions(workspace.state), 30, "retention to remove v1's logs")
+    assert log_revisions(workspace.state) == {v2, v3}
+    # The logs of the fleet's clients are still there to read.
+    for instance in (0, 1):
+        read = daemon.cli("logs", str(instance), "-n", "1000")
+        assert read.returncode == 0 and v3 in read.stdout, read.stdout + read.stderr
 
 
 def signed_delivery(secret, body, delivery, signature=True, event="push"):

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from daemon_harness import BAD, GOOD, REPOSITORY_ROOT, BotWorkspace, Daemon, deadline, wait_for
+from daemon_harness import BAD, GOOD, REPOSITORY_ROOT, BotWorkspace, Daemon, deadline, log_revisions, wait_for
 
 SCENARIO_DEADLINE_S = 900
 SWARM_DEPLOY_DEADLINE_S = 300
@@ -194,6 +194,11 @@ def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebui
         wait_for(lambda: all("urban-robot.revision" in image["Labels"] for image in fleet_images()), 60,
                  "no intermediate image of a removed release left behind")
         assert not (workspace.state / "releases" / v3).exists(), "v3's release is removed with its image"
+        # Its logs go with it: the launch logs (the forwarded output of its containers) and its build log.
+        build_logs = workspace.state / "logs" / "build"
+        wait_for(lambda: v3 not in log_revisions(workspace.state) and not (build_logs / f"{v3}.log").exists(), 30,
+                 "retention to remove v3's launch and build logs")
+        assert {v1, v2} <= log_revisions(workspace.state) and (build_logs / f"{v1}.log").exists()
 
         # The standbys the rollback left are stopped after it answered: then one service and one secret per
         # instance remain.

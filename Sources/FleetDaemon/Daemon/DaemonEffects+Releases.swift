@@ -87,16 +87,32 @@ extension DaemonEffects {
         }
     }
 
-    /// Removes old releases, never one the engine protects, and what the launcher keeps of them (images), never
-    /// that of a release kept or of a revision a client runs.
+    /// Removes old releases, never one the engine protects, and what the launcher keeps of them (images) and the
+    /// logs of their launches and builds, never those of a release kept or of a revision a client runs.
     func retainReleases(keep: Set<Revision>) async {
         do {
             try await parts.releases.removeOldReleases(protecting: keep)
         } catch {
             logger.error("release retention failed", metadata: ["error": "\(error)"])
         }
-        let running = parts.processes.all().map(\.process.record.revision)
-        let kept = Set(parts.releases.releases().map(\.id)).union(keep.map(\.rawValue)).union(running)
+        let running = parts.processes.all()
+        let kept = Set(parts.releases.releases().map(\.id)).union(keep.map(\.rawValue))
+            .union(running.map(\.process.record.revision))
         await parts.launcher.retainReleases(keeping: kept)
+        await retainLogs(keeping: kept, runningClients: Set(running.map(\.client.rawValue)))
+    }
+
+    /// Removes the launch and build logs of the revisions not in `kept` (``LaunchLogRetention``) on a utility
+    /// queue: at 200 shards some thousands of files, not work for the cooperative pool's threads.
+    private func retainLogs(keeping kept: Set<String>, runningClients: Set<String>) async {
+        let retention = LaunchLogRetention(folder: "\(parts.configuration.state.directory)/logs")
+        let removed = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(returning: retention.removeLogs(keepingRevisions: kept, runningClients: runningClients))
+            }
+        }
+        if !removed.isEmpty {
+            logger.info("removed \(removed.count) log file(s) of releases no longer kept")
+        }
     }
 }
