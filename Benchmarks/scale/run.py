@@ -37,6 +37,12 @@ rollouts in a row (first → last, and the medians of the first and last five) a
 K crashes of a promoted canary (see --help); --follow-crashes follows each of
 those rollouts, as a push that deploys does.
 
+Before each measured rollout it reads a box gauge: the CPU time of a fixed piece
+of pure-Python work (best of three). The shared box's cores drift within minutes,
+and the daemon's CPU with them; the gauge, printed beside the figures (and for
+the first and last five back-to-back rollouts), tells that drift from the
+daemon's own. It is not a target and corrects nothing.
+
 --exit-probes K (default 10): after the rollouts, and again after --back-to-back,
 K actives are SIGKILLed one at a time and the time from the kill to the engine's
 `client.exited` entry is reported: one death against the daemon's history, where
@@ -105,6 +111,21 @@ def git(*arguments, cwd=None):
 def ms(value):
     """Seconds as milliseconds with one decimal, or "-" when there is no value."""
     return f"{1000 * value:.1f}" if not math.isnan(value) else "-"
+
+
+def box_gauge_ms():
+    """How slow the box's cores are now: the CPU time (ms) of a fixed piece of pure-Python work, best of three.
+
+    The shared box's cores slow down and speed up within minutes (round 17: the same daemon's CPU per instance went
+    from 2.8 to 4.5 ms in twenty minutes, nothing else running); read before each rollout, the gauge tells the box's
+    drift from the daemon's: a rise of the daemon's CPU that the gauge shares is the box's."""
+    def once():
+        started = time.process_time()
+        total = 0
+        for number in range(300_000):
+            total += number * number % 7
+        return 1000 * (time.process_time() - started)
+    return min(once() for _ in range(3))
 
 
 def percentile(values, share):
@@ -444,6 +465,8 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
         for index in range(4 * rollouts):
             follow, probed = index % 2 == 1, index >= 2 * rollouts
             revision = fleet.commit()
+            # Before the probes start: the gauge holds the interpreter's lock, which the status probe's thread needs.
+            gauge = box_gauge_ms()
             probe = StatusProbe(fleet) if probed else None
             waking = WakeProbe(fleet) if fleet.wake_probe and not probed else None
             cpu_before = fleet.cpu_seconds()
@@ -458,7 +481,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             if not probe:
                 intervals = handover_intervals(records(fleet), revision)
                 run = {"cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
-                       "gaps": [end - start for start, end in intervals]}
+                       "gaps": [end - start for start, end in intervals], "gauge_ms": gauge}
                 if waking:
                     wakes = waking.stop()
                     run["wakes"] = [late for _, late in wakes]
@@ -466,7 +489,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
                 results["modes"][follow].append(run)
             print(f"  N={instances} rollout {index + 1}/{4 * rollouts} ({'followed' if follow else 'unfollowed'}"
                   f"{', status polled' if probed else ''}): {outcome} in {seconds:.1f} s, daemon CPU {cpu:.2f} s, "
-                  f"RSS {results['rss'][-1]:.1f} MB", flush=True)
+                  f"RSS {results['rss'][-1]:.1f} MB, box gauge {gauge:.1f} ms", flush=True)
         time.sleep(2)  # the last standbys' exits reach the engine
         results["exits"] = exit_latencies(fleet, records(fleet))
         results["killed"] = probe_exits(fleet, exit_probes)
@@ -489,13 +512,15 @@ def run_back_to_back(fleet, count):
     """`count` unfollowed rollouts one after the other: (seconds, daemon CPU s) each, and the RSS before/after."""
     rss_before = fleet.settled_rss_mb()
     rollouts = []
+    gauges = []
     for index in range(count):
+        gauges.append(box_gauge_ms())
         cpu_before = fleet.cpu_seconds()
         _, seconds, outcome = fleet.deploy(fleet.commit(), follow=False)
         rollouts.append((seconds, fleet.cpu_seconds() - cpu_before, outcome))
         print(f"  back-to-back {index + 1}/{count}: {outcome} in {seconds:.1f} s, daemon CPU "
-              f"{rollouts[-1][1]:.2f} s, RSS {fleet.rss_mb():.1f} MB", flush=True)
-    return {"rollouts": rollouts, "rss": (rss_before, fleet.settled_rss_mb())}
+              f"{rollouts[-1][1]:.2f} s, RSS {fleet.rss_mb():.1f} MB, box gauge {gauges[-1]:.1f} ms", flush=True)
+    return {"rollouts": rollouts, "rss": (rss_before, fleet.settled_rss_mb()), "gauges": gauges}
 
 
 def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="python", follow=False):
@@ -591,6 +616,9 @@ def report(instances, results):
     line("GET /v1/status during a rollout p50 (ms)", [ms(row["status50"]) for row in rows])
     line("GET /v1/status during a rollout p99 (ms)", [ms(row["status99"]) for row in rows], "<= 50")
     line("rollout time, median (s)", [f"{row['seconds']:.1f}" for row in rows])
+    gauges = [run["gauge_ms"] for mode in results["modes"].values() for run in mode]
+    print(f"  box gauge before the rollouts above (not a target: the box's own drift, see --help): "
+          f"{min(gauges):.1f}-{max(gauges):.1f} ms")
     if all("wakes" in run for mode in results["modes"].values() for run in mode):
         report_wakes(results["modes"], line)
     exits = results["exits"]
@@ -619,6 +647,10 @@ def report(instances, results):
                 early, late = statistics.median(r[index] for r in head), statistics.median(r[index] for r in tail)
                 print(f"    {label}: median of the first 5 {early:.2f} s, of the last 5 {late:.2f} s "
                       f"({100 * (late - early) / early:+.0f} %), of all {statistics.median(r[index] for r in rollouts):.2f} s")
+            gauges = results["back_to_back"]["gauges"]
+            early, late = statistics.median(gauges[:5]), statistics.median(gauges[-5:])
+            print(f"    box gauge (not a target: the box's own drift, see --help): median of the first 5 {early:.1f} ms, "
+                  f"of the last 5 {late:.1f} ms ({100 * (late - early) / early:+.0f} %)")
         exits = results["exits_after_back_to_back"]
         print(f"  exit seen after them: p50 {ms(percentile(exits, 0.5))} ms, max "
               f"{ms(max(exits) if exits else float('nan'))} ms over {len(exits)} exits (target <= 50 ms)")
