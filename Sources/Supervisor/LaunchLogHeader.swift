@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// The first line of a launch's log, which says whose log it is:
@@ -44,19 +41,8 @@ public struct LaunchLogHeader: Hashable, Sendable {
     /// The first line of the file at `path` (without its newline), read from its first 4 KiB; nil when the file
     /// cannot be read or its first 4 KiB hold no newline.
     static func firstLine(of path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 4096)
-        var count = 0
-        while count < bytes.count {
-            let read = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
-            if read < 0 && errno == EINTR { continue }
-            guard read > 0 else { break }
-            count += read
-            if bytes[..<count].contains(UInt8(ascii: "\n")) { break }
-        }
-        guard let newline = bytes[..<count].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        guard let bytes = ProcFile.bytes(path, limit: 4096), let newline = bytes.firstIndex(of: UInt8(ascii: "\n"))
+        else { return nil }
         return String(decoding: bytes[..<newline], as: UTF8.self)
     }
 }

@@ -40,22 +40,24 @@ struct ProcessStat: Equatable, Sendable {
     }
 }
 
-/// Reads small files whose size `stat` reports as 0 (`/proc`).
+/// Reads files with plain `read(2)`: small ones whose size `stat` reports as 0 (`/proc`), or the head of a large one.
 enum ProcFile {
     /// The whole file as UTF-8, or nil when it cannot be opened.
     static func read(_ path: String) -> String? {
         bytes(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The whole file's bytes, or nil when it cannot be opened.
-    static func bytes(_ path: String) -> [UInt8]? {
+    /// The file's bytes, the first `limit` of them at most (a log's header line; a /proc file whole), or nil when
+    /// it cannot be opened.
+    static func bytes(_ path: String, limit: Int = .max) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        var chunk = [UInt8](repeating: 0, count: min(4096, limit))
+        while bytes.count < limit {
+            let wanted = min(chunk.count, limit - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
