@@ -31,7 +31,10 @@ struct UnmanagedClientIntegrationTests {
                     _ = try await harness.poll("the managed client to exit", timeout: .seconds(30)) {
                         kill(managed.pid ?? 0, 0) != 0 ? true : nil
                     }
-                    #expect(harness.daemon.channelSessionCount == 1)
+                    // The process's exit comes first; its session ends when the channel reads the socket's end.
+                    _ = try await harness.poll("the managed client's session to end, the unmanaged one's alone left", timeout: .seconds(30)) {
+                        harness.daemon.channelSessionCount == 1 ? true : nil
+                    }
                 }
             }
         }
