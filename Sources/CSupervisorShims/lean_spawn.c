@@ -100,6 +100,7 @@ static int lean_child(void *argument) {
     // A kernel without it (before 5.9): ENOSYS, and the caller goes back to posix_spawn.
     if (syscall(SYS_close_range, (unsigned int)job->first_free, ~0U, CLOSE_RANGE_UNSHARE) != 0) error = ENOSYS;
     if (error == 0) csup_default_signals();
+    if (error == 0) csup_restore_child_limits();
     if (error == 0 && setsid() < 0) error = errno;
     if (error == 0 && chdir(job->cwd) != 0) error = errno;
     // The slots are copied above every target first, so that no dup2 below

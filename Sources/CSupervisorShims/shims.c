@@ -100,6 +100,7 @@ static void csup_exec_dying_child(const char *path, char *const argv[], char *co
     if (error == 0 && getppid() != parent) _exit(127);
     if (error == 0 && setsid() < 0) error = errno;
     if (error == 0) csup_default_signals();
+    if (error == 0) csup_restore_child_limits();
     if (error == 0 && chdir(cwd) != 0) error = errno;
     int null_fd = error == 0 ? open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
     if (error == 0 && null_fd < 0) error = errno;

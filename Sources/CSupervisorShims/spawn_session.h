@@ -12,4 +12,8 @@ int csup_spawn_targets(const char *path, char *const argv[], char *const envp[],
 /// SIGSTOP back to its default disposition (only sigaction, async-signal-safe).
 void csup_default_signals(void);
 
+/// In a child between its clone and its exec: the soft open-descriptor limit
+/// the daemon found at its start, when csup_raise_open_files_limit raised it.
+void csup_restore_child_limits(void);
+
 #endif

@@ -8,6 +8,7 @@ outlive it by design) are killed by their process groups.
 import contextlib
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -188,12 +189,14 @@ github_secret_file = "{secret_file}"
 class Daemon:
     """`urban-robot serve -c CONFIG` as a child process, with the CLI and the admin API beside it."""
 
-    def __init__(self, workspace, environment=None):
+    def __init__(self, workspace, environment=None, open_files=None):
         self.workspace = workspace
         self.binary = binary()
         self.process = None
         self.seen_pids = set()
         self.extra_environment = dict(environment or {})
+        # (soft, hard): the open-files limit the daemon starts under (`ulimit -Sn`, `ulimit -Hn`).
+        self.open_files = open_files
 
     def start(self):
         return self.start_with()
@@ -206,9 +209,13 @@ class Daemon:
         command = self.serve_command(arguments)
         with open(self.workspace.daemon_log, "ab") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                            env=environment)
+                                            env=environment,
+                                            preexec_fn=self._limit_open_files if self.open_files else None)
         wait_for(self._answers, START_DEADLINE_S, "the daemon to answer `status --json`")
         return self
+
+    def _limit_open_files(self):
+        resource.setrlimit(resource.RLIMIT_NOFILE, self.open_files)
 
     def serve_command(self, arguments):
         """The command line that starts `serve -c CONFIG ARGUMENTS`."""

@@ -75,6 +75,13 @@ int csup_posix_spawn_targets(const char *path, char *const argv[], char *const e
 int csup_spawn_dying_with_parent(const char *path, char *const argv[], char *const envp[],
                                  const char *cwd, int output_fd, pid_t *pid_out);
 
+/// Raises this process's soft limit on open descriptors (RLIMIT_NOFILE) to
+/// its hard limit, and stores the limits found (soft, hard). Every child a
+/// spawn of this library starts afterwards gets the soft limit found back
+/// before its exec (but the posix_spawn fallback's, which has no such step).
+/// Call it before the first spawn. Returns 0, or an errno of get/setrlimit.
+int csup_raise_open_files_limit(unsigned long long *soft_found, unsigned long long *hard_found);
+
 /// pidfd_open(2) with PIDFD flags 0; the descriptor is close-on-exec.
 /// Returns the descriptor, or -1 with errno set.
 int csup_pidfd_open(pid_t pid);

@@ -154,6 +154,8 @@ public final class Daemon: DaemonControl {
     ///   are shut down first.
     public func run(additionalServices: [any Service]) async throws {
         defer { stateLock.release() }
+        // Before the first spawn: the bots get back the soft limit found.
+        DescriptorBudget.raiseLimit(for: configuration, logger: logger)
         let releaseStore = try await openReleaseStore()
         let effects = DaemonEffects(parts: .init(
             configuration: configuration, channel: channel, driver: driver, work: work,

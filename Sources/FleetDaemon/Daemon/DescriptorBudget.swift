@@ -1,0 +1,48 @@
+import FleetConfiguration
+import Logging
+import Supervisor
+
+/// The descriptors the daemon holds at a rollout's peak, and its open-files limit raised to hold them.
+///
+/// At 300 bots under the soft limit most systems start a program with (1,024: systemd's default for a service,
+/// most login shells), every launch of a rollout's second half failed with "Too many open files" and the rollout
+/// was rolled back; the hard limit, which any process may raise its own soft limit to, is usually hundreds of times
+/// higher.
+enum DescriptorBudget {
+    /// The daemon's own descriptors besides its bots' (state store, listening sockets, admin connections, logs,
+    /// the runtime's): 30-40 measured, with room.
+    static let ownDescriptors = 64
+
+    /// The most descriptors the daemon may hold in a rollout: each bot client's channel socket, and a local one's
+    /// pidfd too, for the actives, the candidates and (with `keep_standby`) the standbys at once.
+    static func rolloutPeak(of configuration: Configuration) -> Int {
+        let perClient = configuration.launcher.kind == .local ? 2 : 1
+        let clientsPerInstance = configuration.rollout.keepStandby ? 3 : 2
+        return ownDescriptors + configuration.bot.instances * clientsPerInstance * perClient
+    }
+
+    /// Raises the daemon's soft open-files limit to its hard limit (its bots keep the soft limit found), and warns
+    /// when the limit is still below ``rolloutPeak(of:)``.
+    static func raiseLimit(for configuration: Configuration, logger: Logger) {
+        let peak = rolloutPeak(of: configuration)
+        let limit: OpenFilesLimit
+        do {
+            let found = try OpenFilesLimit.raiseToHard()
+            limit = OpenFilesLimit(soft: found.hard, hard: found.hard)
+            if found.soft < found.hard {
+                logger.info("open-files limit raised to the hard limit; the bots keep the soft limit found",
+                            metadata: ["found": "\(found)", "now": "\(limit.soft)"])
+            }
+        } catch {
+            logger.warning("cannot raise the open-files limit", metadata: ["error": "\(error)"])
+            return
+        }
+        guard limit.soft < UInt64(peak) else { return }
+        logger.warning("""
+            the open-files limit \(limit) is below the \(peak) descriptors a rollout of \
+            \(configuration.bot.instances) instances may hold (a channel socket and a pidfd per bot, for the \
+            actives, the candidates and the standbys at once): launches will fail with "Too many open files"; \
+            raise the hard limit (systemd: LimitNOFILE=\(peak * 2), a shell: ulimit -Hn)
+            """)
+    }
+}
