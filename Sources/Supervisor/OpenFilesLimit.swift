@@ -1,4 +1,7 @@
 import CSupervisorShims
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A limit on open descriptors (`RLIMIT_NOFILE`): what `ulimit -n` and systemd's `LimitNOFILE=` set.
 public struct OpenFilesLimit: Equatable, Sendable, CustomStringConvertible {
@@ -15,6 +18,13 @@ public struct OpenFilesLimit: Equatable, Sendable, CustomStringConvertible {
 
     /// `1024 (hard 524288)`.
     public var description: String { "\(soft) (hard \(hard))" }
+
+    /// This process's limit now; nil when it cannot be read.
+    public static func current() -> OpenFilesLimit? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return OpenFilesLimit(soft: UInt64(limit.rlim_cur), hard: UInt64(limit.rlim_max))
+    }
 
     /// Raises this process's soft limit to its hard limit, and returns the limit found before. Every process the
     /// Supervisor spawns afterwards (bots, log relays, builds) gets the soft limit found back before its exec, so

@@ -63,8 +63,10 @@ public struct SystemCallError: Error, CustomStringConvertible, Sendable, Equatab
         self.errno = errno
     }
 
-    /// `call: strerror(errno)`.
+    /// `call: strerror(errno)`; for `EMFILE`, with this process's open-files limit and where to raise it.
     public var description: String {
-        "\(call): \(String(cString: strerror(errno))) (errno \(errno))"
+        let text = "\(call): \(String(cString: strerror(errno))) (errno \(errno))"
+        guard errno == EMFILE, let limit = OpenFilesLimit.current() else { return text }
+        return text + "; the daemon's open-files limit is \(limit): raise it (systemd: LimitNOFILE=, a shell: ulimit -n)"
     }
 }

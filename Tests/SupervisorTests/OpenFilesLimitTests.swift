@@ -48,6 +48,14 @@ import Testing
         #expect(Self.openFilesLimit(of: bot.pid) == OpenFilesLimit(soft: UInt64(Self.startingSoftLimit), hard: hard))
     }
 
+    @Test func runningOutOfDescriptorsNamesTheLimitAndWhereToRaiseIt() throws {
+        let limit = try #require(OpenFilesLimit.current())
+        let text = SystemCallError("csup_start_relay", errno: EMFILE).description
+        #expect(text.hasPrefix("csup_start_relay: Too many open files (errno \(EMFILE)); the daemon's open-files limit is "))
+        #expect(text.contains(" (hard \(limit.hard)): raise it (systemd: LimitNOFILE=, a shell: ulimit -n)"))
+        #expect(SystemCallError("open", errno: ENOENT).description == "open: No such file or directory (errno \(ENOENT))")
+    }
+
     @Test func theLimitReadsAsSoftAndHard() {
         #expect(OpenFilesLimit(soft: 1024, hard: 524_288).description == "1024 (hard 524288)")
     }

@@ -2,8 +2,10 @@
 actives, the candidates and the standbys of a rollout at once, and most systems start a program under a soft limit
 of 1,024 with a far higher hard limit: at 300 bots every launch of a rollout's second half failed with "Too many
 open files" and the rollout was rolled back. `serve` now raises its soft limit to the hard one, its bots keep the
-soft limit it found, and a hard limit below what a rollout may need is named at start."""
+soft limit it found, a hard limit below what a rollout may need is named at start, and a launch that runs out of
+descriptors names the limit."""
 
+import json
 import re
 import signal
 from pathlib import Path
@@ -91,3 +93,19 @@ def test_a_hard_limit_below_what_a_rollout_may_hold_is_named_at_start(fleet):
     wait_for(lambda: warning in workspace.daemon_log.read_text(), 10, "the warning about the open-files limit")
     assert "LimitNOFILE=" in workspace.daemon_log.read_text()
     assert "open-files limit raised" not in workspace.daemon_log.read_text()
+
+    # The first deployment fits; the second, with the actives and the candidates at once, does not: it is rolled
+    # back with a reason that names the limit, and the first revision keeps serving.
+    first = workspace.commit(GOOD)
+    assert workspace.push().returncode == 0
+    assert daemon.cli("deploy", first, timeout=DEPLOY_DEADLINE_S).returncode == 0, daemon.log_tail()
+    second = workspace.commit(dict(GOOD, version=2))
+    assert workspace.push().returncode == 0
+    deployed = daemon.cli("deploy", second, timeout=DEPLOY_DEADLINE_S)
+    assert deployed.returncode != 0
+    entry = daemon.history(limit=1)[0]
+    assert entry["revision"] == second and entry["outcome"] == "rolled-back", entry
+    assert f"Too many open files (errno 24); the daemon's open-files limit is {SOFT_LIMIT} (hard {SOFT_LIMIT})" \
+        in json.dumps(entry), entry
+    status = daemon.status()
+    assert all(instance["active"]["revision"] == first for instance in status["instances"]), status
