@@ -40,6 +40,40 @@ import Testing
         }
     }
 
+    /// Rounds of commits with the writer idle between them, as rollouts come: after each the log is checkpointed
+    /// to its end and the next round writes it from its beginning again, so that its file keeps the size of one
+    /// round, instead of growing by every round (334 MB after 15 rollouts at 200 shards, when only every 64th
+    /// commit asked for a checkpoint and the writer was always ahead of it).
+    @Test func onceTheWriterIsIdleTheLogIsCheckpointedAndStartsOver() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let store = try DeployerStore(path: path)
+        let checkpointer = try #require(store.checkpointer)
+        let detail = ["reason": String(repeating: "a long reason ", count: 40)]
+        let commitsPerRound = 2 * WALCheckpointer.commitsPerCheckpoint + 5
+        var sizes: [Int] = []
+        for round in 0..<5 {
+            let restartsBefore = checkpointer.restartedLogs
+            for step in 0..<commitsPerRound {
+                let audit = (0..<32).map { AuditEntry(deployment: nil, time: Date(), kind: "r\(round).\(step).\($0)", detail: detail) }
+                try store.record(audit.map(DeployerAction.audit), snapshot: EngineSnapshot(clients: [], epochs: [:]))
+            }
+            sizes.append(try Self.size(of: path + "-wal"))
+            let deadline = ContinuousClock.now + .seconds(60)
+            while checkpointer.restartedLogs == restartsBefore && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(checkpointer.restartedLogs == restartsBefore + 1, "round \(round): one idle checkpoint")
+        }
+        // Each round writes the same: once started over, the log's file holds one round, with some slack for a
+        // round that began while the last checkpoint of the one before was still copying.
+        #expect(sizes[0] > 2 * 1024 * 1024, "a round writes megabytes to the log: \(sizes[0]) bytes")
+        #expect(sizes.allSatisfy { $0 <= sizes[0] * 3 / 2 }, "the log's file after each round: \(sizes) bytes")
+        #expect(try store.events(deployment: nil).count == 5 * commitsPerRound * 32, "nothing lost")
+    }
+
     @Test func aStoreInMemoryHasNoCheckpointer() throws {
         #expect(try DeployerStore.inMemory().checkpointer == nil)
     }
