@@ -10,8 +10,7 @@ import Testing
 /// connection and thread.
 @Suite struct WALCheckpointTests {
     @Test func theWriterLeavesCheckpointsToTheCheckpointer() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
         let store = try DeployerStore(path: path)
@@ -45,8 +44,7 @@ import Testing
     /// round, instead of growing by every round (334 MB after 15 rollouts at 200 shards, when only every 64th
     /// commit asked for a checkpoint and the writer was always ahead of it).
     @Test func onceTheWriterIsIdleTheLogIsCheckpointedAndStartsOver() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("state.sqlite").path
         let store = try DeployerStore(path: path)
@@ -78,6 +76,13 @@ import Testing
         #expect(try DeployerStore.inMemory().checkpointer == nil)
     }
 
+
+    /// A new empty folder for a state database (the caller removes it).
+    private static func makeFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
 
     private static func size(of path: String) throws -> Int {
         try (FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
