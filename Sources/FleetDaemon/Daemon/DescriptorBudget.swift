@@ -40,8 +40,8 @@ enum DescriptorBudget {
         guard limit.soft < UInt64(peak) else { return }
         logger.warning("""
             the open-files limit \(limit) is below the \(peak) descriptors a rollout of \
-            \(configuration.bot.instances) instances may hold (a channel socket and a pidfd per bot, for the \
-            actives, the candidates and the standbys at once): launches will fail with "Too many open files"; \
+            \(configuration.bot.instances) instances may hold (each bot's channel socket, and a local bot's pidfd, \
+            for the actives, the candidates and the standbys at once): launches will fail with "Too many open files"; \
             raise the hard limit (systemd: LimitNOFILE=\(peak * 2), a shell: ulimit -Hn)
             """)
     }
