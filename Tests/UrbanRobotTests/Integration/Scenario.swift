@@ -72,8 +72,27 @@ final class Scenario: Sendable {
         botPids.withLock { $0.formUnion(pids) }
     }
 
+    /// Kills the process group of every bot a status showed and of every process still working in the folder (a
+    /// candidate launched after the last status, say), then removes the folder.
     private func killBotsAndRemoveFolder() {
         for pid in botPids.withLock({ $0 }) where pid > 1 { kill(-pid, SIGKILL) }
+        for pid in processesWorking(under: folder) {
+            let group = getpgid(pid)
+            if group > 1 && group != getpgrp() { kill(-group, SIGKILL) }
+            kill(pid, SIGKILL)
+        }
         try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// The processes whose working directory is `folder` or inside it.
+    private func processesWorking(under folder: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), pid != getpid(),
+                  let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
+                  cwd == folder || cwd.hasPrefix(folder + "/")
+            else { return nil }
+            return pid
+        }
     }
 }
