@@ -1,11 +1,21 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 extension LaunchedProcess: LaunchedClient {
-    /// What the process uses now, from `/proc/<pid>/stat`; nil once it is gone.
+    /// What the process uses now, from `/proc/<pid>/stat`; nil once it is gone. Under a roomy open-files limit the
+    /// file is opened at the first call and read again in place after that (``statFile``).
     public func usage() async -> ProcessUsage? {
-        exit == nil ? ProcessUsage.read(pid: pid) : nil
+        statFile.withLock { descriptor in
+            guard exit == nil, descriptor != Self.statFileClosed else { return nil }
+            if descriptor < 0 {
+                guard (OpenFilesLimit.current()?.soft ?? 0) >= statFileLimitFloor else { return ProcessUsage.read(pid: pid) }
+                descriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { return nil }
+            }
+            return ProcessUsage.read(statDescriptor: descriptor)
+        }
     }
 
     /// Stops the process and says how it ended.

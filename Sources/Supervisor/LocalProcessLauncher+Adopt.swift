@@ -38,7 +38,7 @@ extension LocalProcessLauncher {
             close(pidfd)
             return nil
         }
-        let process = LaunchedProcess(record: record, pidfd: pidfd, isChild: false)
+        let process = LaunchedProcess(record: record, pidfd: pidfd, isChild: false, statFileLimitFloor: statFileLimitFloor)
         try watch(process, log: log.map(LogFile.init(policy:)), reportingExit: true)
         return process
     }

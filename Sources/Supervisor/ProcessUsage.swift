@@ -16,6 +16,24 @@ public struct ProcessUsage: Equatable, Sendable {
         return from(fields, pageSize: pageSize, ticksPerSecond: ticksPerSecond)
     }
 
+    /// Reads the usage from `descriptor`, an open `/proc/<pid>/stat`, from its start (the kernel writes the file
+    /// anew for each read at offset 0); nil once the process is gone (the read fails with `ESRCH`) or the line
+    /// cannot be parsed.
+    public static func read(statDescriptor descriptor: Int32) -> ProcessUsage? {
+        let bytes = [UInt8](unsafeUninitializedCapacity: statLineCapacity) { buffer, initialized in
+            var count = 0
+            repeat {
+                count = pread(descriptor, buffer.baseAddress, buffer.count, 0)
+            } while count < 0 && errno == EINTR
+            initialized = max(count, 0)
+        }
+        guard let fields = StatFields(bytes) else { return nil }
+        return from(fields, pageSize: pageSize, ticksPerSecond: ticksPerSecond)
+    }
+
+    /// Room for a whole stat line: 52 numbers of at most 20 digits and a command name of at most 64 bytes.
+    private static let statLineCapacity = 2048
+
     /// Parses a stat line (fields counted after the command name's last `)`: ``StatFields``).
     static func parse(_ text: String, pageSize: Int, ticksPerSecond: Double) -> ProcessUsage? {
         StatFields(Array(text.utf8)).flatMap { from($0, pageSize: pageSize, ticksPerSecond: ticksPerSecond) }

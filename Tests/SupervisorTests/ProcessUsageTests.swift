@@ -50,4 +50,48 @@ import Testing
         #expect(try await exitStatus(of: process) == .exited(code: 0))
         #expect(ProcessUsage.read(pid: process.pid) == nil)
     }
+
+    @Test(arguments: [true, false])
+    func aLaunchedProcessReadsItsStatFileAfreshAndHoldsItUntilTheExitUnderARoomyLimit(roomy: Bool) async throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // Burns CPU in steps: each `go<n>` file asks for 0.2 s more, `spent<n>` says it is done.
+        try scratch.script("steps.py", """
+            #!/usr/bin/env python3
+            import os, time
+            for step in range(2):
+                while not os.path.exists("go%d" % step):
+                    time.sleep(0.02)
+                deadline = time.process_time() + 0.2
+                while time.process_time() < deadline:
+                    pass
+                open("spent%d" % step, "w").close()
+            while not os.path.exists("done"):
+                time.sleep(0.02)
+            """)
+        // A floor of 0 is below any limit, UInt64.max above any.
+        let launcher = LocalProcessLauncher(statFileLimitFloor: roomy ? 0 : .max)
+        let process = try launcher.spawn(request(["python3", "./steps.py"], in: scratch))
+        let statPath = "/proc/\(process.pid)/stat"
+        var spent: [Double] = []
+        for step in 0..<2 {
+            _ = FileManager.default.createFile(atPath: scratch.file("go\(step)"), contents: nil)
+            #expect(await eventually { FileManager.default.fileExists(atPath: scratch.file("spent\(step)")) })
+            spent.append(try #require(await process.usage()).cpuSeconds)
+        }
+        // The second read (under a roomy limit through the descriptor the first opened) sees the CPU time spent
+        // since: 0.2 s, counted in clock ticks of 10 ms (0.19 s or more).
+        #expect(spent[1] >= spent[0] + 0.15)
+        #expect(openDescriptors(to: statPath) == (roomy ? 1 : 0))
+        _ = FileManager.default.createFile(atPath: scratch.file("done"), contents: nil)
+        #expect(try await exitStatus(of: process) == .exited(code: 0))
+        #expect(await process.usage() == nil)
+        #expect(openDescriptors(to: statPath) == 0, "the stat file is closed once the exit is observed")
+    }
+
+    /// How many of this process's descriptors are open on `path`.
+    private func openDescriptors(to path: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == path }.count
+    }
 }
