@@ -17,8 +17,19 @@ enum DescriptorBudget {
     /// pidfd too, for the actives, the candidates and (with `keep_standby`) the standbys at once.
     static func rolloutPeak(of configuration: Configuration) -> Int {
         let perClient = configuration.launcher.kind == .local ? 2 : 1
-        let clientsPerInstance = configuration.rollout.keepStandby ? 3 : 2
-        return ownDescriptors + configuration.bot.instances * clientsPerInstance * perClient
+        return ownDescriptors + configuration.bot.instances * clientsPerInstance(configuration) * perClient
+    }
+
+    /// The soft open-files limit from which a local bot's `/proc/<pid>/stat` stays open between the usage reads of
+    /// `status` (``LocalProcessLauncher/init(statFileLimitFloor:)``): twice the rollout's peak with that descriptor
+    /// more per bot, so that it never takes the room of a launch, a fetch or a tag.
+    static func statFileLimitFloor(of configuration: Configuration) -> UInt64 {
+        UInt64(2 * (rolloutPeak(of: configuration) + configuration.bot.instances * clientsPerInstance(configuration)))
+    }
+
+    /// The bot clients an instance may have at once: the active, the candidate and, with `keep_standby`, the standby.
+    private static func clientsPerInstance(_ configuration: Configuration) -> Int {
+        configuration.rollout.keepStandby ? 3 : 2
     }
 
     /// Raises the daemon's soft open-files limit to its hard limit (its bots keep the soft limit found), and warns
