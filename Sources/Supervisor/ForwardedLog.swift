@@ -24,7 +24,7 @@ public final class ForwardedLog: Sendable {
     /// - Throws: ``SupervisorError`` with code `logFailed`, naming the file.
     public init(policy: LogPolicy, header: String) throws(SupervisorError) {
         self.policy = policy
-        let log = LogFile(policy: policy)
+        let log = LogFile(policy: policy, launchHeader: header)
         let file = try log.open(header: header)
         let output: Int32
         do {

@@ -38,6 +38,12 @@ public struct LaunchLogHeader: Hashable, Sendable {
             + "in \(request.workingDirectory) argv \(LogFile.json(request.command))"
     }
 
+    /// The header line of the live log at `path`: its first line when that is a launch header, else its newest
+    /// rotation's (`<path>.1`); nil when neither has one.
+    static func foundLine(of path: String) -> String? {
+        [path, "\(path).1"].lazy.compactMap { firstLine(of: $0) }.first { Self(line: $0) != nil }
+    }
+
     /// The first line of the file at `path` (without its newline), read from its first 4 KiB; nil when the file
     /// cannot be read or its first 4 KiB hold no newline.
     static func firstLine(of path: String) -> String? {

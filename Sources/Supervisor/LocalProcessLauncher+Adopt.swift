@@ -39,7 +39,8 @@ extension LocalProcessLauncher {
             return nil
         }
         let process = LaunchedProcess(record: record, pidfd: pidfd, isChild: false, statFileLimitFloor: statFileLimitFloor)
-        try watch(process, log: log.map(LogFile.init(policy:)), reportingExit: true)
+        let logFile = log.map { LogFile(policy: $0, launchHeader: LaunchLogHeader.foundLine(of: $0.path)) }
+        try watch(process, log: logFile, reportingExit: true)
         return process
     }
 }

@@ -106,9 +106,10 @@ public final class LocalProcessLauncher: ProcessLauncher {
         let path = try Spawner.resolve(
             name, searchPath: request.environment["PATH"] ?? LaunchEnvironment.defaultPath,
             workingDirectory: request.workingDirectory)
-        let log = LogFile(policy: request.log)
         let launchedAt = Date()
-        let logFD = try log.open(header: LaunchLogHeader.line(for: request, at: launchedAt))
+        let header = LaunchLogHeader.line(for: request, at: launchedAt)
+        let log = LogFile(policy: request.log, launchHeader: header)
+        let logFD = try log.open(header: header)
         defer { close(logFD) }
         let outputFD = try log.output(into: logFD)
         defer { if outputFD != logFD { close(outputFD) } }

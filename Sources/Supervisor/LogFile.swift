@@ -18,7 +18,8 @@ import Foundation
 /// (after shifting `.1` to `.2` ...), copies again whatever arrived during the
 /// copy, truncates the live file to zero (the process's `O_APPEND` writes then
 /// land at the new end) and appends the launch's header (``LaunchLogHeader``) and a line saying so. Output written between
-/// the last copy and the truncation (microseconds) is lost. `tail -F` follows
+/// the last copy and the truncation (microseconds) is lost; output written between the truncation and the header
+/// (a system call later) comes before the header, in that file only (``launchHeader``). `tail -F` follows
 /// the truncation.
 ///
 /// Why a relay when the policy names secrets: the bot's output must reach the
@@ -29,6 +30,19 @@ import Foundation
 /// daemon dies, and its last words are written after a stop.
 struct LogFile: Sendable {
     let policy: LogPolicy
+    /// The launch's header line (``LaunchLogHeader``), written back at the top of the live file each time it is
+    /// emptied; nil: the live file's first line then, when it is one. Kept here because the file's own first line
+    /// is not always the header: a bot's write between the truncation and the header's append lands first (the
+    /// rotating thread preempted there on a loaded box while the bot wrote a burst: a CI run), and read back from
+    /// the file the header was then lost for every later rotation, whose files the log retention (``LaunchLogRetention``)
+    /// can no longer attribute and so never removes.
+    var launchHeader: String?
+
+    /// A log file of `policy`; `launchHeader` is its launch's header line, when known (``launchHeader``).
+    init(policy: LogPolicy, launchHeader: String? = nil) {
+        self.policy = policy
+        self.launchHeader = launchHeader.flatMap { LaunchLogHeader(line: $0) == nil ? nil : $0 }
+    }
 
     /// Creates the folder, opens the live log for appending (close-on-exec)
     /// and writes `header` as its first line. Returns the descriptor.
@@ -72,20 +86,23 @@ struct LogFile: Sendable {
     func rotateIfNeeded() -> Bool {
         var info = stat()
         guard stat(policy.path, &info) == 0, Int(info.st_size) > policy.maxBytes else { return false }
-        // The launch's header goes back at the top of the emptied file: the live log always says whose it is.
-        let header = LaunchLogHeader.firstLine(of: policy.path).flatMap { LaunchLogHeader(line: $0) == nil ? nil : $0 }
+        // The launch's header goes back at the top of the emptied file: the live log says whose it is.
+        let header = launchHeader
+            ?? LaunchLogHeader.firstLine(of: policy.path).flatMap { LaunchLogHeader(line: $0) == nil ? nil : $0 }
         if policy.keptRotations > 0 {
             for index in stride(from: policy.keptRotations - 1, through: 1, by: -1) {
                 rename("\(policy.path).\(index)", "\(policy.path).\(index + 1)")
             }
             guard copy(from: policy.path, to: "\(policy.path).1") else { return false }
         }
-        guard truncate(policy.path, 0) == 0 else { return false }
-        let fd = Glibc.open(policy.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else { return true }
-        defer { close(fd) }
+        // The text and the descriptor are ready before the truncation, so that the header follows it within two
+        // system calls: the bot's writes that come between land before it.
         let kept = policy.keptRotations > 0 ? "; earlier output in \(Self.fileName(policy.path)).1" : ""
         let marker = "# \(Self.timestamp()) log rotated at \(policy.maxBytes) bytes\(kept)\n"
+        let fd = Glibc.open(policy.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { return truncate(policy.path, 0) == 0 }
+        defer { close(fd) }
+        guard ftruncate(fd, 0) == 0 else { return false }
         Self.append(header.map { $0 + "\n" + marker } ?? marker, to: fd)
         return true
     }

@@ -84,6 +84,37 @@ import Testing
         #expect(try await exitStatus(of: process) == .exited(code: 0))
     }
 
+    @Test func rotationPutsTheLaunchHeaderBackEvenWhenTheLiveFileNoLongerStartsWithIt() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let header = LaunchLogHeader.line(for: try request(["true"], in: scratch), at: Date())
+        let file = LogFile(policy: LogPolicy(path: scratch.file("logs/t.log"), maxBytes: 100, keptRotations: 1),
+                           launchHeader: header)
+        let fd = try file.open(header: header)
+        defer { close(fd) }
+        // As after a rotation raced by the bot: its output landed before the header the rotation appended.
+        #expect(ftruncate(fd, 0) == 0)
+        let early = "00000001 written between the truncation and the header\n\(header)\n" + String(repeating: "x", count: 200) + "\n"
+        _ = early.withCString { write(fd, $0, strlen($0)) }
+        #expect(file.rotateIfNeeded())
+        #expect(LaunchLogHeader.firstLine(of: scratch.file("logs/t.log")) == header)
+        #expect(scratch.read("logs/t.log.1") == early)
+    }
+
+    @Test func anAdoptedLogsHeaderIsTheLiveFilesElseItsNewestRotations() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let header = LaunchLogHeader.line(for: try request(["true"], in: scratch), at: Date())
+        let path = scratch.file("t.log")
+        #expect(LaunchLogHeader.foundLine(of: path) == nil)
+        try "output\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "\(header)\nolder output\n".write(toFile: "\(path).1", atomically: true, encoding: .utf8)
+        #expect(LaunchLogHeader.foundLine(of: path) == header)
+        try "\(header)\noutput\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "not a header\n".write(toFile: "\(path).1", atomically: true, encoding: .utf8)
+        #expect(LaunchLogHeader.foundLine(of: path) == header)
+    }
+
     @Test func rotationWithoutKeptFilesTruncates() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
