@@ -36,6 +36,22 @@ extension DeployerStore {
         migrator.registerMigration("v4: process identity in launch_records only") { db in
             try db.execute(sql: "ALTER TABLE clients DROP COLUMN pid; ALTER TABLE clients DROP COLUMN start_time")
         }
+        // AUTOINCREMENT kept the largest id in `sqlite_sequence`, read and written with every event: a page more in
+        // nearly every commit (15 % of a rollout's log frames). Events are never deleted, so a plain rowid (the
+        // largest plus one) numbers them the same; the rows keep their ids.
+        migrator.registerMigration("v5: events without AUTOINCREMENT") { db in
+            try db.execute(sql: """
+                CREATE TABLE events_v5 (
+                    id INTEGER PRIMARY KEY, deployment_id INTEGER REFERENCES deployments(id),
+                    time DATETIME NOT NULL, kind TEXT NOT NULL, instance INTEGER, client TEXT, detail TEXT NOT NULL);
+                INSERT INTO events_v5 (id, deployment_id, time, kind, instance, client, detail)
+                    SELECT id, deployment_id, time, kind, instance, client, detail FROM events ORDER BY id;
+                DROP TABLE events;
+                ALTER TABLE events_v5 RENAME TO events;
+                CREATE INDEX events_by_deployment ON events (deployment_id, id);
+                DELETE FROM sqlite_sequence WHERE name = 'events';
+                """)
+        }
         return migrator
     }
 

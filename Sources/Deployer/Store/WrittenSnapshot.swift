@@ -81,7 +81,11 @@ struct SnapshotRows {
         for client in saved { try Self.save(client, db) }
         for (instance, counters) in counters {
             try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO instance_epochs (instance, epoch, launches, restarts) VALUES (?, ?, ?, ?)"
+                sql: """
+                    INSERT INTO instance_epochs (instance, epoch, launches, restarts) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (instance) DO UPDATE
+                    SET epoch = excluded.epoch, launches = excluded.launches, restarts = excluded.restarts
+                    """
             ).execute(arguments: [instance, counters.epoch, counters.launches, counters.restarts])
         }
         if case .some(let reason) = haltReason {
@@ -90,11 +94,17 @@ struct SnapshotRows {
         }
     }
 
+    /// Inserts the client's row, or updates it in place: `INSERT OR REPLACE` deleted the row and inserted it again
+    /// under a new rowid, which wrote the page it left, the table's last page and two pages of the `client` index
+    /// for each client changed by a step.
     private static func save(_ client: ClientRecord, _ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO clients (client, instance, revision, role, epoch, key_hash, since)
+                INSERT INTO clients (client, instance, revision, role, epoch, key_hash, since)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (client) DO UPDATE
+                SET instance = excluded.instance, revision = excluded.revision, role = excluded.role,
+                    epoch = excluded.epoch, key_hash = excluded.key_hash, since = excluded.since
                 """
         ).execute(arguments: [
             client.client.rawValue, client.instance, client.revision.rawValue, client.role.rawValue, client.epoch,
