@@ -34,7 +34,8 @@ public final class ForwardedLog: Sendable {
             throw error
         }
         descriptors = Mutex((file, output))
-        rotation = ProcessMonitor.shared.addPeriodic { log.rotateIfNeeded() }
+        let logRotation = LogRotation(log)
+        rotation = ProcessMonitor.shared.addPeriodic { logRotation.tick() }
     }
 
     deinit {

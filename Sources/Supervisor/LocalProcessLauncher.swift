@@ -147,7 +147,10 @@ public final class LocalProcessLauncher: ProcessLauncher {
     /// Registers the exit handler and the log rotation job.
     func watch(_ process: LaunchedProcess, log: LogFile?, reportingExit: Bool) throws(SupervisorError) {
         let monitor = self.monitor
-        let rotation = log.map { log in monitor.addPeriodic { log.rotateIfNeeded() } }
+        let rotation = log.map { log in
+            let rotation = LogRotation(log)
+            return monitor.addPeriodic { rotation.tick() }
+        }
         let continuation = exitContinuation
         let pidfd = process.pidfdForMonitor
         do {

@@ -81,11 +81,16 @@ struct LogFile: Sendable {
         return pipe
     }
 
+    /// The live file's size; nil when it cannot be read.
+    func size() -> Int? {
+        var info = stat()
+        return stat(policy.path, &info) == 0 ? Int(info.st_size) : nil
+    }
+
     /// Rotates when the live file is larger than the cap. Returns true when it rotated.
     @discardableResult
     func rotateIfNeeded() -> Bool {
-        var info = stat()
-        guard stat(policy.path, &info) == 0, Int(info.st_size) > policy.maxBytes else { return false }
+        guard let size = size(), size > policy.maxBytes else { return false }
         // The launch's header goes back at the top of the emptied file: the live log says whose it is.
         let header = launchHeader
             ?? LaunchLogHeader.firstLine(of: policy.path).flatMap { LaunchLogHeader(line: $0) == nil ? nil : $0 }

@@ -2,7 +2,7 @@
 public struct LogPolicy: Hashable, Sendable {
     /// The live log, e.g. `<state>/logs/<instance>/<client id>.log`. Its folder is created.
     public var path: String
-    /// The size past which the live log is rotated (checked about once a second).
+    /// The size past which the live log is rotated (looked at every 1 to 4 s: ``RotationSchedule``).
     public var maxBytes: Int
     /// How many rotated files to keep: `<path>.1` (newest) ... `<path>.<n>`.
     /// 0 truncates without keeping the old output.

@@ -8,7 +8,7 @@ import Synchronization
 
 /// One thread for the whole process that waits, in `epoll`, for pidfds to
 /// become readable (the process has exited) and runs each one's handler once;
-/// about once a second it also runs the periodic jobs (log rotation checks).
+/// about once a second it also runs the periodic jobs (``LogRotation``).
 ///
 /// No busy polling: the thread sleeps in `epoll_wait` and wakes on an exit or
 /// on the one-second tick. It lives as long as the daemon, like
