@@ -167,6 +167,6 @@ extension SocketIOServer {
 extension EngineIOSession {
     /// The transport the session currently writes to.
     var currentTransport: EngineIOTransportID {
-        core.withLock { $0.engine.transport }
+        locked { $0.engine.transport }
     }
 }

@@ -133,6 +133,8 @@ public final class SocketIOServer: Service, Sendable {
         }
     }
 
+    /// Every ``Configuration/tickInterval``, ticks the sessions whose deadlines have come
+    /// (``EngineIOSession/dueTime``); the others are not touched.
     private func runTicker() async {
         let interval = configuration.tickInterval
         while true {
@@ -142,8 +144,9 @@ public final class SocketIOServer: Service, Sendable {
                 return
             }
             let now = ContinuousClock.now
-            let sessions = state.withLock { Array($0.sessions.values) }
-            for session in sessions { session.tick(now: now) }
+            let moment = SessionDueTime.nanoseconds(now)
+            let due = state.withLock { $0.sessions.values.filter { $0.dueTime.isDue(at: moment) } }
+            for session in due { session.tick(now: now) }
         }
     }
 

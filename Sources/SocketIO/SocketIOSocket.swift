@@ -59,7 +59,7 @@ public final class SocketIOSocket: Sendable {
 
     /// Whether the socket is still connected to its namespace.
     public var isConnected: Bool {
-        session.core.withLock { $0.socketIO.isConnected(namespace: namespace, socketID: id) }
+        session.locked { $0.socketIO.isConnected(namespace: namespace, socketID: id) }
     }
 
     /// Registers the handler for `event`, replacing an earlier one. Once the socket has disconnected, nothing is

@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct EngineIOEdgeCaseTests {
     /// Waits until the server holds a pending GET for the session.
     static func waitForPendingPoll(_ live: LiveServer, _ sid: String) async throws {
-        while live.server.session(id: sid)?.core.withLock({ $0.writers[.polling] != nil }) != true {
+        while live.server.session(id: sid)?.locked({ $0.writers[.polling] != nil }) != true {
             try await Task.sleep(for: .milliseconds(5))
         }
     }

@@ -101,6 +101,22 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
 
     // MARK: Time
 
+    /// The earliest instant at which ``tick(now:)`` has something to do (a ping to send, a pong overdue, a server
+    /// close or an upgrade that timed out); `nil` once closed. A tick before it changes nothing, so its owner may
+    /// skip the session until then.
+    var nextDeadline: Instant? {
+        switch phase {
+        case .closed: return nil
+        case .closing(let deadline, _): return deadline
+        case .open: break
+        }
+        let heartbeat = pongDeadline ?? nextPing
+        switch probe {
+        case .probing(_, let deadline), .upgrading(_, let deadline): return min(heartbeat, deadline)
+        case .none: return heartbeat
+        }
+    }
+
     /// Applies every deadline that has passed: sends pings, closes on a missed pong, ends a
     /// server close that no GET collected, aborts a stalled upgrade.
     mutating func tick(now: Instant) -> [Effect] {

@@ -7,7 +7,7 @@ extension EngineIOSession {
     func nextDispatchItem() async -> DispatchItem? {
         await withCheckedContinuation { (continuation: CheckedContinuation<DispatchItem?, Never>) in
             var resumeReader: (@Sendable () -> Void)?
-            let immediate: DispatchItem?? = core.withLock { core in
+            let immediate: DispatchItem?? = locked { core in
                 if let item = core.dispatch.popFirst() {
                     if core.dispatch.count <= configuration.maxQueuedPackets / 2 {
                         resumeReader = core.backlogWaiter
@@ -69,7 +69,7 @@ extension EngineIOSession {
         socketID: String,
         timeout: Duration
     ) async throws -> [JSONValue] {
-        let ackID: Int? = core.withLock { core in
+        let ackID: Int? = locked { core in
             guard core.socketIO.isConnected(namespace: namespace, socketID: socketID) else { return nil }
             let id = core.socketIO.nextAckID
             core.socketIO.nextAckID += 1
@@ -98,7 +98,7 @@ extension EngineIOSession {
                 if let refusal { continuation.resume(throwing: refusal) }
             }
         } onCancel: {
-            let pending = core.withLock { $0.socketIO.pendingAcks.removeValue(forKey: ackID) }
+            let pending = locked { $0.socketIO.pendingAcks.removeValue(forKey: ackID) }
             pending?.continuation.resume(throwing: SocketIOError(.cancelled, "emit with ack \(ackID) was cancelled"))
         }
     }

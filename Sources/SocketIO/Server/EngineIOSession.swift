@@ -22,6 +22,19 @@ final class EngineIOSession: Sendable {
         var dispatchClosed = false
         var dispatchFinished = false
         var nextWebSocketID = 0
+
+        /// The earliest instant at which ``EngineIOSession/tick(now:)`` has something to do: the Engine.IO
+        /// deadlines, the connect timeout, the acks' timeouts.
+        var nextDeadline: Instant? {
+            var earliest = engine.nextDeadline
+            func consider(_ deadline: Instant?) {
+                guard let deadline else { return }
+                earliest = earliest.map { min($0, deadline) } ?? deadline
+            }
+            consider(socketIO.connectDeadline)
+            for pending in socketIO.pendingAcks.values { consider(pending.deadline) }
+            return earliest
+        }
     }
 
     /// Continuations to resume once the lock is released.
@@ -52,7 +65,10 @@ final class EngineIOSession: Sendable {
     /// Where the session's dispatcher runs: the event loop of the connection that opened the
     /// session, or the global executor when that is not known
     let dispatchExecutor: EventLoopTaskExecutor?
-    let core: Mutex<Core>
+    /// The session's state; read and written only through ``locked(_:)``, which keeps ``dueTime`` true.
+    private let core: Mutex<Core>
+    /// When the server's ticker must next call ``tick(now:)``.
+    let dueTime = SessionDueTime()
 
     init(
         id: String,
@@ -88,7 +104,9 @@ final class EngineIOSession: Sendable {
             maxAttachmentBytes: configuration.maxPayload,
             connectDeadline: now.advanced(by: configuration.connectTimeout)
         )
-        self.core = Mutex(Core(engine: engine, socketIO: socketIO))
+        let core = Core(engine: engine, socketIO: socketIO)
+        dueTime.set(core.nextDeadline)
+        self.core = Mutex(core)
     }
 
     /// The open packet's JSON for this session.
@@ -100,10 +118,19 @@ final class EngineIOSession: Sendable {
         )
     }
 
+    /// Runs `body` under the lock, then stores when the next tick is due (every deadline lives in the state the
+    /// lock guards, so a deadline that `body` sets is seen by the ticker's next pass).
+    func locked<Result>(_ body: (inout Core) -> Result) -> Result {
+        core.withLock { core in
+            defer { dueTime.set(core.nextDeadline) }
+            return body(&core)
+        }
+    }
+
     /// Runs `body` under the lock, then resumes what it collected and reports the end of the session.
     func withCore<Result>(_ body: (inout Core, inout Work) -> Result) -> Result {
         var work = Work()
-        let result = core.withLock { core in body(&core, &work) }
+        let result = locked { core in body(&core, &work) }
         work.run()
         if let reason = work.ended { onEnded(self, reason) }
         return result
@@ -135,7 +162,7 @@ final class EngineIOSession: Sendable {
                 if let immediate { continuation.resume(returning: immediate) }
             }
         } onCancel: {
-            let waiter = core.withLock { core -> CheckedContinuation<EngineIOOutbound?, Never>? in
+            let waiter = locked { core -> CheckedContinuation<EngineIOOutbound?, Never>? in
                 guard core.engine.cancelWait(for: requester) else { return nil }
                 return core.writers.removeValue(forKey: requester)
             }
@@ -171,7 +198,7 @@ final class EngineIOSession: Sendable {
     /// Calls `resume` once the dispatcher's backlog is down to half of `maxQueuedPackets` or the
     /// session ended; at once when that is already so. One reader waits at a time.
     func whenDispatcherDrains(_ resume: @escaping @Sendable () -> Void) {
-        let waits = core.withLock { core in
+        let waits = locked { core in
             guard core.dispatch.count > configuration.maxQueuedPackets / 2, !core.dispatchClosed,
                 core.backlogWaiter == nil
             else { return false }
@@ -198,7 +225,7 @@ final class EngineIOSession: Sendable {
     /// Marks the session authenticated: the connect timeout no longer applies and the server stops counting it
     /// as unauthenticated. Does nothing when it already is, or when it ended.
     func markAuthenticated() {
-        let changed = core.withLock { core in
+        let changed = locked { core in
             guard core.socketIO.connectDeadline != nil, !core.engine.isClosed else { return false }
             core.socketIO.connectDeadline = nil
             return true
@@ -206,7 +233,8 @@ final class EngineIOSession: Sendable {
         if changed { onAuthenticated(self) }
     }
 
-    /// Applies deadlines: heartbeat, upgrade, connect timeout, ack timeouts.
+    /// Applies deadlines: heartbeat, upgrade, connect timeout, ack timeouts (the server's ticker calls it once
+    /// ``dueTime`` has come).
     func tick(now: Instant) {
         withCore { core, work in
             let effects = core.engine.tick(now: now)
@@ -235,14 +263,14 @@ final class EngineIOSession: Sendable {
 
     /// Marks the end of a POST.
     func endPost() {
-        core.withLock { $0.engine.endPost() }
+        locked { $0.engine.endPost() }
     }
 
     /// Starts probing a new WebSocket for an upgrade.
     /// - Returns: The WebSocket's transport id, or `nil` when no upgrade is possible now.
     func beginProbe() -> EngineIOTransportID? {
         let now = Instant.now
-        return core.withLock { core in
+        return locked { core in
             let id = core.nextWebSocketID
             core.nextWebSocketID += 1
             return core.engine.beginProbe(id: id, now: now) ? .webSocket(id) : nil
@@ -251,7 +279,7 @@ final class EngineIOSession: Sendable {
 
     /// Allocates the id of the WebSocket that opened this session.
     func takeWebSocketID() -> EngineIOTransportID {
-        core.withLock { core in
+        locked { core in
             let id = core.nextWebSocketID
             core.nextWebSocketID += 1
             return .webSocket(id)
