@@ -134,7 +134,7 @@ public final class SocketIOServer: Service, Sendable {
     }
 
     /// Every ``Configuration/tickInterval``, ticks the sessions whose deadlines have come
-    /// (``EngineIOSession/dueTime``); the others are not touched.
+    /// (``EngineIOSession/isDue(at:)``); the others are not touched.
     private func runTicker() async {
         let interval = configuration.tickInterval
         while true {
@@ -145,7 +145,7 @@ public final class SocketIOServer: Service, Sendable {
             }
             let now = ContinuousClock.now
             let moment = SessionDueTime.nanoseconds(now)
-            let due = state.withLock { $0.sessions.values.filter { $0.dueTime.isDue(at: moment) } }
+            let due = state.withLock { $0.sessions.values.filter { $0.isDue(at: moment) } }
             for session in due { session.tick(now: now) }
         }
     }

@@ -3,14 +3,14 @@ import Testing
 
 @testable import SocketIO
 
-/// A session's due time (`EngineIOSession.dueTime`), by which the server's ticker skips it: it follows the connect
+/// A session's due time (`EngineIOSession.isDue(at:)`), by which the server's ticker skips it: it follows the connect
 /// timeout, the heartbeat and an ack's timeout as each is set and cleared.
 @Suite(.serialized) struct SessionDueTimeTests {
     typealias Instant = ContinuousClock.Instant
 
     /// Whether the session's tick is due at `instant`.
     static func due(_ session: EngineIOSession, at instant: Instant) -> Bool {
-        session.dueTime.isDue(at: SessionDueTime.nanoseconds(instant))
+        session.isDue(at: SessionDueTime.nanoseconds(instant))
     }
 
     @Test func theDueTimeFollowsTheConnectTimeoutTheHeartbeatAndAnAck() async throws {

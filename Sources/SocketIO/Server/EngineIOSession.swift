@@ -65,10 +65,11 @@ final class EngineIOSession: Sendable {
     /// Where the session's dispatcher runs: the event loop of the connection that opened the
     /// session, or the global executor when that is not known
     let dispatchExecutor: EventLoopTaskExecutor?
-    /// The session's state; read and written only through ``locked(_:)``, which keeps ``dueTime`` true.
+    /// The session's state; read and written only through ``locked(_:)``, which keeps ``due`` true.
     private let core: Mutex<Core>
-    /// When the server's ticker must next call ``tick(now:)``.
-    let dueTime = SessionDueTime()
+    /// When the server's ticker must next call ``tick(now:)`` (``SessionDueTime``): stored whenever the lock is
+    /// released, from the deadlines it guards, so never later than the earliest of them.
+    private let due: Atomic<Int64>
 
     init(
         id: String,
@@ -105,8 +106,13 @@ final class EngineIOSession: Sendable {
             connectDeadline: now.advanced(by: configuration.connectTimeout)
         )
         let core = Core(engine: engine, socketIO: socketIO)
-        dueTime.set(core.nextDeadline)
+        due = Atomic(SessionDueTime.nanoseconds(core.nextDeadline))
         self.core = Mutex(core)
+    }
+
+    /// Whether a tick at `now` (``SessionDueTime/nanoseconds(_:)``) has something to do.
+    func isDue(at now: Int64) -> Bool {
+        now >= due.load(ordering: .relaxed)
     }
 
     /// The open packet's JSON for this session.
@@ -122,7 +128,7 @@ final class EngineIOSession: Sendable {
     /// lock guards, so a deadline that `body` sets is seen by the ticker's next pass).
     func locked<Result>(_ body: (inout Core) -> Result) -> Result {
         core.withLock { core in
-            defer { dueTime.set(core.nextDeadline) }
+            defer { due.store(SessionDueTime.nanoseconds(core.nextDeadline), ordering: .relaxed) }
             return body(&core)
         }
     }
@@ -234,7 +240,7 @@ final class EngineIOSession: Sendable {
     }
 
     /// Applies deadlines: heartbeat, upgrade, connect timeout, ack timeouts (the server's ticker calls it once
-    /// ``dueTime`` has come).
+    /// the session ``isDue(at:)``).
     func tick(now: Instant) {
         withCore { core, work in
             let effects = core.engine.tick(now: now)
