@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Deployer
 import DockerEngine
 import Logging
 import Supervisor
@@ -22,6 +23,13 @@ struct LauncherConfigurationTests {
         #expect(configuration.swarm.spread == "node.id")
         #expect(configuration.swarm.baseImage == "urban-robot-base:bookworm")
         #expect(configuration.channel.publicURL == "")
+    }
+
+    @Test("the state store syncs every commit when the bots outlive the daemon's machine (swarm), not when they die with it")
+    func storeDurability() throws {
+        #expect(try parse("").storeDurability == .survivesTheDaemon)
+        #expect(try parse("[launcher]\nkind = \"local\"\n").storeDurability == .survivesTheDaemon)
+        #expect(try parse("[launcher]\nkind = \"swarm\"\n").storeDurability == .survivesTheMachine)
     }
 
     @Test("every [swarm] key is read")

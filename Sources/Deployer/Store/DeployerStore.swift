@@ -30,8 +30,9 @@ public final class DeployerStore: Sendable {
     /// How many transactions of engine steps this store committed.
     public var committedSteps: Int { commits.load(ordering: .acquiring) }
 
-    /// Opens (creating and migrating) the database file at `path` in WAL mode.
-    public convenience init(path: String) throws {
+    /// Opens (creating and migrating) the database file at `path` in WAL mode, its commits as durable as
+    /// `durability` says.
+    public convenience init(path: String, durability: CommitDurability = .survivesTheDaemon) throws {
         do {
             // Other connections to the same file (an operator's sqlite3) hold the write lock for moments: wait for it instead of failing the engine step with SQLITE_BUSY.
             var configuration = Configuration()
@@ -45,6 +46,10 @@ public final class DeployerStore: Sendable {
                 try database.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
+            if durability == .survivesTheMachine {
+                // Only the writer commits; GRDB sets NORMAL when it turns WAL on, after `prepareDatabase`.
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            }
             try self.init(database: pool, checkpointer: WALCheckpointer(path: path))
         } catch let error as DeployerStoreError {
             throw error

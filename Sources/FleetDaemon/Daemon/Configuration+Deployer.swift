@@ -22,6 +22,16 @@ extension Configuration {
             pauseAfterCanary: rollout.pauseAfterCanary)
     }
 
+    /// What a commit of the state store must survive: the machine's crash when the bots run elsewhere (Swarm
+    /// services), whose roles and epochs the store must not forget; the daemon's when they are its own processes,
+    /// which a crash of the machine ends too.
+    var storeDurability: CommitDurability {
+        switch launcher.kind {
+        case .local: .survivesTheDaemon
+        case .swarm: .survivesTheMachine
+        }
+    }
+
     /// The channel's base URL for the bots, with the bound `port`: a wildcard listen address is reached on
     /// loopback.
     func channelURL(port: Int) -> String {

@@ -99,7 +99,7 @@ public final class Daemon: DaemonControl {
         }
         let logger = logger.redacting([token])
         self.logger = logger
-        let store = try DeployerStore(path: StateFolder.databasePath(stateDirectory))
+        let store = try DeployerStore(path: StateFolder.databasePath(stateDirectory), durability: configuration.storeDurability)
         self.store = store
         progressHub = ProgressHub(store: store, failureLog: FailureLog(stateDirectory: stateDirectory))
         var forbidden: Set<String> = []
