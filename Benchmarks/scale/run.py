@@ -267,6 +267,22 @@ dir = "{self.state}"
         fields = Path(f"/proc/{self.daemon.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def cpu_by_thread(self):
+        """The CPU seconds of the daemon's live threads by name (the kernel's first 15 bytes; a pool's numbers
+        starred, so that `NIO-SGLTN-1-#0` and `#1` count as one), and the process total: a thread that ended took
+        its time out of the listing, the total keeps it."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        named = {}
+        for task in Path(f"/proc/{self.daemon.pid}/task").iterdir():
+            try:
+                text = (task / "stat").read_text()
+            except OSError:
+                continue
+            name = re.sub(r"\d+", "*", text[text.index("(") + 1:text.rindex(")")])
+            fields = text.rsplit(")", 1)[1].split()
+            named[name] = named.get(name, 0) + (int(fields[11]) + int(fields[12])) / ticks
+        return named, self.cpu_seconds()
+
     def rss_mb(self):
         status = Path(f"/proc/{self.daemon.pid}/status").read_text()
         return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
@@ -469,7 +485,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             gauge = box_gauge_ms()
             probe = StatusProbe(fleet) if probed else None
             waking = WakeProbe(fleet) if fleet.wake_probe and not probed else None
-            cpu_before = fleet.cpu_seconds()
+            threads_before, cpu_before = fleet.cpu_by_thread()
             _, seconds, outcome = fleet.deploy(revision, follow)
             results["failed"] += outcome != "succeeded"
             if probe:
@@ -477,11 +493,14 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             # The rollout's CPU counts until the fleet settled: its retired standbys exit after the outcome (and,
             # read at the outcome, their exits were counted in the next rollout's CPU).
             results["rss"].append(fleet.settled_rss_mb())
-            cpu = fleet.cpu_seconds() - cpu_before
+            threads_after, cpu_after = fleet.cpu_by_thread()
+            cpu = cpu_after - cpu_before
             if not probe:
                 intervals = handover_intervals(records(fleet), revision)
                 run = {"cpu_ms_per_instance": 1000 * cpu / instances, "cpu_s": cpu, "seconds": seconds,
-                       "gaps": [end - start for start, end in intervals], "gauge_ms": gauge}
+                       "gaps": [end - start for start, end in intervals], "gauge_ms": gauge,
+                       "threads": {name: after - threads_before.get(name, 0)
+                                   for name, after in threads_after.items()}}
                 if waking:
                     wakes = waking.stop()
                     run["wakes"] = [late for _, late in wakes]
@@ -590,6 +609,22 @@ def print_killed(label, latencies):
               f"max {1000 * max(latencies):.0f} ms over {len(latencies)} kills (ms resolution; target <= 50 ms)")
 
 
+def report_threads(instances, modes):
+    """Where the unprobed rollouts' CPU went, by thread name (medians over both modes, ms per instance): a change
+    to one part of the daemon shows in its thread's line, apart from the box's drift in the others."""
+    runs = [run for mode in modes.values() for run in mode]
+    names = sorted({name for run in runs for name in run["threads"]},
+                   key=lambda name: -statistics.median(run["threads"].get(name, 0) for run in runs))
+    parts = []
+    for name in names:
+        value = statistics.median(run["threads"].get(name, 0) for run in runs) * 1000 / instances
+        if value >= 0.05:
+            parts.append(f"{name} {value:.2f}")
+    ended = statistics.median(run["cpu_s"] - sum(run["threads"].values()) for run in runs) * 1000 / instances
+    print(f"  CPU per instance by thread (ms, median of every unprobed rollout): {', '.join(parts)}; "
+          f"threads that ended {ended:.2f}")
+
+
 def report(instances, results):
     print(f"\nN = {instances}")
     print(f"  {'measure':<44} {'unfollowed':>12} {'followed':>12} {'target':>8} {'issue 11 (unf./fol.)':>22}")
@@ -616,6 +651,7 @@ def report(instances, results):
     line("GET /v1/status during a rollout p50 (ms)", [ms(row["status50"]) for row in rows])
     line("GET /v1/status during a rollout p99 (ms)", [ms(row["status99"]) for row in rows], "<= 50")
     line("rollout time, median (s)", [f"{row['seconds']:.1f}" for row in rows])
+    report_threads(instances, results["modes"])
     gauges = [run["gauge_ms"] for mode in results["modes"].values() for run in mode]
     print(f"  box gauge before the rollouts above (not a target: the box's own drift, see --help): "
           f"{min(gauges):.1f}-{max(gauges):.1f} ms")
