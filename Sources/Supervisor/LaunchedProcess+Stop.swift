@@ -4,17 +4,17 @@ import Glibc
 import Synchronization
 
 extension LaunchedProcess: LaunchedClient {
-    /// What the process uses now, from `/proc/<pid>/stat`; nil once it is gone. Under a roomy open-files limit the
-    /// file is opened at the first call and read again in place after that (``statFile``).
+    /// What the process uses now (``ProcessUsage``); nil once it is gone. Under a roomy open-files limit its
+    /// `/proc/<pid>/statm` is opened at the first call and read again in place after that (``usageFile``).
     public func usage() async -> ProcessUsage? {
-        statFile.withLock { descriptor in
-            guard exit == nil, descriptor != Self.statFileClosed else { return nil }
+        usageFile.withLock { descriptor in
+            guard exit == nil, descriptor != Self.usageFileClosed else { return nil }
             if descriptor < 0 {
-                guard (OpenFilesLimit.current()?.soft ?? 0) >= statFileLimitFloor else { return ProcessUsage.read(pid: pid) }
-                descriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+                guard (OpenFilesLimit.current()?.soft ?? 0) >= usageFileLimitFloor else { return ProcessUsage.read(pid: pid) }
+                descriptor = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
                 guard descriptor >= 0 else { return nil }
             }
-            return ProcessUsage.read(statDescriptor: descriptor)
+            return ProcessUsage.read(pid: pid, statmDescriptor: descriptor)
         }
     }
 

@@ -21,29 +21,29 @@ public final class LaunchedProcess: Sendable {
     private let pidfd: Mutex<Int32>
     /// The exit, set once when it has been observed.
     let exitLatch = Latch<ProcessExit>()
-    /// `/proc/<pid>/stat`, held open from the first ``usage()`` until the exit has been observed when the daemon's
-    /// open-files limit is at least ``statFileLimitFloor``: `status` reads every client's usage, and reading an
-    /// open file again costs a third of opening, reading and closing it (4.8 against 13 µs here). -1 while not
-    /// held, ``statFileClosed`` once the exit has been observed.
-    let statFile = Mutex<Int32>(-1)
-    /// ``statFile`` once closed for good: never opened again.
-    static let statFileClosed: Int32 = -2
-    /// The soft open-files limit from which ``statFile`` is held: a descriptor more per bot costs nothing under
+    /// `/proc/<pid>/statm`, held open from the first ``usage()`` until the exit has been observed when the daemon's
+    /// open-files limit is at least ``usageFileLimitFloor``: `status` reads every client's usage, and reading an
+    /// open file again costs a third of opening, reading and closing it (measured with `/proc/<pid>/stat`: 4.8
+    /// against 13 µs here). -1 while not held, ``usageFileClosed`` once the exit has been observed.
+    let usageFile = Mutex<Int32>(-1)
+    /// ``usageFile`` once closed for good: never opened again.
+    static let usageFileClosed: Int32 = -2
+    /// The soft open-files limit from which ``usageFile`` is held: a descriptor more per bot costs nothing under
     /// the limit `serve` raises itself to (524,288 under systemd), but under a tight one it would take the room
     /// of the launches, fetches and tags that need it.
-    let statFileLimitFloor: UInt64
-    /// The default ``statFileLimitFloor``.
+    let usageFileLimitFloor: UInt64
+    /// The default ``usageFileLimitFloor``.
     public static let roomyOpenFilesLimit: UInt64 = 65_536
 
-    init(record: LaunchRecord, pidfd: Int32, isChild: Bool, statFileLimitFloor: UInt64 = roomyOpenFilesLimit) {
+    init(record: LaunchRecord, pidfd: Int32, isChild: Bool, usageFileLimitFloor: UInt64 = roomyOpenFilesLimit) {
         self.record = record
         self.isChild = isChild
         self.pidfd = Mutex(pidfd)
-        self.statFileLimitFloor = statFileLimitFloor
+        self.usageFileLimitFloor = usageFileLimitFloor
     }
 
     deinit {
-        statFile.withLock { descriptor in
+        usageFile.withLock { descriptor in
             if descriptor >= 0 { close(descriptor) }
         }
     }
@@ -113,9 +113,9 @@ public final class LaunchedProcess: Sendable {
             close(pidfd)
             pidfd = -1
         }
-        statFile.withLock { descriptor in
+        usageFile.withLock { descriptor in
             if descriptor >= 0 { close(descriptor) }
-            descriptor = Self.statFileClosed
+            descriptor = Self.usageFileClosed
         }
         exitLatch.set(exit)
         return exit

@@ -38,7 +38,7 @@ extension LocalProcessLauncher {
             close(pidfd)
             return nil
         }
-        let process = LaunchedProcess(record: record, pidfd: pidfd, isChild: false, statFileLimitFloor: statFileLimitFloor)
+        let process = LaunchedProcess(record: record, pidfd: pidfd, isChild: false, usageFileLimitFloor: usageFileLimitFloor)
         let logFile = log.map { LogFile(policy: $0, launchHeader: LaunchLogHeader.foundLine(of: $0.path)) }
         try watch(process, log: logFile, reportingExit: true)
         return process

@@ -59,14 +59,14 @@ public final class LocalProcessLauncher: ProcessLauncher {
     /// log relay: it works the same, at tens of milliseconds of CPU per launch instead of about one.
     public static var missingLogRelay: String? { RelayProgram.missingProgram }
 
-    /// The soft open-files limit from which a process's `/proc/<pid>/stat` stays open between its ``LaunchedProcess/usage()``
-    /// reads (``LaunchedProcess/statFileLimitFloor``).
-    let statFileLimitFloor: UInt64
+    /// The soft open-files limit from which a process's `/proc/<pid>/statm` stays open between its ``LaunchedProcess/usage()``
+    /// reads (``LaunchedProcess/usageFileLimitFloor``).
+    let usageFileLimitFloor: UInt64
 
-    /// Creates a launcher; its processes hold their `/proc/<pid>/stat` open for ``LaunchedProcess/usage()`` when
-    /// the soft open-files limit is at least `statFileLimitFloor`.
-    public init(statFileLimitFloor: UInt64 = LaunchedProcess.roomyOpenFilesLimit) {
-        self.statFileLimitFloor = statFileLimitFloor
+    /// Creates a launcher; its processes hold their `/proc/<pid>/statm` open for ``LaunchedProcess/usage()`` when
+    /// the soft open-files limit is at least `usageFileLimitFloor`.
+    public init(usageFileLimitFloor: UInt64 = LaunchedProcess.roomyOpenFilesLimit) {
+        self.usageFileLimitFloor = usageFileLimitFloor
         (exits, exitContinuation) = AsyncStream.makeStream(of: ProcessExit.self)
     }
 
@@ -139,7 +139,7 @@ public final class LocalProcessLauncher: ProcessLauncher {
             pid: pid, processGroup: pid, startTicks: startTicks, bootID: bootID,
             clientID: request.clientID, revision: request.revision, logPath: request.log.path,
             launchedAt: launchedAt.timeIntervalSince1970)
-        let process = LaunchedProcess(record: record, pidfd: pidfd, isChild: true, statFileLimitFloor: statFileLimitFloor)
+        let process = LaunchedProcess(record: record, pidfd: pidfd, isChild: true, usageFileLimitFloor: usageFileLimitFloor)
         try watch(process, log: log, reportingExit: reportingExit)
         return process
     }

@@ -4,24 +4,50 @@ import Testing
 @testable import Supervisor
 
 @Suite struct ProcessUsageTests {
-    @Test func aStatLineGivesResidentMemoryAndCPUTime() {
-        // A real line's shape: the command name holds a space and a parenthesis.
-        let line = "4242 (python3 (bot)) S 1 4242 4242 0 -1 4194560 2615 0 0 0 150 25 0 0 20 0 3 0 123456 "
-            + "210000000 5000 18446744073709551615 1 1 0 0 0 0 0 16781312 16386 0 0 0 17 1 0 0 0 0 0"
-        #expect(ProcessUsage.parse(line, pageSize: 4096, ticksPerSecond: 100) == ProcessUsage(rssBytes: 5000 * 4096, cpuSeconds: 1.75))
-        #expect(ProcessUsage.parse("4242 (short) S 1 2 3", pageSize: 4096, ticksPerSecond: 100) == nil)
+    @Test func aStatmLineGivesResidentMemory() {
+        // A real line: size, resident, shared, text, lib (0), data, dt (0), in pages.
+        let line = Array("52310 5000 1734 706 0 9215 0\n".utf8)
+        #expect(ProcessUsage.residentBytes(statm: line, pageSize: 4096) == 5000 * 4096)
+        #expect(ProcessUsage.residentBytes(statm: Array("52310 5000 1734".utf8), pageSize: 4096) == nil)
+        #expect(ProcessUsage.residentBytes(statm: [], pageSize: 4096) == nil)
+        // A zombie's line: its memory is gone.
+        #expect(ProcessUsage.residentBytes(statm: Array("0 0 0 0 0 0 0\n".utf8), pageSize: 4096) == nil)
     }
 
     @Test func aFieldThatIsNotANumberOrOverflowsIsRefused() {
-        let fields = (3...52).map { $0 == 3 ? "S" : "\($0)" }
-        let line = "1 (bot) " + fields.joined(separator: " ") + "\n"
-        #expect(ProcessUsage.parse(line, pageSize: 1, ticksPerSecond: 1) == ProcessUsage(rssBytes: 24, cpuSeconds: 29))
-        var bad = fields
-        bad[14 - 3] = "1x"
-        #expect(ProcessUsage.parse("1 (bot) " + bad.joined(separator: " "), pageSize: 1, ticksPerSecond: 1) == nil)
-        bad[14 - 3] = "99999999999999999999999"
-        #expect(ProcessUsage.parse("1 (bot) " + bad.joined(separator: " "), pageSize: 1, ticksPerSecond: 1) == nil)
-        #expect(ProcessUsage.parse("no parenthesis at all", pageSize: 1, ticksPerSecond: 1) == nil)
+        #expect(ProcessUsage.residentBytes(statm: Array("52310 50x0 1734 706 0 9215 0".utf8), pageSize: 1) == nil)
+        let huge = Array("52310 99999999999999999999999 1734 706 0 9215 0".utf8)
+        #expect(ProcessUsage.residentBytes(statm: huge, pageSize: 1) == nil)
+        let overflowing = Array("52310 \(Int.max / 2) 1734 706 0 9215 0".utf8)
+        #expect(ProcessUsage.residentBytes(statm: overflowing, pageSize: 4096) == nil)
+    }
+
+    /// The CPU clock counts the whole process: a thread that burned 0.2 s of CPU and ended (joined) still counts.
+    @Test func theCPUClockCountsEveryThreadOfTheProcessEndedOnesToo() throws {
+        let before = try #require(ProcessUsage.cpuSeconds(of: getpid()))
+        var worker = pthread_t()
+        let created = pthread_create(&worker, nil, { _ in
+            var clock = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &clock)
+            let start = Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9
+            var spent = 0.0
+            while spent < 0.2 {
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &clock)
+                spent = Double(clock.tv_sec) + Double(clock.tv_nsec) / 1e9 - start
+            }
+            return nil
+        }, nil)
+        try #require(created == 0)
+        pthread_join(worker, nil)
+        let after = try #require(ProcessUsage.cpuSeconds(of: getpid()))
+        #expect(after - before >= 0.2)
+        #expect(ProcessUsage.cpuSeconds(of: 0) == nil)
+        #expect(ProcessUsage.cpuSeconds(of: Int32.max) == nil, "beyond any pid: it would wrap into this process's clock")
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        #expect(ProcessUsage.cpuSeconds(of: gone.processIdentifier) == nil, "a process that ended and was reaped")
     }
 
     @Test func aBusyChildUsesCPUAndMemory() async throws {
@@ -52,7 +78,7 @@ import Testing
     }
 
     @Test(arguments: [true, false])
-    func aLaunchedProcessReadsItsStatFileAfreshAndHoldsItUntilTheExitUnderARoomyLimit(roomy: Bool) async throws {
+    func aLaunchedProcessReadsItsUsageAfreshAndHoldsItsStatmUntilTheExitUnderARoomyLimit(roomy: Bool) async throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
         // Burns CPU in steps: each `go<n>` file asks for 0.2 s more, `spent<n>` says it is done.
@@ -70,23 +96,23 @@ import Testing
                 time.sleep(0.02)
             """)
         // A floor of 0 is below any limit, UInt64.max above any.
-        let launcher = LocalProcessLauncher(statFileLimitFloor: roomy ? 0 : .max)
+        let launcher = LocalProcessLauncher(usageFileLimitFloor: roomy ? 0 : .max)
         let process = try launcher.spawn(request(["python3", "./steps.py"], in: scratch))
-        let statPath = "/proc/\(process.pid)/stat"
+        let statPath = "/proc/\(process.pid)/statm"
         var spent: [Double] = []
         for step in 0..<2 {
             _ = FileManager.default.createFile(atPath: scratch.file("go\(step)"), contents: nil)
             #expect(await eventually { FileManager.default.fileExists(atPath: scratch.file("spent\(step)")) })
             spent.append(try #require(await process.usage()).cpuSeconds)
         }
-        // The second read (under a roomy limit through the descriptor the first opened) sees the CPU time spent
-        // since: 0.2 s, counted in clock ticks of 10 ms (0.19 s or more).
+        // The second read (under a roomy limit with the descriptor the first opened) sees the CPU time spent since
+        // (0.2 s).
         #expect(spent[1] >= spent[0] + 0.15)
         #expect(openDescriptors(to: statPath) == (roomy ? 1 : 0))
         _ = FileManager.default.createFile(atPath: scratch.file("done"), contents: nil)
         #expect(try await exitStatus(of: process) == .exited(code: 0))
         #expect(await process.usage() == nil)
-        #expect(openDescriptors(to: statPath) == 0, "the stat file is closed once the exit is observed")
+        #expect(openDescriptors(to: statPath) == 0, "the statm file is closed once the exit is observed")
     }
 
     /// How many of this process's descriptors are open on `path`.

@@ -59,15 +59,15 @@ def open_files_limit(pid):
     raise AssertionError(f"no open-files line in /proc/{pid}/limits")
 
 
-def stat_files_held(daemon_pid):
-    """The pids whose /proc/PID/stat process `daemon_pid` holds open."""
+def statm_files_held(daemon_pid):
+    """The pids whose /proc/PID/statm process `daemon_pid` holds open."""
     held = set()
     for link in Path(f"/proc/{daemon_pid}/fd").iterdir():
         try:
             target = os.readlink(link)
         except OSError:
             continue  # closed meanwhile
-        if match := re.fullmatch(r"/proc/(\d+)/stat", target):
+        if match := re.fullmatch(r"/proc/(\d+)/statm", target):
             held.add(int(match.group(1)))
     return held
 
@@ -93,17 +93,17 @@ def test_a_fleet_past_the_soft_open_files_limit_rolls_out_and_its_bots_keep_that
     assert "Too many open files" not in workspace.daemon_log.read_text()
 
     # Under a limit of twice what a rollout may hold with one more descriptor per bot, the daemon keeps each bot's
-    # /proc/PID/stat open once a status has read its usage, and closes it at the bot's exit.
+    # /proc/PID/statm open once a status has read its usage, and closes it at the bot's exit.
     def read_usages_are_held():
         read = {client["pid"] for client in clients(daemon.status()) if client.get("cpu_seconds") is not None}
-        return len(read) >= INSTANCES and read <= stat_files_held(daemon.process.pid)
-    wait_for(read_usages_are_held, 30, "the daemon to hold the stat file of each bot whose usage a status read")
+        return len(read) >= INSTANCES and read <= statm_files_held(daemon.process.pid)
+    wait_for(read_usages_are_held, 30, "the daemon to hold the statm file of each bot whose usage a status read")
     actives = {instance["active"]["pid"] for instance in daemon.status()["instances"]}
     revision = workspace.commit(dict(GOOD, version=3))
     assert workspace.push().returncode == 0
     assert daemon.cli("deploy", revision, timeout=DEPLOY_DEADLINE_S).returncode == 0, daemon.log_tail()
-    wait_for(lambda: not stat_files_held(daemon.process.pid) & actives, 30,
-             "the retired bots' stat files to be closed at their exits")
+    wait_for(lambda: not statm_files_held(daemon.process.pid) & actives, 30,
+             "the retired bots' statm files to be closed at their exits")
 
     bots = [client["pid"] for client in clients(daemon.status()) if (client.get("pid") or 0) > 1]
     assert len(bots) >= INSTANCES
@@ -126,9 +126,9 @@ def test_a_hard_limit_below_what_a_rollout_may_hold_is_named_at_start(fleet):
     first = workspace.commit(GOOD)
     assert workspace.push().returncode == 0
     assert daemon.cli("deploy", first, timeout=DEPLOY_DEADLINE_S).returncode == 0, daemon.log_tail()
-    # A limit this tight has no room to hold each bot's /proc/PID/stat between the usage reads of a status.
+    # A limit this tight has no room to hold each bot's /proc/PID/statm between the usage reads of a status.
     assert all(client.get("cpu_seconds") is not None for client in clients(daemon.status()))
-    assert not stat_files_held(daemon.process.pid)
+    assert not statm_files_held(daemon.process.pid)
     second = workspace.commit(dict(GOOD, version=2))
     assert workspace.push().returncode == 0
     deployed = daemon.cli("deploy", second, timeout=DEPLOY_DEADLINE_S)

@@ -36,7 +36,7 @@ extension Daemon {
     static func makeLauncher(_ kind: LauncherKind, _ configuration: Configuration) -> any ProcessLauncher {
         switch kind {
         case .local:
-            return LocalProcessLauncher(statFileLimitFloor: DescriptorBudget.statFileLimitFloor(of: configuration))
+            return LocalProcessLauncher(usageFileLimitFloor: DescriptorBudget.usageFileLimitFloor(of: configuration))
         case .swarm:
             return SwarmLauncher(engine: DockerEngineClient(endpoint: configuration.swarm), settings: swarmSettings(configuration))
         }

@@ -20,10 +20,10 @@ enum DescriptorBudget {
         return ownDescriptors + configuration.bot.instances * clientsPerInstance(configuration) * perClient
     }
 
-    /// The soft open-files limit from which a local bot's `/proc/<pid>/stat` stays open between the usage reads of
-    /// `status` (``LocalProcessLauncher/init(statFileLimitFloor:)``): twice the rollout's peak with that descriptor
+    /// The soft open-files limit from which a local bot's `/proc/<pid>/statm` stays open between the usage reads of
+    /// `status` (``LocalProcessLauncher/init(usageFileLimitFloor:)``): twice the rollout's peak with that descriptor
     /// more per bot, so that it never takes the room of a launch, a fetch or a tag.
-    static func statFileLimitFloor(of configuration: Configuration) -> UInt64 {
+    static func usageFileLimitFloor(of configuration: Configuration) -> UInt64 {
         UInt64(2 * (rolloutPeak(of: configuration) + configuration.bot.instances * clientsPerInstance(configuration)))
     }
 

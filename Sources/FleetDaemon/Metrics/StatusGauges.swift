@@ -16,7 +16,7 @@ import Synchronization
 ///   that runs on a Swarm node (a local process has no `node` label):
 ///   `urban_robot_client_up` (1 while serving, else 0), `urban_robot_client_restarts` (the active only: its
 ///   instance's relaunches other than a deployment's since its revision went live), `urban_robot_client_resident_memory_bytes` and
-///   `urban_robot_client_cpu_seconds` (read from `/proc/<pid>/stat` when the process is known),
+///   `urban_robot_client_cpu_seconds` (the process's CPU clock, read when the process is known),
 ///   `urban_robot_client_heartbeat_age_seconds`,
 ///   `urban_robot_client_guilds` and `urban_robot_client_gateway_latency_seconds` (the last three only once the
 ///   client sent them in a heartbeat).
