@@ -264,14 +264,12 @@ dir = "{self.state}"
         return deployment, time.monotonic() - started, outcome
 
     def cpu_seconds(self):
-        fields = Path(f"/proc/{self.daemon.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return stat_cpu_seconds(Path(f"/proc/{self.daemon.pid}/stat").read_text())
 
     def cpu_by_thread(self):
         """The CPU seconds of the daemon's live threads by name (the kernel's first 15 bytes; a pool's numbers
         starred, so that `NIO-SGLTN-1-#0` and `#1` count as one), and the process total: a thread that ended took
         its time out of the listing, the total keeps it."""
-        ticks = os.sysconf("SC_CLK_TCK")
         named = {}
         for task in Path(f"/proc/{self.daemon.pid}/task").iterdir():
             try:
@@ -279,8 +277,7 @@ dir = "{self.state}"
             except OSError:
                 continue
             name = re.sub(r"\d+", "*", text[text.index("(") + 1:text.rindex(")")])
-            fields = text.rsplit(")", 1)[1].split()
-            named[name] = named.get(name, 0) + (int(fields[11]) + int(fields[12])) / ticks
+            named[name] = named.get(name, 0) + stat_cpu_seconds(text)
         return named, self.cpu_seconds()
 
     def rss_mb(self):
@@ -607,6 +604,13 @@ def print_killed(label, latencies):
     if latencies:
         print(f"  exit seen by the engine after SIGKILL, {label}: p50 {1000 * percentile(latencies, 0.5):.0f} ms, "
               f"max {1000 * max(latencies):.0f} ms over {len(latencies)} kills (ms resolution; target <= 50 ms)")
+
+
+def stat_cpu_seconds(line):
+    """User plus system CPU seconds of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat line (fields 14 and 15,
+    counted after the command name's last parenthesis)."""
+    fields = line.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def report_threads(instances, modes):

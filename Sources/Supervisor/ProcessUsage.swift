@@ -46,16 +46,12 @@ public struct ProcessUsage: Equatable, Sendable {
     /// The resident memory of a `statm` line (`size resident shared text lib data dt`, in pages); nil when it does
     /// not have 7 numbers or its size is 0 (a zombie, whose memory is gone).
     static func residentBytes(statm bytes: [UInt8], pageSize: Int) -> Int? {
-        let fields = bytes.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
-        guard fields.count == 7 else { return nil }
-        var pages: [Int] = []
-        for field in fields.prefix(2) {
-            guard let text = String(bytes: field, encoding: .ascii), let value = Int(text) else { return nil }
-            pages.append(value)
-        }
-        guard pages[0] > 0 else { return nil }
-        let (bytes, overflow) = pages[1].multipliedReportingOverflow(by: pageSize)
-        return overflow ? nil : bytes
+        let fields = StatFields(statm: bytes)
+        guard fields.count == 7, let size = fields.unsigned(1), size > 0,
+              let pages = fields.unsigned(2).flatMap(Int.init(exactly:))
+        else { return nil }
+        let (resident, overflow) = pages.multipliedReportingOverflow(by: pageSize)
+        return overflow ? nil : resident
     }
 
     /// The CPU time of process `pid` (all its threads, its own only, not its children's); nil when there is no
