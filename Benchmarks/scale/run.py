@@ -529,14 +529,17 @@ def run_back_to_back(fleet, count):
     rss_before = fleet.settled_rss_mb()
     rollouts = []
     gauges = []
+    threads = []
     for index in range(count):
         gauges.append(box_gauge_ms())
-        cpu_before = fleet.cpu_seconds()
+        threads_before, cpu_before = fleet.cpu_by_thread()
         _, seconds, outcome = fleet.deploy(fleet.commit(), follow=False)
-        rollouts.append((seconds, fleet.cpu_seconds() - cpu_before, outcome))
+        threads_after, cpu_after = fleet.cpu_by_thread()
+        rollouts.append((seconds, cpu_after - cpu_before, outcome))
+        threads.append({name: after - threads_before.get(name, 0) for name, after in threads_after.items()})
         print(f"  back-to-back {index + 1}/{count}: {outcome} in {seconds:.1f} s, daemon CPU "
               f"{rollouts[-1][1]:.2f} s, RSS {fleet.rss_mb():.1f} MB, box gauge {gauges[-1]:.1f} ms", flush=True)
-    return {"rollouts": rollouts, "rss": (rss_before, fleet.settled_rss_mb()), "gauges": gauges}
+    return {"rollouts": rollouts, "rss": (rss_before, fleet.settled_rss_mb()), "gauges": gauges, "threads": threads}
 
 
 def run_canary_crashes(binary, instances, samples, paced, isolate=False, bot="python", follow=False):
@@ -629,6 +632,20 @@ def report_threads(instances, modes):
           f"threads that ended {ended:.2f}")
 
 
+def report_thread_trend(threads):
+    """Which of the daemon's threads a trend over back-to-back rollouts is in: each thread name's CPU, the median
+    of the first five rollouts and of the last five (s per rollout)."""
+    names = sorted({name for rollout in threads for name in rollout},
+                   key=lambda name: -statistics.median(rollout.get(name, 0) for rollout in threads))
+    parts = []
+    for name in names:
+        early = statistics.median(rollout.get(name, 0) for rollout in threads[:5])
+        late = statistics.median(rollout.get(name, 0) for rollout in threads[-5:])
+        if max(early, late) >= 0.01:
+            parts.append(f"{name} {early:.2f} → {late:.2f}")
+    print(f"    daemon CPU by thread, median of the first 5 → of the last 5 (s): {', '.join(parts)}")
+
+
 def report(instances, results):
     print(f"\nN = {instances}")
     print(f"  {'measure':<44} {'unfollowed':>12} {'followed':>12} {'target':>8} {'issue 11 (unf./fol.)':>22}")
@@ -687,6 +704,7 @@ def report(instances, results):
                 early, late = statistics.median(r[index] for r in head), statistics.median(r[index] for r in tail)
                 print(f"    {label}: median of the first 5 {early:.2f} s, of the last 5 {late:.2f} s "
                       f"({100 * (late - early) / early:+.0f} %), of all {statistics.median(r[index] for r in rollouts):.2f} s")
+            report_thread_trend(results["back_to_back"]["threads"])
             gauges = results["back_to_back"]["gauges"]
             early, late = statistics.median(gauges[:5]), statistics.median(gauges[-5:])
             print(f"    box gauge (not a target: the box's own drift, see --help): median of the first 5 {early:.1f} ms, "

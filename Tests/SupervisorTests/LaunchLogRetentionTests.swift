@@ -79,6 +79,54 @@ import Testing
         #expect(exists(scratch, "build/\(Self.kept).log") && exists(scratch, "build/not-a-revision.log"))
     }
 
+    @Test func aKeptLogsHeaderIsReadOnce() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let retention = LaunchLogRetention(folder: scratch.file("logs"))
+        try write(scratch, "0/shard-0.1.log", header: launchHeader("shard-0.1", Self.kept))
+        #expect(retention.removeLogs(keepingRevisions: [Self.kept], runningClients: []).isEmpty)
+        #expect(retention.rememberedOwners == 1)
+
+        // The file now claims another revision: the retention goes by the header it read, not by the file again.
+        try write(scratch, "0/shard-0.1.log", header: launchHeader("shard-0.1", Self.gone))
+        #expect(retention.removeLogs(keepingRevisions: [Self.kept], runningClients: []).isEmpty)
+        #expect(exists(scratch, "0/shard-0.1.log"))
+        #expect(retention.removeLogs(keepingRevisions: [], runningClients: []) == [scratch.file("logs/0/shard-0.1.log")])
+        #expect(retention.rememberedOwners == 0)
+    }
+
+    @Test func aLogNoLongerListedIsForgotten() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let retention = LaunchLogRetention(folder: scratch.file("logs"))
+        try write(scratch, "0/shard-0.1.log", header: launchHeader("shard-0.1", Self.kept))
+        retention.removeLogs(keepingRevisions: [Self.kept], runningClients: [])
+        try FileManager.default.removeItem(atPath: scratch.file("logs/0/shard-0.1.log"))
+        retention.removeLogs(keepingRevisions: [Self.kept], runningClients: [])
+        #expect(retention.rememberedOwners == 0)
+
+        // A file of that name written again is read again.
+        try write(scratch, "0/shard-0.1.log", header: launchHeader("shard-0.1", Self.gone))
+        #expect(retention.removeLogs(keepingRevisions: [Self.kept], runningClients: []) == [scratch.file("logs/0/shard-0.1.log")])
+    }
+
+    @Test func onlyAHeaderThatNamesItsOwnLogIsRemembered() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let retention = LaunchLogRetention(folder: scratch.file("logs"))
+        try write(scratch, "0/copied.log", header: launchHeader("shard-0.5", Self.kept))
+        // A live file a rotation of an older version emptied: its header comes from its rotation, and is its own.
+        try write(scratch, "1/shard-1.2.log", header: "# 2026-12-06T18:00:00.000Z log rotated at 10 bytes")
+        try write(scratch, "1/shard-1.2.log.1", header: launchHeader("shard-1.2", Self.kept))
+        // Kept because it runs: remembered too.
+        try write(scratch, "2/shard-2.1.log", header: launchHeader("shard-2.1", Self.gone))
+        #expect(retention.removeLogs(keepingRevisions: [Self.kept], runningClients: ["shard-2.1"]).isEmpty)
+        #expect(retention.rememberedOwners == 2)
+
+        try write(scratch, "0/copied.log", header: launchHeader("shard-0.5", Self.gone))
+        #expect(retention.removeLogs(keepingRevisions: [Self.kept], runningClients: ["shard-2.1"]) == [scratch.file("logs/0/copied.log")])
+    }
+
     @Test func aMissingFolderRemovesNothing() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -105,10 +105,11 @@ extension DaemonEffects {
     /// Removes the launch and build logs of the revisions not in `kept` (``LaunchLogRetention``) on a utility
     /// queue: at 200 shards some thousands of files, not work for the cooperative pool's threads.
     private func retainLogs(keeping kept: Set<String>, runningClients: Set<String>) async {
-        let retention = LaunchLogRetention(folder: "\(parts.configuration.state.directory)/logs")
-        let removed = await withCheckedContinuation { continuation in
+        let removed = await withCheckedContinuation { [logRetention] continuation in
             DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: retention.removeLogs(keepingRevisions: kept, runningClients: runningClients))
+                continuation.resume(
+                    returning: logRetention.removeLogs(keepingRevisions: kept, runningClients: runningClients)
+                )
             }
         }
         if !removed.isEmpty {

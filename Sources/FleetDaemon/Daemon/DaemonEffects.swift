@@ -36,10 +36,13 @@ final class DaemonEffects: DeployerEffects {
     let canaryPassedDeployments = Mutex<Set<Int>>([])
     /// When the stops of idle clients start.
     let stopWave: Mutex<StopWave>
+    /// Removes the logs of releases no longer kept, remembering whose each log is between deployments.
+    let logRetention: LaunchLogRetention
 
     init(parts: Parts, stopWave: StopWave) {
         self.parts = parts
         self.stopWave = Mutex(stopWave)
+        logRetention = LaunchLogRetention(folder: "\(parts.configuration.state.directory)/logs")
     }
 
     var logger: Logger { parts.logger }
