@@ -117,7 +117,7 @@ public final class DeployerStore: Sendable {
     ) throws {
         try written.withLock { written in
             let rows = rows(written)
-            let stored = try write("record an engine step") { db in
+            let stored = try writeInTransaction("record an engine step") { db in
                 var stored: [StoredAuditEntry] = []
                 for step in steps {
                     stored += try Self.append(step.actions, deployment: step.deployment, at: now, db)
@@ -236,13 +236,32 @@ public final class DeployerStore: Sendable {
         }
     }
 
-    private func write<T>(_ what: String, _ body: @Sendable (Database) throws -> T) throws -> T {
+    private func write<T>(
+        _ what: String, transaction: Bool = true, _ body: @Sendable (Database) throws -> T
+    ) throws -> T {
         do {
-            return try database.write(body)
+            return try transaction ? database.write(body) : database.writeWithoutTransaction(body)
         } catch let error as DeployerStoreError {
             throw error
         } catch {
             throw DeployerStoreError(code: .query, message: "cannot \(what) in the state database", cause: error)
+        }
+    }
+
+    /// Runs `body` in an immediate transaction, as `write` does, but begun and committed by statements prepared
+    /// once: GRDB's `write` prepares `BEGIN` and `COMMIT` from their text for every transaction, some 10 % of an
+    /// engine step's time in the store at 200 shards. Rolls back when `body` or the commit throws.
+    private func writeInTransaction<T>(_ what: String, _ body: @Sendable (Database) throws -> T) throws -> T {
+        try write(what, transaction: false) { db in
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+            do {
+                let result = try body(db)
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                return result
+            } catch {
+                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+                throw error
+            }
         }
     }
 
