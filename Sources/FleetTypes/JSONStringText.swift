@@ -19,6 +19,18 @@ public enum JSONStringText {
         text.append(UInt8(ascii: "\""))
     }
 
+    /// `strings` as a JSON array, as `JSONEncoder` writes it: `["a","b"]` (argv in log headers, a Dockerfile's
+    /// exec form).
+    public static func array(_ strings: [String]) -> String {
+        var text: [UInt8] = [UInt8(ascii: "[")]
+        for (index, string) in strings.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            write(string, to: &text)
+        }
+        text.append(UInt8(ascii: "]"))
+        return String(decoding: text, as: UTF8.self)
+    }
+
     private static func appendEscaped(_ byte: UInt8, to text: inout [UInt8]) {
         switch byte {
         case 0x08: text.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSupervisorShims
+import FleetTypes
 import Foundation
 
 /// A process's log file: created with a header line, written directly by the
@@ -134,7 +135,7 @@ struct LogFile: Sendable {
 
     /// `strings` as a JSON array, for argv in headers and markers.
     static func json(_ strings: [String]) -> String {
-        (try? JSONEncoder().encode(strings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        JSONStringText.array(strings)
     }
 
     private static func fileName(_ path: String) -> String {

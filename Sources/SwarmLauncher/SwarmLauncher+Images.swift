@@ -1,4 +1,5 @@
 import DockerEngine
+import FleetTypes
 import Foundation
 public import Supervisor
 
@@ -63,17 +64,13 @@ extension SwarmLauncher {
     /// run there, `bot.command` as the entry point.
     func dockerfile(build: [String]) -> String {
         var lines = ["FROM \(settings.baseImage)", "COPY . /release", "WORKDIR /release"]
-        if !build.isEmpty { lines.append("RUN \(Self.jsonArray(build))") }
-        lines.append("ENTRYPOINT \(Self.jsonArray(settings.entryPoint))")
+        if !build.isEmpty { lines.append("RUN \(JSONStringText.array(build))") }
+        lines.append("ENTRYPOINT \(JSONStringText.array(settings.entryPoint))")
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// The generated Dockerfile's name in the build context (never one of the release's files).
     static let generatedDockerfileName = ".urban-robot.Dockerfile"
-
-    private static func jsonArray(_ strings: [String]) -> String {
-        (try? JSONEncoder().encode(strings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    }
 
     /// The build context, read off the cooperative pool (it reads every file of the release).
     private static func archive(_ folder: String, extra: [String: Data]) async throws -> Data {

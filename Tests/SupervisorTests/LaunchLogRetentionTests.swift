@@ -140,6 +140,10 @@ import Testing
         let line = LaunchLogHeader.line(for: launch, at: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(LaunchLogHeader(line: line) == LaunchLogHeader(clientID: "shard-3.14", revision: launch.revision))
         #expect(LaunchLogHeader(line: line + "\n") == LaunchLogHeader(clientID: "shard-3.14", revision: launch.revision))
+        #expect(LaunchLogHeader(line: line + "\r\n") == LaunchLogHeader(clientID: "shard-3.14", revision: launch.revision))
+        #expect(
+            LaunchLogHeader(line: "# t launch shard-0.1 revision \nabc\n\n")
+                == LaunchLogHeader(clientID: "shard-0.1", revision: "abc"))
         for other in [
             "", "#", "# 2026 log rotated at 10 bytes; earlier output in x.log.1", "# 2026 launch shard-0.1",
             "# 2026 launch shard-0.1 revision", "2026 launch shard-0.1 revision abc in x", "# 2026 adopt shard-0.1 revision abc",
