@@ -53,10 +53,48 @@ enum ChannelPayload {
         return .object([JSONMember("t", .string(command.name)), JSONMember("d", .object(body))])
     }
 
-    /// The `health_check` report, decoded with the engine's ``HealthReport``; nil when malformed.
+    /// The `health_check` report, read as ``HealthReport``'s `Decodable` reads it from JSON (without writing the
+    /// payload out and parsing it again, as a `JSONDecoder` would): `OK` a boolean; `percent` a finite number, or
+    /// absent or null (then 100 when OK, else 0); `cogs` an object of booleans, or absent or null; `details` kept
+    /// only when it is an object of strings; of a key given twice, the first counts. Nil when malformed.
     static func healthReport(in value: JSONValue?) -> HealthReport? {
-        guard let value, case .object = value else { return nil }
-        return try? JSONDecoder().decode(HealthReport.self, from: Data(value.jsonString.utf8))
+        guard case .object(let members)? = value, case .bool(let ok)? = first("OK", in: members) else { return nil }
+        var report = HealthReport(ok: ok, percent: ok ? 100 : 0)
+        switch first("percent", in: members) {
+        case nil, .null?: break
+        case .number(let percent)? where percent.isFinite: report.percent = percent
+        default: return nil
+        }
+        switch first("cogs", in: members) {
+        case nil, .null?: break
+        case .object(let cogs)?:
+            for cog in firstOfEachKey(cogs) {
+                guard case .bool(let loaded) = cog.value else { return nil }
+                report.cogs[cog.key] = loaded
+            }
+        default: return nil
+        }
+        if case .object(let details)? = first("details", in: members) {
+            for detail in firstOfEachKey(details) {
+                guard case .string(let text) = detail.value else {
+                    report.details = [:]
+                    break
+                }
+                report.details[detail.key] = text
+            }
+        }
+        return report
+    }
+
+    /// The value of the first member named `key`.
+    private static func first(_ key: String, in members: [JSONMember]) -> JSONValue? {
+        members.first { $0.key == key }?.value
+    }
+
+    /// The members but for those whose key an earlier member has (which a decoder never looks at).
+    private static func firstOfEachKey(_ members: [JSONMember]) -> [JSONMember] {
+        var seen = Set<String>()
+        return members.filter { seen.insert($0.key).inserted }
     }
 
     /// The optional `reason` of `coma`/`shutdown`.
