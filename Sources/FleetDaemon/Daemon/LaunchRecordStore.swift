@@ -27,7 +27,7 @@ final class LaunchRecordStore: Sendable {
     /// The write that stores (or replaces) the record of a launched process, for the transaction of the engine's
     /// step that hears of the launch (``DeployerDriver/submit(_:storing:)``); the record is encoded here, before.
     func rows(for record: LaunchRecord) throws -> StepRows {
-        let text = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        let text = try record.jsonText()
         let clientID = record.clientID
         return { db in
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO launch_records (client_id, record) VALUES (?, ?)")
