@@ -1,3 +1,4 @@
+import FleetTypes
 import Foundation
 
 /// The first line of a launch's log, which says whose log it is:
@@ -39,7 +40,7 @@ public struct LaunchLogHeader: Hashable, Sendable {
     /// The header line (without its newline) of a launch of `request` at `date`.
     static func line(for request: LaunchRequest, at date: Date) -> String {
         "# \(LogFile.timestamp(date)) launch \(request.clientID) revision \(request.revision) "
-            + "in \(request.workingDirectory) argv \(LogFile.json(request.command))"
+            + "in \(request.workingDirectory) argv \(JSONStringText.array(request.command))"
     }
 
     /// The header line of the live log at `path`: its first line when that is a launch header, else its newest

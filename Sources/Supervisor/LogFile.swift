@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import CSupervisorShims
-import FleetTypes
 import Foundation
 
 /// A process's log file: created with a header line, written directly by the
@@ -131,11 +130,6 @@ struct LogFile: Sendable {
     /// An ISO 8601 UTC timestamp with milliseconds.
     static func timestamp(_ date: Date = Date()) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
-
-    /// `strings` as a JSON array, for argv in headers and markers.
-    static func json(_ strings: [String]) -> String {
-        JSONStringText.array(strings)
     }
 
     private static func fileName(_ path: String) -> String {

@@ -67,6 +67,6 @@ public struct ReleaseBuilder: Sendable {
     }
 
     static func markerContent(_ command: [String]) -> String {
-        LogFile.json(command) + "\n"
+        JSONStringText.array(command) + "\n"
     }
 }

@@ -2,6 +2,7 @@
 import FleetTypes
 import Foundation
 import Testing
+import TestSupport
 
 /// The audit detail's JSON is Foundation's `JSONEncoder` text with sorted keys, byte for byte, and reads back as the
 /// same details.
@@ -30,10 +31,7 @@ import Testing
 
     @Test func randomDetailsAsFoundationWritesThem() throws {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Character] = Array("abcXYZ09 _-./\\\"\t\n\r\u{0}\u{1}\u{1F}\u{7F}é✓🚀{}[]:,")
-        func randomString() -> String {
-            String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-        }
+        func randomString() -> String { RandomJSONText.string(maxLength: 12, using: &generator) }
         for _ in 0..<500 {
             var detail: [String: String] = [:]
             for _ in 0..<Int.random(in: 0...6, using: &generator) { detail[randomString()] = randomString() }

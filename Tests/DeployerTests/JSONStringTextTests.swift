@@ -1,15 +1,13 @@
 import FleetTypes
 import Foundation
 import Testing
+import TestSupport
 
 /// A JSON array of strings is Foundation's `JSONEncoder` text, byte for byte, and reads back as the same strings.
 @Suite struct JSONStringTextTests {
     @Test func arraysAsFoundationWritesThem() throws {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Character] = Array("abcXYZ09 _-./\\\"\t\n\r\u{0}\u{1}\u{1F}\u{7F}é✓🚀{}[]:,")
-        func randomString() -> String {
-            String((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-        }
+        func randomString() -> String { RandomJSONText.string(maxLength: 12, using: &generator) }
         var arrays: [[String]] = [[], [""], ["python3", "bot.py"], ["sh", "-c", "echo \"a/b\" \\ \u{0}\n"]]
         for _ in 0..<300 { arrays.append((0..<Int.random(in: 0...5, using: &generator)).map { _ in randomString() }) }
         for strings in arrays {

@@ -1,16 +1,14 @@
 import Foundation
 import Supervisor
 import Testing
+import TestSupport
 
 /// A launch record's JSON text reads back, with `JSONDecoder`, as the same record: with and without a location,
 /// strings that need escapes, launch times whole and fractional.
 @Suite struct LaunchRecordJSONTextTests {
     @Test func recordsReadBackAsTheyWere() throws {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Character] = Array("abc09-_./\\\"\t\n\u{0}\u{1F}é✓🚀 {}[]:,")
-        func text() -> String {
-            String((0..<Int.random(in: 0...10, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-        }
+        func text() -> String { RandomJSONText.string(maxLength: 10, using: &generator) }
         var records = [
             LaunchRecord(pid: 4242, processGroup: 4242, startTicks: 123_456, bootID: "b0-0t", clientID: "shard-0.7",
                          revision: String(repeating: "a", count: 40), logPath: "/srv/state/logs/0/shard-0.7.log",
