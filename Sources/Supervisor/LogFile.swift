@@ -16,11 +16,11 @@ import Foundation
 /// Why copy-and-truncate: the process holds the file open, so renaming it
 /// would not stop its growth. The rotation copies the live file to `.1`
 /// (after shifting `.1` to `.2` ...), copies again whatever arrived during the
-/// copy, truncates the live file to zero (the process's `O_APPEND` writes then
-/// land at the new end) and appends the launch's header (``LaunchLogHeader``) and a line saying so. Output written between
-/// the last copy and the truncation (microseconds) is lost; output written between the truncation and the header
-/// (a system call later) comes before the header, in that file only (``launchHeader``). `tail -F` follows
-/// the truncation.
+/// copy, and truncates the live file to its first line when that is the launch's header (``LaunchLogHeader``), else
+/// to zero with the header appended; a line saying so follows. The process's `O_APPEND` writes then land at the new
+/// end. Output written between the last copy and the truncation (microseconds) is lost. Truncating to the header
+/// keeps it first in one system call: a header appended after the truncation could come second, behind a write of
+/// the bot's (a CI run, on a loaded box). `tail -F` follows the truncation.
 ///
 /// Why a relay when the policy names secrets: the bot's output must reach the
 /// file without them, so it goes through a pipe to a small process that
@@ -30,12 +30,11 @@ import Foundation
 /// daemon dies, and its last words are written after a stop.
 struct LogFile: Sendable {
     let policy: LogPolicy
-    /// The launch's header line (``LaunchLogHeader``), written back at the top of the live file each time it is
-    /// emptied; nil: the live file's first line then, when it is one. Kept here because the file's own first line
-    /// is not always the header: a bot's write between the truncation and the header's append lands first (the
-    /// rotating thread preempted there on a loaded box while the bot wrote a burst: a CI run), and read back from
-    /// the file the header was then lost for every later rotation, whose files the log retention (``LaunchLogRetention``)
-    /// can no longer attribute and so never removes.
+    /// The launch's header line (``LaunchLogHeader``), kept (or written back) at the top of the live file each time
+    /// it is emptied; nil: the live file's first line then, when it is one. Kept here for a file whose first line is
+    /// not the header (an adopted log written before rotations kept it first): read back from the file, the header
+    /// would be lost for every later rotation, whose files the log retention (``LaunchLogRetention``) could no
+    /// longer attribute and so never remove.
     var launchHeader: String?
 
     /// A log file of `policy`; `launchHeader` is its launch's header line, when known (``launchHeader``).
@@ -100,16 +99,31 @@ struct LogFile: Sendable {
             }
             guard copy(from: policy.path, to: "\(policy.path).1") else { return false }
         }
-        // The text and the descriptor are ready before the truncation, so that the header follows it within two
-        // system calls: the bot's writes that come between land before it.
         let kept = policy.keptRotations > 0 ? "; earlier output in \(Self.fileName(policy.path)).1" : ""
         let marker = "# \(Self.timestamp()) log rotated at \(policy.maxBytes) bytes\(kept)\n"
-        let fd = Glibc.open(policy.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        let fd = Glibc.open(policy.path, O_RDWR | O_APPEND | O_CLOEXEC)
         guard fd >= 0 else { return truncate(policy.path, 0) == 0 }
         defer { close(fd) }
-        guard ftruncate(fd, 0) == 0 else { return false }
-        Self.append(header.map { $0 + "\n" + marker } ?? marker, to: fd)
+        // When the file starts with the header, truncating to its length keeps it first, whatever the bot writes
+        // meanwhile (appends never change a file's start); else it is appended after the truncation.
+        let headerLine = header.map { Array(($0 + "\n").utf8) }
+        let headerIsFirst = headerLine.map { Self.file(fd, startsWith: $0) } ?? false
+        guard ftruncate(fd, headerIsFirst ? off_t(headerLine?.count ?? 0) : 0) == 0 else { return false }
+        Self.append(headerIsFirst ? marker : header.map { $0 + "\n" + marker } ?? marker, to: fd)
         return true
+    }
+
+    /// Whether the file open as `fd` (for reading) starts with `bytes`.
+    private static func file(_ fd: Int32, startsWith bytes: [UInt8]) -> Bool {
+        var start = [UInt8](repeating: 0, count: bytes.count)
+        var have = 0
+        while have < bytes.count {
+            let count = start.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + have, bytes.count - have, off_t(have)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            have += count
+        }
+        return start == bytes
     }
 
     /// The last `maxBytes` of the live log, from the first full line.

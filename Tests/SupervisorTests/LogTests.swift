@@ -101,6 +101,33 @@ import Testing
         #expect(scratch.read("logs/t.log.1") == early)
     }
 
+    @Test func aWriterRacingTheRotationNeverComesBeforeTheHeader() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let header = LaunchLogHeader.line(for: try request(["python3"], in: scratch), at: Date())
+        let file = LogFile(policy: LogPolicy(path: scratch.file("logs/t.log"), maxBytes: 64 << 10, keptRotations: 1),
+                           launchHeader: header)
+        let fd = try file.open(header: header)
+        defer { close(fd) }
+        // The bot writes a line a system call, as fast as it can (at most 2 million lines, 68 MB), while the live
+        // file is rotated 200 times: a header appended after the truncation would often come behind one of them.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        writer.arguments = ["python3", "-c", "import os\nfor n in range(2000000): os.write(1, b'%08d written by the bot\\n' % n)"]
+        writer.standardOutput = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        try writer.run()
+        defer { writer.terminate(); writer.waitUntilExit() }
+        var rotations = 0
+        while rotations < 200 && writer.isRunning {
+            guard file.rotateIfNeeded() else { continue }
+            rotations += 1
+            #expect(LaunchLogHeader.firstLine(of: scratch.file("logs/t.log")) == header, "live file, rotation \(rotations)")
+            #expect(LaunchLogHeader.firstLine(of: scratch.file("logs/t.log.1")) == header, "t.log.1, rotation \(rotations)")
+            #expect(scratch.read("logs/t.log").contains("log rotated at \(64 << 10) bytes; earlier output in t.log.1\n"))
+        }
+        #expect(rotations == 200)
+    }
+
     @Test func anAdoptedLogsHeaderIsTheLiveFilesElseItsNewestRotations() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
