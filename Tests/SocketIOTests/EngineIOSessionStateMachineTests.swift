@@ -44,12 +44,26 @@ struct TestInstant: InstantProtocol {
         #expect(machine.isClosed)
     }
 
-    @Test func lateTickStillClosesAtTheScheduledDeadline() {
+    @Test func aLateTickSendsThePingAndGivesTheClientTheWholeTimeout() {
         var machine = Self.machine()
-        let effects = machine.tick(now: .ms(500))
-        #expect(effects.contains(.closed(.pingTimeout)))
-        let (result, _) = machine.takeOutbound(for: .polling, now: .ms(501))
-        #expect(result == .reject)
+        // Due at 300 ms, the ping goes out at 900 (the server stalled): the client has until 1,100 to answer.
+        let (result, _) = machine.takeOutbound(for: .polling, now: .ms(10))
+        #expect(result == .wait)
+        #expect(machine.tick(now: .ms(900)) == [.resume(.polling, .packets([.ping("")]))])
+        #expect(!machine.isClosed)
+        #expect(machine.nextDeadline == .ms(1100))
+        #expect(machine.tick(now: .ms(1099)).isEmpty)
+        #expect(machine.tick(now: .ms(1100)) == [.closed(.pingTimeout)])
+        #expect(machine.takeOutbound(for: .polling, now: .ms(1101)).0 == .reject)
+    }
+
+    @Test func aPongToALatePingKeepsTheSession() {
+        var machine = Self.machine()
+        _ = machine.tick(now: .ms(900))
+        _ = machine.receive(.pong(""), from: .polling, now: .ms(1050))
+        #expect(machine.tick(now: .ms(1100)).isEmpty)
+        #expect(!machine.isClosed)
+        #expect(machine.nextDeadline == .ms(1350), "the next ping a pingInterval after the pong")
     }
 
     @Test func pongRestartsTheInterval() {

@@ -140,7 +140,10 @@ struct EngineIOSessionStateMachine<Instant: InstantProtocol>: Sendable where Ins
             break
         }
         if pongDeadline == nil, now >= nextPing {
-            pongDeadline = nextPing.advanced(by: configuration.pingTimeout)
+            // The client has `pingTimeout` from the ping's sending, as Engine.IO's own server counts it: counted
+            // from when the ping was due, a tick late by that much (the server stalled: a paused machine, a
+            // starved thread pool) closed every session at once, none of whose clients had been asked.
+            pongDeadline = now.advanced(by: configuration.pingTimeout)
             effects += enqueue([.ping("")], now: now)
         }
         if let pongDeadline, now >= pongDeadline, !isClosed {
