@@ -110,14 +110,18 @@ import Testing
                            launchHeader: header)
         let fd = try file.open(header: header)
         defer { close(fd) }
-        // The bot writes a line a system call, as fast as it can (at most 400,000 lines, 14 MB), while the live
-        // file is rotated 200 times: a header appended after the truncation would often come behind one of them.
+        // The bot writes a line a system call, as fast as it can, while the live file is rotated 200 times (then it
+        // is stopped): a header appended after the truncation would often come behind one of its writes. Its 5
+        // million lines (170 MB) are a bound in case the rotations fail; on a loaded box, where the rotating thread
+        // falls behind, 400,000 were spent in 170 rotations (a CI run).
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        writer.arguments = ["python3", "-c", "import os\nfor n in range(400000): os.write(1, b'%08d written by the bot\\n' % n)"]
+        writer.arguments = ["python3", "-c", "import os\nfor n in range(5000000): os.write(1, b'%08d written by the bot\\n' % n)"]
         writer.standardOutput = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
         try writer.run()
-        defer { writer.terminate(); writer.waitUntilExit() }
+        // SIGKILL: Foundation's `Process` leaves the spawning thread's signal mask to the child, and a pool thread
+        // blocks SIGTERM (the launcher under test resets it for the bots; this writer is the test's own).
+        defer { kill(writer.processIdentifier, SIGKILL); writer.waitUntilExit() }
         // The rotations, on a thread of their own: a loop that looks at the size every 0.2 ms must not hold a
         // thread of the cooperative pool, which the other suites' servers and clients share.
         let firstLines = await withCheckedContinuation { (done: CheckedContinuation<[(live: String?, older: String?, marked: Bool)], Never>) in
