@@ -101,29 +101,16 @@ struct LogFile: Sendable {
         }
         let kept = policy.keptRotations > 0 ? "; earlier output in \(Self.fileName(policy.path)).1" : ""
         let marker = "# \(Self.timestamp()) log rotated at \(policy.maxBytes) bytes\(kept)\n"
-        let fd = Glibc.open(policy.path, O_RDWR | O_APPEND | O_CLOEXEC)
+        let fd = Glibc.open(policy.path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard fd >= 0 else { return truncate(policy.path, 0) == 0 }
         defer { close(fd) }
         // When the file starts with the header, truncating to its length keeps it first, whatever the bot writes
         // meanwhile (appends never change a file's start); else it is appended after the truncation.
         let headerLine = header.map { Array(($0 + "\n").utf8) }
-        let headerIsFirst = headerLine.map { Self.file(fd, startsWith: $0) } ?? false
-        guard ftruncate(fd, headerIsFirst ? off_t(headerLine?.count ?? 0) : 0) == 0 else { return false }
-        Self.append(headerIsFirst ? marker : header.map { $0 + "\n" + marker } ?? marker, to: fd)
+        let keptLength = headerLine.flatMap { ProcFile.bytes(policy.path, limit: $0.count) == $0 ? $0.count : nil }
+        guard ftruncate(fd, off_t(keptLength ?? 0)) == 0 else { return false }
+        Self.append(keptLength != nil ? marker : header.map { $0 + "\n" + marker } ?? marker, to: fd)
         return true
-    }
-
-    /// Whether the file open as `fd` (for reading) starts with `bytes`.
-    private static func file(_ fd: Int32, startsWith bytes: [UInt8]) -> Bool {
-        var start = [UInt8](repeating: 0, count: bytes.count)
-        var have = 0
-        while have < bytes.count {
-            let count = start.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + have, bytes.count - have, off_t(have)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return false }
-            have += count
-        }
-        return start == bytes
     }
 
     /// The last `maxBytes` of the live log, from the first full line.
