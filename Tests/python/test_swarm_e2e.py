@@ -106,6 +106,7 @@ def fleet_revision(status):
     return revisions.pop() if len(revisions) == 1 and len(status["instances"]) == 2 else None
 
 
+@pytest.mark.longest
 def test_swarm_fleet_rolls_out_rolls_back_a_bad_gate_and_a_manual_rollback_rebuilds_nothing(swarm_fleet):
     workspace, daemon = swarm_fleet
     socket_path = workspace.socket_path
