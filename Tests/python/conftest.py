@@ -5,8 +5,8 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "demo: runs `urban-robot demo` (slow; deselect with -m \"not demo\")")
     config.addinivalue_line(
-        "markers", "longest: a test that takes minutes; its file is run first, so that two workers "
-                   "(`-n 2 --dist loadfile --no-loadscope-reorder`, as Scripts/test runs them) finish together")
+        "markers", "longest: a test that takes minutes; its file is run first, so that the two workers "
+                   "Scripts/test runs finish together")
 
 
 def pytest_collection_modifyitems(items):
