@@ -9,7 +9,8 @@ import Synchronization
 
 extension Daemon {
     /// The `status --json` snapshot, with each connected client's latest `heartbeat`, where it runs, and its memory,
-    /// CPU time and start time (as its launcher reports them); waits until the daemon runs.
+    /// CPU time (as its launcher reports them, read at most once a second: ``RunningProcesses/usage(of:now:)``) and
+    /// start time; waits until the daemon runs.
     public func status() async -> StatusSnapshot {
         var snapshot = StatusSnapshot(await running.value.status())
         for index in snapshot.instances.indices {
@@ -29,7 +30,7 @@ extension Daemon {
         // system clock does not move it.
         client.launchedAt = Date(timeIntervalSince1970: process.record.launchedAt)
         client.place(process.record)
-        let usage = await process.usage()
+        let usage = await processes.usage(of: client.client)
         client.rssBytes = usage?.rssBytes
         client.cpuSeconds = usage?.cpuSeconds
         return client
