@@ -73,6 +73,64 @@ import Testing
         #expect(await processes.usage(of: ClientID(rawValue: "shard-2.1"), now: start) == nil, "not running")
     }
 
+    /// A client whose usage read waits until it is let go, and says when it began.
+    final class HeldClient: LaunchedClient {
+        let record: LaunchRecord
+        let (began, beginning) = AsyncStream.makeStream(of: Void.self)
+        private let release = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+        init(_ client: String) {
+            record = CountingClient(client).record
+        }
+
+        func stop(timing: StopTiming, politely: (@Sendable () async -> Void)?) async -> StopOutcome {
+            .alreadyExited(.unknown)
+        }
+
+        func usage() async -> ProcessUsage? {
+            await withCheckedContinuation { held in
+                release.withLock { $0 = held }
+                beginning.yield()
+            }
+            return ProcessUsage(rssBytes: 1 << 20, cpuSeconds: 1)
+        }
+
+        func letGo() {
+            release.withLock { $0 }?.resume()
+        }
+    }
+
+    /// A read that was under way when its client exited keeps no reading: it would outlive the process.
+    @Test func aReadUnderWayWhenTheClientIsRemovedKeepsNoReading() async throws {
+        let (processes, folder) = try Self.processes()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let client = ClientID(rawValue: "shard-0.1")
+        let process = HeldClient(client.rawValue)
+        processes.keep(process, as: client)
+        let reading = Task { await processes.usage(of: client) }
+        var began = process.began.makeAsyncIterator()
+        await began.next()
+        try await processes.remove([client])
+        process.letGo()
+        #expect(await reading.value?.cpuSeconds == 1, "the caller still gets what it read")
+        #expect(!processes.holdsUsageReading(of: client))
+    }
+
+    /// A client kept again (adopted after a restart, say) is read afresh.
+    @Test func aClientKeptAgainIsReadAfresh() async throws {
+        let (processes, folder) = try Self.processes()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let client = ClientID(rawValue: "shard-0.1")
+        let (first, second) = (CountingClient(client.rawValue), CountingClient(client.rawValue))
+        processes.keep(first, as: client)
+        let start = ContinuousClock.now
+        _ = await processes.usage(of: client, now: start)
+        processes.keep(second, as: client)
+        _ = await processes.usage(of: client, now: start + .milliseconds(10))
+        #expect(first.readCount == 1)
+        #expect(second.readCount == 1)
+    }
+
     /// Processes backed by a fresh store in a folder of their own (the caller removes it).
     static func processes() throws -> (RunningProcesses, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("usage-\(UUID().uuidString)")

@@ -6,9 +6,18 @@ import Synchronization
 /// The bot clients the daemon's launcher launched or adopted, by client id, with their launch records persisted,
 /// and their latest usage readings.
 final class RunningProcesses: Sendable {
-    private let processes = Mutex<[ClientID: any LaunchedClient]>([:])
-    /// The latest usage reading of each process, and when it was read (``usage(of:now:)``).
-    private let readings = Mutex<[ClientID: UsageReading]>([:])
+    /// The processes, and the latest usage reading of each (``usage(of:now:)``), changed together.
+    private struct Kept {
+        var processes: [ClientID: any LaunchedClient] = [:]
+        var readings: [ClientID: UsageReading] = [:]
+
+        mutating func keep(_ process: any LaunchedClient, as client: ClientID) {
+            processes[client] = process
+            readings[client] = nil
+        }
+    }
+
+    private let kept = Mutex(Kept())
     private let records: LaunchRecordStore
     /// The policy of every client's log, launched or adopted.
     let logs: ClientLogPolicy
@@ -20,7 +29,7 @@ final class RunningProcesses: Sendable {
 
     /// Keeps a process; its record is stored with the engine's step that hears of the launch (``recordRows(of:)``).
     func keep(_ process: any LaunchedClient, as client: ClientID) {
-        processes.withLock { $0[client] = process }
+        kept.withLock { $0.keep(process, as: client) }
     }
 
     /// The write of `process`'s launch record, for the transaction of the `launched` step.
@@ -35,7 +44,7 @@ final class RunningProcesses: Sendable {
 
     /// The process of `client`, if it runs.
     func process(of client: ClientID) -> (any LaunchedClient)? {
-        processes.withLock { $0[client] }
+        kept.withLock { $0.processes[client] }
     }
 
     /// What the process of `client` uses (``LaunchedClient/usage()``), read again only once the last reading is
@@ -45,12 +54,14 @@ final class RunningProcesses: Sendable {
     /// them from `/proc` was a third of a status answer's CPU at 200 shards (4.2 ms an answer with the fleet idle),
     /// paid again by every poller each time: a figure a second old is as good as `top`'s.
     func usage(of client: ClientID, now: ContinuousClock.Instant = .now) async -> ProcessUsage? {
-        guard let process = process(of: client) else { return nil }
-        if let reading = readings.withLock({ $0[client] }), reading.at.duration(to: now) < Self.usageMaxAge {
-            return reading.usage
-        }
+        let (process, reading) = kept.withLock { ($0.processes[client], $0.readings[client]) }
+        guard let process else { return nil }
+        if let reading, reading.at.duration(to: now) < Self.usageMaxAge { return reading.usage }
         let usage = await process.usage()
-        readings.withLock { $0[client] = UsageReading(usage: usage, at: now) }
+        kept.withLock { kept in
+            // Not for a process removed (or replaced) while it was read: the reading would outlive it.
+            if kept.processes[client] === process { kept.readings[client] = UsageReading(usage: usage, at: now) }
+        }
         return usage
     }
 
@@ -59,23 +70,23 @@ final class RunningProcesses: Sendable {
 
     /// Whether a usage reading of `client` is kept (for tests).
     func holdsUsageReading(of client: ClientID) -> Bool {
-        readings.withLock { $0[client] != nil }
+        kept.withLock { $0.readings[client] != nil }
     }
 
     /// Forgets the processes of `clients` after their exits (their records in one transaction).
     func remove(_ clients: [ClientID]) async throws {
-        processes.withLock { processes in
-            for client in clients { processes.removeValue(forKey: client) }
-        }
-        readings.withLock { readings in
-            for client in clients { readings.removeValue(forKey: client) }
+        kept.withLock { kept in
+            for client in clients {
+                kept.processes.removeValue(forKey: client)
+                kept.readings.removeValue(forKey: client)
+            }
         }
         try await records.remove(clientIDs: clients.map(\.rawValue))
     }
 
     /// Every process, by client id.
     func all() -> [(client: ClientID, process: any LaunchedClient)] {
-        processes.withLock { $0.map { ($0.key, $0.value) } }
+        kept.withLock { $0.processes.map { ($0.key, $0.value) } }
     }
 
     /// `recovered` with each client's pid and start time read from its launch record: the one place they are stored
@@ -102,7 +113,7 @@ final class RunningProcesses: Sendable {
         for record in try records.all() {
             let client = ClientID(rawValue: record.clientID)
             if let process = try await launcher.adopt(record, log: logs.policy(for: client, path: record.logPath)) {
-                processes.withLock { $0[client] = process }
+                kept.withLock { $0.keep(process, as: client) }
                 adopted.append(client)
             } else {
                 try await records.remove(clientIDs: [record.clientID])
