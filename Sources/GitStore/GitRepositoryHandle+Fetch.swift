@@ -9,16 +9,24 @@ extension GitRepositoryHandle {
     /// on one naming a blob or a tree, so the mirror never keeps one: the references are written here,
     /// not by `git_remote_update_tips`, and only when their target peels to a commit; such references
     /// left by an older version are removed before connecting.
+    ///
+    /// `checked` are the references an earlier fetch found naming a commit, with their targets then: only
+    /// references new or moved since are read as objects again (an object never changes), so that a fetch
+    /// does not grow with the good tags the mirror keeps (a rollout adds one). Returns them as this fetch
+    /// leaves the mirror, for the next.
     func fetch(
         from url: String,
         revision: String?,
         goodTagPrefix: String,
         credentials: GitCredentials,
-        progress: (@Sendable (FetchProgress) -> Void)?
-    ) throws -> FetchResult {
+        progress: (@Sendable (FetchProgress) -> Void)?,
+        checked: CheckedReferences
+    ) throws -> (FetchResult, CheckedReferences) {
         let operation = "fetching from the source"
         let source = SourceURL.redacted(url)
-        try removeReferencesNamingNoCommit(operation: operation)
+        var mirror = try referenceTargets(operation: operation)
+        var checked = checked
+        try removeReferencesNamingNoCommit(&mirror, checked: &checked, operation: operation)
         let context = RemoteCallbackContext(credentials: credentials, progress: progress)
         var callbacks = context.callbacks()
         return try withAnonymousRemote(url, code: .fetch, operation: operation) { remote in
@@ -41,22 +49,26 @@ extension GitRepositoryHandle {
                         detail: "the objects of these references could not be downloaded")
                 }
             }
-            let pruned = try pruneStaleReferences(selection, operation: operation, source: source)
+            let pruned = try pruneStaleReferences(selection, in: &mirror, operation: operation, source: source)
             var namingNoCommit: [String: String] = [:]
             for name in selection.wanted {
-                guard let target = advertised[name] else { continue }
+                guard let target = advertised[name], mirror[name] != target else { continue }
                 if let kind = try updateReference(name, to: target, operation: operation, source: source) {
                     namingNoCommit[name] = kind
+                    mirror[name] = nil
+                } else {
+                    mirror[name] = target
                 }
             }
             let prefix = FetchSelection.branchPrefix
-            return FetchResult(
+            let result = FetchResult(
                 branches: advertised.keys.filter { $0.hasPrefix(prefix) && namingNoCommit[$0] == nil }
                     .map { String($0.dropFirst(prefix.count)) }.sorted(),
                 prunedBranches: pruned.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) },
                 prunedTags: pruned.filter { $0.hasPrefix(FetchSelection.tagPrefix) },
                 referencesNamingNoCommit: namingNoCommit,
                 receivedObjects: context.latest.receivedObjects, receivedBytes: context.latest.receivedBytes)
+            return (result, CheckedReferences(targets: mirror))
         }
     }
 
@@ -80,21 +92,19 @@ extension GitRepositoryHandle {
         return references
     }
 
-    /// Deletes the mirror's branches and tags that `selection` calls stale; returns their full names, sorted.
+    /// Deletes the mirror's branches and tags (`mirror`, full name → target) that `selection` calls stale, from
+    /// the mirror and from `mirror`; returns their full names, sorted.
     private func pruneStaleReferences(
-        _ selection: FetchSelection, operation: String, source: String
+        _ selection: FetchSelection, in mirror: inout [String: String], operation: String, source: String
     ) throws -> [String] {
-        var pruned: [String] = []
-        for name in try referenceNames(matching: "refs/*", operation: operation, code: .fetch) {
-            guard selection.isStale(name, target: try referenceTarget(name, operation: operation) ?? "") else {
-                continue
-            }
+        let pruned = mirror.filter { selection.isStale($0.key, target: $0.value) }.keys.sorted()
+        for name in pruned {
             try LibGit2.check(
                 git_reference_remove(pointer, name), .fetch, operation, input: "\(name) from \(source)",
                 detail: "a reference the source no longer has could not be deleted from the mirror")
-            pruned.append(name)
+            mirror[name] = nil
         }
-        return pruned.sorted()
+        return pruned
     }
 
     /// Points the mirror's `name` at the downloaded `target` when it peels to a commit; otherwise removes
@@ -127,12 +137,16 @@ extension GitRepositoryHandle {
         return nil
     }
 
-    /// Removes every mirror reference whose target does not peel to a commit (left by a fetch of an older
-    /// version, which took every tag): libgit2's negotiation cannot walk them.
-    private func removeReferencesNamingNoCommit(operation: String) throws {
-        for name in try referenceNames(matching: "refs/*", operation: operation, code: .fetch) {
+    /// Removes every mirror reference (`mirror`, full name → target) whose target does not peel to a commit (left
+    /// by a fetch of an older version, which took every tag, or written by hand): libgit2's negotiation cannot walk
+    /// them. Only targets that `checked` does not already hold for their name are read; `checked` becomes what
+    /// `mirror` is left with.
+    private func removeReferencesNamingNoCommit(
+        _ mirror: inout [String: String], checked: inout CheckedReferences, operation: String
+    ) throws {
+        for (name, target) in mirror where checked.targets[name] != target {
             var object: OpaquePointer?
-            guard git_revparse_single(&object, pointer, "\(name)^{commit}") < 0 else {
+            guard git_revparse_single(&object, pointer, "\(target)^{commit}") < 0 else {
                 git_object_free(object)
                 continue
             }
@@ -140,7 +154,19 @@ extension GitRepositoryHandle {
             try LibGit2.check(
                 git_reference_remove(pointer, name), .fetch, operation, input: name,
                 detail: "a reference naming no commit could not be deleted from the mirror")
+            mirror[name] = nil
         }
+        checked = CheckedReferences(targets: mirror)
+    }
+
+    /// Every mirror reference under `refs/` (full name → the id it resolves to; empty for a symbolic one that
+    /// resolves to nothing, which names no commit either).
+    private func referenceTargets(operation: String) throws -> [String: String] {
+        var targets: [String: String] = [:]
+        for name in try referenceNames(matching: "refs/*", operation: operation, code: .fetch) {
+            targets[name] = try referenceTarget(name, operation: operation) ?? ""
+        }
+        return targets
     }
 
     /// The id the mirror's reference `name` points at (not peeled), or `nil` when there is no such reference.
@@ -154,4 +180,9 @@ extension GitRepositoryHandle {
         try LibGit2.check(status, .fetch, operation, input: name, detail: "the mirror's reference could not be read")
         return LibGit2.hex(&oid)
     }
+}
+
+/// The mirror's references that a fetch found naming a commit, with the target each had then (full name → id).
+struct CheckedReferences: Sendable {
+    var targets: [String: String] = [:]
 }

@@ -22,10 +22,13 @@ extension ReleaseStore {
         try Self.checkLocalSource(url)
         let credentials = configuration.credentials
         let prefix = configuration.goodTagPrefix
-        let result = try await withRepository("fetching from the source") { repository in
+        let checked = checkedReferences
+        let (result, nowChecked) = try await withRepository("fetching from the source") { repository in
             try repository.fetch(
-                from: url, revision: revision, goodTagPrefix: prefix, credentials: credentials, progress: progress)
+                from: url, revision: revision, goodTagPrefix: prefix, credentials: credentials, progress: progress,
+                checked: checked)
         }
+        checkedReferences = nowChecked
         sourceReferencesNamingNoCommit = result.referencesNamingNoCommit
         return result
     }

@@ -39,6 +39,8 @@ public actor ReleaseStore {
     /// The source's references the last fetch took that name no commit (full name → what they name),
     /// so that ``resolve(_:)`` can say why such a name does not resolve.
     var sourceReferencesNamingNoCommit: [String: String] = [:]
+    /// The mirror's references the last fetch left, known to name a commit: the next fetch reads only the others.
+    var checkedReferences = CheckedReferences()
 
     /// Opens the store, creating the state directory, the bare mirror and `releases/` when missing,
     /// and removing temporary folders left by interrupted checkouts.

@@ -72,6 +72,25 @@ struct FetchRobustnessTests {
         #expect(try await mirrorReferences(fixture, store) == ["refs/heads/main"])
     }
 
+    @Test("a reference moved by hand onto a tree after a fetch checked it is removed by the next fetch")
+    func referenceMovedAfterItWasCheckedIsCheckedAgain() async throws {
+        let fixture = try await GitFixture()
+        try fixture.write("bot.py", "print('one')\n")
+        let first = try await fixture.commit("first")
+        let store = try await fixture.fetchedStore()
+        try await store.markBad(Revision(first), reason: "a test")
+        try await store.fetch()
+        let mark = "refs/urban-robot/bad/\(first)"
+        #expect(try await mirrorReferences(fixture, store).contains(mark))
+
+        let tree = try await fixture.git(["rev-parse", "HEAD^{tree}"])
+        try await fixture.git(["--git-dir", store.repositoryPath, "update-ref", mark, tree])
+        let second = try await fixture.commit("second")
+
+        #expect(try await deploy("main", with: store) == second)
+        #expect(try await mirrorReferences(fixture, store) == ["refs/heads/main"])
+    }
+
     @Test("tags deleted or moved at the source are pruned; good tags and bad marks stay")
     func tagsPruned() async throws {
         let fixture = try await GitFixture()

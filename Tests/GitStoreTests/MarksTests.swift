@@ -30,6 +30,32 @@ struct MarksTests {
         #expect(body.contains("deployment: d-42"))
     }
 
+    @Test("after a good tag the mirror's references are packed into one file, every one still there")
+    func referencesArePackedAfterAGoodTag() async throws {
+        let fixture = try await GitFixture()
+        let id = try await fixture.commit("first")
+        try await fixture.git(["branch", "feature"])
+        let store = try await ReleaseStore(configuration: fixture.configuration(now: { Self.fixedDate }))
+        try await store.fetch()
+        try await store.markBad(Revision(id), reason: "a test")
+
+        let tag = try await store.markGood(Revision(id), deployment: "d-1", health: "ok")
+
+        let gitDir = store.repositoryPath
+        let looseFiles = try FileManager.default.subpathsOfDirectory(atPath: gitDir + "/refs").filter { path in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: gitDir + "/refs/" + path, isDirectory: &isFolder) && !isFolder.boolValue
+        }
+        #expect(looseFiles.isEmpty, "loose references left: \(looseFiles)")
+        let packed = try String(contentsOfFile: gitDir + "/packed-refs", encoding: .utf8)
+        for name in ["refs/heads/main", "refs/heads/feature", "refs/tags/\(tag.name)", "refs/urban-robot/bad/\(id)"] {
+            #expect(packed.contains(" \(name)\n"), "\(name) is not in packed-refs")
+        }
+        #expect(try await store.goodTags().map(\.name) == [tag.name])
+        #expect(try await store.isBad(Revision(id)))
+        #expect(try await store.resolve("feature").id.rawValue == id)
+    }
+
     @Test("the good tag the engine is told is the details' goodTag: the full id a ref resolved to, and the name")
     func goodTagForTheEngine() async throws {
         let fixture = try await GitFixture()
