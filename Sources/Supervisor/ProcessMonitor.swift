@@ -64,16 +64,21 @@ final class ProcessMonitor: Sendable {
     }
 
     private func loop() {
-        var events = [epoll_event](repeating: epoll_event(), count: 64)
+        // A buffer of its own, never an array: `&events` of an array iterated by a slice made the optimized build
+        // copy the array at wake-ups and never free the copies (heaptrack: 802 copies of 800 B
+        // still allocated after 1,250 replaced bots).
+        let capacity = 64
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        defer { events.deallocate() }
         let tick = Duration.milliseconds(Int(Self.tickMilliseconds))
         var nextTick = ContinuousClock.now + tick
         while true {
             let untilTick = ContinuousClock.now.duration(to: nextTick)
             let timeout = max(0, Int32(untilTick / .milliseconds(1)))
-            let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
+            let count = epoll_wait(epollFD, events, Int32(capacity), timeout)
             if count > 0 {
-                for event in events[0..<Int(count)] {
-                    let fd = event.data.fd
+                for index in 0..<Int(count) {
+                    let fd = events[index].data.fd
                     epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
                     let handler = state.withLock { $0.exitHandlers.removeValue(forKey: fd) }
                     handler?()
