@@ -25,8 +25,7 @@ extension GitRepositoryHandle {
         let operation = "fetching from the source"
         let source = SourceURL.redacted(url)
         var mirror = try referenceTargets(operation: operation)
-        var checked = checked
-        try removeReferencesNamingNoCommit(&mirror, checked: &checked, operation: operation)
+        try removeReferencesNamingNoCommit(&mirror, checked: checked, operation: operation)
         let context = RemoteCallbackContext(credentials: credentials, progress: progress)
         var callbacks = context.callbacks()
         return try withAnonymousRemote(url, code: .fetch, operation: operation) { remote in
@@ -139,10 +138,9 @@ extension GitRepositoryHandle {
 
     /// Removes every mirror reference (`mirror`, full name → target) whose target does not peel to a commit (left
     /// by a fetch of an older version, which took every tag, or written by hand): libgit2's negotiation cannot walk
-    /// them. Only targets that `checked` does not already hold for their name are read; `checked` becomes what
-    /// `mirror` is left with.
+    /// them. Only targets that `checked` does not already hold for their name are read.
     private func removeReferencesNamingNoCommit(
-        _ mirror: inout [String: String], checked: inout CheckedReferences, operation: String
+        _ mirror: inout [String: String], checked: CheckedReferences, operation: String
     ) throws {
         for (name, target) in mirror where checked.targets[name] != target {
             var object: OpaquePointer?
@@ -156,7 +154,6 @@ extension GitRepositoryHandle {
                 detail: "a reference naming no commit could not be deleted from the mirror")
             mirror[name] = nil
         }
-        checked = CheckedReferences(targets: mirror)
     }
 
     /// Every mirror reference under `refs/` (full name → the id it resolves to; empty for a symbolic one that
