@@ -98,8 +98,4 @@ struct CheckoutBenchmark {
             }
         }
     }
-
-    private func median(_ durations: [Duration]) -> Duration {
-        durations.sorted()[durations.count / 2]
-    }
 }

@@ -82,8 +82,4 @@ struct FetchHistoryBenchmark {
         try await store.fetch()
         return store
     }
-
-    private func median(_ durations: [Duration]) -> Duration {
-        durations.sorted()[durations.count / 2]
-    }
 }
