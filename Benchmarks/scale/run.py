@@ -55,6 +55,11 @@ handovers over the 5 ms target how late it woke while each of them ran, against
 the same for all handovers: whether the slow handovers are the moments when no
 process on the box got a core at once.
 
+--sched-trace records the scheduler's events (perf sched, see sched_trace.py)
+through each unprobed rollout and reports how long the driver, the event loops
+and the bots waited for a CPU once woken, how much of that wait another CPU sat
+idle, and who held the CPU through the waits over 0.8 ms. It perturbs the run.
+
 --bot c runs minimal_bot.c (built with cc into the temporary folder) instead of
 minimal_bot.py: the same protocol and records, a start in ~1 ms of CPU instead of
 ~50. 200 Python bots starting on 2 cores saturate the CPU for seconds, and the
@@ -81,6 +86,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib import request as urlrequest
+
+from sched_trace import LONG_WAIT_S, WAITERS, SchedTrace, waits
 
 HERE = Path(__file__).resolve().parent
 # The daemon trims its heap a second (HeapTrimmer.settleTime) to two after the last exit of a settled fleet.
@@ -140,7 +147,8 @@ class Fleet:
     state folder) and `urban-robot serve` on it; `stop` ends the daemon and kills
     every bot it launched by process group."""
 
-    def __init__(self, binary, instances, paced, bake="1s", isolate=False, bot="python", wake_probe=False):
+    def __init__(self, binary, instances, paced, bake="1s", isolate=False, bot="python", wake_probe=False,
+                 sched_trace=False):
         self.binary = binary
         # --isolate: the daemon on CPU 0 and the bots on the others (taskset), so that their start-up cannot take
         # the daemon's CPU.
@@ -156,6 +164,7 @@ class Fleet:
         if bot == "c":
             subprocess.run(["cc", "-O2", "-o", str(self.root / "minimal-bot"), str(HERE / "minimal_bot.c")], check=True)
             bot_command = f'"{self.root / "minimal-bot"}"'
+        self.sched_trace = sched_trace
         self.wake_probe = None
         if wake_probe:
             self.wake_probe = self.root / "wake-probe"
@@ -463,8 +472,8 @@ def probe_exits(fleet, count):
 
 
 def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0, exit_probes=0, isolate=False,
-              bot="python", wake_probe=False):
-    fleet = Fleet(binary, instances, paced, isolate=isolate, bot=bot, wake_probe=wake_probe)
+              bot="python", wake_probe=False, sched_trace=False):
+    fleet = Fleet(binary, instances, paced, isolate=isolate, bot=bot, wake_probe=wake_probe, sched_trace=sched_trace)
     try:
         fleet.start()
         _, warmup_s, outcome = fleet.deploy(fleet.commit(), follow=False)
@@ -482,6 +491,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             gauge = box_gauge_ms()
             probe = StatusProbe(fleet) if probed else None
             waking = WakeProbe(fleet) if fleet.wake_probe and not probed else None
+            tracing = SchedTrace(fleet) if fleet.sched_trace and not probed else None
             threads_before, cpu_before = fleet.cpu_by_thread()
             _, seconds, outcome = fleet.deploy(revision, follow)
             results["failed"] += outcome != "succeeded"
@@ -502,6 +512,8 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
                     wakes = waking.stop()
                     run["wakes"] = [late for _, late in wakes]
                     run["late_during"] = late_during(wakes, intervals)
+                if tracing:
+                    run["waits"] = waits(tracing.stop(fleet.daemon.pid))
                 results["modes"][follow].append(run)
             print(f"  N={instances} rollout {index + 1}/{4 * rollouts} ({'followed' if follow else 'unfollowed'}"
                   f"{', status polled' if probed else ''}): {outcome} in {seconds:.1f} s, daemon CPU {cpu:.2f} s, "
@@ -602,6 +614,32 @@ def report_wakes(modes, line):
          [ms(percentile([late for _, late in pairs], 0.99)) for pairs in during])
 
 
+def report_waits(modes, line):
+    """The scheduler trace's lines: each waiter's wait for a CPU once woken, the share of it with another CPU idle,
+    and who held its CPU through the long waits (both modes together)."""
+    def merged(follow, kind):
+        entries = [run["waits"][kind] for run in modes[follow]]
+        return ([delay for entry in entries for delay in entry["delays"]], sum(entry["waited"] for entry in entries),
+                sum(entry["other_idle"] for entry in entries))
+
+    for kind in WAITERS:
+        values = [merged(follow, kind) for follow in (False, True)]
+        line(f"{kind}: woken -> running p99 / max (ms)",
+             [f"{ms(percentile(delays, 0.99))} / {ms(max(delays, default=float('nan')))}" for delays, _, _ in values])
+        line("  of that wait, another CPU idle (%)",
+             [f"{100 * idle / waited:.0f}" if waited else "-" for _, waited, idle in values])
+    for kind in WAITERS:
+        behind = {}
+        for run in modes[False] + modes[True]:
+            for holder, seconds in run["waits"][kind]["behind"].items():
+                behind[holder] = behind.get(holder, 0.0) + seconds
+        total = sum(behind.values())
+        if total:
+            shares = ", ".join(f"{holder} {100 * seconds / total:.0f} %"
+                               for holder, seconds in sorted(behind.items(), key=lambda item: -item[1]))
+            print(f"  waits over {1000 * LONG_WAIT_S:.1f} ms of the {kind}, what ran on their CPU meanwhile: {shares}")
+
+
 def print_killed(label, latencies):
     """The exit probe's line (nothing when it did not run)."""
     if latencies:
@@ -678,6 +716,8 @@ def report(instances, results):
           f"{min(gauges):.1f}-{max(gauges):.1f} ms")
     if all("wakes" in run for mode in results["modes"].values() for run in mode):
         report_wakes(results["modes"], line)
+    if all("waits" in run for mode in results["modes"].values() for run in mode):
+        report_waits(results["modes"], line)
     exits = results["exits"]
     print(f"  exit seen by the engine after the bot's exit: p50 {ms(percentile(exits, 0.5))} ms, "
           f"max {ms(max(exits) if exits else float('nan'))} ms over {len(exits)} exits (target <= 50 ms)")
@@ -757,6 +797,9 @@ def main(argv):
     parser.add_argument("--wake-probe", action="store_true",
                         help="run wake_probe.c (built with cc) through each unprobed rollout and report how late a "
                              "sleeping process woke, overall and while the slow handovers ran")
+    parser.add_argument("--sched-trace", action="store_true",
+                        help="record the scheduler's events (perf sched) through each unprobed rollout and report who "
+                             "waited for a CPU once woken and who ran meanwhile (perturbs the run)")
     parser.add_argument("--bot", choices=("python", "c"), default="python",
                         help="the bots: minimal_bot.py (default; ~50 ms of CPU to start) or minimal_bot.c, built "
                              "with cc (~1 ms), so that 200 starting bots do not saturate the CPU")
@@ -765,6 +808,8 @@ def main(argv):
         parser.error("--bot c needs a C compiler (cc): apt-get install gcc")
     if arguments.wake_probe and not shutil.which("cc"):
         parser.error("--wake-probe needs a C compiler (cc): apt-get install gcc")
+    if arguments.sched_trace and not shutil.which("perf"):
+        parser.error("--sched-trace needs perf: apt-get install linux-perf")
     if arguments.isolate and (os.cpu_count() or 1) < 2:
         parser.error("--isolate needs at least 2 CPUs")
     if not Path(arguments.binary).is_file():
@@ -777,7 +822,7 @@ def main(argv):
         totals[instances] = report(instances, run_fleet(arguments.binary, instances, arguments.rollouts,
                                                         arguments.paced, arguments.idle, arguments.back_to_back,
                                                         arguments.exit_probes, arguments.isolate, arguments.bot,
-                                                        arguments.wake_probe))
+                                                        arguments.wake_probe, arguments.sched_trace))
     if len(totals) > 1:
         sizes = sorted(totals)
         exponent = math.log(totals[sizes[-1]] / totals[sizes[0]]) / math.log(sizes[-1] / sizes[0])
