@@ -80,10 +80,15 @@ def waits(runs):
     starts = {cpu: [start for start, _, _ in spans] for cpu, spans in by_cpu.items()}
 
     def held(cpu, begin, finish):
-        """Seconds each class ran on `cpu` within [begin, finish]."""
+        """Seconds each class ran on `cpu` within [begin, finish]: from the last span that starts before `finish`
+        backwards (a CPU's spans follow each other, so their ends are in order too) to the first that ends before
+        `begin`, however long ago the span over `begin` started (an idle CPU's can be seconds)."""
         spans, result = by_cpu.get(cpu, []), {}
-        for start, end, kind in spans[max(0, bisect.bisect_left(starts[cpu], begin - 0.05)):]:
-            if start > finish:
+        index = bisect.bisect_right(starts[cpu], finish)
+        while index > 0:
+            index -= 1
+            start, end, kind = spans[index]
+            if end <= begin:
                 break
             overlap = min(end, finish) - max(start, begin)
             if overlap > 0:
