@@ -147,8 +147,7 @@ class Fleet:
     state folder) and `urban-robot serve` on it; `stop` ends the daemon and kills
     every bot it launched by process group."""
 
-    def __init__(self, binary, instances, paced, bake="1s", isolate=False, bot="python", wake_probe=False,
-                 sched_trace=False):
+    def __init__(self, binary, instances, paced, bake="1s", isolate=False, bot="python", wake_probe=False):
         self.binary = binary
         # --isolate: the daemon on CPU 0 and the bots on the others (taskset), so that their start-up cannot take
         # the daemon's CPU.
@@ -164,7 +163,6 @@ class Fleet:
         if bot == "c":
             subprocess.run(["cc", "-O2", "-o", str(self.root / "minimal-bot"), str(HERE / "minimal_bot.c")], check=True)
             bot_command = f'"{self.root / "minimal-bot"}"'
-        self.sched_trace = sched_trace
         self.wake_probe = None
         if wake_probe:
             self.wake_probe = self.root / "wake-probe"
@@ -473,7 +471,7 @@ def probe_exits(fleet, count):
 
 def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0, exit_probes=0, isolate=False,
               bot="python", wake_probe=False, sched_trace=False):
-    fleet = Fleet(binary, instances, paced, isolate=isolate, bot=bot, wake_probe=wake_probe, sched_trace=sched_trace)
+    fleet = Fleet(binary, instances, paced, isolate=isolate, bot=bot, wake_probe=wake_probe)
     try:
         fleet.start()
         _, warmup_s, outcome = fleet.deploy(fleet.commit(), follow=False)
@@ -491,7 +489,7 @@ def run_fleet(binary, instances, rollouts, paced, idle_seconds=0, back_to_back=0
             gauge = box_gauge_ms()
             probe = StatusProbe(fleet) if probed else None
             waking = WakeProbe(fleet) if fleet.wake_probe and not probed else None
-            tracing = SchedTrace(fleet) if fleet.sched_trace and not probed else None
+            tracing = SchedTrace(fleet) if sched_trace and not probed else None
             threads_before, cpu_before = fleet.cpu_by_thread()
             _, seconds, outcome = fleet.deploy(revision, follow)
             results["failed"] += outcome != "succeeded"
